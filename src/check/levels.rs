@@ -1,0 +1,117 @@
+//! Lint levels: which codes are allowed, warned about or denied.
+//!
+//! Levels come from the code's default, then the settings file, then the
+//! command line (`-A`, `-W`, `-D`, in order), then `--deny warnings`. Hard
+//! errors keep their level whatever is asked.
+
+use crate::diag::{Code, Diagnostic, Severity};
+use crate::model::LevelWord;
+
+/// What to do with a lint.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Level {
+    /// Not reported.
+    Allow,
+    /// Reported as a warning.
+    Warn,
+    /// Reported as an error.
+    Deny,
+}
+
+impl From<LevelWord> for Level {
+    fn from(word: LevelWord) -> Level {
+        match word {
+            LevelWord::Allow => Level::Allow,
+            LevelWord::Warn => Level::Warn,
+            LevelWord::Deny => Level::Deny,
+        }
+    }
+}
+
+/// The levels in force for one run.
+#[derive(Debug, Clone, Default)]
+pub struct Levels {
+    overrides: Vec<(Code, Level)>,
+    deny_warnings: bool,
+}
+
+impl Levels {
+    pub fn new() -> Levels {
+        Levels::default()
+    }
+
+    /// Sets a code's level; later calls win. Hard errors are left alone.
+    pub fn set(&mut self, code: Code, level: Level) -> &mut Levels {
+        if !code.is_hard() {
+            self.overrides.push((code, level));
+        }
+        self
+    }
+
+    /// Turns every remaining warning into an error.
+    pub fn deny_warnings(&mut self, yes: bool) -> &mut Levels {
+        self.deny_warnings = yes;
+        self
+    }
+
+    /// The level of `code`.
+    pub fn level(&self, code: Code) -> Level {
+        let default = match code.default_severity() {
+            Severity::Error => Level::Deny,
+            Severity::Warning => Level::Warn,
+        };
+        let level = self
+            .overrides
+            .iter()
+            .rev()
+            .find(|(c, _)| *c == code)
+            .map_or(default, |(_, l)| *l);
+        match level {
+            Level::Warn if self.deny_warnings => Level::Deny,
+            other => other,
+        }
+    }
+
+    /// Applies the levels: allowed diagnostics are dropped, the rest get the
+    /// severity of their level.
+    pub fn apply(&self, diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
+        diagnostics
+            .into_iter()
+            .filter_map(|mut d| {
+                d.severity = match self.level(d.code) {
+                    Level::Allow => return None,
+                    Level::Warn => Severity::Warning,
+                    Level::Deny => Severity::Error,
+                };
+                Some(d)
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn later_settings_win_and_hard_errors_stay_errors() {
+        let mut levels = Levels::new();
+        levels
+            .set(Code::UnusedActor, Level::Deny)
+            .set(Code::UnusedActor, Level::Allow)
+            .set(Code::UnknownReference, Level::Allow);
+        assert_eq!(levels.level(Code::UnusedActor), Level::Allow);
+        assert_eq!(levels.level(Code::UnknownReference), Level::Deny);
+        assert_eq!(levels.level(Code::MissingSource), Level::Warn);
+    }
+
+    #[test]
+    fn deny_warnings_raises_warnings_but_not_allowed_lints() {
+        let mut levels = Levels::new();
+        levels
+            .set(Code::UnusedEvent, Level::Allow)
+            .deny_warnings(true);
+        assert_eq!(levels.level(Code::MissingSource), Level::Deny);
+        assert_eq!(levels.level(Code::UnusedEvent), Level::Allow);
+    }
+}

@@ -1,0 +1,34 @@
+//! The checks that run on a resolved KB, one file per family:
+//! [`responses`] (self-responses, responses before their target, cycles),
+//! [`structure`] (`part_of` cycles), [`dates`] (statements outside their
+//! event's or speaker's role dates) and [`hygiene`] (sources, empty
+//! statements, unused items).
+//!
+//! Checks only create diagnostics at their default severity; levels are
+//! applied afterwards ([`Levels`]) and sinks format them. Loading problems
+//! (syntax, ids, references, dates) are reported by `load`.
+
+mod dates;
+mod hygiene;
+mod levels;
+mod responses;
+mod structure;
+
+pub use levels::{Level, Levels};
+
+use crate::diag::Diagnostic;
+use crate::kb::Kb;
+
+/// Runs every check on `kb`.
+pub fn run(kb: &Kb) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    responses::check(kb, &mut out);
+    structure::check(kb, &mut out);
+    dates::check(kb, &mut out);
+    hygiene::check(kb, &mut out);
+    out
+}
+
+/// At most this many places are labelled in one diagnostic about a cycle;
+/// a note counts the rest.
+pub(crate) const MAX_LABELS: usize = 12;

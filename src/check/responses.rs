@@ -1,0 +1,107 @@
+//! Checks on responds-to links: `self-response`, `response-before-target`,
+//! `response-cycle`.
+
+use petgraph::algo::tarjan_scc;
+use petgraph::graph::DiGraph;
+
+use super::MAX_LABELS;
+use crate::diag::{Code, Diagnostic};
+use crate::kb::Kb;
+use crate::model::StatementIx;
+
+pub fn check(kb: &Kb, out: &mut Vec<Diagnostic>) {
+    let mut graph =
+        DiGraph::<StatementIx, usize>::with_capacity(kb.statements.len(), kb.statements.len());
+    for i in 0..kb.statements.len() {
+        graph.add_node(StatementIx(i as u32));
+    }
+    for (i, s) in kb.statements.iter().enumerate() {
+        for (n, r) in s.responds_to.iter().enumerate() {
+            let target = kb.statement(r.to);
+            if r.to.index() == i {
+                out.push(
+                    Diagnostic::new(
+                        Code::SelfResponse,
+                        r.span,
+                        format!("statement `{}` responds to itself", s.id),
+                    )
+                    .label("this response names its own statement")
+                    .with_help("name the statement it answers"),
+                );
+                continue;
+            }
+            graph.add_edge(
+                petgraph::graph::NodeIndex::new(i),
+                petgraph::graph::NodeIndex::new(r.to.index()),
+                n,
+            );
+            if s.date.certainly_before(&target.date) {
+                out.push(
+                    Diagnostic::new(
+                        Code::ResponseBeforeTarget,
+                        r.span,
+                        format!(
+                            "`{}` ({}) responds to `{}`, which is dated later ({})",
+                            s.id, s.date, target.id, target.date
+                        ),
+                    )
+                    .label("responds to a later statement")
+                    .with_secondary(s.date_span, "the response is dated here")
+                    .with_secondary(target.date_span, "the target is dated here")
+                    .with_help("check both dates, or mark an uncertain one with `?`"),
+                );
+            }
+        }
+    }
+    for component in tarjan_scc(&graph) {
+        if component.len() < 2 {
+            continue;
+        }
+        let mut members: Vec<StatementIx> = component.iter().map(|n| graph[*n]).collect();
+        members.sort_by(|a, b| kb.statement(*a).id.cmp(&kb.statement(*b).id));
+        // The response each member makes to another member of the cycle.
+        let span_of = |ix: StatementIx| {
+            kb.statement(ix)
+                .responds_to
+                .iter()
+                .find(|r| members.contains(&r.to) && r.to != ix)
+                .map(|r| r.span)
+        };
+        let names: Vec<String> = members
+            .iter()
+            .take(MAX_LABELS)
+            .map(|m| format!("`{}`", kb.statement(*m).id))
+            .collect();
+        let Some(first) = span_of(members[0]) else {
+            continue;
+        };
+        let mut d = Diagnostic::new(
+            Code::ResponseCycle,
+            first,
+            format!(
+                "{} statements respond to each other in a cycle: {}{}",
+                members.len(),
+                names.join(", "),
+                if members.len() > MAX_LABELS {
+                    ", …"
+                } else {
+                    ""
+                }
+            ),
+        )
+        .label("part of the cycle")
+        .with_help("a response answers an earlier statement; remove the link that points back");
+        for &m in members.iter().skip(1).take(MAX_LABELS - 1) {
+            if let Some(span) = span_of(m) {
+                d = d.with_secondary(span, "part of the cycle");
+            }
+        }
+        if members.len() > MAX_LABELS {
+            d = d.with_note(format!(
+                "{} more statements are in the cycle",
+                members.len() - MAX_LABELS
+            ));
+        }
+        out.push(d);
+    }
+}

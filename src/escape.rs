@@ -1,0 +1,119 @@
+//! Escaping of KB text for each format it lands in, in one place.
+//!
+//! Every string that comes from a KB file is hostile until escaped: a summary
+//! may hold ANSI escape sequences, right-to-left overrides, quotes or
+//! newlines. Each output format has exactly one function here, and writers
+//! call it; nothing escapes ad hoc at a call site.
+
+use std::borrow::Cow;
+
+/// Characters that must never reach a terminal raw: C0 and C1 controls (but
+/// tab and newline), DEL, and the Unicode bidirectional controls that can
+/// reorder what a reader sees.
+fn is_terminal_hazard(c: char) -> bool {
+    (c.is_control() && c != '\n' && c != '\t')
+        || matches!(c, '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// Text for a terminal, on one line: controls, newlines and bidi overrides
+/// become visible escapes (`\n`, `\u{1b}`), so KB text can neither move the
+/// cursor, change colours, nor reorder a line.
+///
+/// ```
+/// assert_eq!(annals::escape::terminal("a\u{1b}[31mb\nc"), "a\\u{1b}[31mb\\nc");
+/// ```
+pub fn terminal(text: &str) -> Cow<'_, str> {
+    if !text
+        .chars()
+        .any(|c| is_terminal_hazard(c) || c == '\n' || c == '\t')
+    {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            c if is_terminal_hazard(c) => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// A whole source file for a terminal snippet. Hazards are replaced by a
+/// visible character *of the same byte length and one column*, so byte
+/// offsets and columns into the text stay valid. Newlines, tabs and carriage
+/// returns are kept (the snippet renderer handles them).
+pub fn terminal_same_width(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(|c| is_terminal_hazard(c) && c != '\r') {
+        return Cow::Borrowed(text);
+    }
+    Cow::Owned(
+        text.chars()
+            .map(|c| {
+                if c == '\r' || !is_terminal_hazard(c) {
+                    c
+                } else {
+                    match c.len_utf8() {
+                        1 => '?',
+                        2 => '\u{bf}',   // ¿
+                        _ => '\u{fffd}', // �, three bytes like every hazard this wide
+                    }
+                }
+            })
+            .collect(),
+    )
+}
+
+/// A GitHub Actions workflow-command message: `%`, CR and LF are encoded, and
+/// terminal hazards are made visible.
+pub fn github_message(text: &str) -> String {
+    terminal_keep_newlines(text)
+        .replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+/// A GitHub Actions workflow-command property value (`file=`, `title=`): as a
+/// message, plus `:` and `,`.
+pub fn github_property(text: &str) -> String {
+    github_message(text).replace(':', "%3A").replace(',', "%2C")
+}
+
+fn terminal_keep_newlines(text: &str) -> String {
+    text.split('\n')
+        .map(|line| terminal(line).into_owned())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn terminal_text_cannot_carry_escapes() {
+        let hostile = "x\u{1b}[2J\u{7}\r\u{202e}evil\u{9b}";
+        let safe = terminal(hostile);
+        assert!(!safe.chars().any(|c| c.is_control()), "{safe}");
+        assert!(!safe.contains('\u{202e}'));
+        assert_eq!(terminal("plain — Bürgenstock"), "plain — Bürgenstock");
+    }
+
+    #[test]
+    fn same_width_replacement_keeps_offsets() {
+        let text = "a\u{1b}b\u{9b}c\u{202e}d\r\n\te";
+        let safe = terminal_same_width(text);
+        assert_eq!(safe.len(), text.len());
+        assert_eq!(safe.chars().count(), text.chars().count());
+        assert_eq!(safe, "a?b\u{bf}c\u{fffd}d\r\n\te");
+    }
+
+    #[test]
+    fn github_values_are_encoded() {
+        assert_eq!(github_message("50% done\nnext"), "50%25 done%0Anext");
+        assert_eq!(github_property("kb/a,b:c.ron"), "kb/a%2Cb%3Ac.ron");
+        assert_eq!(github_message("\u{1b}[31m"), "\\u{1b}[31m");
+    }
+}

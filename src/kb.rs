@@ -1,0 +1,288 @@
+//! The loaded knowledge base: items with resolved references, the petgraph
+//! graph of their links, and the indexes queries use (by date, by actor,
+//! responses). Everything here is built once, at load, and read afterwards.
+
+use std::collections::HashMap;
+
+use petgraph::graph::{DiGraph, NodeIndex};
+
+use crate::load::Settings;
+use crate::model::{
+    Actor, ActorIx, Event, EventIx, NodeKind, NodeRef, Stance, Statement, StatementIx,
+};
+
+/// The kinds of link between nodes of the graph.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Link {
+    /// statement → its speaker
+    SaidBy,
+    /// statement → the event it was made at
+    SaidAt,
+    /// statement → the statement it answers
+    RespondsTo(Stance),
+    /// statement or event → a media actor that reported it
+    ReportedBy,
+    /// statement → an actor, event or statement it speaks of
+    About,
+    /// actor → actor, event → event
+    PartOf,
+    /// actor → event it took part in
+    ParticipantOf,
+    /// person → institution, with the index of the role in the person's roles
+    RoleOf(u32),
+}
+
+impl Link {
+    /// The link as a verb phrase, for paths and exports ("responds to").
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Link::SaidBy => "said by",
+            Link::SaidAt => "said at",
+            Link::RespondsTo(_) => "responds to",
+            Link::ReportedBy => "reported by",
+            Link::About => "about",
+            Link::PartOf => "part of",
+            Link::ParticipantOf => "participant of",
+            Link::RoleOf(_) => "role of",
+        }
+    }
+}
+
+/// A statement that answers another, seen from the answered one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Responder {
+    pub from: StatementIx,
+    pub stance: Stance,
+}
+
+/// A loaded KB.
+///
+/// ```no_run
+/// let loaded = annals::Kb::load(std::path::Path::new("kb")).unwrap();
+/// assert!(!loaded.has_errors());
+/// let kb = &loaded.kb;
+/// let putin = kb.lookup("putin").unwrap();
+/// println!("{} statements; putin is {:?}", kb.statements.len(), putin);
+/// ```
+#[derive(Debug, Default)]
+pub struct Kb {
+    pub actors: Vec<Actor>,
+    pub events: Vec<Event>,
+    pub statements: Vec<Statement>,
+    pub settings: Settings,
+    ids: HashMap<String, NodeRef>,
+    graph: DiGraph<NodeRef, Link>,
+    order: Vec<StatementIx>,
+    responders: Vec<Vec<Responder>>,
+    by_actor: Vec<Vec<StatementIx>>,
+    at_event: Vec<Vec<StatementIx>>,
+    members: Vec<Vec<ActorIx>>,
+    sub_events: Vec<Vec<EventIx>>,
+}
+
+impl Kb {
+    /// Assembles a KB from resolved items and builds the graph and indexes.
+    pub(crate) fn assemble(
+        actors: Vec<Actor>,
+        events: Vec<Event>,
+        statements: Vec<Statement>,
+        ids: HashMap<String, NodeRef>,
+        settings: Settings,
+    ) -> Kb {
+        let mut kb = Kb {
+            actors,
+            events,
+            statements,
+            settings,
+            ids,
+            ..Kb::default()
+        };
+        kb.build_graph();
+        kb.build_indexes();
+        kb
+    }
+
+    fn build_graph(&mut self) {
+        let n = self.actors.len() + self.events.len() + self.statements.len();
+        let mut g = DiGraph::with_capacity(n, n * 3);
+        for i in 0..self.actors.len() {
+            g.add_node(NodeRef::Actor(ActorIx(i as u32)));
+        }
+        for i in 0..self.events.len() {
+            g.add_node(NodeRef::Event(EventIx(i as u32)));
+        }
+        for i in 0..self.statements.len() {
+            g.add_node(NodeRef::Statement(StatementIx(i as u32)));
+        }
+        self.graph = g;
+        let mut edges = Vec::new();
+        for (i, a) in self.actors.iter().enumerate() {
+            let me = NodeRef::Actor(ActorIx(i as u32));
+            if let Some(p) = a.part_of {
+                edges.push((me, NodeRef::Actor(p), Link::PartOf));
+            }
+            for (r, role) in a.roles.iter().enumerate() {
+                edges.push((me, NodeRef::Actor(role.of), Link::RoleOf(r as u32)));
+            }
+        }
+        for (i, e) in self.events.iter().enumerate() {
+            let me = NodeRef::Event(EventIx(i as u32));
+            if let Some(p) = e.part_of {
+                edges.push((me, NodeRef::Event(p), Link::PartOf));
+            }
+            for &p in &e.participants {
+                edges.push((NodeRef::Actor(p), me, Link::ParticipantOf));
+            }
+            for s in &e.sources {
+                if let Some(o) = s.outlet {
+                    edges.push((me, NodeRef::Actor(o), Link::ReportedBy));
+                }
+            }
+        }
+        for (i, s) in self.statements.iter().enumerate() {
+            let me = NodeRef::Statement(StatementIx(i as u32));
+            edges.push((me, NodeRef::Actor(s.by), Link::SaidBy));
+            if let Some(at) = s.at {
+                edges.push((me, NodeRef::Event(at), Link::SaidAt));
+            }
+            for r in &s.responds_to {
+                edges.push((me, NodeRef::Statement(r.to), Link::RespondsTo(r.stance)));
+            }
+            for src in &s.sources {
+                if let Some(o) = src.outlet {
+                    edges.push((me, NodeRef::Actor(o), Link::ReportedBy));
+                }
+            }
+            for &about in &s.about {
+                edges.push((me, about, Link::About));
+            }
+        }
+        for (from, to, link) in edges {
+            let (a, b) = (self.node(from), self.node(to));
+            self.graph.add_edge(a, b, link);
+        }
+    }
+
+    fn build_indexes(&mut self) {
+        let mut order: Vec<StatementIx> =
+            (0..self.statements.len() as u32).map(StatementIx).collect();
+        order.sort_by(|a, b| {
+            let (sa, sb) = (&self.statements[a.index()], &self.statements[b.index()]);
+            sa.date.order(&sb.date).then_with(|| sa.id.cmp(&sb.id))
+        });
+        let mut responders = vec![Vec::new(); self.statements.len()];
+        let mut by_actor = vec![Vec::new(); self.actors.len()];
+        let mut at_event = vec![Vec::new(); self.events.len()];
+        for &ix in &order {
+            let s = &self.statements[ix.index()];
+            by_actor[s.by.index()].push(ix);
+            if let Some(at) = s.at {
+                at_event[at.index()].push(ix);
+            }
+            for r in &s.responds_to {
+                responders[r.to.index()].push(Responder {
+                    from: ix,
+                    stance: r.stance,
+                });
+            }
+        }
+        let mut members = vec![Vec::new(); self.actors.len()];
+        for (i, a) in self.actors.iter().enumerate() {
+            if let Some(p) = a.part_of {
+                members[p.index()].push(ActorIx(i as u32));
+            }
+        }
+        let mut sub_events = vec![Vec::new(); self.events.len()];
+        for (i, e) in self.events.iter().enumerate() {
+            if let Some(p) = e.part_of {
+                sub_events[p.index()].push(EventIx(i as u32));
+            }
+        }
+        self.order = order;
+        self.responders = responders;
+        self.by_actor = by_actor;
+        self.at_event = at_event;
+        self.members = members;
+        self.sub_events = sub_events;
+    }
+
+    /// The node an id names, if any.
+    pub fn lookup(&self, id: &str) -> Option<NodeRef> {
+        self.ids.get(id).copied()
+    }
+
+    /// Every id of one kind of node, for suggestions.
+    pub fn ids_of(&self, kind: Option<NodeKind>) -> impl Iterator<Item = &str> {
+        self.ids
+            .iter()
+            .filter(move |(_, r)| kind.is_none_or(|k| r.kind() == k))
+            .map(|(id, _)| id.as_str())
+    }
+
+    /// The id of a node.
+    pub fn id_of(&self, node: NodeRef) -> &str {
+        match node {
+            NodeRef::Actor(a) => &self.actors[a.index()].id,
+            NodeRef::Event(e) => &self.events[e.index()].id,
+            NodeRef::Statement(s) => &self.statements[s.index()].id,
+        }
+    }
+
+    pub fn actor(&self, ix: ActorIx) -> &Actor {
+        &self.actors[ix.index()]
+    }
+
+    pub fn event(&self, ix: EventIx) -> &Event {
+        &self.events[ix.index()]
+    }
+
+    pub fn statement(&self, ix: StatementIx) -> &Statement {
+        &self.statements[ix.index()]
+    }
+
+    /// The graph: one node per actor, event and statement, one edge per link.
+    pub fn graph(&self) -> &DiGraph<NodeRef, Link> {
+        &self.graph
+    }
+
+    /// The graph node of a KB node.
+    pub fn node(&self, node: NodeRef) -> NodeIndex {
+        let (a, e) = (self.actors.len(), self.events.len());
+        NodeIndex::new(match node {
+            NodeRef::Actor(x) => x.index(),
+            NodeRef::Event(x) => a + x.index(),
+            NodeRef::Statement(x) => a + e + x.index(),
+        })
+    }
+
+    /// Every statement in the design's total order: earliest instant, latest
+    /// instant, id.
+    pub fn statements_in_order(&self) -> &[StatementIx] {
+        &self.order
+    }
+
+    /// The statements that answer `ix`, in time order.
+    pub fn responders(&self, ix: StatementIx) -> &[Responder] {
+        &self.responders[ix.index()]
+    }
+
+    /// The statements an actor made, in time order.
+    pub fn statements_by(&self, actor: ActorIx) -> &[StatementIx] {
+        &self.by_actor[actor.index()]
+    }
+
+    /// The statements made at an event (not its sub-events), in time order.
+    pub fn statements_at(&self, event: EventIx) -> &[StatementIx] {
+        &self.at_event[event.index()]
+    }
+
+    /// The actors directly part of `actor`.
+    pub fn members(&self, actor: ActorIx) -> &[ActorIx] {
+        &self.members[actor.index()]
+    }
+
+    /// The events directly part of `event`.
+    pub fn sub_events(&self, event: EventIx) -> &[EventIx] {
+        &self.sub_events[event.index()]
+    }
+}

@@ -1,0 +1,31 @@
+//! annals: a structured event-timeline knowledge base.
+//!
+//! A KB is a folder of RON files describing actors, events and statements,
+//! and who responded to whom. This crate loads it into a typed graph, checks
+//! it like a compiler checks code, and answers queries over it.
+//!
+//! The stages stay separate: [`load`] reads files and resolves ids into a
+//! [`Kb`]; [`check`] finds problems as [`diag::Diagnostic`] values; the
+//! sinks in [`diag`] format them. The library never prints.
+//!
+//! ```no_run
+//! use annals::{check::Levels, Kb};
+//!
+//! let loaded = Kb::load(std::path::Path::new("kb"))?;
+//! let diagnostics = loaded.diagnostics(&loaded.levels());
+//! annals::diag::human::write(&mut std::io::stderr(), &diagnostics, &loaded.sources, false)?;
+//! println!("{} statements", loaded.kb.statements.len());
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+pub mod check;
+pub mod diag;
+pub mod escape;
+pub mod kb;
+pub mod load;
+pub mod model;
+pub mod source_map;
+pub mod suggest;
+
+pub use kb::Kb;
+pub use load::{LoadError, Loaded};

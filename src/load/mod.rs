@@ -1,0 +1,163 @@
+//! Loading a KB folder: find the files, read and parse them in parallel,
+//! resolve ids into typed indices, build the graph, and run the checks.
+//!
+//! Loading never stops at the first problem: a file that fails to parse is
+//! reported and the others are still read and checked. Only a KB that cannot
+//! be read at all (no such folder, no `.ron` file) is a [`LoadError`].
+
+mod discover;
+mod parse;
+pub mod raw;
+mod resolve;
+mod settings;
+mod spanned;
+
+pub use settings::{Limits, Settings, SETTINGS_FILE};
+
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::check::{self, Levels};
+use crate::diag::{Code, Diagnostic};
+use crate::kb::Kb;
+use crate::source_map::{SourceMap, Span};
+use parse::{read_and_parse, FileProblem, ParsedFile};
+use raw::{RawDoc, RawSettings};
+
+/// Why a KB cannot be read at all.
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    #[error("KB folder `{}` does not exist (give another with --kb DIR or ANNALS_KB)", .0.display())]
+    NotFound(PathBuf),
+    #[error("`{}` is not a folder; --kb names the folder that holds the KB's .ron files", .0.display())]
+    NotADirectory(PathBuf),
+    #[error("cannot read KB folder `{}`: {}", .0.display(), .1)]
+    Unreadable(PathBuf, String),
+    #[error("no .ron files in KB folder `{}`", .0.display())]
+    NoFiles(PathBuf),
+}
+
+/// A loaded KB with the text of its files and every finding.
+#[derive(Debug)]
+pub struct Loaded {
+    pub kb: Kb,
+    pub sources: SourceMap,
+    /// Every finding at its code's default severity, before levels.
+    findings: Vec<Diagnostic>,
+}
+
+impl Loaded {
+    /// The levels the KB's settings file sets, to which the command line may
+    /// add its own.
+    pub fn levels(&self) -> Levels {
+        let mut levels = Levels::new();
+        for &(code, level) in &self.kb.settings.lints {
+            levels.set(code, level);
+        }
+        levels
+    }
+
+    /// The diagnostics under `levels`, sorted by file and position.
+    pub fn diagnostics(&self, levels: &Levels) -> Vec<Diagnostic> {
+        levels.apply(self.findings.clone())
+    }
+
+    /// Whether the KB has hard errors: a file that does not parse, a
+    /// reference that does not resolve. Queries refuse such a KB, since
+    /// their answers would silently miss items.
+    pub fn has_errors(&self) -> bool {
+        self.findings.iter().any(|d| d.code.is_hard())
+    }
+
+    /// The hard errors, for a command that refuses to run on them.
+    pub fn hard_errors(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.findings.iter().filter(|d| d.code.is_hard())
+    }
+}
+
+impl Kb {
+    /// Loads and checks the KB in `root`.
+    ///
+    /// ```no_run
+    /// let loaded = annals::Kb::load(std::path::Path::new("kb"))?;
+    /// for d in loaded.diagnostics(&loaded.levels()) {
+    ///     eprintln!("{}: {}", d.code, d.message);
+    /// }
+    /// # Ok::<(), annals::LoadError>(())
+    /// ```
+    pub fn load(root: &Path) -> Result<Loaded, LoadError> {
+        let found = discover::discover(root)?;
+        if found.files.is_empty() && found.problems.is_empty() {
+            return Err(LoadError::NoFiles(root.to_path_buf()));
+        }
+        let mut sources = SourceMap::new();
+        let mut findings = Vec::new();
+
+        // The settings file first: its limits govern how the rest is parsed.
+        let settings_path = root.join(SETTINGS_FILE);
+        let mut settings = Settings::default();
+        let mut kb_files = Vec::new();
+        for path in found.files {
+            if path == settings_path {
+                let parsed: ParsedFile<RawSettings> =
+                    read_and_parse(&path, display(&path), &Limits::default());
+                let mut problems = parsed.problems;
+                if let Some(raw) = parsed.value {
+                    settings = Settings::from_raw(raw, &mut problems);
+                }
+                let file = sources.add(parsed.name, &parsed.path, parsed.text);
+                findings.extend(problems.into_iter().map(|p| to_diagnostic(file, p)));
+            } else {
+                kb_files.push(path);
+            }
+        }
+        for (path, message) in found.problems {
+            let file = sources.add(display(&path), &path, String::new());
+            findings.push(
+                Diagnostic::new(
+                    Code::UnreadablePath,
+                    Span::new(file, 0..0),
+                    format!("cannot read `{}`: {message}", display(&path)),
+                )
+                .label("skipped"),
+            );
+        }
+
+        let limits = settings.limits;
+        let parsed: Vec<ParsedFile<RawDoc>> = kb_files
+            .par_iter()
+            .map(|path| read_and_parse(path, display(path), &limits))
+            .collect();
+        let mut docs = Vec::with_capacity(parsed.len());
+        for p in parsed {
+            let file = sources.add(p.name, &p.path, p.text);
+            findings.extend(p.problems.into_iter().map(|pr| to_diagnostic(file, pr)));
+            if let Some(doc) = p.value {
+                docs.push((file, doc));
+            }
+        }
+        let limit_span = docs.first().map(|(f, _)| Span::new(*f, 0..0));
+        let (kb, resolve_findings) = resolve::resolve(&docs, settings, limit_span);
+        drop(docs);
+        findings.extend(resolve_findings);
+        findings.extend(check::run(&kb));
+        findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        Ok(Loaded {
+            kb,
+            sources,
+            findings,
+        })
+    }
+}
+
+fn to_diagnostic(file: crate::source_map::FileId, p: FileProblem) -> Diagnostic {
+    Diagnostic::new(p.code, Span::new(file, p.range), p.message).with_help_opt(p.help)
+}
+
+/// A path as shown to users, with `/` separators on every platform.
+fn display(path: &Path) -> String {
+    let text = path.to_string_lossy();
+    let text = text.strip_prefix("./").unwrap_or(&text);
+    text.replace('\\', "/")
+}

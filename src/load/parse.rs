@@ -1,0 +1,388 @@
+//! Reading one file and parsing it as RON, turning every failure into a
+//! positioned problem: size, encoding, syntax and type errors.
+//!
+//! Runs on any thread; it knows nothing of other files. A file that fails
+//! yields its problems and no document, and never stops other files.
+
+use std::io::Read;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use serde::de::DeserializeOwned;
+
+use super::settings::Limits;
+use super::spanned::parse_with_spans;
+use crate::diag::Code;
+use crate::suggest;
+
+/// A problem found in one file, before the file has a `FileId`.
+#[derive(Debug, Clone)]
+pub struct FileProblem {
+    pub code: Code,
+    pub range: Range<usize>,
+    pub message: String,
+    pub help: Option<String>,
+}
+
+/// One file read and parsed.
+#[derive(Debug)]
+pub struct ParsedFile<T> {
+    pub name: String,
+    pub path: PathBuf,
+    /// The text without a byte-order mark (lossily decoded if not UTF-8).
+    pub text: String,
+    pub value: Option<T>,
+    pub problems: Vec<FileProblem>,
+}
+
+/// Reads `path` and parses it as `T`, within `limits`.
+pub fn read_and_parse<T: DeserializeOwned>(
+    path: &Path,
+    name: String,
+    limits: &Limits,
+) -> ParsedFile<T> {
+    let mut parsed = ParsedFile {
+        name,
+        path: path.to_path_buf(),
+        text: String::new(),
+        value: None,
+        problems: Vec::new(),
+    };
+    let problem = |code, message: String, help: Option<&str>| FileProblem {
+        code,
+        range: 0..0,
+        message,
+        help: help.map(str::to_owned),
+    };
+    let bytes = match read_limited(path, limits.max_file_bytes) {
+        Ok(Some(bytes)) => bytes,
+        Ok(None) => {
+            parsed.problems.push(problem(
+                Code::FileTooLarge,
+                format!("file is larger than the limit of {} bytes", limits.max_file_bytes),
+                Some("split it into several files, or raise `limits: Limits(max_file_bytes: …)` in annals.ron"),
+            ));
+            return parsed;
+        }
+        Err(e) => {
+            parsed.problems.push(problem(
+                Code::UnreadablePath,
+                format!("cannot read file: {e}"),
+                None,
+            ));
+            return parsed;
+        }
+    };
+    let text = match String::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(e) => {
+            let at = e.utf8_error().valid_up_to();
+            parsed.text = String::from_utf8_lossy(e.as_bytes()).into_owned();
+            let at = strip_bom_offset(&parsed.text, at);
+            parsed.text = strip_bom(parsed.text);
+            parsed.problems.push(FileProblem {
+                code: Code::InvalidUtf8,
+                range: at..at + 1,
+                message: format!("file is not valid UTF-8 (invalid byte at offset {at})"),
+                help: Some("save the file as UTF-8".into()),
+            });
+            return parsed;
+        }
+    };
+    parsed.text = strip_bom(text);
+    match parse_with_spans::<T>(&parsed.text, limits.max_nesting) {
+        Ok(value) => parsed.value = Some(value),
+        Err((error, inner)) => {
+            let p = describe(&parsed.text, &error, inner, limits);
+            parsed.problems.push(p);
+        }
+    }
+    parsed
+}
+
+/// The file's bytes, or `None` when it holds more than `max` bytes.
+fn read_limited(path: &Path, max: u64) -> std::io::Result<Option<Vec<u8>>> {
+    let file = std::fs::File::open(path)?;
+    if file.metadata()?.len() > max {
+        return Ok(None);
+    }
+    let mut bytes = Vec::new();
+    file.take(max.saturating_add(1)).read_to_end(&mut bytes)?;
+    Ok((bytes.len() as u64 <= max).then_some(bytes))
+}
+
+fn strip_bom(text: String) -> String {
+    match text.strip_prefix('\u{feff}') {
+        Some(rest) => rest.to_owned(),
+        None => text,
+    }
+}
+
+fn strip_bom_offset(text: &str, at: usize) -> usize {
+    if text.starts_with('\u{feff}') {
+        at.saturating_sub(3)
+    } else {
+        at
+    }
+}
+
+/// Byte offset of a 1-based line and character column in `text`.
+fn offset(text: &str, pos: ron::error::Position) -> usize {
+    let line_start = if pos.line <= 1 {
+        0
+    } else {
+        text.match_indices('\n')
+            .nth(pos.line - 2)
+            .map_or(text.len(), |(i, _)| i + 1)
+    };
+    let line_end = text[line_start..]
+        .find('\n')
+        .map_or(text.len(), |i| line_start + i);
+    text[line_start..line_end]
+        .char_indices()
+        .nth(pos.col.saturating_sub(1))
+        .map_or(line_end, |(i, _)| line_start + i)
+}
+
+/// Length of the token at the start of `s`: a string literal, a word, or one
+/// character.
+pub(crate) fn token_len(s: &str) -> usize {
+    if let Some(rest) = s.strip_prefix('"') {
+        let mut escaped = false;
+        for (i, c) in rest.char_indices() {
+            match c {
+                '\\' if !escaped => escaped = true,
+                '"' if !escaped => return i + 2,
+                '\n' => return i + 1,
+                _ => escaped = false,
+            }
+        }
+        return s.len();
+    }
+    let word = s
+        .char_indices()
+        .find(|(_, c)| !(c.is_alphanumeric() || *c == '_' || *c == '-'))
+        .map_or(s.len(), |(i, _)| i);
+    if word > 0 {
+        word
+    } else {
+        s.chars().next().map_or(0, char::len_utf8)
+    }
+}
+
+/// The opening quote of the last string literal that ends before `pos`, if
+/// that string spans lines: the usual cause of an "expected comma" error
+/// after an unclosed string. Comments are skipped.
+fn string_spanning_lines_before(text: &str, pos: usize) -> Option<usize> {
+    let b = text.as_bytes();
+    let (mut i, mut last) = (0, None);
+    while i < pos.min(b.len()) {
+        match b[i] {
+            b'"' => {
+                let open = i;
+                i += 1;
+                while i < b.len() && b[i] != b'"' {
+                    i += if b[i] == b'\\' { 2 } else { 1 };
+                }
+                last = Some((open, i.min(b.len())));
+            }
+            b'/' if b.get(i + 1) == Some(&b'/') => {
+                while i < b.len() && b[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            b'/' if b.get(i + 1) == Some(&b'*') => {
+                i += 2 + super::spanned::trivia_len(&text[i..]).saturating_sub(2);
+                continue;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    let (open, close) = last?;
+    // The string must reach up to the error (only blanks between).
+    let between = text.get(close + 1..pos)?;
+    (text[open..close].contains('\n') && between.trim().is_empty()).then_some(open)
+}
+
+/// Turns ron's error into a problem with a code, a message a person can act
+/// on, and the range of the offending value.
+fn describe(
+    text: &str,
+    error: &ron::error::SpannedError,
+    inner: Option<(ron::Error, Range<usize>)>,
+    limits: &Limits,
+) -> FileProblem {
+    let (code_err, start, end, exact) = match inner {
+        Some((code, range)) => (code, range.start, range.end, true),
+        None => (
+            error.code.clone(),
+            offset(text, error.span.start),
+            offset(text, error.span.end),
+            false,
+        ),
+    };
+    let (start, end) = (start.min(text.len()), end.min(text.len()));
+    let token_at = |at: usize| {
+        let at = at + super::spanned::trivia_len(&text[at..]);
+        at..at + token_len(&text[at..])
+    };
+    use ron::Error as E;
+    let range = match &code_err {
+        // Our own leaf errors carry the leaf's exact range.
+        E::Message(_) if exact => start..end,
+        // ron spans identifiers exactly.
+        E::NoSuchStructField { .. }
+        | E::DuplicateStructField { .. }
+        | E::ExpectedDifferentStructName { .. }
+        | E::NoSuchEnumVariant { .. }
+            if end > start =>
+        {
+            start..end
+        }
+        E::UnclosedBlockComment => {
+            let open = text[..end].rfind("/*").unwrap_or(start);
+            open..open + 2
+        }
+        E::ExpectedComma => {
+            if let Some(open) = string_spanning_lines_before(text, start) {
+                return FileProblem {
+                    code: Code::SyntaxError,
+                    range: open..open + 1,
+                    message: "this string is not closed on its line".into(),
+                    help: Some("add the closing `\"`; a string runs until the next `\"`, which here is on a later line".into()),
+                };
+            }
+            token_at(start)
+        }
+        // For type errors ron's span starts at the whitespace before the
+        // value and ends where it begins: point at the value.
+        _ => token_at(if end > start { end } else { start }),
+    };
+    let (code, message, help) = classify(&code_err, limits);
+    FileProblem {
+        code,
+        range,
+        message,
+        help,
+    }
+}
+
+fn classify(error: &ron::Error, limits: &Limits) -> (Code, String, Option<String>) {
+    use ron::Error as E;
+    let outer = |o: &Option<String>| {
+        o.as_deref()
+            .map(|o| format!(" in `{o}`"))
+            .unwrap_or_default()
+    };
+    match error {
+        E::NoSuchStructField { expected, found, outer: o } => (
+            Code::UnknownField,
+            format!("unknown field `{found}`{}", outer(o)),
+            suggest::did_you_mean(&suggest::closest(found, expected.iter().copied())).or_else(|| {
+                Some(format!(
+                    "the fields are: {}",
+                    expected.iter().map(|f| format!("`{f}`")).collect::<Vec<_>>().join(", ")
+                ))
+            }),
+        ),
+        E::MissingStructField { field, outer: o } => (
+            Code::MissingField,
+            format!("missing field `{field}`{}", outer(o)),
+            Some(format!("add `{field}: …`")),
+        ),
+        E::DuplicateStructField { field, outer: o } => (
+            Code::DuplicateField,
+            format!("field `{field}` is written twice{}", outer(o)),
+            Some("keep one of them".into()),
+        ),
+        E::NoSuchEnumVariant { expected, found, .. } => (
+            Code::UnknownVariant,
+            format!("unknown variant `{found}`"),
+            suggest::did_you_mean(&suggest::closest(found, expected.iter().copied())),
+        ),
+        E::ExpectedDifferentStructName { expected, found } => (
+            Code::WrongType,
+            format!("expected `{expected}(…)`, found `{found}(…)`"),
+            Some(format!("write `{expected}(…)`")),
+        ),
+        E::ExceededRecursionLimit => (
+            Code::NestingTooDeep,
+            format!("brackets nest deeper than {} levels", limits.max_nesting),
+            Some("a KB file needs only a few levels; look for unclosed or repeated brackets".into()),
+        ),
+        E::Message(m) => (Code::WrongType, m.clone(), None),
+        E::InvalidValueForType { .. }
+        | E::ExpectedString
+        | E::ExpectedArray
+        | E::ExpectedMap
+        | E::ExpectedBoolean
+        | E::ExpectedInteger
+        | E::ExpectedFloat
+        | E::ExpectedStructLike
+        | E::ExpectedNamedStructLike(_)
+        | E::ExpectedOption
+        | E::ExpectedUnit
+        | E::ExpectedChar
+        | E::IntegerOutOfBounds
+        | E::ExpectedDifferentLength { .. } => (Code::WrongType, lower_first(&error.to_string()), None),
+        E::Eof => (
+            Code::SyntaxError,
+            "unexpected end of file".into(),
+            Some("a bracket, parenthesis, string or comment is not closed".into()),
+        ),
+        E::ExpectedComma => (
+            Code::SyntaxError,
+            "expected `,` or a closing bracket".into(),
+            Some("items and fields are separated by commas; an unclosed string before this point can cause this too".into()),
+        ),
+        E::UnclosedBlockComment => (
+            Code::SyntaxError,
+            "unclosed block comment".into(),
+            Some("close it with `*/`".into()),
+        ),
+        E::ExpectedStringEnd => (
+            Code::SyntaxError,
+            "unclosed string".into(),
+            Some("close it with `\"`".into()),
+        ),
+        E::TrailingCharacters => (
+            Code::SyntaxError,
+            "unexpected text after the end of the document".into(),
+            Some("a file holds one `Kb(…)`; put further items inside its lists".into()),
+        ),
+        other => (Code::SyntaxError, lower_first(&other.to_string()), None),
+    }
+}
+
+fn lower_first(s: &str) -> String {
+    let mut chars = s.chars();
+    match chars.next() {
+        Some(c) => c.to_lowercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_are_strings_words_or_single_characters() {
+        assert_eq!(token_len("\"a\\\"b\", x"), 6);
+        assert_eq!(token_len("Persn, x"), 5);
+        assert_eq!(token_len(")"), 1);
+        assert_eq!(token_len(""), 0);
+        assert_eq!(token_len("\"unclosed\nx"), 9);
+    }
+
+    #[test]
+    fn positions_convert_to_offsets() {
+        let text = "ab\nçd\n";
+        assert_eq!(offset(text, ron::error::Position { line: 2, col: 2 }), 5);
+        assert_eq!(
+            offset(text, ron::error::Position { line: 9, col: 1 }),
+            text.len()
+        );
+    }
+}

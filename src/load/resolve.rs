@@ -1,0 +1,623 @@
+//! Resolving ids: from raw documents to a [`Kb`] of typed indices.
+//!
+//! Runs in three phases, so that every problem is reported once and no error
+//! cascades into others:
+//! 1. each item's own fields: id, kind, required date. An item whose kind or
+//!    required date is unusable is *broken*: reported, and left out;
+//! 2. ids get indices: actors, then events, then statements (whose `by` must
+//!    name an actor, or the statement is broken too); duplicates are reported
+//!    with both places;
+//! 3. every other reference resolves, or is reported and dropped. A
+//!    reference to a broken item is dropped silently: its cause is reported.
+
+use std::collections::{HashMap, HashSet};
+
+use super::raw::{RawActor, RawDoc, RawEvent, RawRole, RawSource, RawStatement};
+use super::settings::Settings;
+use super::spanned::{Located, OrShort, Spanned, Word};
+use crate::diag::{Code, Diagnostic};
+use crate::kb::Kb;
+use crate::model::{
+    id_problem, suggest_id, Actor, ActorIx, ActorKind, Date, Event, EventIx, EventKind, NodeKind,
+    NodeRef, Quote, Response, Role, Source, Stance, Statement, StatementIx, StatementKind,
+    Vocabulary,
+};
+use crate::source_map::{FileId, Span};
+use crate::suggest;
+
+/// How many "did you mean" searches a run does at most (each scans all ids).
+const MAX_SUGGESTION_SEARCHES: usize = 200;
+
+/// What a reference must name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Want {
+    Any,
+    Actor,
+    Institution,
+    Media,
+    Event,
+    Statement,
+}
+
+impl Want {
+    fn noun(self) -> &'static str {
+        match self {
+            Want::Any => "item",
+            Want::Actor => "actor",
+            Want::Institution => "institution",
+            Want::Media => "Media actor",
+            Want::Event => "event",
+            Want::Statement => "statement",
+        }
+    }
+
+    fn kind(self) -> Option<NodeKind> {
+        match self {
+            Want::Any => None,
+            Want::Actor | Want::Institution | Want::Media => Some(NodeKind::Actor),
+            Want::Event => Some(NodeKind::Event),
+            Want::Statement => Some(NodeKind::Statement),
+        }
+    }
+}
+
+/// An item that passed phase 1, with what was read of it.
+struct Accepted<'a, R, K, X> {
+    file: FileId,
+    raw: &'a R,
+    kind: K,
+    /// What phase 1 and 2 read besides the kind: the date, the speaker.
+    extra: X,
+}
+
+struct Resolver {
+    diags: Vec<Diagnostic>,
+    /// Every id defined by an item that was kept, with where it is written.
+    ids: HashMap<String, (NodeRef, Span)>,
+    /// Ids of items left out in phase 1 or 2.
+    broken: HashSet<String>,
+    actor_kinds: Vec<ActorKind>,
+    default_offset: i32,
+    searches_left: usize,
+}
+
+/// Resolves parsed documents into a KB, reporting every problem found.
+pub fn resolve(
+    docs: &[(FileId, RawDoc)],
+    settings: Settings,
+    limit_span: Option<Span>,
+) -> (Kb, Vec<Diagnostic>) {
+    let mut r = Resolver {
+        diags: Vec::new(),
+        ids: HashMap::new(),
+        broken: HashSet::new(),
+        actor_kinds: Vec::new(),
+        default_offset: settings.default_offset,
+        searches_left: MAX_SUGGESTION_SEARCHES,
+    };
+    let total: usize = docs
+        .iter()
+        .map(|(_, d)| d.actors.len() + d.events.len() + d.statements.len())
+        .sum();
+    if total > settings.limits.max_items {
+        if let Some(span) = limit_span {
+            r.diags.push(
+                Diagnostic::new(
+                    Code::LimitExceeded,
+                    span,
+                    format!(
+                        "the KB holds {total} items, more than the limit of {}",
+                        settings.limits.max_items
+                    ),
+                )
+                .with_help("raise `limits: Limits(max_items: …)` in annals.ron"),
+            );
+        }
+        return (
+            Kb::assemble(vec![], vec![], vec![], HashMap::new(), settings),
+            r.diags,
+        );
+    }
+
+    // Phase 1 and 2 for actors and events.
+    let mut actors = Vec::new();
+    for (file, doc) in docs {
+        for raw in &doc.actors {
+            let span = Span::new(*file, raw.id.range.clone());
+            r.check_id(*file, &raw.id);
+            let kind = r.word::<ActorKind>(*file, &raw.kind);
+            match kind {
+                Some(kind)
+                    if r.define(&raw.id, span, NodeRef::Actor(ActorIx(actors.len() as u32))) =>
+                {
+                    r.actor_kinds.push(kind);
+                    actors.push(Accepted {
+                        file: *file,
+                        raw,
+                        kind,
+                        extra: (),
+                    });
+                }
+                _ => r.mark_broken(&raw.id.value),
+            }
+        }
+    }
+    let mut events = Vec::new();
+    for (file, doc) in docs {
+        for raw in &doc.events {
+            let span = Span::new(*file, raw.id.range.clone());
+            r.check_id(*file, &raw.id);
+            let kind = r.word::<EventKind>(*file, &raw.kind);
+            let date = r.date(*file, &raw.date);
+            match (kind, date) {
+                (Some(kind), Some(date))
+                    if r.define(&raw.id, span, NodeRef::Event(EventIx(events.len() as u32))) =>
+                {
+                    events.push(Accepted {
+                        file: *file,
+                        raw,
+                        kind,
+                        extra: date,
+                    });
+                }
+                _ => r.mark_broken(&raw.id.value),
+            }
+        }
+    }
+    // Statements: `by` is required, and actors are all known by now.
+    let mut statements = Vec::new();
+    for (file, doc) in docs {
+        for raw in &doc.statements {
+            let span = Span::new(*file, raw.id.range.clone());
+            r.check_id(*file, &raw.id);
+            let kind = r.word::<StatementKind>(*file, &raw.kind);
+            let date = r.date(*file, &raw.date);
+            let by = r.reference(*file, &raw.by, Want::Actor, "by");
+            match (kind, date, by) {
+                (Some(kind), Some(date), Some(NodeRef::Actor(by)))
+                    if r.define(
+                        &raw.id,
+                        span,
+                        NodeRef::Statement(StatementIx(statements.len() as u32)),
+                    ) =>
+                {
+                    statements.push(Accepted {
+                        file: *file,
+                        raw,
+                        kind,
+                        extra: (date, by),
+                    });
+                }
+                _ => r.mark_broken(&raw.id.value),
+            }
+        }
+    }
+
+    // Phase 3: everything else.
+    let actors: Vec<Actor> = actors.iter().map(|a| r.actor(a)).collect();
+    let events: Vec<Event> = events.iter().map(|e| r.event(e)).collect();
+    let statements: Vec<Statement> = statements.iter().map(|s| r.statement(s)).collect();
+    let ids = r
+        .ids
+        .into_iter()
+        .map(|(id, (node, _))| (id, node))
+        .collect();
+    (
+        Kb::assemble(actors, events, statements, ids, settings),
+        r.diags,
+    )
+}
+
+impl Resolver {
+    fn span(file: FileId, s: &Spanned<impl Sized>) -> Span {
+        Span::new(file, s.range.clone())
+    }
+
+    /// Reports an id that is not lowercase kebab-case. Every item's id is
+    /// checked, kept or not.
+    fn check_id(&mut self, file: FileId, id: &Spanned<String>) {
+        if let Some(problem) = id_problem(&id.value) {
+            let help = suggest_id(&id.value).map(|s| format!("write `{s}`"));
+            self.diags.push(
+                Diagnostic::new(
+                    Code::InvalidId,
+                    Self::span(file, id),
+                    format!("invalid id `{}`: {problem}", id.value),
+                )
+                .label("ids are lowercase kebab-case: a-z, 0-9 and single `-`")
+                .with_help_opt(help),
+            );
+        }
+    }
+
+    /// Registers an id; reports a duplicate one. Returns whether the item is
+    /// kept.
+    fn define(&mut self, id: &Spanned<String>, span: Span, node: NodeRef) -> bool {
+        if let Some((first, first_span)) = self.ids.get(&id.value) {
+            let kind = first.kind();
+            self.diags.push(
+                Diagnostic::new(
+                    Code::DuplicateId,
+                    span,
+                    format!("duplicate id `{}`", id.value),
+                )
+                .label("defined again here")
+                .with_secondary(
+                    *first_span,
+                    format!("first defined here, as {}", kind.with_article()),
+                )
+                .with_help(
+                    "ids are one namespace across the whole KB; give one of them another id",
+                ),
+            );
+            return false;
+        }
+        self.ids.insert(id.value.clone(), (node, span));
+        true
+    }
+
+    fn mark_broken(&mut self, id: &str) {
+        if !self.ids.contains_key(id) {
+            self.broken.insert(id.to_owned());
+        }
+    }
+
+    /// Reads a vocabulary word (a kind or stance).
+    fn word<V: Vocabulary>(&mut self, file: FileId, w: &Spanned<Word>) -> Option<V> {
+        if let Some(v) = V::parse_word(&w.value.0) {
+            return Some(v);
+        }
+        let names = V::all().iter().map(|v| v.word());
+        let close = suggest::closest(&w.value.0, names.clone());
+        let help = suggest::did_you_mean(&close)
+            .unwrap_or_else(|| format!("one of: {}", names.collect::<Vec<_>>().join(", ")));
+        self.diags.push(
+            Diagnostic::new(
+                Code::UnknownVariant,
+                Self::span(file, w),
+                format!("unknown {} `{}`", V::what(), w.value.0),
+            )
+            .with_help(help),
+        );
+        None
+    }
+
+    /// Parses a date, pointing an error at the offending character.
+    fn date(&mut self, file: FileId, d: &Spanned<String>) -> Option<Date> {
+        let span = Self::span(file, d);
+        match Date::parse(&d.value, self.default_offset) {
+            Ok(date) => {
+                if date.is_reversed(self.default_offset) {
+                    self.diags.push(
+                        Diagnostic::new(
+                            Code::ReversedInterval,
+                            span,
+                            format!("interval `{}` ends before it starts", d.value),
+                        )
+                        .label("end is earlier than start")
+                        .with_help("swap the two dates"),
+                    );
+                    return None;
+                }
+                Some(date)
+            }
+            Err(e) => {
+                // Without escapes the string's text is its value: point inside.
+                let plain = d.range.len() == d.value.len() + 2;
+                let at = if plain {
+                    let start = d.range.start + 1 + e.offset;
+                    let len = d.value[e.offset..].chars().next().map_or(0, char::len_utf8);
+                    Span::new(file, start..start + len.max(1))
+                } else {
+                    span
+                };
+                self.diags.push(
+                    Diagnostic::new(Code::InvalidDate, at, format!("invalid date `{}`", d.value))
+                        .label(e.message.clone())
+                        .with_secondary(span, "in this date")
+                        .with_help("dates are EDTF: 2024, 2024-06, 2024-06-14, 2024-06-14T15:30+03:00, 2024-06-14?, 2024-06-15/2024-06-16, 2024-06-15/.."),
+                );
+                None
+            }
+        }
+    }
+
+    fn optional_date(&mut self, file: FileId, d: &Option<Spanned<String>>) -> Option<Date> {
+        d.as_ref().and_then(|d| self.date(file, d))
+    }
+
+    /// Resolves a reference, reporting unknown ids and wrong kinds.
+    fn reference(
+        &mut self,
+        file: FileId,
+        r: &Spanned<String>,
+        want: Want,
+        field: &str,
+    ) -> Option<NodeRef> {
+        let span = Self::span(file, r);
+        let Some(&(node, def)) = self.ids.get(&r.value) else {
+            if !self.broken.contains(&r.value) {
+                let help = self.suggestion(&r.value, want);
+                self.diags.push(
+                    Diagnostic::new(
+                        Code::UnknownReference,
+                        span,
+                        format!("unknown {} `{}`", want.noun(), r.value),
+                    )
+                    .label(format!("no {} has this id", want.noun()))
+                    .with_help_opt(help),
+                );
+            }
+            return None;
+        };
+        let actual = match node {
+            NodeRef::Actor(a) => Some(self.actor_kinds[a.index()]),
+            _ => None,
+        };
+        let fits = match want {
+            Want::Any => true,
+            Want::Actor => node.kind() == NodeKind::Actor,
+            Want::Institution => actual.is_some_and(ActorKind::is_institution),
+            Want::Media => actual == Some(ActorKind::Media),
+            Want::Event => node.kind() == NodeKind::Event,
+            Want::Statement => node.kind() == NodeKind::Statement,
+        };
+        if fits {
+            return Some(node);
+        }
+        let is = match actual {
+            Some(kind) => format!("an actor of kind {kind}"),
+            None => node.kind().with_article().to_owned(),
+        };
+        let help = self.suggestion(&r.value, want);
+        self.diags.push(
+            Diagnostic::new(
+                Code::WrongReferenceKind,
+                span,
+                format!(
+                    "`{field}` must name {} {}, but `{}` is {is}",
+                    article(want.noun()),
+                    want.noun(),
+                    r.value
+                ),
+            )
+            .label(format!("this is {is}"))
+            .with_secondary(def, format!("`{}` is defined here", r.value))
+            .with_help_opt(help),
+        );
+        None
+    }
+
+    fn suggestion(&mut self, written: &str, want: Want) -> Option<String> {
+        if self.searches_left == 0 {
+            return None;
+        }
+        self.searches_left -= 1;
+        let kinds = &self.actor_kinds;
+        let candidates = self.ids.iter().filter(|(_, (node, _))| {
+            want.kind().is_none_or(|k| node.kind() == k)
+                && match (want, node) {
+                    (Want::Media, NodeRef::Actor(a)) => kinds[a.index()] == ActorKind::Media,
+                    (Want::Institution, NodeRef::Actor(a)) => kinds[a.index()].is_institution(),
+                    _ => true,
+                }
+        });
+        let mut found = suggest::closest(written, candidates.map(|(id, _)| id.as_str()));
+        found.sort_unstable();
+        suggest::did_you_mean(&found)
+    }
+
+    fn references(
+        &mut self,
+        file: FileId,
+        refs: &[Spanned<String>],
+        want: Want,
+        field: &str,
+    ) -> Vec<NodeRef> {
+        refs.iter()
+            .filter_map(|r| self.reference(file, r, want, field))
+            .collect()
+    }
+
+    fn actor(&mut self, a: &Accepted<'_, RawActor, ActorKind, ()>) -> Actor {
+        let raw = a.raw;
+        let part_of = raw
+            .part_of
+            .as_ref()
+            .and_then(|p| self.reference(a.file, p, Want::Actor, "part_of"))
+            .and_then(as_actor);
+        let roles = raw
+            .roles
+            .iter()
+            .filter_map(|r| self.role(a.file, r))
+            .collect();
+        Actor {
+            id: raw.id.value.clone(),
+            span: Self::span(a.file, &raw.id),
+            name: raw.name.clone(),
+            kind: a.kind,
+            aliases: raw.aliases.clone(),
+            part_of,
+            roles,
+            note: raw.note.clone(),
+        }
+    }
+
+    fn role(&mut self, file: FileId, located: &Located<OrShort<RawRole>>) -> Option<Role> {
+        let span = Span::new(file, located.range.clone());
+        let raw = match &located.value {
+            OrShort::Full(raw) => raw,
+            OrShort::Short(_) => {
+                self.diags.push(
+                    Diagnostic::new(Code::WrongType, span, "a role is written `Role(title: …, of: …)`, not a bare string")
+                        .with_help("write `Role(title: \"Secretary General\", of: \"nato\", from: \"2014-10-01\")`"),
+                );
+                return None;
+            }
+        };
+        let of = self
+            .reference(file, &raw.of, Want::Institution, "of")
+            .and_then(as_actor);
+        let from = self.optional_date(file, &raw.from);
+        let until = self.optional_date(file, &raw.until);
+        let role = Role {
+            title: raw.title.clone(),
+            of: of?,
+            from,
+            until,
+            span,
+        };
+        if role.bounds().end <= role.bounds().start {
+            self.diags.push(
+                Diagnostic::new(
+                    Code::ReversedInterval,
+                    span,
+                    "the role ends before it starts",
+                )
+                .label("`until` is earlier than `from`")
+                .with_help("swap `from` and `until`"),
+            );
+            return None;
+        }
+        Some(role)
+    }
+
+    fn event(&mut self, e: &Accepted<'_, RawEvent, EventKind, Date>) -> Event {
+        let raw = e.raw;
+        let part_of = raw
+            .part_of
+            .as_ref()
+            .and_then(|p| self.reference(e.file, p, Want::Event, "part_of"))
+            .and_then(|n| match n {
+                NodeRef::Event(x) => Some(x),
+                _ => None,
+            });
+        let participants = self
+            .references(e.file, &raw.participants, Want::Actor, "participants")
+            .into_iter()
+            .filter_map(as_actor)
+            .collect();
+        Event {
+            id: raw.id.value.clone(),
+            span: Self::span(e.file, &raw.id),
+            name: raw.name.clone(),
+            kind: e.kind,
+            date: e.extra.clone(),
+            date_span: Self::span(e.file, &raw.date),
+            place: raw.place.clone(),
+            participants,
+            part_of,
+            sources: self.sources(e.file, &raw.sources),
+            topics: raw.topics.clone(),
+            note: raw.note.clone(),
+        }
+    }
+
+    fn sources(&mut self, file: FileId, sources: &[Located<RawSource>]) -> Vec<Source> {
+        sources
+            .iter()
+            .map(|s| {
+                let raw = &s.value;
+                Source {
+                    outlet: raw
+                        .outlet
+                        .as_ref()
+                        .and_then(|o| self.reference(file, o, Want::Media, "outlet"))
+                        .and_then(as_actor),
+                    url: raw.url.clone(),
+                    title: raw.title.clone(),
+                    date: self.optional_date(file, &raw.date),
+                    span: Span::new(file, s.range.clone()),
+                }
+            })
+            .collect()
+    }
+
+    fn statement(
+        &mut self,
+        s: &Accepted<'_, RawStatement, StatementKind, (Date, ActorIx)>,
+    ) -> Statement {
+        let raw = s.raw;
+        let (date, by) = s.extra.clone();
+        let file = s.file;
+        let at = raw
+            .at
+            .as_ref()
+            .and_then(|a| self.reference(file, a, Want::Event, "at"))
+            .and_then(|n| match n {
+                NodeRef::Event(x) => Some(x),
+                _ => None,
+            });
+        let quotes = raw
+            .quotes
+            .iter()
+            .map(|q| match &q.value {
+                OrShort::Full(q) => Quote {
+                    text: q.text.clone(),
+                    lang: q.lang.clone(),
+                    translated: q.translated,
+                },
+                OrShort::Short(text) => Quote {
+                    text: text.value.clone(),
+                    lang: None,
+                    translated: false,
+                },
+            })
+            .collect();
+        let about = self.references(file, &raw.about, Want::Any, "about");
+        let responds_to = raw
+            .responds_to
+            .iter()
+            .filter_map(|r| {
+                let (to, stance) = match &r.value {
+                    OrShort::Full(full) => (&full.to, full.stance.as_ref()),
+                    OrShort::Short(to) => (to, None),
+                };
+                let stance = match stance {
+                    Some(w) => self.word::<Stance>(file, w)?,
+                    None => Stance::Acknowledges,
+                };
+                match self.reference(file, to, Want::Statement, "responds_to")? {
+                    NodeRef::Statement(to) => Some(Response {
+                        to,
+                        stance,
+                        span: Span::new(file, r.range.clone()),
+                    }),
+                    _ => None,
+                }
+            })
+            .collect();
+        Statement {
+            id: raw.id.value.clone(),
+            span: Self::span(file, &raw.id),
+            by,
+            date,
+            date_span: Self::span(file, &raw.date),
+            at,
+            kind: s.kind,
+            summary: raw.summary.value.clone(),
+            summary_span: Self::span(file, &raw.summary),
+            quotes,
+            about,
+            topics: raw.topics.clone(),
+            responds_to,
+            sources: self.sources(file, &raw.sources),
+            note: raw.note.clone(),
+        }
+    }
+}
+
+fn as_actor(node: NodeRef) -> Option<ActorIx> {
+    match node {
+        NodeRef::Actor(a) => Some(a),
+        _ => None,
+    }
+}
+
+/// "a" or "an" before a noun.
+fn article(noun: &str) -> &'static str {
+    match noun.chars().next() {
+        Some('a' | 'e' | 'i' | 'o' | 'u' | 'A' | 'E' | 'I' | 'O' | 'U') => "an",
+        _ => "a",
+    }
+}

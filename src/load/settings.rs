@@ -1,0 +1,106 @@
+//! The optional KB settings file, `annals.ron` at the top of the KB folder:
+//!
+//! ```ron
+//! Settings(
+//!     time_zone: "UTC",                      // or "+03:00": times without an offset
+//!     lints: { "unused-actor": Allow, "missing-source": Deny },
+//!     limits: Limits(max_file_bytes: 67108864, max_nesting: 128, max_items: 5000000),
+//! )
+//! ```
+
+use super::parse::FileProblem;
+use super::raw::RawSettings;
+use crate::check::Level;
+use crate::diag::Code;
+use crate::model::{parse_utc_offset, LevelWord};
+use crate::suggest;
+
+/// The settings file's name, at the top of the KB folder.
+pub const SETTINGS_FILE: &str = "annals.ron";
+
+/// Resource limits: exceeding one is a diagnostic, never a crash.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Largest KB file read, in bytes (default 64 MiB).
+    pub max_file_bytes: u64,
+    /// Deepest bracket nesting parsed (default 128).
+    pub max_nesting: usize,
+    /// Most actors, events and statements in the whole KB (default 5,000,000).
+    pub max_items: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits {
+            max_file_bytes: 64 * 1024 * 1024,
+            max_nesting: 128,
+            max_items: 5_000_000,
+        }
+    }
+}
+
+/// The settings that apply to a KB.
+#[derive(Debug, Clone, Default)]
+pub struct Settings {
+    /// Seconds east of UTC for times written without an offset.
+    pub default_offset: i32,
+    /// Lint levels set in the file, in written order.
+    pub lints: Vec<(Code, Level)>,
+    pub limits: Limits,
+}
+
+impl Settings {
+    /// Reads parsed settings, reporting every value it cannot use.
+    pub fn from_raw(raw: RawSettings, problems: &mut Vec<FileProblem>) -> Settings {
+        let mut settings = Settings::default();
+        if let Some(tz) = raw.time_zone {
+            match parse_utc_offset(&tz.value) {
+                Some(offset) => settings.default_offset = offset,
+                None => problems.push(FileProblem {
+                    code: Code::InvalidSetting,
+                    range: tz.range,
+                    message: format!("`{}` is not a time zone annals can use", tz.value),
+                    help: Some("write `UTC` or a fixed offset such as `+03:00`; zone names are not supported".into()),
+                }),
+            }
+        }
+        for (name, level) in raw.lints.0 {
+            let Some(code) = Code::from_name(&name.value) else {
+                let close = suggest::closest(&name.value, Code::ALL.iter().map(|c| c.name()));
+                problems.push(FileProblem {
+                    code: Code::InvalidSetting,
+                    range: name.range,
+                    message: format!("unknown diagnostic code `{}`", name.value),
+                    help: suggest::did_you_mean(&close)
+                        .or_else(|| Some("`annals check --list-codes` lists them".into())),
+                });
+                continue;
+            };
+            if code.is_hard() {
+                problems.push(FileProblem {
+                    code: Code::InvalidSetting,
+                    range: name.range,
+                    message: format!("`{code}` is a hard error; its level cannot be changed"),
+                    help: None,
+                });
+                continue;
+            }
+            match LevelWord::from_name(&level.value.0) {
+                Some(word) => settings.lints.push((code, Level::from(word))),
+                None => problems.push(FileProblem {
+                    code: Code::UnknownVariant,
+                    range: level.range,
+                    message: format!("unknown lint level `{}`", level.value.0),
+                    help: Some("write `Allow`, `Warn` or `Deny`".into()),
+                }),
+            }
+        }
+        if let Some(limits) = raw.limits {
+            let l = &mut settings.limits;
+            l.max_file_bytes = limits.max_file_bytes.unwrap_or(l.max_file_bytes);
+            l.max_nesting = limits.max_nesting.unwrap_or(l.max_nesting).clamp(4, 1024);
+            l.max_items = limits.max_items.unwrap_or(l.max_items);
+        }
+        settings
+    }
+}

@@ -1,0 +1,327 @@
+//! Byte positions of values that parsed fine.
+//!
+//! ron gives positions only for errors. To point a diagnostic at the `"putn"`
+//! in `by: "putn"`, leaves that need a position are deserialized as a
+//! `&RawValue` borrowed from the file text; its byte offset is its pointer
+//! minus the text's start pointer (recorded in a thread-local while
+//! [`parse_with_spans`] runs), and the slice is then parsed into the value.
+//! This costs a second parse of the leaf only, so it is used on leaves that
+//! diagnostics point at (ids, references, dates, kinds), not on free text.
+//!
+//! Values that admit a shorthand (a response written as a bare id) are parsed
+//! from their raw slice with the same options; an error inside keeps its exact
+//! position through [`take_inner_error`].
+
+use std::cell::{Cell, RefCell};
+use std::ops::Range;
+
+use ron::value::RawValue;
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Deserializer};
+
+thread_local! {
+    /// Start address and length of the text being parsed on this thread.
+    static SOURCE: Cell<(usize, usize)> = const { Cell::new((0, 0)) };
+    /// The precise position of an error raised inside a nested parse.
+    static INNER_ERROR: RefCell<Option<(ron::Error, Range<usize>)>> = const { RefCell::new(None) };
+}
+
+/// ron's parser options for KB files: `implicit_some` on, and a nesting limit.
+pub fn options(max_nesting: usize) -> ron::Options {
+    ron::Options::default()
+        .with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME)
+        .with_recursion_limit(max_nesting)
+}
+
+/// Parses `text` as `T`, making byte offsets available to [`Spanned`] leaves.
+/// An error comes back with a byte range when one is known more precisely
+/// than ron's own position (see [`take_inner_error`]).
+pub fn parse_with_spans<T: DeserializeOwned>(
+    text: &str,
+    max_nesting: usize,
+) -> Result<T, (ron::error::SpannedError, Option<(ron::Error, Range<usize>)>)> {
+    struct Reset((usize, usize));
+    impl Drop for Reset {
+        fn drop(&mut self) {
+            SOURCE.with(|s| s.set(self.0));
+        }
+    }
+    let previous = SOURCE.with(|s| s.replace((text.as_ptr() as usize, text.len())));
+    let _reset = Reset(previous);
+    INNER_ERROR.with(|e| e.borrow_mut().take());
+    let opts = options(max_nesting);
+    let result = opts.from_str::<T>(text);
+    result.map_err(|e| (e, take_inner_error()))
+}
+
+/// The precise position of the last error raised inside a nested parse.
+fn take_inner_error() -> Option<(ron::Error, Range<usize>)> {
+    INNER_ERROR.with(|e| e.borrow_mut().take())
+}
+
+/// Byte offset of `slice` within the text being parsed, if it lies inside it.
+fn offset_of(slice: &str) -> Option<usize> {
+    let (base, len) = SOURCE.with(Cell::get);
+    let at = slice.as_ptr() as usize;
+    (base != 0 && at >= base && at + slice.len() <= base + len).then(|| at - base)
+}
+
+/// Length of the whitespace and comments at the start of `s`.
+pub fn trivia_len(s: &str) -> usize {
+    let b = s.as_bytes();
+    let mut i = 0;
+    loop {
+        while i < b.len() && (b[i] as char).is_ascii_whitespace() {
+            i += 1;
+        }
+        if b[i..].starts_with(b"//") {
+            while i < b.len() && b[i] != b'\n' {
+                i += 1;
+            }
+        } else if b[i..].starts_with(b"/*") {
+            let mut depth = 0usize;
+            while i < b.len() {
+                if b[i..].starts_with(b"/*") {
+                    depth += 1;
+                    i += 2;
+                } else if b[i..].starts_with(b"*/") {
+                    depth -= 1;
+                    i += 2;
+                    if depth == 0 {
+                        break;
+                    }
+                } else {
+                    i += 1;
+                }
+            }
+        } else {
+            return i;
+        }
+    }
+}
+
+/// A value and the byte range of its text in the file (without comments
+/// before it).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Spanned<T> {
+    pub value: T,
+    pub range: Range<usize>,
+}
+
+/// Fails a leaf with `message`, recording the leaf's exact range (ron itself
+/// would place a custom error after the value).
+fn fail<E: serde::de::Error>(range: Range<usize>, message: String) -> E {
+    INNER_ERROR
+        .with(|slot| *slot.borrow_mut() = Some((ron::Error::Message(message.clone()), range)));
+    E::custom(message)
+}
+
+/// The raw text of the value being deserialized, with its byte range.
+fn raw<'de, D: Deserializer<'de>>(d: D) -> Result<(&'de str, Range<usize>), D::Error> {
+    let raw: &'de RawValue = Deserialize::deserialize(d)?;
+    let text = raw.get_ron();
+    let skip = trivia_len(text);
+    let text = &text[skip..];
+    let start = offset_of(text).unwrap_or(0);
+    Ok((text, start..start + text.len()))
+}
+
+/// Parses a value's raw text into `T` with the KB options, recording the
+/// absolute position of an error for the caller.
+fn nested<T: DeserializeOwned, E: serde::de::Error>(text: &str, start: usize) -> Result<T, E> {
+    // Leaves are shallow; the outer parse enforces the real nesting limit.
+    match options(64).from_str::<T>(text) {
+        Ok(v) => Ok(v),
+        Err(e) => {
+            let line_start = |line: usize| {
+                text.match_indices('\n')
+                    .nth(line.wrapping_sub(2))
+                    .map_or(0, |(i, _)| i + 1)
+            };
+            let at = |p: ron::error::Position| {
+                let ls = if p.line <= 1 { 0 } else { line_start(p.line) };
+                let col = text[ls..]
+                    .char_indices()
+                    .nth(p.col.saturating_sub(1))
+                    .map_or(text.len(), |(i, _)| ls + i);
+                start + col
+            };
+            // An error already recorded deeper in (a leaf of the nested
+            // value) is more precise than this one.
+            let deeper = INNER_ERROR.with(|slot| slot.borrow().is_some());
+            let message = e.code.to_string();
+            if !deeper {
+                let range = at(e.span.start)..at(e.span.end);
+                INNER_ERROR.with(|slot| *slot.borrow_mut() = Some((e.code, range)));
+            }
+            Err(E::custom(message))
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Spanned<String> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let (text, range) = raw(d)?;
+        if !text.starts_with('"') && !text.starts_with('r') {
+            let len = super::parse::token_len(text);
+            return Err(fail(
+                range.start..range.start + len,
+                "expected a string in double quotes".into(),
+            ));
+        }
+        let value = nested::<String, D::Error>(text, range.start)?;
+        Ok(Spanned { value, range })
+    }
+}
+
+/// A bare RON identifier such as `Person` or `Rejects` (a quoted word is
+/// accepted too).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Word(pub String);
+
+impl<'de> Deserialize<'de> for Spanned<Word> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let (text, range) = raw(d)?;
+        if text.starts_with('"') {
+            let value = nested::<String, D::Error>(text, range.start)?;
+            return Ok(Spanned {
+                value: Word(value),
+                range,
+            });
+        }
+        let word = text.trim_end();
+        let is_word = word
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+            && word.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+        if !is_word {
+            let len = super::parse::token_len(text);
+            return Err(fail(
+                range.start..range.start + len,
+                format!(
+                    "expected a word such as `Person`, found `{}`",
+                    word.chars().take(40).collect::<String>()
+                ),
+            ));
+        }
+        Ok(Spanned {
+            value: Word(word.to_owned()),
+            range: range.start..range.start + word.len(),
+        })
+    }
+}
+
+/// A value written either in full or as a bare string (`"putin-conditions"`
+/// for `Response(to: "putin-conditions")`). `Full` is parsed from the raw
+/// slice, so its own spanned leaves keep their positions.
+#[derive(Debug, Clone)]
+pub enum OrShort<T> {
+    Full(T),
+    Short(Spanned<String>),
+}
+
+/// Where an `OrShort` value is written.
+#[derive(Debug, Clone)]
+pub struct Located<T> {
+    pub value: T,
+    pub range: Range<usize>,
+}
+
+impl<'de, T: DeserializeOwned> Deserialize<'de> for Located<OrShort<T>> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let (text, range) = raw(d)?;
+        let value = if text.starts_with('"') {
+            OrShort::Short(Spanned {
+                value: nested::<String, D::Error>(text, range.start)?,
+                range: range.clone(),
+            })
+        } else {
+            OrShort::Full(nested::<T, D::Error>(text, range.start)?)
+        };
+        Ok(Located { value, range })
+    }
+}
+
+/// A map whose keys and values keep their positions, in written order.
+#[derive(Debug, Clone)]
+pub struct SpannedMap<V>(pub Vec<(Spanned<String>, V)>);
+
+impl<V> Default for SpannedMap<V> {
+    fn default() -> Self {
+        SpannedMap(Vec::new())
+    }
+}
+
+impl<'de, V: Deserialize<'de>> Deserialize<'de> for SpannedMap<V> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visit<V>(std::marker::PhantomData<V>);
+        impl<'de, V: Deserialize<'de>> serde::de::Visitor<'de> for Visit<V> {
+            type Value = SpannedMap<V>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a map such as { \"unused-actor\": Allow }")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut out = Vec::new();
+                while let Some(k) = map.next_key::<Spanned<String>>()? {
+                    out.push((k, map.next_value()?));
+                }
+                Ok(SpannedMap(out))
+            }
+        }
+        d.deserialize_map(Visit(std::marker::PhantomData))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Deserialize, Debug)]
+    #[serde(deny_unknown_fields)]
+    struct Item {
+        by: Spanned<String>,
+        #[serde(default)]
+        at: Option<Spanned<String>>,
+        kind: Spanned<Word>,
+        #[serde(default)]
+        list: Vec<Spanned<String>>,
+    }
+
+    fn slice(text: &str, r: &Range<usize>) -> String {
+        text[r.clone()].to_string()
+    }
+
+    #[test]
+    fn leaves_know_their_byte_range() {
+        let text = "Item(\n  by: /* who */ \"putn\",\n  at: \"x\", // implicit some\n  kind: Person,\n  list: [\"a\", \"é\"],\n)";
+        let item: Item = parse_with_spans(text, 128).unwrap();
+        assert_eq!(item.by.value, "putn");
+        assert_eq!(slice(text, &item.by.range), "\"putn\"");
+        assert_eq!(slice(text, &item.at.unwrap().range), "\"x\"");
+        assert_eq!(item.kind.value, Word("Person".into()));
+        assert_eq!(slice(text, &item.kind.range), "Person");
+        assert_eq!(slice(text, &item.list[1].range), "\"é\"");
+    }
+
+    #[test]
+    fn a_type_error_in_a_leaf_is_an_error() {
+        let text = "Item(by: 42, kind: Person)";
+        let err = parse_with_spans::<Item>(text, 128).unwrap_err().0;
+        assert!(
+            err.code.to_string().contains("expected a string"),
+            "{}",
+            err.code
+        );
+    }
+
+    #[test]
+    fn trivia_is_skipped() {
+        assert_eq!(trivia_len("  // c\n /* a /* b */ */ x"), 24);
+        assert_eq!(trivia_len("x"), 0);
+        assert_eq!(trivia_len("/* unclosed"), 11);
+    }
+}

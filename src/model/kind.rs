@@ -1,0 +1,146 @@
+//! The closed vocabularies of the KB: kinds of actors, events and statements,
+//! and response stances. Users write them as bare RON identifiers
+//! (`kind: Person`); an unknown word is an error with the closest known word
+//! suggested. Each set may grow; none may shrink without a migration.
+
+use std::fmt;
+
+/// A closed set of words users write as bare identifiers.
+pub trait Vocabulary: Sized + Copy + 'static {
+    /// Every word, in declaration order.
+    fn all() -> &'static [Self];
+    /// What the words name, for messages ("actor kind").
+    fn what() -> &'static str;
+    /// The word as written.
+    fn word(self) -> &'static str;
+    /// Reads a word (case-sensitive, like RON).
+    fn parse_word(word: &str) -> Option<Self>;
+}
+
+macro_rules! vocabulary {
+    ($(#[$meta:meta])* $name:ident, $what:literal { $($(#[$vmeta:meta])* $variant:ident),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum $name {
+            $($(#[$vmeta])* $variant),+
+        }
+
+        impl $name {
+            /// Every word, in declaration order.
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+            /// What the word names, for messages ("actor kind").
+            pub const WHAT: &'static str = $what;
+
+            /// The word as users write it.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $($name::$variant => stringify!($variant)),+
+                }
+            }
+
+            /// Reads the word as users write it (case-sensitive, like RON).
+            pub fn from_name(word: &str) -> Option<$name> {
+                match word {
+                    $(stringify!($variant) => Some($name::$variant),)+
+                    _ => None,
+                }
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl Vocabulary for $name {
+            fn all() -> &'static [$name] {
+                $name::ALL
+            }
+            fn what() -> &'static str {
+                $what
+            }
+            fn word(self) -> &'static str {
+                self.as_str()
+            }
+            fn parse_word(word: &str) -> Option<$name> {
+                $name::from_name(word)
+            }
+        }
+
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(self.as_str())
+            }
+        }
+    };
+}
+
+vocabulary! {
+    /// What kind of actor: a person or an institution of some sort.
+    ActorKind, "actor kind" {
+        Person, State, Government, Ministry, Organization, Alliance, Media, Group,
+    }
+}
+
+vocabulary! {
+    /// What kind of event.
+    EventKind, "event kind" {
+        Meeting, PressConference, Summit, Speech, Interview, Publication, Session, Other,
+    }
+}
+
+vocabulary! {
+    /// What kind of speech act a statement is.
+    StatementKind, "statement kind" {
+        Claim, Demand, Proposal, Rejection, Accusation, Warning, Commitment, Appeal, Denial, Other,
+    }
+}
+
+vocabulary! {
+    /// How a response stands towards the statement it answers.
+    Stance, "stance" {
+        Rejects, Disputes, Supports, Qualifies, Acknowledges,
+    }
+}
+
+vocabulary! {
+    /// A lint level, as written in the settings file.
+    LevelWord, "lint level" {
+        Allow, Warn, Deny,
+    }
+}
+
+impl ActorKind {
+    /// Institutions: every kind but `Person`.
+    pub fn is_institution(self) -> bool {
+        self != ActorKind::Person
+    }
+}
+
+impl Stance {
+    /// Stances that oppose the target.
+    pub fn is_opposing(self) -> bool {
+        matches!(self, Stance::Rejects | Stance::Disputes)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn words_round_trip() {
+        for k in ActorKind::ALL {
+            assert_eq!(ActorKind::from_name(k.as_str()), Some(*k));
+        }
+        for s in Stance::ALL {
+            assert_eq!(Stance::from_name(&s.to_string()), Some(*s));
+        }
+        assert_eq!(
+            EventKind::from_name("PressConference"),
+            Some(EventKind::PressConference)
+        );
+        assert_eq!(StatementKind::from_name("claim"), None);
+    }
+}

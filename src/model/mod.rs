@@ -1,0 +1,137 @@
+//! The types of a loaded KB: actors, events, statements and what links them,
+//! with every reference resolved to a typed index and every date parsed.
+//!
+//! These are the values queries and renderers work on. What users *write*
+//! (spans, unresolved ids) lives in `load::raw`; this module never parses.
+
+mod date;
+mod id;
+mod kind;
+
+pub use date::{parse_utc_offset, Bounds, Date, DateError, Instant, Point, Precision};
+pub use id::{id_problem, suggest_id, ActorIx, EventIx, NodeKind, NodeRef, StatementIx};
+pub use kind::{ActorKind, EventKind, LevelWord, Stance, StatementKind, Vocabulary};
+
+use crate::source_map::Span;
+
+/// A person or an institution.
+#[derive(Debug, Clone)]
+pub struct Actor {
+    pub id: String,
+    /// Where the id is written.
+    pub span: Span,
+    pub name: String,
+    pub kind: ActorKind,
+    pub aliases: Vec<String>,
+    /// The institution this one is part of (a ministry of a government).
+    pub part_of: Option<ActorIx>,
+    pub roles: Vec<Role>,
+    pub note: Option<String>,
+}
+
+/// A role a person holds in an institution, possibly bounded in time.
+#[derive(Debug, Clone)]
+pub struct Role {
+    pub title: String,
+    pub of: ActorIx,
+    pub from: Option<Date>,
+    pub until: Option<Date>,
+    /// Where the role is written.
+    pub span: Span,
+}
+
+impl Role {
+    /// The instants the role covers: from the start of `from` to the end of
+    /// `until`, open where either is missing.
+    pub fn bounds(&self) -> Bounds {
+        Bounds {
+            start: self
+                .from
+                .as_ref()
+                .map_or(Instant::MIN, |d| d.bounds().start),
+            end: self.until.as_ref().map_or(Instant::MAX, |d| d.bounds().end),
+        }
+    }
+
+    /// Whether the role certainly covers the whole of `date`.
+    pub fn covers(&self, date: &Date) -> bool {
+        self.bounds().contains(&date.bounds())
+    }
+}
+
+/// A meeting, press conference, summit, and the like.
+#[derive(Debug, Clone)]
+pub struct Event {
+    pub id: String,
+    pub span: Span,
+    pub name: String,
+    pub kind: EventKind,
+    pub date: Date,
+    pub date_span: Span,
+    pub place: Option<String>,
+    pub participants: Vec<ActorIx>,
+    pub part_of: Option<EventIx>,
+    pub sources: Vec<Source>,
+    pub topics: Vec<String>,
+    pub note: Option<String>,
+}
+
+/// Something an actor said, on a date, possibly at an event.
+#[derive(Debug, Clone)]
+pub struct Statement {
+    pub id: String,
+    pub span: Span,
+    pub by: ActorIx,
+    pub date: Date,
+    pub date_span: Span,
+    pub at: Option<EventIx>,
+    pub kind: StatementKind,
+    /// A neutral one-paragraph paraphrase.
+    pub summary: String,
+    pub summary_span: Span,
+    pub quotes: Vec<Quote>,
+    /// The actors, events and statements it speaks of.
+    pub about: Vec<NodeRef>,
+    pub topics: Vec<String>,
+    pub responds_to: Vec<Response>,
+    pub sources: Vec<Source>,
+    pub note: Option<String>,
+}
+
+/// A verbatim quotation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Quote {
+    pub text: String,
+    /// The language of `text` (an IETF tag such as `en` or `uk`).
+    pub lang: Option<String>,
+    /// Whether `text` is a translation of what was said.
+    pub translated: bool,
+}
+
+/// A link from a statement to one it answers.
+#[derive(Debug, Clone, Copy)]
+pub struct Response {
+    pub to: StatementIx,
+    pub stance: Stance,
+    /// Where the response is written.
+    pub span: Span,
+}
+
+/// Where something is documented.
+#[derive(Debug, Clone)]
+pub struct Source {
+    /// The media actor that reported it.
+    pub outlet: Option<ActorIx>,
+    pub url: Option<String>,
+    pub title: Option<String>,
+    pub date: Option<Date>,
+    /// Where the source is written.
+    pub span: Span,
+}
+
+impl Source {
+    /// What makes two sources the same: outlet, url and title.
+    pub fn identity(&self) -> (Option<ActorIx>, Option<&str>, Option<&str>) {
+        (self.outlet, self.url.as_deref(), self.title.as_deref())
+    }
+}

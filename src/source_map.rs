@@ -1,0 +1,239 @@
+//! The text of every KB file, and positions inside it.
+//!
+//! Positions are data: everything downstream carries a [`Span`] (a file and a
+//! byte range). Line and column are computed only when a diagnostic is
+//! rendered, counting lines by `\n` and columns in characters (a tab and a
+//! carriage return count as one character each), which is how ron and rustc
+//! count. A UTF-8 byte-order mark is stripped before a file is registered, so
+//! columns match what an editor shows.
+//!
+//! This module never reads the file system; the loader hands it text.
+
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+/// Index of a file in a [`SourceMap`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct FileId(pub(crate) u32);
+
+/// A byte range in one file of a [`SourceMap`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Span {
+    pub file: FileId,
+    pub start: u32,
+    pub end: u32,
+}
+
+impl Span {
+    pub fn new(file: FileId, range: Range<usize>) -> Span {
+        Span {
+            file,
+            start: clamp_u32(range.start),
+            end: clamp_u32(range.end.max(range.start)),
+        }
+    }
+
+    /// The byte range, for indexing the file's text.
+    pub fn range(&self) -> Range<usize> {
+        self.start as usize..self.end as usize
+    }
+}
+
+fn clamp_u32(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+/// A 1-based line and column (column in characters).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct LineCol {
+    pub line: usize,
+    pub column: usize,
+}
+
+/// One registered file: its path as shown to users, and its text.
+#[derive(Debug)]
+pub struct SourceFile {
+    /// The path as shown in diagnostics: relative to the current directory
+    /// when the KB was given relatively, as given otherwise.
+    pub name: String,
+    /// The path used to read the file.
+    pub path: PathBuf,
+    pub text: String,
+    line_starts: Vec<usize>,
+}
+
+impl SourceFile {
+    fn new(name: String, path: PathBuf, text: String) -> SourceFile {
+        let line_starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        SourceFile {
+            name,
+            path,
+            text,
+            line_starts,
+        }
+    }
+
+    /// The byte offsets at which each line starts.
+    pub fn line_starts(&self) -> &[usize] {
+        &self.line_starts
+    }
+
+    /// Line and column of a byte offset (clamped to the text, and moved back
+    /// to a character boundary).
+    pub fn line_col(&self, offset: usize) -> LineCol {
+        let mut offset = offset.min(self.text.len());
+        while !self.text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let line = self.line_starts.partition_point(|&s| s <= offset) - 1;
+        let start = self.line_starts[line];
+        LineCol {
+            line: line + 1,
+            column: self.text[start..offset].chars().count() + 1,
+        }
+    }
+
+    /// Byte offset of a 1-based line and character column, as ron reports
+    /// them. Out-of-range positions clamp to the end of the line or text.
+    pub fn offset(&self, line: usize, column: usize) -> usize {
+        let Some(&start) = self.line_starts.get(line.saturating_sub(1)) else {
+            return self.text.len();
+        };
+        let end = self
+            .line_starts
+            .get(line)
+            .map_or(self.text.len(), |&next| next - 1);
+        let line_text = &self.text[start..end];
+        let skip = column.saturating_sub(1);
+        line_text
+            .char_indices()
+            .nth(skip)
+            .map_or(end, |(i, _)| start + i)
+    }
+}
+
+/// Every file of a KB, indexed by [`FileId`].
+#[derive(Debug, Default)]
+pub struct SourceMap {
+    files: Vec<SourceFile>,
+}
+
+impl SourceMap {
+    pub fn new() -> SourceMap {
+        SourceMap::default()
+    }
+
+    /// Registers a file. A leading byte-order mark is removed from `text`.
+    pub fn add(&mut self, name: String, path: &Path, text: String) -> FileId {
+        let text = match text.strip_prefix('\u{feff}') {
+            Some(rest) => rest.to_owned(),
+            None => text,
+        };
+        let id = FileId(clamp_u32(self.files.len()));
+        self.files
+            .push(SourceFile::new(name, path.to_path_buf(), text));
+        id
+    }
+
+    pub fn get(&self, id: FileId) -> &SourceFile {
+        &self.files[id.0 as usize]
+    }
+
+    pub fn len(&self) -> usize {
+        self.files.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (FileId, &SourceFile)> {
+        self.files
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (FileId(clamp_u32(i)), f))
+    }
+
+    /// Start and end of a span as line and column.
+    pub fn locate(&self, span: Span) -> (LineCol, LineCol) {
+        let file = self.get(span.file);
+        (
+            file.line_col(span.start as usize),
+            file.line_col(span.end as usize),
+        )
+    }
+
+    /// The text a span covers.
+    pub fn snippet(&self, span: Span) -> &str {
+        let file = self.get(span.file);
+        file.text.get(span.range()).unwrap_or("")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn map(text: &str) -> (SourceMap, FileId) {
+        let mut m = SourceMap::new();
+        let id = m.add("kb/a.ron".into(), Path::new("kb/a.ron"), text.into());
+        (m, id)
+    }
+
+    #[test]
+    fn columns_count_characters_not_bytes() {
+        let (m, f) = map("name: \"Bürgenstock\", by: \"putn\"");
+        let start = m.get(f).text.find("\"putn").unwrap();
+        let lc = m.get(f).line_col(start);
+        assert_eq!(
+            lc,
+            LineCol {
+                line: 1,
+                column: 26
+            }
+        );
+    }
+
+    #[test]
+    fn crlf_lines_keep_columns_of_the_visible_text() {
+        let (m, f) = map("a\r\n  by: \"putn\"\r\n");
+        let start = m.get(f).text.find("\"putn").unwrap();
+        assert_eq!(m.get(f).line_col(start), LineCol { line: 2, column: 7 });
+    }
+
+    #[test]
+    fn a_tab_is_one_column() {
+        let (m, f) = map("\t\tby: \"x\"");
+        let start = m.get(f).text.find('"').unwrap();
+        assert_eq!(m.get(f).line_col(start), LineCol { line: 1, column: 7 });
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_not_a_column() {
+        let (m, f) = map("\u{feff}by: \"x\"");
+        let start = m.get(f).text.find('"').unwrap();
+        assert_eq!(m.get(f).line_col(start), LineCol { line: 1, column: 5 });
+    }
+
+    #[test]
+    fn offset_is_the_inverse_of_line_col() {
+        let text = "ä\nbé: \"ü\"\r\n\tx\n";
+        let (m, f) = map(text);
+        let file = m.get(f);
+        for (i, _) in text.char_indices() {
+            let lc = file.line_col(i);
+            assert_eq!(file.offset(lc.line, lc.column), i, "offset {i}");
+        }
+    }
+
+    #[test]
+    fn out_of_range_positions_clamp() {
+        let (m, f) = map("ab\ncd");
+        let file = m.get(f);
+        assert_eq!(file.offset(9, 1), 5);
+        assert_eq!(file.offset(1, 40), 2);
+        assert_eq!(file.line_col(400), LineCol { line: 2, column: 3 });
+    }
+}

@@ -78,6 +78,8 @@ pub struct Kb {
     at_event: Vec<Vec<StatementIx>>,
     members: Vec<Vec<ActorIx>>,
     sub_events: Vec<Vec<EventIx>>,
+    /// Nodes named by items that were left out for errors: not "unused".
+    pub(crate) named_by_left_out: std::collections::HashSet<NodeRef>,
 }
 
 impl Kb {
@@ -279,6 +281,11 @@ impl Kb {
     /// The actors directly part of `actor`.
     pub fn members(&self, actor: ActorIx) -> &[ActorIx] {
         &self.members[actor.index()]
+    }
+
+    /// Whether an item left out of the KB for an error names `node`.
+    pub fn is_named_by_left_out(&self, node: NodeRef) -> bool {
+        self.named_by_left_out.contains(&node)
     }
 
     /// The events directly part of `event`.

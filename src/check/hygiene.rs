@@ -38,7 +38,8 @@ pub fn check(kb: &Kb, out: &mut Vec<Diagnostic>) {
     }
     let graph = kb.graph();
     for (i, a) in kb.actors.iter().enumerate() {
-        let node = kb.node(NodeRef::Actor(crate::model::ActorIx(i as u32)));
+        let me = NodeRef::Actor(crate::model::ActorIx(i as u32));
+        let node = kb.node(me);
         // Participant links point from the actor to the event, but it is the
         // event that names the actor.
         let referred = graph
@@ -47,7 +48,8 @@ pub fn check(kb: &Kb, out: &mut Vec<Diagnostic>) {
             .is_some()
             || graph
                 .edges_directed(node, Direction::Outgoing)
-                .any(|e| *e.weight() == Link::ParticipantOf);
+                .any(|e| *e.weight() == Link::ParticipantOf)
+            || kb.is_named_by_left_out(me);
         if !referred {
             out.push(
                 Diagnostic::new(Code::UnusedActor, a.span, format!("actor `{}` is not used", a.id))

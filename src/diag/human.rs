@@ -111,6 +111,9 @@ const MAX_SNIPPET_LINE: usize = 400;
 /// Whether a label's lines are short enough to show.
 fn showable(sources: &SourceMap, label: &Label) -> bool {
     let file = sources.get(label.span.file);
+    if file.text.is_empty() {
+        return false;
+    }
     let starts = file.line_starts();
     let first = starts
         .partition_point(|&s| s <= label.span.start as usize)
@@ -144,14 +147,20 @@ fn to_codespan(d: &Diagnostic, sources: &SourceMap) -> cs::Diagnostic<FileId> {
                     .with_message(escape::terminal(&label.message)),
             );
         } else {
-            let (at, _) = sources.locate(label.span);
-            let name = escape::terminal(&sources.get(label.span.file).name);
+            let file = sources.get(label.span.file);
+            let name = escape::terminal(&file.name);
             let text = escape::terminal(&label.message);
             let sep = if text.is_empty() { "" } else { ": " };
-            hidden.push(format!(
-                "at {name}:{}:{}{sep}{text} (line too long to show)",
-                at.line, at.column
-            ));
+            if file.text.is_empty() {
+                // A file that could not be read has no text to show.
+                hidden.push(format!("in {name}{sep}{text}"));
+            } else {
+                let (at, _) = sources.locate(label.span);
+                hidden.push(format!(
+                    "at {name}:{}:{}{sep}{text} (line too long to show)",
+                    at.line, at.column
+                ));
+            }
         }
     }
     let mut notes = hidden;

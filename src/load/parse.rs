@@ -92,8 +92,8 @@ pub fn read_and_parse<T: DeserializeOwned>(
     parsed.text = strip_bom(text);
     match parse_with_spans::<T>(&parsed.text, limits.max_nesting) {
         Ok(value) => parsed.value = Some(value),
-        Err((error, inner)) => {
-            let p = describe(&parsed.text, &error, inner, limits);
+        Err(failure) => {
+            let p = describe(&parsed.text, &failure.error, failure.inner, limits);
             parsed.problems.push(p);
         }
     }

@@ -76,6 +76,8 @@ struct Resolver {
     ids: HashMap<String, (NodeRef, Span)>,
     /// Ids of items left out in phase 1 or 2.
     broken: HashSet<String>,
+    /// Ids that left-out items refer to: still "used" for the unused checks.
+    named_by_broken: HashSet<String>,
     actor_kinds: Vec<ActorKind>,
     default_offset: i32,
     searches_left: usize,
@@ -91,6 +93,7 @@ pub fn resolve(
         diags: Vec::new(),
         ids: HashMap::new(),
         broken: HashSet::new(),
+        named_by_broken: HashSet::new(),
         actor_kinds: Vec::new(),
         default_offset: settings.default_offset,
         searches_left: MAX_SUGGESTION_SEARCHES,
@@ -138,7 +141,17 @@ pub fn resolve(
                         extra: (),
                     });
                 }
-                _ => r.mark_broken(&raw.id.value),
+                _ => {
+                    r.mark_broken(&raw.id.value);
+                    let named =
+                        raw.part_of
+                            .iter()
+                            .chain(raw.roles.iter().filter_map(|r| match &r.value {
+                                OrShort::Full(role) => Some(&role.of),
+                                OrShort::Short(_) => None,
+                            }));
+                    r.named_by_broken.extend(named.map(|n| n.value.clone()));
+                }
             }
         }
     }
@@ -160,7 +173,15 @@ pub fn resolve(
                         extra: date,
                     });
                 }
-                _ => r.mark_broken(&raw.id.value),
+                _ => {
+                    r.mark_broken(&raw.id.value);
+                    let named = raw
+                        .participants
+                        .iter()
+                        .chain(&raw.part_of)
+                        .chain(outlets(&raw.sources));
+                    r.named_by_broken.extend(named.map(|n| n.value.clone()));
+                }
             }
         }
     }
@@ -188,7 +209,14 @@ pub fn resolve(
                         extra: (date, by),
                     });
                 }
-                _ => r.mark_broken(&raw.id.value),
+                _ => {
+                    r.mark_broken(&raw.id.value);
+                    let named = std::iter::once(&raw.by)
+                        .chain(&raw.at)
+                        .chain(&raw.about)
+                        .chain(outlets(&raw.sources));
+                    r.named_by_broken.extend(named.map(|n| n.value.clone()));
+                }
             }
         }
     }
@@ -197,15 +225,20 @@ pub fn resolve(
     let actors: Vec<Actor> = actors.iter().map(|a| r.actor(a)).collect();
     let events: Vec<Event> = events.iter().map(|e| r.event(e)).collect();
     let statements: Vec<Statement> = statements.iter().map(|s| r.statement(s)).collect();
+    let named_by_left_out = r
+        .named_by_broken
+        .iter()
+        .filter_map(|id| r.ids.get(id))
+        .map(|(n, _)| *n)
+        .collect();
     let ids = r
         .ids
         .into_iter()
         .map(|(id, (node, _))| (id, node))
         .collect();
-    (
-        Kb::assemble(actors, events, statements, ids, settings),
-        r.diags,
-    )
+    let mut kb = Kb::assemble(actors, events, statements, ids, settings);
+    kb.named_by_left_out = named_by_left_out;
+    (kb, r.diags)
 }
 
 impl Resolver {
@@ -605,6 +638,10 @@ impl Resolver {
             note: raw.note.clone(),
         }
     }
+}
+
+fn outlets(sources: &[Located<RawSource>]) -> impl Iterator<Item = &Spanned<String>> {
+    sources.iter().filter_map(|s| s.value.outlet.as_ref())
 }
 
 fn as_actor(node: NodeRef) -> Option<ActorIx> {

@@ -98,7 +98,7 @@ impl Settings {
         if let Some(limits) = raw.limits {
             let l = &mut settings.limits;
             l.max_file_bytes = limits.max_file_bytes.unwrap_or(l.max_file_bytes);
-            l.max_nesting = limits.max_nesting.unwrap_or(l.max_nesting).clamp(4, 1024);
+            l.max_nesting = limits.max_nesting.unwrap_or(l.max_nesting).clamp(16, 1024);
             l.max_items = limits.max_items.unwrap_or(l.max_items);
         }
         settings

@@ -33,13 +33,21 @@ pub fn options(max_nesting: usize) -> ron::Options {
         .with_recursion_limit(max_nesting)
 }
 
+/// Why a file did not parse: ron's error, and the precise position of an
+/// error raised inside a nested value, when there was one.
+#[derive(Debug)]
+pub struct ParseFailure {
+    pub error: ron::error::SpannedError,
+    pub inner: Option<(ron::Error, Range<usize>)>,
+}
+
 /// Parses `text` as `T`, making byte offsets available to [`Spanned`] leaves.
 /// An error comes back with a byte range when one is known more precisely
 /// than ron's own position (see [`take_inner_error`]).
 pub fn parse_with_spans<T: DeserializeOwned>(
     text: &str,
     max_nesting: usize,
-) -> Result<T, (ron::error::SpannedError, Option<(ron::Error, Range<usize>)>)> {
+) -> Result<T, Box<ParseFailure>> {
     struct Reset((usize, usize));
     impl Drop for Reset {
         fn drop(&mut self) {
@@ -51,7 +59,12 @@ pub fn parse_with_spans<T: DeserializeOwned>(
     INNER_ERROR.with(|e| e.borrow_mut().take());
     let opts = options(max_nesting);
     let result = opts.from_str::<T>(text);
-    result.map_err(|e| (e, take_inner_error()))
+    result.map_err(|error| {
+        Box::new(ParseFailure {
+            error,
+            inner: take_inner_error(),
+        })
+    })
 }
 
 /// The precise position of the last error raised inside a nested parse.
@@ -310,7 +323,7 @@ mod tests {
     #[test]
     fn a_type_error_in_a_leaf_is_an_error() {
         let text = "Item(by: 42, kind: Person)";
-        let err = parse_with_spans::<Item>(text, 128).unwrap_err().0;
+        let err = parse_with_spans::<Item>(text, 128).unwrap_err().error;
         assert!(
             err.code.to_string().contains("expected a string"),
             "{}",

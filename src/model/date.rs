@@ -638,7 +638,7 @@ mod tests {
 
     #[test]
     fn order_is_by_earliest_then_latest() {
-        let mut dates = vec![
+        let mut dates = [
             d("2024-06-14"),
             d("2024-06"),
             d("2024-06-14T09:00"),

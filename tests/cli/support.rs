@@ -1,0 +1,133 @@
+//! The harness: run the `annals` binary in a fixture folder, compare outputs
+//! with golden files. `ANNALS_BLESS=1 cargo test` rewrites the golden files;
+//! review the diff before committing it.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// The repository root.
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A fixture folder under `tests/fixtures/`.
+pub fn fixture(rel: &str) -> PathBuf {
+    root().join("tests/fixtures").join(rel)
+}
+
+/// One run of the binary, built fluently.
+pub struct Run {
+    dir: PathBuf,
+    args: Vec<String>,
+    env: Vec<(String, String)>,
+}
+
+/// What a run produced.
+#[derive(Debug)]
+pub struct Outcome {
+    pub status: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    /// A run with `dir` as the working directory.
+    pub fn in_dir(dir: impl AsRef<Path>) -> Run {
+        Run {
+            dir: dir.as_ref().to_path_buf(),
+            args: Vec::new(),
+            env: Vec::new(),
+        }
+    }
+
+    /// A run in `tests/fixtures/<rel>`.
+    pub fn fixture(rel: &str) -> Run {
+        Run::in_dir(fixture(rel))
+    }
+
+    /// A run at the repository root (the bundled KB).
+    pub fn bundled() -> Run {
+        Run::in_dir(root())
+    }
+
+    pub fn args<I, S>(mut self, args: I) -> Run
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<str>,
+    {
+        self.args
+            .extend(args.into_iter().map(|a| a.as_ref().to_owned()));
+        self
+    }
+
+    pub fn env(mut self, key: &str, value: &str) -> Run {
+        self.env.push((key.into(), value.into()));
+        self
+    }
+
+    pub fn run(self) -> Outcome {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_annals"));
+        cmd.current_dir(&self.dir)
+            .args(&self.args)
+            .env_remove("ANNALS_KB")
+            .env_remove("NO_COLOR")
+            .env("COLUMNS", "100");
+        for (k, v) in &self.env {
+            cmd.env(k, v);
+        }
+        let out = cmd.output().expect("the annals binary runs");
+        Outcome {
+            status: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8(out.stdout).expect("stdout is UTF-8"),
+            stderr: String::from_utf8(out.stderr).expect("stderr is UTF-8"),
+        }
+    }
+}
+
+impl Outcome {
+    /// Asserts the exit status, showing the outputs when it differs.
+    pub fn status(&self, expected: i32) -> &Outcome {
+        assert_eq!(
+            self.status, expected,
+            "exit status\n--- stdout\n{}\n--- stderr\n{}",
+            self.stdout, self.stderr
+        );
+        self
+    }
+
+    /// Asserts stdout equals the golden file at `tests/<rel>`.
+    pub fn stdout_golden(&self, rel: &str) -> &Outcome {
+        golden(&root().join("tests").join(rel), &self.stdout);
+        self
+    }
+
+    /// The stdout parsed as JSON Lines.
+    pub fn json_lines(&self) -> Vec<serde_json::Value> {
+        self.stdout
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}")))
+            .collect()
+    }
+}
+
+/// Compares `actual` with the file at `path`, or writes it when blessing.
+pub fn golden(path: &Path, actual: &str) {
+    if std::env::var_os("ANNALS_BLESS").is_some() {
+        std::fs::create_dir_all(path.parent().expect("golden files live in a folder"))
+            .expect("create folder");
+        std::fs::write(path, actual).expect("write golden file");
+        return;
+    }
+    let expected = std::fs::read_to_string(path).unwrap_or_else(|_| {
+        panic!(
+            "missing golden file {} (run with ANNALS_BLESS=1 to create it)",
+            path.display()
+        )
+    });
+    if expected != actual {
+        panic!(
+            "output differs from {}\n--- expected\n{expected}\n--- actual\n{actual}\n(run with ANNALS_BLESS=1 to accept)",
+            path.display()
+        );
+    }
+}

@@ -117,3 +117,76 @@ mod tests {
         assert_eq!(github_message("\u{1b}[31m"), "\\u{1b}[31m");
     }
 }
+
+/// A CSV cell (RFC 4180): quoted when it holds a comma, quote, CR or LF,
+/// with quotes doubled. A cell that a spreadsheet would run as a formula
+/// (first non-blank character `=`, `+`, `-`, `@`, or a leading tab or CR) is
+/// prefixed with `'`, so opening the file never executes KB text.
+///
+/// ```
+/// assert_eq!(annals::escape::csv_cell("a,b"), "\"a,b\"");
+/// assert_eq!(annals::escape::csv_cell("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
+/// ```
+pub fn csv_cell(text: &str) -> String {
+    let first = text.trim_start_matches(' ').chars().next();
+    let risky = matches!(first, Some('=' | '+' | '-' | '@')) || text.starts_with(['\t', '\r']);
+    let text: Cow<'_, str> = if risky {
+        Cow::Owned(format!("'{text}"))
+    } else {
+        Cow::Borrowed(text)
+    };
+    if text.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", text.replace('"', "\"\""))
+    } else {
+        text.into_owned()
+    }
+}
+
+/// A Markdown table cell: Markdown and HTML syntax is backslash-escaped,
+/// pipes cannot end the cell, and line breaks become spaces.
+pub fn markdown_cell(text: &str) -> String {
+    let flat: String = text
+        .chars()
+        .map(|c| {
+            if matches!(c, '\n' | '\r' | '\t') {
+                ' '
+            } else {
+                c
+            }
+        })
+        .collect();
+    let mut out = String::with_capacity(flat.len());
+    for c in terminal(&flat).chars() {
+        match c {
+            '\\' | '|' | '*' | '_' | '`' | '[' | ']' | '<' | '>' | '#' | '~' | '!' | '&' => {
+                out.push('\\');
+                out.push(c);
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod table_cell_tests {
+    use super::*;
+
+    #[test]
+    fn csv_cells_are_quoted_and_formulas_neutralised() {
+        assert_eq!(csv_cell("plain"), "plain");
+        assert_eq!(csv_cell("say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert_eq!(csv_cell("two\nlines"), "\"two\nlines\"");
+        assert_eq!(csv_cell("+1"), "'+1");
+        assert_eq!(csv_cell("  @SUM(A1)"), "'  @SUM(A1)");
+        assert_eq!(csv_cell("-"), "'-");
+        assert_eq!(csv_cell("2024-06-14"), "2024-06-14");
+    }
+
+    #[test]
+    fn markdown_cells_cannot_break_the_table() {
+        assert_eq!(markdown_cell("a | b"), "a \\| b");
+        assert_eq!(markdown_cell("<script>"), "\\<script\\>");
+        assert_eq!(markdown_cell("x\ny"), "x y");
+    }
+}

@@ -24,6 +24,8 @@ pub mod escape;
 pub mod kb;
 pub mod load;
 pub mod model;
+pub mod output;
+pub mod query;
 pub mod source_map;
 pub mod suggest;
 

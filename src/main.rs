@@ -8,7 +8,10 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 use annals::check::{Level, Levels};
 use annals::diag::{self, Code, Summary};
-use annals::Kb;
+use annals::{output, Kb};
+
+mod cli;
+use cli::queries;
 
 /// A structured event-timeline knowledge base: who said what, when, and who
 /// responded to whom.
@@ -60,6 +63,122 @@ enum Command {
   annals check --explain response-before-target")]
     Check(CheckArgs),
 
+    /// Statements and events in time order.
+    ///
+    /// Items are ordered by earliest instant, then latest, then id. Dates are
+    /// shown as written, with their qualifiers.
+    #[command(after_help = "Examples:
+  annals timeline --from 2024-06-14 --to 2024-06-16
+  annals timeline --actor stoltenberg
+  annals timeline --actor ukraine --rollup --format md")]
+    Timeline {
+        #[command(flatten)]
+        filter: FilterArgs,
+        #[command(flatten)]
+        to: DateTo,
+        #[command(flatten)]
+        output: OutputArgs,
+    },
+
+    /// The statements that responded to a statement, recursively, as a tree.
+    #[command(after_help = "Examples:
+  annals responses putin-withdrawal-condition
+  annals responses putin-peaceful-option --depth 1 --format json")]
+    Responses {
+        /// The statement's id.
+        id: String,
+        /// How many levels of responses to follow (all when omitted).
+        #[arg(long, value_name = "N")]
+        depth: Option<usize>,
+        #[command(flatten)]
+        output: OutputArgs,
+    },
+
+    /// The whole exchange around a statement: what it answers, up to the
+    /// first statement, and what answers it.
+    #[command(after_help = "Example:\n  annals thread stoltenberg-not-in-good-faith")]
+    Thread {
+        /// The statement's id.
+        id: String,
+        /// How many levels of responses to follow downward.
+        #[arg(long, value_name = "N")]
+        depth: Option<usize>,
+        #[command(flatten)]
+        output: OutputArgs,
+    },
+
+    /// Who responded to whom, at actor level: responses, first and last
+    /// date, stances.
+    ///
+    /// Filters apply to the responding statements. The date range ends with
+    /// --until here, since --to names the target.
+    #[command(after_help = "Examples:
+  annals who-responded --to putin
+  annals who-responded --to russia --rollup
+  annals who-responded --by nato --format json")]
+    WhoResponded {
+        /// Only responses to statements by this actor (or by anyone speaking
+        /// for it: its people in their roles, its member institutions).
+        #[arg(long = "to", value_name = "ACTOR")]
+        target: Option<String>,
+        /// Only responses by this actor (or by anyone speaking for it).
+        #[arg(long = "by", value_name = "ACTOR")]
+        responder: Option<String>,
+        /// Keep items whose date overlaps the range up to the end of DATE.
+        #[arg(long, value_name = "DATE")]
+        until: Option<String>,
+        #[command(flatten)]
+        filter: FilterArgs,
+        #[command(flatten)]
+        output: OutputArgs,
+    },
+
+    /// Everything about one actor, event or statement, with its links in
+    /// both directions.
+    #[command(
+        after_help = "Examples:\n  annals show stoltenberg\n  annals show global-peace-summit-2024 --format json"
+    )]
+    Show {
+        /// The id.
+        id: String,
+        #[command(flatten)]
+        output: OutputArgs,
+    },
+
+    /// Full-text search over names, aliases, places, summaries, quotes,
+    /// topics and notes; case- and accent-insensitive. Every word must match.
+    #[command(
+        after_help = "Examples:\n  annals search \"peace summit\"\n  annals search burgenstock"
+    )]
+    Search {
+        /// The words to look for.
+        text: String,
+        /// Show at most N results.
+        #[arg(long, value_name = "N", default_value_t = 20)]
+        limit: usize,
+        #[command(flatten)]
+        output: OutputArgs,
+    },
+
+    /// The shortest chain of links between two ids.
+    #[command(after_help = "Example:\n  annals path stoltenberg putin")]
+    Path {
+        from: String,
+        to: String,
+        #[command(flatten)]
+        output: OutputArgs,
+    },
+
+    /// Counts by kind, the date range, the most-responded statements and
+    /// actors, statements without sources.
+    Stats {
+        /// How many most-responded statements and actors to list.
+        #[arg(long, value_name = "N", default_value_t = 5)]
+        top: usize,
+        #[command(flatten)]
+        output: OutputArgs,
+    },
+
     /// Print a shell completion script.
     #[command(
         after_help = "Example:\n  annals completions bash > ~/.local/share/bash-completion/completions/annals"
@@ -68,6 +187,73 @@ enum Command {
         /// The shell.
         shell: clap_complete::Shell,
     },
+}
+
+/// Filters shared by queries.
+#[derive(clap::Args)]
+struct FilterArgs {
+    /// Keep items whose date overlaps the range from the start of DATE.
+    /// Any KB date form: 2024, 2024-06, 2024-06-14, 2024-06-14T15:30Z. An item
+    /// dated only to a month is kept when that month overlaps the range.
+    #[arg(long, value_name = "DATE")]
+    from: Option<String>,
+    /// Keep statements by this actor, and events it took part or spoke in.
+    /// Repeatable. With --rollup, statements by anyone speaking for it count.
+    #[arg(long, value_name = "ID")]
+    actor: Vec<String>,
+    /// Keep this event, its sub-events, and statements made at them.
+    #[arg(long, value_name = "ID")]
+    event: Option<String>,
+    /// Keep items with this topic. Repeatable.
+    #[arg(long, value_name = "T")]
+    topic: Vec<String>,
+    /// Keep statements or events of this kind (Claim, Demand, Summit, …).
+    /// Repeatable.
+    #[arg(long, value_name = "K")]
+    kind: Vec<String>,
+    /// Count a person's statements for the institution they held a role in on
+    /// that date, and an institution's for what it is part of, to the top.
+    #[arg(long)]
+    rollup: bool,
+}
+
+/// The end of the date range.
+#[derive(clap::Args)]
+struct DateTo {
+    /// Keep items whose date overlaps the range up to the end of DATE
+    /// (`--to 2024-06` includes all of June).
+    #[arg(long = "to", visible_alias = "until", value_name = "DATE")]
+    to: Option<String>,
+}
+
+#[derive(clap::Args)]
+struct OutputArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = QueryFormat::Text)]
+    format: QueryFormat,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum QueryFormat {
+    /// aligned text, coloured on a terminal
+    Text,
+    /// JSON with a stable schema (docs/json.md)
+    Json,
+    /// RFC 4180 CSV, formulas neutralised
+    Csv,
+    /// a Markdown table
+    Md,
+}
+
+impl From<QueryFormat> for output::Format {
+    fn from(f: QueryFormat) -> output::Format {
+        match f {
+            QueryFormat::Text => output::Format::Text,
+            QueryFormat::Json => output::Format::Json,
+            QueryFormat::Csv => output::Format::Csv,
+            QueryFormat::Md => output::Format::Md,
+        }
+    }
 }
 
 #[derive(clap::Args)]
@@ -140,8 +326,47 @@ fn main() -> ExitCode {
             std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && io::stdout().is_terminal()
         }
     };
+    let style = output::Style { color };
     let result = match cli.command {
         Command::Check(args) => check(&cli.kb, &args, color),
+        Command::Timeline { filter, to, output } => queries::timeline(
+            &cli.kb,
+            &filter,
+            to.to.as_deref(),
+            output.format.into(),
+            style,
+        ),
+        Command::Responses { id, depth, output } => {
+            queries::responses(&cli.kb, &id, depth, output.format.into(), style)
+        }
+        Command::Thread { id, depth, output } => {
+            queries::thread(&cli.kb, &id, depth, output.format.into(), style)
+        }
+        Command::WhoResponded {
+            target,
+            responder,
+            until,
+            filter,
+            output,
+        } => queries::who_responded(
+            &cli.kb,
+            &filter,
+            until.as_deref(),
+            target.as_deref(),
+            responder.as_deref(),
+            output.format.into(),
+            style,
+        ),
+        Command::Show { id, output } => queries::show(&cli.kb, &id, output.format.into(), style),
+        Command::Search {
+            text,
+            limit,
+            output,
+        } => queries::search(&cli.kb, &text, limit, output.format.into(), style),
+        Command::Path { from, to, output } => {
+            queries::path(&cli.kb, &from, &to, output.format.into(), style)
+        }
+        Command::Stats { top, output } => queries::stats(&cli.kb, top, output.format.into(), style),
         Command::Completions { shell } => {
             let mut cmd = <Cli as clap::CommandFactory>::command();
             clap_complete::generate(shell, &mut cmd, "annals", &mut io::stdout());
@@ -166,6 +391,12 @@ enum Failure {
     Load(#[from] annals::LoadError),
     #[error("{0}")]
     Io(#[from] io::Error),
+    #[error(transparent)]
+    UnknownId(#[from] annals::query::UnknownId),
+    #[error("{0}")]
+    Usage(String),
+    #[error("{0}")]
+    BrokenKb(String),
 }
 
 fn check(kb: &std::path::Path, args: &CheckArgs, color: bool) -> Result<ExitCode, Failure> {

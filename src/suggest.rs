@@ -3,7 +3,8 @@
 /// Up to three candidates close to `written`, best first. A candidate is
 /// close when its edit distance is at most a third of the longer length
 /// (at least 1, at most 4), or when it contains `written` as a whole
-/// `-`-separated part (`stoltenberg` for `jens-stoltenberg`).
+/// `-`-separated part (`stoltenberg` for `jens-stoltenberg`), or begins
+/// with it.
 ///
 /// ```
 /// let ids = ["putin", "lavrov", "jens-stoltenberg"];
@@ -21,6 +22,11 @@ pub fn closest<'a>(written: &str, candidates: impl IntoIterator<Item = &'a str>)
             }
             if c.split('-').any(|part| part == lowered) || c.eq_ignore_ascii_case(written) {
                 return Some((0, c));
+            }
+            // The start of a longer id (`putin-withdrawal` for
+            // `putin-withdrawal-condition`).
+            if lowered.len() >= 3 && c.starts_with(&lowered) {
+                return Some((1, c));
             }
             // Cheap length filter before the quadratic distance.
             let longer = c.len().max(lowered.len());

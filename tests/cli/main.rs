@@ -2,4 +2,5 @@
 //! outputs under `tests/fixtures` and `tests/golden`.
 
 mod check;
+mod queries;
 mod support;

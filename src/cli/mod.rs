@@ -1,0 +1,4 @@
+//! The binary's glue: turning arguments into library calls and results into
+//! output. No query logic lives here.
+
+pub mod queries;

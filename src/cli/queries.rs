@@ -1,0 +1,267 @@
+//! Running the query commands: load the KB (refusing one with hard errors),
+//! resolve ids and filters from arguments, call the query, write the output.
+
+use std::io::{self, Write};
+use std::path::Path;
+use std::process::ExitCode;
+
+use annals::model::{
+    ActorIx, Date, EventKind, NodeKind, NodeRef, StatementIx, StatementKind, Vocabulary,
+};
+use annals::output::{self, Format, Style};
+use annals::query::{self, Filter};
+use annals::{Kb, Loaded};
+
+use crate::{Failure, FilterArgs};
+
+/// How many hard errors are listed when a query refuses a broken KB.
+const MAX_LISTED_ERRORS: usize = 10;
+
+/// Loads the KB for a query. Queries refuse a KB with hard errors: their
+/// answers would silently miss whatever did not load.
+fn load(kb: &Path) -> Result<Loaded, Failure> {
+    let loaded = Kb::load(kb)?;
+    if !loaded.has_errors() {
+        return Ok(loaded);
+    }
+    let errors: Vec<String> = loaded
+        .hard_errors()
+        .map(|d| {
+            let (at, _) = loaded.sources.locate(d.primary.span);
+            let file = &loaded.sources.get(d.primary.span.file).name;
+            annals::escape::terminal(&format!(
+                "  {file}:{}:{}: {}",
+                at.line, at.column, d.message
+            ))
+            .into_owned()
+        })
+        .collect();
+    let shown = errors
+        .iter()
+        .take(MAX_LISTED_ERRORS)
+        .cloned()
+        .collect::<Vec<_>>()
+        .join("\n");
+    let more = errors.len().saturating_sub(MAX_LISTED_ERRORS);
+    let more = if more > 0 {
+        format!("\n  … and {more} more")
+    } else {
+        String::new()
+    };
+    Err(Failure::BrokenKb(format!(
+        "the KB has {} error{}; run `annals check` and fix them first:\n{shown}{more}",
+        errors.len(),
+        if errors.len() == 1 { "" } else { "s" }
+    )))
+}
+
+fn actor(kb: &Kb, id: &str) -> Result<ActorIx, Failure> {
+    match query::resolve(kb, id, Some(NodeKind::Actor))? {
+        NodeRef::Actor(a) => Ok(a),
+        _ => unreachable!("resolve returns the kind asked for"),
+    }
+}
+
+fn statement(kb: &Kb, id: &str) -> Result<StatementIx, Failure> {
+    match query::resolve(kb, id, Some(NodeKind::Statement))? {
+        NodeRef::Statement(s) => Ok(s),
+        _ => unreachable!("resolve returns the kind asked for"),
+    }
+}
+
+fn date(kb: &Kb, flag: &str, text: &str) -> Result<Date, Failure> {
+    Date::parse(text, kb.settings.default_offset)
+        .map_err(|e| Failure::Usage(format!("invalid {flag} date `{text}`: {}", e.message)))
+}
+
+/// Builds the library's filter from arguments, resolving every id.
+fn filter(kb: &Kb, args: &FilterArgs, to: Option<&str>) -> Result<Filter, Failure> {
+    let mut f = Filter {
+        rollup: args.rollup,
+        topics: args.topic.clone(),
+        ..Filter::default()
+    };
+    if let Some(from) = &args.from {
+        f.from = Some(date(kb, "--from", from)?.bounds().start);
+    }
+    if let Some(to) = to {
+        f.to = Some(date(kb, "--to", to)?.bounds().end);
+    }
+    for id in &args.actor {
+        f.actors.push(actor(kb, id)?);
+    }
+    if let Some(id) = &args.event {
+        match query::resolve(kb, id, Some(NodeKind::Event))? {
+            NodeRef::Event(e) => f.event = Some(e),
+            _ => unreachable!("resolve returns the kind asked for"),
+        }
+    }
+    for k in &args.kind {
+        match (StatementKind::parse_word(k), EventKind::parse_word(k)) {
+            (None, None) => {
+                let words = StatementKind::all()
+                    .iter()
+                    .map(|w| w.word())
+                    .chain(EventKind::all().iter().map(|w| w.word()));
+                let close = annals::suggest::closest(k, words);
+                let help = annals::suggest::did_you_mean(&close)
+                    .unwrap_or_else(|| "see `annals timeline --help`".into());
+                return Err(Failure::Usage(format!("unknown kind `{k}`; {help}")));
+            }
+            (s, e) => {
+                f.statement_kinds.extend(s);
+                f.event_kinds.extend(e);
+            }
+        }
+    }
+    Ok(f)
+}
+
+/// Says that nothing matched: on stderr for tables (stdout stays empty), as
+/// `[]` for JSON.
+fn nothing(format: Format, what: &str) -> Result<ExitCode, Failure> {
+    if format == Format::Json {
+        writeln!(io::stdout(), "[]")?;
+    } else {
+        writeln!(io::stderr(), "no {what} match")?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn timeline(
+    kb: &Path,
+    args: &FilterArgs,
+    to: Option<&str>,
+    format: Format,
+    style: Style,
+) -> Result<ExitCode, Failure> {
+    let loaded = load(kb)?;
+    let kb = &loaded.kb;
+    let items = query::timeline::timeline(kb, &filter(kb, args, to)?);
+    if items.is_empty() {
+        return nothing(format, "statements or events");
+    }
+    output::timeline::write(kb, &items, format, &mut io::stdout().lock(), style)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn responses(
+    kb: &Path,
+    id: &str,
+    depth: Option<usize>,
+    format: Format,
+    style: Style,
+) -> Result<ExitCode, Failure> {
+    let loaded = load(kb)?;
+    let kb = &loaded.kb;
+    let tree = query::responses::responses(kb, statement(kb, id)?, depth);
+    output::tree::write_responses(kb, &tree, format, &mut io::stdout().lock(), style)?;
+    if tree.children.is_empty() && format == Format::Text {
+        writeln!(
+            io::stderr(),
+            "no statements respond to `{}`",
+            annals::escape::terminal(id)
+        )?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn thread(
+    kb: &Path,
+    id: &str,
+    depth: Option<usize>,
+    format: Format,
+    style: Style,
+) -> Result<ExitCode, Failure> {
+    let loaded = load(kb)?;
+    let kb = &loaded.kb;
+    let thread = query::responses::thread(kb, statement(kb, id)?, depth);
+    output::tree::write_thread(kb, &thread, format, &mut io::stdout().lock(), style)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+#[allow(clippy::too_many_arguments)]
+pub fn who_responded(
+    kb: &Path,
+    args: &FilterArgs,
+    until: Option<&str>,
+    target: Option<&str>,
+    responder: Option<&str>,
+    format: Format,
+    style: Style,
+) -> Result<ExitCode, Failure> {
+    let loaded = load(kb)?;
+    let kb = &loaded.kb;
+    let options = query::who_responded::Options {
+        to: target.map(|t| actor(kb, t)).transpose()?,
+        by: responder.map(|b| actor(kb, b)).transpose()?,
+    };
+    let pairs = query::who_responded::who_responded(kb, &filter(kb, args, until)?, &options);
+    if pairs.is_empty() {
+        return nothing(format, "responses");
+    }
+    output::who::write(kb, &pairs, format, &mut io::stdout().lock(), style)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn show(kb: &Path, id: &str, format: Format, style: Style) -> Result<ExitCode, Failure> {
+    let loaded = load(kb)?;
+    let kb = &loaded.kb;
+    let node = query::resolve(kb, id, None)?;
+    output::show::write(kb, node, format, &mut io::stdout().lock(), style)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn search(
+    kb: &Path,
+    text: &str,
+    limit: usize,
+    format: Format,
+    style: Style,
+) -> Result<ExitCode, Failure> {
+    let loaded = load(kb)?;
+    let kb = &loaded.kb;
+    let mut hits = query::search::search(kb, text);
+    hits.truncate(limit);
+    if hits.is_empty() {
+        return nothing(format, "items");
+    }
+    output::lists::write_search(kb, &hits, format, &mut io::stdout().lock(), style)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn path(
+    kb: &Path,
+    from: &str,
+    to: &str,
+    format: Format,
+    style: Style,
+) -> Result<ExitCode, Failure> {
+    let loaded = load(kb)?;
+    let kb = &loaded.kb;
+    let (a, b) = (
+        query::resolve(kb, from, None)?,
+        query::resolve(kb, to, None)?,
+    );
+    match query::path::path(kb, a, b) {
+        Some(steps) => {
+            output::lists::write_path(kb, &steps, format, &mut io::stdout().lock(), style)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        None => {
+            if format == Format::Json {
+                writeln!(io::stdout(), "null")?;
+            }
+            writeln!(io::stderr(), "no path links `{from}` and `{to}`")?;
+            Ok(ExitCode::from(1))
+        }
+    }
+}
+
+pub fn stats(kb: &Path, top: usize, format: Format, style: Style) -> Result<ExitCode, Failure> {
+    let loaded = load(kb)?;
+    let kb = &loaded.kb;
+    let stats = query::stats::stats(kb, top);
+    output::lists::write_stats(kb, &stats, format, &mut io::stdout().lock(), style)?;
+    Ok(ExitCode::SUCCESS)
+}

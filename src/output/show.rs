@@ -1,0 +1,339 @@
+//! `annals show ID`: everything about one item, with its links both ways.
+
+use std::collections::BTreeMap;
+use std::io::{self, Write};
+
+use serde::Serialize;
+
+use super::json::{self, ActorView, EventView, Ref, StatementView};
+use super::style::Role;
+use super::table::cut;
+use super::{stance_word, Format, Style};
+use crate::escape;
+use crate::kb::Kb;
+use crate::model::{ActorIx, EventIx, NodeRef, Stance, StatementIx};
+
+/// Links into and out of one item, gathered from the KB's indexes.
+#[derive(Serialize, Default)]
+struct Links<'a> {
+    /// Actors: institutions part of this one.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    members: Vec<Ref<'a>>,
+    /// Actors: people who hold a role in this institution.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    role_holders: Vec<Ref<'a>>,
+    /// Actors: statements made; events: statements made at it.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    statements: Vec<Ref<'a>>,
+    /// Events this actor took part in; sub-events of this event.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    events: Vec<Ref<'a>>,
+    /// Statements whose `about` names this item.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    about_it: Vec<Ref<'a>>,
+    /// Statements that respond to this one (statements), or to this actor's
+    /// statements (actors), with their stance.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    responses: Vec<(Ref<'a>, Stance)>,
+    /// Responses received, by stance.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    responses_by_stance: BTreeMap<&'static str, usize>,
+}
+
+#[derive(Serialize)]
+#[serde(untagged)]
+enum ItemView<'a> {
+    Actor(ActorView<'a>),
+    Event(EventView<'a>),
+    Statement(StatementView<'a>),
+}
+
+#[derive(Serialize)]
+struct ShowView<'a> {
+    item: ItemView<'a>,
+    links: Links<'a>,
+}
+
+/// Statements whose `about` names `node`, in time order.
+fn about(kb: &Kb, node: NodeRef) -> Vec<Ref<'_>> {
+    let g = kb.graph();
+    let mut found: Vec<StatementIx> = g
+        .neighbors_directed(kb.node(node), petgraph::Direction::Incoming)
+        .filter_map(|n| match g[n] {
+            NodeRef::Statement(s) if kb.statement(s).about.contains(&node) => Some(s),
+            _ => None,
+        })
+        .collect();
+    found.sort_by_key(|s| kb.statements_in_order().iter().position(|x| x == s));
+    found.dedup();
+    found
+        .into_iter()
+        .map(|s| Ref::node(kb, NodeRef::Statement(s)))
+        .collect()
+}
+
+fn statement_ref(kb: &Kb, s: StatementIx) -> Ref<'_> {
+    Ref::node(kb, NodeRef::Statement(s))
+}
+
+fn links(kb: &Kb, node: NodeRef) -> Links<'_> {
+    let mut l = Links {
+        about_it: about(kb, node),
+        ..Links::default()
+    };
+    let count = |l: &mut Links, stance: Stance| {
+        *l.responses_by_stance.entry(stance.as_str()).or_default() += 1
+    };
+    match node {
+        NodeRef::Actor(a) => {
+            l.members = kb.members(a).iter().map(|m| Ref::actor(kb, *m)).collect();
+            l.role_holders = (0..kb.actors.len() as u32)
+                .map(ActorIx)
+                .filter(|p| kb.actor(*p).roles.iter().any(|r| r.of == a))
+                .map(|p| Ref::actor(kb, p))
+                .collect();
+            l.statements = kb
+                .statements_by(a)
+                .iter()
+                .map(|s| statement_ref(kb, *s))
+                .collect();
+            l.events = (0..kb.events.len() as u32)
+                .map(EventIx)
+                .filter(|e| kb.event(*e).participants.contains(&a))
+                .map(|e| Ref::event(kb, e))
+                .collect();
+            for s in kb.statements_by(a) {
+                for r in kb.responders(*s) {
+                    l.responses.push((statement_ref(kb, r.from), r.stance));
+                    count(&mut l, r.stance);
+                }
+            }
+        }
+        NodeRef::Event(e) => {
+            l.statements = kb
+                .statements_at(e)
+                .iter()
+                .map(|s| statement_ref(kb, *s))
+                .collect();
+            l.events = kb
+                .sub_events(e)
+                .iter()
+                .map(|x| Ref::event(kb, *x))
+                .collect();
+        }
+        NodeRef::Statement(s) => {
+            for r in kb.responders(s) {
+                l.responses.push((statement_ref(kb, r.from), r.stance));
+                count(&mut l, r.stance);
+            }
+        }
+    }
+    l
+}
+
+pub fn write(
+    kb: &Kb,
+    node: NodeRef,
+    format: Format,
+    out: &mut dyn Write,
+    style: Style,
+) -> io::Result<()> {
+    let item = match node {
+        NodeRef::Actor(a) => ItemView::Actor(ActorView::of(kb, a)),
+        NodeRef::Event(e) => ItemView::Event(EventView::of(kb, e)),
+        NodeRef::Statement(s) => ItemView::Statement(StatementView::of(kb, s)),
+    };
+    let links = links(kb, node);
+    if format == Format::Json {
+        return json::write(out, &ShowView { item, links });
+    }
+    // Text, Markdown and CSV share one readable layout: a field per line.
+    let t = |s: &str| escape::terminal(s).into_owned();
+    let mut lines: Vec<(String, String)> = Vec::new();
+    let mut field = |k: &str, v: String| lines.push((k.to_owned(), v));
+    let refs = |v: &[Ref]| {
+        v.iter()
+            .map(|r| format!("{} ({})", t(r.id), cut(&t(r.name), 60)))
+            .collect::<Vec<_>>()
+    };
+    match &item {
+        ItemView::Actor(a) => {
+            field("actor", format!("{} ({})", t(a.name), a.kind));
+            field("id", t(a.id));
+            if !a.aliases.is_empty() {
+                field(
+                    "aliases",
+                    a.aliases
+                        .iter()
+                        .map(|x| t(x))
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                );
+            }
+            if let Some(p) = &a.part_of {
+                field("part of", format!("{} ({})", t(p.id), t(p.name)));
+            }
+            for r in &a.roles {
+                let from = r.from.as_ref().map_or("..", |d| d.written);
+                let until = r.until.as_ref().map_or("..", |d| d.written);
+                field(
+                    "role",
+                    format!("{} of {}, {from} to {until}", t(r.title), t(r.of.name)),
+                );
+            }
+            if let Some(n) = a.note {
+                field("note", t(n));
+            }
+        }
+        ItemView::Event(e) => {
+            field("event", format!("{} ({})", t(e.name), e.kind));
+            field("id", t(e.id));
+            field("date", t(e.date.written));
+            if let Some(p) = e.place {
+                field("place", t(p));
+            }
+            if !e.participants.is_empty() {
+                field(
+                    "participants",
+                    e.participants
+                        .iter()
+                        .map(|p| t(p.name))
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                );
+            }
+            if let Some(p) = &e.part_of {
+                field("part of", format!("{} ({})", t(p.id), t(p.name)));
+            }
+            if let Some(n) = e.note {
+                field("note", t(n));
+            }
+        }
+        ItemView::Statement(s) => {
+            field("statement", t(s.id));
+            field("by", format!("{} ({})", t(s.by.name), t(s.by.id)));
+            field("date", t(s.date.written));
+            if let Some(at) = &s.at {
+                field("at", format!("{} ({})", t(at.name), t(at.id)));
+            }
+            field("kind", s.kind.to_string());
+            field("summary", t(s.summary));
+            for q in &s.quotes {
+                let mark = if q.translated { " (translated)" } else { "" };
+                field("quote", format!("“{}”{mark}", t(q.text)));
+            }
+            if !s.about.is_empty() {
+                field(
+                    "about",
+                    s.about
+                        .iter()
+                        .map(|r| t(r.id))
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                );
+            }
+            if !s.topics.is_empty() {
+                field(
+                    "topics",
+                    s.topics.iter().map(|x| t(x)).collect::<Vec<_>>().join(", "),
+                );
+            }
+            for r in &s.responds_to {
+                field(
+                    "responds to",
+                    format!("{} ({})", t(r.to), stance_word(r.stance)),
+                );
+            }
+            for src in &s.sources {
+                let mut parts = Vec::new();
+                if let Some(o) = &src.outlet {
+                    parts.push(t(o.name));
+                }
+                if let Some(x) = src.title {
+                    parts.push(format!("“{}”", t(x)));
+                }
+                if let Some(x) = src.url {
+                    parts.push(t(x));
+                }
+                field("source", parts.join(", "));
+            }
+            if let Some(n) = s.note {
+                field("note", t(n));
+            }
+        }
+    }
+    for m in refs(&links.members) {
+        field("member", m);
+    }
+    for m in refs(&links.role_holders) {
+        field("role holder", m);
+    }
+    for m in refs(&links.events) {
+        field(
+            if matches!(node, NodeRef::Event(_)) {
+                "sub-event"
+            } else {
+                "took part in"
+            },
+            m,
+        );
+    }
+    for m in refs(&links.statements) {
+        field(
+            if matches!(node, NodeRef::Event(_)) {
+                "said here"
+            } else {
+                "said"
+            },
+            m,
+        );
+    }
+    for m in refs(&links.about_it) {
+        field("spoken of in", m);
+    }
+    for (r, stance) in &links.responses {
+        field(
+            "answered by",
+            format!(
+                "{} ({}): {}",
+                t(r.id),
+                stance_word(*stance),
+                cut(&t(r.name), 50)
+            ),
+        );
+    }
+    if !links.responses_by_stance.is_empty() {
+        let counts: Vec<String> = links
+            .responses_by_stance
+            .iter()
+            .map(|(s, n)| format!("{n} {}", s.to_lowercase()))
+            .collect();
+        field("responses", counts.join(", "));
+    }
+
+    let width = lines.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
+    match format {
+        Format::Md => {
+            writeln!(out, "| field | value |\n|---|---|")?;
+            for (k, v) in &lines {
+                writeln!(out, "| {} | {} |", k, escape::markdown_cell(v))?;
+            }
+        }
+        Format::Csv => {
+            out.write_all(b"field,value\r\n")?;
+            for (k, v) in &lines {
+                write!(out, "{},{}\r\n", escape::csv_cell(k), escape::csv_cell(v))?;
+            }
+        }
+        _ => {
+            for (k, v) in &lines {
+                writeln!(
+                    out,
+                    "{}  {v}",
+                    style.paint(Role::Header, &format!("{k:<width$}"))
+                )?;
+            }
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,140 @@
+//! `annals timeline` output.
+
+use std::io::{self, Write};
+
+use serde::Serialize;
+
+use super::json::{self, EventView, StatementView};
+use super::style::Role;
+use super::table::{cell, Table};
+use super::{name, stance_word, write_table, Format, Style};
+use crate::kb::Kb;
+use crate::model::Date;
+use crate::query::timeline::Item;
+
+#[derive(Serialize)]
+#[serde(untagged)]
+enum ItemView<'a> {
+    Statement(StatementView<'a>),
+    Event(EventView<'a>),
+}
+
+/// How many whole days an interval spans, for multi-day events.
+fn span_days(d: &Date) -> Option<i64> {
+    let b = d.bounds();
+    if !d.is_interval() || b.start == i64::MIN || b.end == i64::MAX {
+        return None;
+    }
+    let days = (b.end - b.start) / 86_400;
+    (days > 1).then_some(days)
+}
+
+pub fn write(
+    kb: &Kb,
+    items: &[Item],
+    format: Format,
+    out: &mut dyn Write,
+    style: Style,
+) -> io::Result<()> {
+    if format == Format::Json {
+        let views: Vec<ItemView> = items
+            .iter()
+            .map(|i| match *i {
+                Item::Statement(s) => ItemView::Statement(StatementView::of(kb, s)),
+                Item::Event(e) => ItemView::Event(EventView::of(kb, e)),
+            })
+            .collect();
+        return json::write(out, &views);
+    }
+    let text = format == Format::Text;
+    let mut table = if text {
+        Table::new(&["date", "who", "id", "what", "responds to"]).truncate(3, 60)
+    } else {
+        Table::new(&[
+            "date",
+            "earliest",
+            "latest",
+            "type",
+            "id",
+            "who",
+            "kind",
+            "what",
+            "responds_to",
+        ])
+    };
+    for item in items {
+        let date = item.date(kb);
+        let dv = json::DateView::of(date);
+        let (kind, who, what, responds) = match *item {
+            Item::Statement(ix) => {
+                let s = kb.statement(ix);
+                // Grouped by stance, in the order first written.
+                let mut groups: Vec<(crate::model::Stance, Vec<&str>)> = Vec::new();
+                for r in &s.responds_to {
+                    let to = kb.statement(r.to).id.as_str();
+                    match groups.iter_mut().find(|(st, _)| *st == r.stance) {
+                        Some((_, ids)) => ids.push(to),
+                        None => groups.push((r.stance, vec![to])),
+                    }
+                }
+                let responds: Vec<String> = groups
+                    .iter()
+                    .map(|(st, ids)| format!("{} {}", stance_word(*st), ids.join(", ")))
+                    .collect();
+                let responds = if text && !responds.is_empty() {
+                    vec![format!("→ {}", responds.join("; "))]
+                } else {
+                    responds
+                };
+                let what = if text {
+                    format!("{}: {}", s.kind, s.summary)
+                } else {
+                    s.summary.clone()
+                };
+                (
+                    "statement",
+                    name(kb, s.by).to_owned(),
+                    what,
+                    responds.join("; "),
+                )
+            }
+            Item::Event(ix) => {
+                let e = kb.event(ix);
+                let mut what = e.name.clone();
+                if let Some(place) = &e.place {
+                    what.push_str(&format!(", {place}"));
+                }
+                if let Some(days) = span_days(&e.date) {
+                    what.push_str(&format!(" ({days} days)"));
+                }
+                ("event", e.kind.to_string(), what, String::new())
+            }
+        };
+        let kind_word = match *item {
+            Item::Statement(ix) => kb.statement(ix).kind.to_string(),
+            Item::Event(ix) => kb.event(ix).kind.to_string(),
+        };
+        if text {
+            table.push(vec![
+                cell(date.as_str(), Role::Date),
+                who.into(),
+                cell(item.id(kb), Role::Id),
+                what.into(),
+                responds.into(),
+            ]);
+        } else {
+            table.push(vec![
+                date.as_str().into(),
+                dv.earliest.unwrap_or_default().into(),
+                dv.latest.unwrap_or_default().into(),
+                kind.into(),
+                item.id(kb).into(),
+                who.into(),
+                kind_word.into(),
+                what.into(),
+                responds.into(),
+            ]);
+        }
+    }
+    write_table(&table, format, out, style)
+}

@@ -1,0 +1,126 @@
+//! `annals who-responded` output.
+
+use std::io::{self, Write};
+
+use serde::Serialize;
+
+use super::json::{self, Ref};
+use super::style::Role;
+use super::table::{cell, Table};
+use super::{name, stance_word, write_table, Format, Style};
+use crate::kb::Kb;
+use crate::model::{Stance, StatementIx};
+use crate::query::who_responded::Pair;
+
+#[derive(Serialize)]
+struct Endpoint<'a> {
+    statement: &'a str,
+    date: &'a str,
+}
+
+#[derive(Serialize)]
+struct PairView<'a> {
+    responder: Ref<'a>,
+    target: Ref<'a>,
+    count: usize,
+    first: Endpoint<'a>,
+    last: Endpoint<'a>,
+    /// Every stance, with zero counts, in a fixed order.
+    stances: std::collections::BTreeMap<&'static str, usize>,
+}
+
+fn endpoint(kb: &Kb, ix: StatementIx) -> Endpoint<'_> {
+    let s = kb.statement(ix);
+    Endpoint {
+        statement: &s.id,
+        date: s.date.as_str(),
+    }
+}
+
+/// "3 rejects, 1 disputes".
+fn stances(pair: &Pair) -> String {
+    pair.stances
+        .iter()
+        .map(|(s, n)| format!("{n} {}", stance_word(*s)))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+pub fn write(
+    kb: &Kb,
+    pairs: &[Pair],
+    format: Format,
+    out: &mut dyn Write,
+    style: Style,
+) -> io::Result<()> {
+    if format == Format::Json {
+        let views: Vec<PairView> = pairs
+            .iter()
+            .map(|p| PairView {
+                responder: Ref::actor(kb, p.responder),
+                target: Ref::actor(kb, p.target),
+                count: p.count,
+                first: endpoint(kb, p.first),
+                last: endpoint(kb, p.last),
+                stances: Stance::ALL
+                    .iter()
+                    .map(|s| (s.as_str(), p.stances.get(s).copied().unwrap_or(0)))
+                    .collect(),
+            })
+            .collect();
+        return json::write(out, &views);
+    }
+    let mut table = if format == Format::Text {
+        Table::new(&[
+            "responder",
+            "",
+            "target",
+            "responses",
+            "first",
+            "last",
+            "stances",
+        ])
+    } else {
+        Table::new(&[
+            "responder",
+            "responder_name",
+            "target",
+            "target_name",
+            "responses",
+            "first",
+            "last",
+            "stances",
+        ])
+    };
+    for p in pairs {
+        let (first, last) = (
+            kb.statement(p.first).date.as_str(),
+            kb.statement(p.last).date.as_str(),
+        );
+        let row = if format == Format::Text {
+            let dominant = p.stances.iter().max_by_key(|(_, n)| **n).map(|(s, _)| *s);
+            vec![
+                cell(name(kb, p.responder), Role::Plain),
+                "→".into(),
+                name(kb, p.target).into(),
+                p.count.to_string().into(),
+                cell(first, Role::Date),
+                cell(last, Role::Date),
+                cell(stances(p), dominant.map_or(Role::Plain, Role::Stance)),
+            ]
+        } else {
+            vec![
+                kb.actor(p.responder).id.as_str().into(),
+                name(kb, p.responder).into(),
+                kb.actor(p.target).id.as_str().into(),
+                name(kb, p.target).into(),
+                p.count.to_string().into(),
+                first.into(),
+                last.into(),
+                stances(p).into(),
+            ]
+        };
+        table.push(row);
+    }
+    write_table(&table, format, out, style)
+}

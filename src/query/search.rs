@@ -1,0 +1,212 @@
+//! Full-text search over names, aliases, summaries and quotes, case- and
+//! accent-insensitive (`burgenstock` finds `Bürgenstock`).
+
+use unicode_normalization::char::is_combining_mark;
+use unicode_normalization::UnicodeNormalization;
+
+use crate::kb::Kb;
+use crate::model::{ActorIx, EventIx, NodeRef, StatementIx};
+
+/// Where a match was found, most telling first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Field {
+    Id,
+    Name,
+    Alias,
+    Place,
+    Summary,
+    Quote,
+    Topic,
+    Note,
+}
+
+impl Field {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Field::Id => "id",
+            Field::Name => "name",
+            Field::Alias => "alias",
+            Field::Place => "place",
+            Field::Summary => "summary",
+            Field::Quote => "quote",
+            Field::Topic => "topic",
+            Field::Note => "note",
+        }
+    }
+
+    fn weight(self) -> u32 {
+        match self {
+            Field::Id | Field::Name => 8,
+            Field::Alias => 6,
+            Field::Place | Field::Topic => 4,
+            Field::Summary => 3,
+            Field::Quote => 2,
+            Field::Note => 1,
+        }
+    }
+}
+
+/// One item that matched.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Hit {
+    pub node: NodeRef,
+    pub score: u32,
+    /// The best-matching field and its text.
+    pub field: Field,
+    pub text: String,
+    /// Byte ranges in `text` where the query's words match.
+    pub matches: Vec<std::ops::Range<usize>>,
+}
+
+/// Lowercases and strips accents, keeping for each output byte the byte
+/// offset in `text` it came from.
+pub fn fold(text: &str) -> (String, Vec<usize>) {
+    let mut out = String::with_capacity(text.len());
+    let mut map = Vec::with_capacity(text.len());
+    for (at, c) in text.char_indices() {
+        for d in c.to_lowercase().nfd().filter(|d| !is_combining_mark(*d)) {
+            let d = match d {
+                'ß' => 's',
+                'ı' => 'i',
+                '’' | '‘' | 'ʼ' => '\'',
+                other => other,
+            };
+            for _ in 0..d.len_utf8() {
+                map.push(at);
+            }
+            out.push(d);
+        }
+    }
+    map.push(text.len());
+    (out, map)
+}
+
+/// The words of a query, folded.
+fn words(query: &str) -> Vec<String> {
+    fold(query)
+        .0
+        .split_whitespace()
+        .map(str::to_owned)
+        .collect()
+}
+
+/// Scores one text against the words: every word must occur. Returns the
+/// score and the original byte ranges of the matches.
+fn score(
+    text: &str,
+    words: &[String],
+    phrase: &str,
+    field: Field,
+) -> Option<(u32, Vec<std::ops::Range<usize>>)> {
+    let (folded, map) = fold(text);
+    let mut ranges = Vec::new();
+    for w in words {
+        let mut found = false;
+        for (i, _) in folded.match_indices(w.as_str()) {
+            found = true;
+            ranges.push(map[i]..map[i + w.len()]);
+        }
+        if !found {
+            return None;
+        }
+    }
+    ranges.sort_by_key(|r| r.start);
+    let mut score = field.weight() * 10;
+    if words.len() > 1 && folded.contains(phrase) {
+        score += field.weight() * 5;
+    }
+    if folded == phrase {
+        score += field.weight() * 10;
+    }
+    Some((score, ranges))
+}
+
+/// Searches every item; results ranked by score, then id.
+pub fn search(kb: &Kb, query: &str) -> Vec<Hit> {
+    let words = words(query);
+    if words.is_empty() {
+        return Vec::new();
+    }
+    let phrase = words.join(" ");
+    let mut hits = Vec::new();
+    let mut best = |node: NodeRef, fields: Vec<(Field, &str)>| {
+        let mut top: Option<Hit> = None;
+        let mut total = 0;
+        for (field, text) in fields {
+            if let Some((s, matches)) = score(text, &words, &phrase, field) {
+                total += s;
+                if top.as_ref().is_none_or(|t| s > t.score) {
+                    top = Some(Hit {
+                        node,
+                        score: s,
+                        field,
+                        text: text.to_owned(),
+                        matches,
+                    });
+                }
+            }
+        }
+        if let Some(mut hit) = top {
+            hit.score = total;
+            hits.push(hit);
+        }
+    };
+    for (i, a) in kb.actors.iter().enumerate() {
+        let mut fields = vec![(Field::Id, a.id.as_str()), (Field::Name, a.name.as_str())];
+        fields.extend(a.aliases.iter().map(|x| (Field::Alias, x.as_str())));
+        fields.extend(a.note.iter().map(|x| (Field::Note, x.as_str())));
+        best(NodeRef::Actor(ActorIx(i as u32)), fields);
+    }
+    for (i, e) in kb.events.iter().enumerate() {
+        let mut fields = vec![(Field::Id, e.id.as_str()), (Field::Name, e.name.as_str())];
+        fields.extend(e.place.iter().map(|x| (Field::Place, x.as_str())));
+        fields.extend(e.topics.iter().map(|x| (Field::Topic, x.as_str())));
+        fields.extend(e.note.iter().map(|x| (Field::Note, x.as_str())));
+        best(NodeRef::Event(EventIx(i as u32)), fields);
+    }
+    for (i, s) in kb.statements.iter().enumerate() {
+        let mut fields = vec![
+            (Field::Id, s.id.as_str()),
+            (Field::Summary, s.summary.as_str()),
+        ];
+        fields.extend(s.quotes.iter().map(|q| (Field::Quote, q.text.as_str())));
+        fields.extend(s.topics.iter().map(|x| (Field::Topic, x.as_str())));
+        fields.extend(s.note.iter().map(|x| (Field::Note, x.as_str())));
+        best(NodeRef::Statement(StatementIx(i as u32)), fields);
+    }
+    hits.sort_by(|a, b| {
+        b.score
+            .cmp(&a.score)
+            .then_with(|| kb.id_of(a.node).cmp(kb.id_of(b.node)))
+    });
+    hits
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folding_strips_case_and_accents_and_maps_back() {
+        let (folded, map) = fold("Bürgenstock ÉTÉ");
+        assert_eq!(folded, "burgenstock ete");
+        let at = folded.find("ete").unwrap();
+        assert_eq!(map[at], "Bürgenstock ".len());
+        assert_eq!(fold("Європейська").0, "європеиська");
+    }
+
+    #[test]
+    fn every_word_must_match() {
+        let w = words("peace summit");
+        assert!(score("Global Peace Summit", &w, "peace summit", Field::Name).is_some());
+        assert!(score("Global Peace", &w, "peace summit", Field::Name).is_none());
+        let (_, ranges) = score(
+            "Bürgenstock",
+            &words("burgenstock"),
+            "burgenstock",
+            Field::Place,
+        )
+        .unwrap();
+        assert_eq!(ranges, vec![0.."Bürgenstock".len()]);
+    }
+}

@@ -14,15 +14,27 @@ use annals::{Kb, Loaded};
 
 use crate::{Failure, FilterArgs};
 
+/// Runs `write` on buffered stdout (large outputs would otherwise cost a
+/// system call per line) and flushes it, so that a failed write is reported.
+fn emit(write: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> Result<(), Failure> {
+    let mut out = io::BufWriter::with_capacity(1 << 16, io::stdout().lock());
+    write(&mut out)?;
+    out.flush()?;
+    Ok(())
+}
+
 /// How many hard errors are listed when a query refuses a broken KB.
 const MAX_LISTED_ERRORS: usize = 10;
 
 /// Loads the KB for a query. Queries refuse a KB with hard errors: their
 /// answers would silently miss whatever did not load.
-fn load(kb: &Path) -> Result<Loaded, Failure> {
+///
+/// The KB is leaked: the process ends right after the query, and freeing
+/// hundreds of thousands of items one by one would only cost time.
+fn load(kb: &Path) -> Result<&'static Loaded, Failure> {
     let loaded = Kb::load(kb)?;
     if !loaded.has_errors() {
-        return Ok(loaded);
+        return Ok(Box::leak(Box::new(loaded)));
     }
     let errors: Vec<String> = loaded
         .hard_errors()
@@ -141,7 +153,7 @@ pub fn timeline(
     if items.is_empty() {
         return nothing(format, "statements or events");
     }
-    output::timeline::write(kb, &items, format, &mut io::stdout().lock(), style)?;
+    emit(|o| output::timeline::write(kb, &items, format, o, style))?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -155,7 +167,7 @@ pub fn responses(
     let loaded = load(kb)?;
     let kb = &loaded.kb;
     let tree = query::responses::responses(kb, statement(kb, id)?, depth);
-    output::tree::write_responses(kb, &tree, format, &mut io::stdout().lock(), style)?;
+    emit(|o| output::tree::write_responses(kb, &tree, format, o, style))?;
     if tree.children.is_empty() && format == Format::Text {
         writeln!(
             io::stderr(),
@@ -176,7 +188,7 @@ pub fn thread(
     let loaded = load(kb)?;
     let kb = &loaded.kb;
     let thread = query::responses::thread(kb, statement(kb, id)?, depth);
-    output::tree::write_thread(kb, &thread, format, &mut io::stdout().lock(), style)?;
+    emit(|o| output::tree::write_thread(kb, &thread, format, o, style))?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -200,7 +212,7 @@ pub fn who_responded(
     if pairs.is_empty() {
         return nothing(format, "responses");
     }
-    output::who::write(kb, &pairs, format, &mut io::stdout().lock(), style)?;
+    emit(|o| output::who::write(kb, &pairs, format, o, style))?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -208,7 +220,7 @@ pub fn show(kb: &Path, id: &str, format: Format, style: Style) -> Result<ExitCod
     let loaded = load(kb)?;
     let kb = &loaded.kb;
     let node = query::resolve(kb, id, None)?;
-    output::show::write(kb, node, format, &mut io::stdout().lock(), style)?;
+    emit(|o| output::show::write(kb, node, format, o, style))?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -226,7 +238,7 @@ pub fn search(
     if hits.is_empty() {
         return nothing(format, "items");
     }
-    output::lists::write_search(kb, &hits, format, &mut io::stdout().lock(), style)?;
+    emit(|o| output::lists::write_search(kb, &hits, format, o, style))?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -245,7 +257,7 @@ pub fn path(
     );
     match query::path::path(kb, a, b) {
         Some(steps) => {
-            output::lists::write_path(kb, &steps, format, &mut io::stdout().lock(), style)?;
+            emit(|o| output::lists::write_path(kb, &steps, format, o, style))?;
             Ok(ExitCode::SUCCESS)
         }
         None => {
@@ -262,6 +274,6 @@ pub fn stats(kb: &Path, top: usize, format: Format, style: Style) -> Result<Exit
     let loaded = load(kb)?;
     let kb = &loaded.kb;
     let stats = query::stats::stats(kb, top);
-    output::lists::write_stats(kb, &stats, format, &mut io::stdout().lock(), style)?;
+    emit(|o| output::lists::write_stats(kb, &stats, format, o, style))?;
     Ok(ExitCode::SUCCESS)
 }

@@ -23,12 +23,25 @@ struct SafeFiles<'a> {
 }
 
 impl<'a> SafeFiles<'a> {
-    fn new(sources: &'a SourceMap) -> SafeFiles<'a> {
+    /// Makes safe copies of the files the diagnostics point at; the others
+    /// are never shown and stay empty.
+    fn new(sources: &'a SourceMap, diagnostics: &[Diagnostic]) -> SafeFiles<'a> {
+        let shown: std::collections::HashSet<FileId> = diagnostics
+            .iter()
+            .flat_map(|d| std::iter::once(&d.primary).chain(&d.secondary))
+            .map(|l| l.span.file)
+            .collect();
         SafeFiles {
             sources,
             texts: sources
                 .iter()
-                .map(|(_, f)| escape::terminal_same_width(&f.text))
+                .map(|(id, f)| {
+                    if shown.contains(&id) {
+                        escape::terminal_same_width(&f.text)
+                    } else {
+                        Cow::Borrowed("")
+                    }
+                })
                 .collect(),
             names: sources
                 .iter()
@@ -86,7 +99,7 @@ pub fn write(
     sources: &SourceMap,
     color: bool,
 ) -> io::Result<()> {
-    let files = SafeFiles::new(sources);
+    let files = SafeFiles::new(sources, diagnostics);
     let config = term::Config {
         chars: term::Chars::ascii(),
         ..term::Config::default()

@@ -138,7 +138,7 @@ impl Kb {
             }
         }
         let limit_span = docs.first().map(|(f, _)| Span::new(*f, 0..0));
-        let (kb, resolve_findings) = resolve::resolve(&docs, settings, limit_span);
+        let (kb, resolve_findings) = resolve::resolve(&mut docs, settings, limit_span);
         drop(docs);
         findings.extend(resolve_findings);
         findings.extend(check::run(&kb));
@@ -160,4 +160,15 @@ fn display(path: &Path) -> String {
     let text = path.to_string_lossy();
     let text = text.strip_prefix("./").unwrap_or(&text);
     text.replace('\\', "/")
+}
+
+/// Parses one KB file's text as the loader does, for benchmarks comparing
+/// it with the parse floor. Panics on invalid input: benchmark inputs are
+/// generated valid.
+#[doc(hidden)]
+pub fn parse_for_bench(text: &str) -> RawDoc {
+    match spanned::parse_with_spans::<RawDoc>(text, Limits::default().max_nesting) {
+        Ok(doc) => doc,
+        Err(e) => panic!("benchmark input does not parse: {}", e.error),
+    }
 }

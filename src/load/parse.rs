@@ -278,7 +278,7 @@ fn classify(error: &ron::Error, limits: &Limits) -> (Code, String, Option<String
     match error {
         E::NoSuchStructField { expected, found, outer: o } => (
             Code::UnknownField,
-            format!("unknown field `{found}`{}", outer(o)),
+            format!("unknown field `{found}`{}", outer(&inner_struct(expected).or(o.clone()))),
             suggest::did_you_mean(&suggest::closest(found, expected.iter().copied())).or_else(|| {
                 Some(format!(
                     "the fields are: {}",
@@ -352,6 +352,16 @@ fn classify(error: &ron::Error, limits: &Limits) -> (Code, String, Option<String
             Some("a file holds one `Kb(…)`; put further items inside its lists".into()),
         ),
         other => (Code::SyntaxError, lower_first(&other.to_string()), None),
+    }
+}
+
+/// The struct a field list belongs to, for values read in one pass (which
+/// ron reports under their enclosing struct's name).
+fn inner_struct(expected: &[&str]) -> Option<String> {
+    match expected {
+        ["to", "stance"] => Some("Response".into()),
+        ["text", "lang", "translated"] => Some("Quote".into()),
+        _ => None,
     }
 }
 

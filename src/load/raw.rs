@@ -7,7 +7,11 @@
 
 use serde::Deserialize;
 
-use super::spanned::{Located, OrShort, Spanned, SpannedMap, Word};
+use std::fmt;
+
+use serde::de::{self, MapAccess, Visitor};
+
+use super::spanned::{offset_of, Located, OrShort, Spanned, SpannedMap, Word};
 
 /// One KB file: `Kb(actors: [..], events: [..], statements: [..])`.
 #[derive(Debug, Deserialize)]
@@ -62,7 +66,7 @@ pub struct RawEvent {
     #[serde(default)]
     pub part_of: Option<Spanned<String>>,
     #[serde(default)]
-    pub sources: Vec<Located<RawSource>>,
+    pub sources: Vec<RawSource>,
     #[serde(default)]
     pub topics: Vec<String>,
     #[serde(default)]
@@ -80,35 +84,112 @@ pub struct RawStatement {
     pub kind: Spanned<Word>,
     pub summary: Spanned<String>,
     #[serde(default)]
-    pub quotes: Vec<Located<OrShort<RawQuote>>>,
+    pub quotes: Vec<RawQuote>,
     #[serde(default)]
     pub about: Vec<Spanned<String>>,
     #[serde(default)]
     pub topics: Vec<String>,
     #[serde(default)]
-    pub responds_to: Vec<Located<OrShort<RawResponse>>>,
+    pub responds_to: Vec<RawResponse>,
     #[serde(default)]
-    pub sources: Vec<Located<RawSource>>,
+    pub sources: Vec<RawSource>,
     #[serde(default)]
     pub note: Option<String>,
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(rename = "Quote", deny_unknown_fields)]
+/// A quote: `Quote(text: "…", lang: "en", translated: true)`, or a bare
+/// string for its text. Read in one pass (no position is needed).
+#[derive(Debug, Default)]
 pub struct RawQuote {
     pub text: String,
-    #[serde(default)]
     pub lang: Option<String>,
-    #[serde(default)]
     pub translated: bool,
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(rename = "Response", deny_unknown_fields)]
+impl<'de> Deserialize<'de> for RawQuote {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visit;
+        impl<'de> Visitor<'de> for Visit {
+            type Value = RawQuote;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("`Quote(text: \"…\")` or a string")
+            }
+            fn visit_str<E: de::Error>(self, text: &str) -> Result<RawQuote, E> {
+                Ok(RawQuote {
+                    text: text.to_owned(),
+                    ..RawQuote::default()
+                })
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<RawQuote, A::Error> {
+                let mut quote = RawQuote::default();
+                let mut text = None;
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "text" => text = Some(map.next_value::<String>()?),
+                        "lang" => quote.lang = map.next_value::<Option<String>>()?,
+                        "translated" => quote.translated = map.next_value()?,
+                        other => {
+                            return Err(de::Error::unknown_field(
+                                other,
+                                &["text", "lang", "translated"],
+                            ))
+                        }
+                    }
+                }
+                quote.text = text.ok_or_else(|| de::Error::missing_field("text"))?;
+                Ok(quote)
+            }
+        }
+        d.deserialize_any(Visit)
+    }
+}
+
+/// A response: `Response(to: "…", stance: Rejects)`, or a bare id for
+/// `stance: Acknowledges`. Read in one pass; the bare id's position comes
+/// from the borrowed string's address, like every other spanned leaf.
+#[derive(Debug)]
 pub struct RawResponse {
     pub to: Spanned<String>,
-    #[serde(default)]
     pub stance: Option<Spanned<Word>>,
+}
+
+impl<'de> Deserialize<'de> for RawResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visit;
+        impl<'de> Visitor<'de> for Visit {
+            type Value = RawResponse;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("`Response(to: \"…\", stance: …)` or a statement id")
+            }
+            fn visit_borrowed_str<E: de::Error>(self, id: &'de str) -> Result<RawResponse, E> {
+                // The quotes sit just outside the borrowed slice.
+                let start = offset_of(id).map_or(0, |o| o.saturating_sub(1));
+                Ok(RawResponse {
+                    to: Spanned {
+                        value: id.to_owned(),
+                        range: start..start + id.len() + 2,
+                    },
+                    stance: None,
+                })
+            }
+            fn visit_str<E: de::Error>(self, _: &str) -> Result<RawResponse, E> {
+                Err(E::custom("write a response's id without escape sequences"))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<RawResponse, A::Error> {
+                let (mut to, mut stance) = (None, None);
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "to" => to = Some(map.next_value::<Spanned<String>>()?),
+                        "stance" => stance = map.next_value::<Option<Spanned<Word>>>()?,
+                        other => return Err(de::Error::unknown_field(other, &["to", "stance"])),
+                    }
+                }
+                let to = to.ok_or_else(|| de::Error::missing_field("to"))?;
+                Ok(RawResponse { to, stance })
+            }
+        }
+        d.deserialize_any(Visit)
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -122,22 +203,6 @@ pub struct RawSource {
     pub title: Option<String>,
     #[serde(default)]
     pub date: Option<Spanned<String>>,
-}
-
-impl<'de> Deserialize<'de> for Located<RawSource> {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        // A source has no shorthand; reuse the located parse for its range.
-        let located = Located::<OrShort<RawSource>>::deserialize(d)?;
-        match located.value {
-            OrShort::Full(value) => Ok(Located {
-                value,
-                range: located.range,
-            }),
-            OrShort::Short(_) => Err(serde::de::Error::custom(
-                "a source is written `Source(outlet: \"…\", url: \"…\")`, not a bare string",
-            )),
-        }
-    }
 }
 
 /// The settings file, `annals.ron` at the top of the KB folder.

@@ -64,7 +64,7 @@ impl Want {
 /// An item that passed phase 1, with what was read of it.
 struct Accepted<'a, R, K, X> {
     file: FileId,
-    raw: &'a R,
+    raw: &'a mut R,
     kind: K,
     /// What phase 1 and 2 read besides the kind: the date, the speaker.
     extra: X,
@@ -85,7 +85,7 @@ struct Resolver {
 
 /// Resolves parsed documents into a KB, reporting every problem found.
 pub fn resolve(
-    docs: &[(FileId, RawDoc)],
+    docs: &mut [(FileId, RawDoc)],
     settings: Settings,
     limit_span: Option<Span>,
 ) -> (Kb, Vec<Diagnostic>) {
@@ -124,107 +124,107 @@ pub fn resolve(
 
     // Phase 1 and 2 for actors and events.
     let mut actors = Vec::new();
-    for (file, doc) in docs {
-        for raw in &doc.actors {
-            let span = Span::new(*file, raw.id.range.clone());
-            r.check_id(*file, &raw.id);
-            let kind = r.word::<ActorKind>(*file, &raw.kind);
-            match kind {
-                Some(kind)
-                    if r.define(&raw.id, span, NodeRef::Actor(ActorIx(actors.len() as u32))) =>
-                {
-                    r.actor_kinds.push(kind);
-                    actors.push(Accepted {
-                        file: *file,
-                        raw,
-                        kind,
-                        extra: (),
-                    });
-                }
-                _ => {
-                    r.mark_broken(&raw.id.value);
-                    let named =
-                        raw.part_of
-                            .iter()
-                            .chain(raw.roles.iter().filter_map(|r| match &r.value {
-                                OrShort::Full(role) => Some(&role.of),
-                                OrShort::Short(_) => None,
-                            }));
-                    r.named_by_broken.extend(named.map(|n| n.value.clone()));
-                }
+    // One list per kind of item, borrowed mutably so that phase 3 can move
+    // text out of the raw documents instead of copying it.
+    let (mut raw_actors, mut raw_events, mut raw_statements) = (Vec::new(), Vec::new(), Vec::new());
+    for (file, doc) in docs.iter_mut() {
+        raw_actors.extend(doc.actors.iter_mut().map(|raw| (*file, raw)));
+        raw_events.extend(doc.events.iter_mut().map(|raw| (*file, raw)));
+        raw_statements.extend(doc.statements.iter_mut().map(|raw| (*file, raw)));
+    }
+    for (file, raw) in raw_actors {
+        let span = Span::new(file, raw.id.range.clone());
+        r.check_id(file, &raw.id);
+        let kind = r.word::<ActorKind>(file, &raw.kind);
+        match kind {
+            Some(kind) if r.define(&raw.id, span, NodeRef::Actor(ActorIx(actors.len() as u32))) => {
+                r.actor_kinds.push(kind);
+                actors.push(Accepted {
+                    file,
+                    raw,
+                    kind,
+                    extra: (),
+                });
+            }
+            _ => {
+                r.mark_broken(&raw.id.value);
+                let named =
+                    raw.part_of
+                        .iter()
+                        .chain(raw.roles.iter().filter_map(|r| match &r.value {
+                            OrShort::Full(role) => Some(&role.of),
+                            OrShort::Short(_) => None,
+                        }));
+                r.named_by_broken.extend(named.map(|n| n.value.clone()));
             }
         }
     }
     let mut events = Vec::new();
-    for (file, doc) in docs {
-        for raw in &doc.events {
-            let span = Span::new(*file, raw.id.range.clone());
-            r.check_id(*file, &raw.id);
-            let kind = r.word::<EventKind>(*file, &raw.kind);
-            let date = r.date(*file, &raw.date);
-            match (kind, date) {
-                (Some(kind), Some(date))
-                    if r.define(&raw.id, span, NodeRef::Event(EventIx(events.len() as u32))) =>
-                {
-                    events.push(Accepted {
-                        file: *file,
-                        raw,
-                        kind,
-                        extra: date,
-                    });
-                }
-                _ => {
-                    r.mark_broken(&raw.id.value);
-                    let named = raw
-                        .participants
-                        .iter()
-                        .chain(&raw.part_of)
-                        .chain(outlets(&raw.sources));
-                    r.named_by_broken.extend(named.map(|n| n.value.clone()));
-                }
+    for (file, raw) in raw_events {
+        let span = Span::new(file, raw.id.range.clone());
+        r.check_id(file, &raw.id);
+        let kind = r.word::<EventKind>(file, &raw.kind);
+        let date = r.date(file, &raw.date);
+        match (kind, date) {
+            (Some(kind), Some(date))
+                if r.define(&raw.id, span, NodeRef::Event(EventIx(events.len() as u32))) =>
+            {
+                events.push(Accepted {
+                    file,
+                    raw,
+                    kind,
+                    extra: date,
+                });
+            }
+            _ => {
+                r.mark_broken(&raw.id.value);
+                let named = raw
+                    .participants
+                    .iter()
+                    .chain(&raw.part_of)
+                    .chain(outlets(&raw.sources));
+                r.named_by_broken.extend(named.map(|n| n.value.clone()));
             }
         }
     }
     // Statements: `by` is required, and actors are all known by now.
     let mut statements = Vec::new();
-    for (file, doc) in docs {
-        for raw in &doc.statements {
-            let span = Span::new(*file, raw.id.range.clone());
-            r.check_id(*file, &raw.id);
-            let kind = r.word::<StatementKind>(*file, &raw.kind);
-            let date = r.date(*file, &raw.date);
-            let by = r.reference(*file, &raw.by, Want::Actor, "by");
-            match (kind, date, by) {
-                (Some(kind), Some(date), Some(NodeRef::Actor(by)))
-                    if r.define(
-                        &raw.id,
-                        span,
-                        NodeRef::Statement(StatementIx(statements.len() as u32)),
-                    ) =>
-                {
-                    statements.push(Accepted {
-                        file: *file,
-                        raw,
-                        kind,
-                        extra: (date, by),
-                    });
-                }
-                _ => {
-                    r.mark_broken(&raw.id.value);
-                    let named = std::iter::once(&raw.by)
-                        .chain(&raw.at)
-                        .chain(&raw.about)
-                        .chain(outlets(&raw.sources));
-                    r.named_by_broken.extend(named.map(|n| n.value.clone()));
-                }
+    for (file, raw) in raw_statements {
+        let span = Span::new(file, raw.id.range.clone());
+        r.check_id(file, &raw.id);
+        let kind = r.word::<StatementKind>(file, &raw.kind);
+        let date = r.date(file, &raw.date);
+        let by = r.reference(file, &raw.by, Want::Actor, "by");
+        match (kind, date, by) {
+            (Some(kind), Some(date), Some(NodeRef::Actor(by)))
+                if r.define(
+                    &raw.id,
+                    span,
+                    NodeRef::Statement(StatementIx(statements.len() as u32)),
+                ) =>
+            {
+                statements.push(Accepted {
+                    file,
+                    raw,
+                    kind,
+                    extra: (date, by),
+                });
+            }
+            _ => {
+                r.mark_broken(&raw.id.value);
+                let named = std::iter::once(&raw.by)
+                    .chain(&raw.at)
+                    .chain(&raw.about)
+                    .chain(outlets(&raw.sources));
+                r.named_by_broken.extend(named.map(|n| n.value.clone()));
             }
         }
     }
 
     // Phase 3: everything else.
-    let actors: Vec<Actor> = actors.iter().map(|a| r.actor(a)).collect();
-    let events: Vec<Event> = events.iter().map(|e| r.event(e)).collect();
-    let statements: Vec<Statement> = statements.iter().map(|s| r.statement(s)).collect();
+    let actors: Vec<Actor> = actors.into_iter().map(|a| r.actor(a)).collect();
+    let events: Vec<Event> = events.into_iter().map(|e| r.event(e)).collect();
+    let statements: Vec<Statement> = statements.into_iter().map(|s| r.statement(s)).collect();
     let named_by_left_out = r
         .named_by_broken
         .iter()
@@ -452,7 +452,7 @@ impl Resolver {
             .collect()
     }
 
-    fn actor(&mut self, a: &Accepted<'_, RawActor, ActorKind, ()>) -> Actor {
+    fn actor(&mut self, a: Accepted<'_, RawActor, ActorKind, ()>) -> Actor {
         let raw = a.raw;
         let part_of = raw
             .part_of
@@ -465,14 +465,14 @@ impl Resolver {
             .filter_map(|r| self.role(a.file, r))
             .collect();
         Actor {
-            id: raw.id.value.clone(),
+            id: std::mem::take(&mut raw.id.value),
             span: Self::span(a.file, &raw.id),
-            name: raw.name.clone(),
+            name: std::mem::take(&mut raw.name),
             kind: a.kind,
-            aliases: raw.aliases.clone(),
+            aliases: std::mem::take(&mut raw.aliases),
             part_of,
             roles,
-            note: raw.note.clone(),
+            note: std::mem::take(&mut raw.note),
         }
     }
 
@@ -515,7 +515,7 @@ impl Resolver {
         Some(role)
     }
 
-    fn event(&mut self, e: &Accepted<'_, RawEvent, EventKind, Date>) -> Event {
+    fn event(&mut self, e: Accepted<'_, RawEvent, EventKind, Date>) -> Event {
         let raw = e.raw;
         let part_of = raw
             .part_of
@@ -531,36 +531,38 @@ impl Resolver {
             .filter_map(as_actor)
             .collect();
         Event {
-            id: raw.id.value.clone(),
+            id: std::mem::take(&mut raw.id.value),
             span: Self::span(e.file, &raw.id),
-            name: raw.name.clone(),
+            name: std::mem::take(&mut raw.name),
             kind: e.kind,
-            date: e.extra.clone(),
+            date: e.extra,
             date_span: Self::span(e.file, &raw.date),
-            place: raw.place.clone(),
+            place: std::mem::take(&mut raw.place),
             participants,
             part_of,
-            sources: self.sources(e.file, &raw.sources),
-            topics: raw.topics.clone(),
-            note: raw.note.clone(),
+            sources: self.sources(e.file, &mut raw.sources, Self::span(e.file, &raw.id)),
+            topics: std::mem::take(&mut raw.topics),
+            note: std::mem::take(&mut raw.note),
         }
     }
 
-    fn sources(&mut self, file: FileId, sources: &[Located<RawSource>]) -> Vec<Source> {
+    /// Resolves sources; each is labelled at its outlet (or, without one, at
+    /// its owner's id).
+    fn sources(&mut self, file: FileId, sources: &mut [RawSource], owner: Span) -> Vec<Source> {
         sources
-            .iter()
-            .map(|s| {
-                let raw = &s.value;
+            .iter_mut()
+            .map(|raw| {
+                let span = raw.outlet.as_ref().map_or(owner, |o| Self::span(file, o));
                 Source {
                     outlet: raw
                         .outlet
                         .as_ref()
                         .and_then(|o| self.reference(file, o, Want::Media, "outlet"))
                         .and_then(as_actor),
-                    url: raw.url.clone(),
-                    title: raw.title.clone(),
+                    url: std::mem::take(&mut raw.url),
+                    title: std::mem::take(&mut raw.title),
                     date: self.optional_date(file, &raw.date),
-                    span: Span::new(file, s.range.clone()),
+                    span,
                 }
             })
             .collect()
@@ -568,10 +570,10 @@ impl Resolver {
 
     fn statement(
         &mut self,
-        s: &Accepted<'_, RawStatement, StatementKind, (Date, ActorIx)>,
+        s: Accepted<'_, RawStatement, StatementKind, (Date, ActorIx)>,
     ) -> Statement {
         let raw = s.raw;
-        let (date, by) = s.extra.clone();
+        let (date, by) = s.extra;
         let file = s.file;
         let at = raw
             .at
@@ -583,18 +585,11 @@ impl Resolver {
             });
         let quotes = raw
             .quotes
-            .iter()
-            .map(|q| match &q.value {
-                OrShort::Full(q) => Quote {
-                    text: q.text.clone(),
-                    lang: q.lang.clone(),
-                    translated: q.translated,
-                },
-                OrShort::Short(text) => Quote {
-                    text: text.value.clone(),
-                    lang: None,
-                    translated: false,
-                },
+            .iter_mut()
+            .map(|q| Quote {
+                text: std::mem::take(&mut q.text),
+                lang: q.lang.take(),
+                translated: q.translated,
             })
             .collect();
         let about = self.references(file, &raw.about, Want::Any, "about");
@@ -602,46 +597,42 @@ impl Resolver {
             .responds_to
             .iter()
             .filter_map(|r| {
-                let (to, stance) = match &r.value {
-                    OrShort::Full(full) => (&full.to, full.stance.as_ref()),
-                    OrShort::Short(to) => (to, None),
-                };
-                let stance = match stance {
+                let stance = match &r.stance {
                     Some(w) => self.word::<Stance>(file, w)?,
                     None => Stance::Acknowledges,
                 };
-                match self.reference(file, to, Want::Statement, "responds_to")? {
+                match self.reference(file, &r.to, Want::Statement, "responds_to")? {
                     NodeRef::Statement(to) => Some(Response {
                         to,
                         stance,
-                        span: Span::new(file, r.range.clone()),
+                        span: Self::span(file, &r.to),
                     }),
                     _ => None,
                 }
             })
             .collect();
         Statement {
-            id: raw.id.value.clone(),
+            id: std::mem::take(&mut raw.id.value),
             span: Self::span(file, &raw.id),
             by,
             date,
             date_span: Self::span(file, &raw.date),
             at,
             kind: s.kind,
-            summary: raw.summary.value.clone(),
+            summary: std::mem::take(&mut raw.summary.value),
             summary_span: Self::span(file, &raw.summary),
             quotes,
             about,
-            topics: raw.topics.clone(),
+            topics: std::mem::take(&mut raw.topics),
             responds_to,
-            sources: self.sources(file, &raw.sources),
-            note: raw.note.clone(),
+            sources: self.sources(file, &mut raw.sources, Self::span(file, &raw.id)),
+            note: std::mem::take(&mut raw.note),
         }
     }
 }
 
-fn outlets(sources: &[Located<RawSource>]) -> impl Iterator<Item = &Spanned<String>> {
-    sources.iter().filter_map(|s| s.value.outlet.as_ref())
+fn outlets(sources: &[RawSource]) -> impl Iterator<Item = &Spanned<String>> {
+    sources.iter().filter_map(|s| s.outlet.as_ref())
 }
 
 fn as_actor(node: NodeRef) -> Option<ActorIx> {

@@ -73,7 +73,7 @@ fn take_inner_error() -> Option<(ron::Error, Range<usize>)> {
 }
 
 /// Byte offset of `slice` within the text being parsed, if it lies inside it.
-fn offset_of(slice: &str) -> Option<usize> {
+pub(crate) fn offset_of(slice: &str) -> Option<usize> {
     let (base, len) = SOURCE.with(Cell::get);
     let at = slice.as_ptr() as usize;
     (base != 0 && at >= base && at + slice.len() <= base + len).then(|| at - base)
@@ -181,6 +181,16 @@ impl<'de> Deserialize<'de> for Spanned<String> {
                 range.start..range.start + len,
                 "expected a string in double quotes".into(),
             ));
+        }
+        // Most strings hold no escape: their value is the text between the
+        // quotes, and parsing them again would only cost time.
+        if let Some(inner) = text.strip_prefix('"').and_then(|t| t.strip_suffix('"')) {
+            if !inner.contains(['\\', '"']) {
+                return Ok(Spanned {
+                    value: inner.to_owned(),
+                    range,
+                });
+            }
         }
         let value = nested::<String, D::Error>(text, range.start)?;
         Ok(Spanned { value, range })

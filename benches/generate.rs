@@ -17,6 +17,9 @@
 //! known problems (unknown references, impossible dates, self-responses,
 //! duplicate ids, in turn).
 
+// A command-line tool: it reports on stderr.
+#![allow(clippy::print_stderr)]
+
 use std::fmt::Write as _;
 use std::fs;
 use std::io::{self, BufWriter, Write};
@@ -370,11 +373,7 @@ fn main() -> io::Result<()> {
         .map(|(i, e)| (e.1, e.2, i))
         .collect();
     by_start.sort_unstable();
-    let step = if args.faults > 0 {
-        (n / args.faults).max(1)
-    } else {
-        usize::MAX
-    };
+    let step = n.checked_div(args.faults).map_or(usize::MAX, |s| s.max(1));
     let mut faults_left = args.faults;
     let mut file: Option<BufWriter<fs::File>> = None;
     for (k, &t) in times.iter().enumerate() {
@@ -417,7 +416,12 @@ fn main() -> io::Result<()> {
             let count = 1 + rng.below(2);
             for _ in 0..count {
                 let target = match rng.below(10) {
-                    0 => hubs.iter().copied().filter(|h| *h < k).last().unwrap_or(0),
+                    0 => hubs
+                        .iter()
+                        .copied()
+                        .filter(|h| *h < k)
+                        .next_back()
+                        .unwrap_or(0),
                     1..=3 => k - 1,
                     _ => rng.below(k),
                 };

@@ -416,12 +416,7 @@ fn main() -> io::Result<()> {
             let count = 1 + rng.below(2);
             for _ in 0..count {
                 let target = match rng.below(10) {
-                    0 => hubs
-                        .iter()
-                        .copied()
-                        .filter(|h| *h < k)
-                        .next_back()
-                        .unwrap_or(0),
+                    0 => hubs.iter().copied().rfind(|h| *h < k).unwrap_or(0),
                     1..=3 => k - 1,
                     _ => rng.below(k),
                 };

@@ -190,3 +190,78 @@ mod table_cell_tests {
         assert_eq!(markdown_cell("x\ny"), "x y");
     }
 }
+
+/// A DOT quoted string, quotes included: `\` and `"` are backslash-escaped,
+/// a line break becomes DOT's `\n` (centred line), other control characters
+/// and bidi overrides are dropped. graphviz-rust quotes nothing itself.
+///
+/// ```
+/// assert_eq!(annals::escape::dot_quoted("say \"hi\"\n\\"), r#""say \"hi\"\n\\""#);
+/// ```
+pub fn dot_quoted(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '"' => out.push_str("\\\""),
+            '\n' => out.push_str("\\n"),
+            c if is_terminal_hazard(c) || c == '\t' => {}
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// XML (and SVG) character data and attribute values: `&`, `<`, `>`, `"`
+/// and `'` become entities; characters XML 1.0 forbids (most C0 controls)
+/// and bidi overrides are dropped.
+///
+/// ```
+/// assert_eq!(annals::escape::xml("<a href='x'>&</a>"), "&lt;a href=&apos;x&apos;&gt;&amp;&lt;/a&gt;");
+/// ```
+pub fn xml(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            '\n' | '\t' => out.push(' '),
+            c if is_terminal_hazard(c) || matches!(c, '\u{fffe}' | '\u{ffff}') => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Mermaid label text: letters, digits, spaces and plain punctuation stay;
+/// everything else (quotes, brackets, `:`, `;`, `#`, `<`, control and bidi
+/// characters) becomes a numeric entity code (`#34;`), which Mermaid renders
+/// as the character but never parses as syntax. Line breaks become spaces.
+///
+/// ```
+/// assert_eq!(annals::escape::mermaid("a \"b\" [c]: (d)"), "a #34;b#34; #91;c#93;#58; (d)");
+/// ```
+pub fn mermaid(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\n' | '\r' | '\t' => out.push(' '),
+            c if is_terminal_hazard(c) => {}
+            c if c.is_alphanumeric()
+                || matches!(
+                    c,
+                    ' ' | '.' | ',' | '!' | '?' | '\'' | '-' | '/' | '(' | ')' | '’' | '—' | '–'
+                ) =>
+            {
+                out.push(c)
+            }
+            c => out.push_str(&format!("#{};", c as u32)),
+        }
+    }
+    out
+}

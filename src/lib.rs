@@ -18,14 +18,19 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+pub mod atomic;
+pub mod build;
 pub mod check;
 pub mod diag;
 pub mod escape;
+pub mod export;
 pub mod kb;
 pub mod load;
 pub mod model;
 pub mod output;
+pub mod palette;
 pub mod query;
+pub mod render;
 pub mod source_map;
 pub mod suggest;
 

@@ -11,7 +11,7 @@ use annals::diag::{self, Code, Summary};
 use annals::{output, Kb};
 
 mod cli;
-use cli::queries;
+use cli::{pictures, queries};
 
 /// A structured event-timeline knowledge base: who said what, when, and who
 /// responded to whom.
@@ -179,6 +179,72 @@ enum Command {
         output: OutputArgs,
     },
 
+    /// Export a view as text for other tools: DOT (Graphviz) or Mermaid.
+    #[command(after_help = "Examples:
+  annals export dot --view responses -o responses.dot
+  annals export mermaid --view timeline --from 2024-06
+  annals export dot --view actors --rollup | dot -Tpng -o actors.png")]
+    Export {
+        /// The format.
+        #[arg(value_enum)]
+        format: ExportArg,
+        /// What to draw.
+        #[arg(long, value_enum, default_value_t = ViewArg::Responses)]
+        view: ViewArg,
+        /// Write to FILE (atomically) instead of stdout.
+        #[arg(short = 'o', long = "output", value_name = "FILE")]
+        output: Option<PathBuf>,
+        #[command(flatten)]
+        filter: FilterArgs,
+        #[command(flatten)]
+        to: DateTo,
+    },
+
+    /// Draw a view as an image: .svg, .png or .pdf.
+    ///
+    /// The response and actor graphs are laid out by Graphviz's `dot`, which
+    /// must be installed. The timeline is laid out and drawn by annals itself
+    /// (SVG, and PNG rasterised with a bundled font), so it works anywhere;
+    /// --engine graphviz draws the DOT timeline instead (and PDF).
+    #[command(after_help = "Examples:
+  annals render timeline -o timeline.png
+  annals render responses -o responses.svg
+  annals render actors --rollup -o actors.pdf")]
+    Render {
+        /// What to draw.
+        #[arg(value_enum)]
+        view: ViewArg,
+        /// The image file; its extension gives the format.
+        #[arg(short = 'o', long = "output", value_name = "FILE")]
+        output: PathBuf,
+        /// The image format, overriding the extension.
+        #[arg(long, value_enum)]
+        format: Option<ImageArg>,
+        /// Who lays out the timeline.
+        #[arg(long, value_enum, default_value_t = EngineArg::Native)]
+        engine: EngineArg,
+        #[command(flatten)]
+        filter: FilterArgs,
+        #[command(flatten)]
+        to: DateTo,
+    },
+
+    /// Regenerate every file listed in the exports manifest.
+    ///
+    /// With --check, nothing is written: each file is regenerated in memory
+    /// and compared; stale or missing files are named, and the exit status
+    /// is then 1. Pictures drawn by Graphviz are compared through the DOT
+    /// source they were drawn from, since their bytes depend on its version.
+    #[command(after_help = "Examples:\n  annals build\n  annals build --check")]
+    Build {
+        /// Check that every export is up to date; write nothing.
+        #[arg(long)]
+        check: bool,
+        /// The manifest.
+        #[arg(long, value_name = "FILE", default_value = annals::build::MANIFEST)]
+        manifest: PathBuf,
+    },
+
     /// Print a shell completion script.
     #[command(
         after_help = "Example:\n  annals completions bash > ~/.local/share/bash-completion/completions/annals"
@@ -224,6 +290,53 @@ struct DateTo {
     /// (`--to 2024-06` includes all of June).
     #[arg(long = "to", visible_alias = "until", value_name = "DATE")]
     to: Option<String>,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ExportArg {
+    /// Graphviz DOT
+    Dot,
+    /// Mermaid (flowchart of responses, or a timeline)
+    Mermaid,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ViewArg {
+    /// statements linked by responses, clustered by speaker
+    Responses,
+    /// who responded to whom, at actor level
+    Actors,
+    /// statements and events along time
+    Timeline,
+    /// everything
+    Kb,
+}
+
+impl From<ViewArg> for annals::export::View {
+    fn from(v: ViewArg) -> annals::export::View {
+        use annals::export::View;
+        match v {
+            ViewArg::Responses => View::Responses,
+            ViewArg::Actors => View::Actors,
+            ViewArg::Timeline => View::Timeline,
+            ViewArg::Kb => View::Kb,
+        }
+    }
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ImageArg {
+    Svg,
+    Png,
+    Pdf,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum EngineArg {
+    /// annals' own time-proportional timeline
+    Native,
+    /// Graphviz's dot
+    Graphviz,
 }
 
 #[derive(clap::Args)]
@@ -367,6 +480,44 @@ fn main() -> ExitCode {
             queries::path(&cli.kb, &from, &to, output.format.into(), style)
         }
         Command::Stats { top, output } => queries::stats(&cli.kb, top, output.format.into(), style),
+        Command::Export {
+            format,
+            view,
+            output,
+            filter,
+            to,
+        } => pictures::export(
+            &cli.kb,
+            match format {
+                ExportArg::Dot => pictures::ExportFormat::Dot,
+                ExportArg::Mermaid => pictures::ExportFormat::Mermaid,
+            },
+            view.into(),
+            &filter,
+            to.to.as_deref(),
+            output.as_deref(),
+        ),
+        Command::Render {
+            view,
+            output,
+            format,
+            engine,
+            filter,
+            to,
+        } => pictures::render(
+            &cli.kb,
+            view.into(),
+            &output,
+            format.map(|f| match f {
+                ImageArg::Svg => annals::render::ImageFormat::Svg,
+                ImageArg::Png => annals::render::ImageFormat::Png,
+                ImageArg::Pdf => annals::render::ImageFormat::Pdf,
+            }),
+            engine == EngineArg::Graphviz,
+            &filter,
+            to.to.as_deref(),
+        ),
+        Command::Build { check, manifest } => pictures::build(&cli.kb, &manifest, check),
         Command::Completions { shell } => {
             let mut cmd = <Cli as clap::CommandFactory>::command();
             clap_complete::generate(shell, &mut cmd, "annals", &mut io::stdout());

@@ -5,9 +5,7 @@ use std::io::{self, Write};
 use std::path::Path;
 use std::process::ExitCode;
 
-use annals::model::{
-    ActorIx, Date, EventKind, NodeKind, NodeRef, StatementIx, StatementKind, Vocabulary,
-};
+use annals::model::{ActorIx, NodeKind, NodeRef, StatementIx};
 use annals::output::{self, Format, Style};
 use annals::query::{self, Filter};
 use annals::{Kb, Loaded};
@@ -16,7 +14,7 @@ use crate::{Failure, FilterArgs};
 
 /// Runs `write` on buffered stdout (large outputs would otherwise cost a
 /// system call per line) and flushes it, so that a failed write is reported.
-fn emit(write: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> Result<(), Failure> {
+pub fn emit(write: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> Result<(), Failure> {
     let mut out = io::BufWriter::with_capacity(1 << 16, io::stdout().lock());
     write(&mut out)?;
     out.flush()?;
@@ -31,7 +29,7 @@ const MAX_LISTED_ERRORS: usize = 10;
 ///
 /// The KB is leaked: the process ends right after the query, and freeing
 /// hundreds of thousands of items one by one would only cost time.
-fn load(kb: &Path) -> Result<&'static Loaded, Failure> {
+pub fn load(kb: &Path) -> Result<&'static Loaded, Failure> {
     let loaded = Kb::load(kb)?;
     if !loaded.has_errors() {
         return Ok(Box::leak(Box::new(loaded)));
@@ -81,52 +79,21 @@ fn statement(kb: &Kb, id: &str) -> Result<StatementIx, Failure> {
     }
 }
 
-fn date(kb: &Kb, flag: &str, text: &str) -> Result<Date, Failure> {
-    Date::parse(text, kb.settings.default_offset)
-        .map_err(|e| Failure::Usage(format!("invalid {flag} date `{text}`: {}", e.message)))
-}
-
 /// Builds the library's filter from arguments, resolving every id.
-fn filter(kb: &Kb, args: &FilterArgs, to: Option<&str>) -> Result<Filter, Failure> {
-    let mut f = Filter {
-        rollup: args.rollup,
+pub fn filter(kb: &Kb, args: &FilterArgs, to: Option<&str>) -> Result<Filter, Failure> {
+    let spec = query::FilterSpec {
+        from: args.from.clone(),
+        to: to.map(str::to_owned),
+        actors: args.actor.clone(),
+        event: args.event.clone(),
         topics: args.topic.clone(),
-        ..Filter::default()
+        kinds: args.kind.clone(),
+        rollup: args.rollup,
     };
-    if let Some(from) = &args.from {
-        f.from = Some(date(kb, "--from", from)?.bounds().start);
-    }
-    if let Some(to) = to {
-        f.to = Some(date(kb, "--to", to)?.bounds().end);
-    }
-    for id in &args.actor {
-        f.actors.push(actor(kb, id)?);
-    }
-    if let Some(id) = &args.event {
-        match query::resolve(kb, id, Some(NodeKind::Event))? {
-            NodeRef::Event(e) => f.event = Some(e),
-            _ => unreachable!("resolve returns the kind asked for"),
-        }
-    }
-    for k in &args.kind {
-        match (StatementKind::parse_word(k), EventKind::parse_word(k)) {
-            (None, None) => {
-                let words = StatementKind::all()
-                    .iter()
-                    .map(|w| w.word())
-                    .chain(EventKind::all().iter().map(|w| w.word()));
-                let close = annals::suggest::closest(k, words);
-                let help = annals::suggest::did_you_mean(&close)
-                    .unwrap_or_else(|| "see `annals timeline --help`".into());
-                return Err(Failure::Usage(format!("unknown kind `{k}`; {help}")));
-            }
-            (s, e) => {
-                f.statement_kinds.extend(s);
-                f.event_kinds.extend(e);
-            }
-        }
-    }
-    Ok(f)
+    spec.resolve(kb).map_err(|e| match e {
+        query::FilterError::UnknownId(u) => Failure::UnknownId(u),
+        other => Failure::Usage(other.to_string()),
+    })
 }
 
 /// Says that nothing matched: on stderr for tables (stdout stays empty), as

@@ -145,3 +145,86 @@ impl Filter {
         out
     }
 }
+
+/// A filter as written by users (command-line arguments, the exports
+/// manifest): dates and ids as text, resolved against a KB by
+/// [`FilterSpec::resolve`].
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct FilterSpec {
+    pub from: Option<String>,
+    pub to: Option<String>,
+    pub actors: Vec<String>,
+    pub event: Option<String>,
+    pub topics: Vec<String>,
+    pub kinds: Vec<String>,
+    pub rollup: bool,
+}
+
+/// Why a filter cannot be built.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum FilterError {
+    #[error(transparent)]
+    UnknownId(#[from] super::UnknownId),
+    #[error("invalid {flag} date `{text}`: {message}")]
+    Date {
+        flag: &'static str,
+        text: String,
+        message: String,
+    },
+    #[error("unknown kind `{kind}`; {help}")]
+    Kind { kind: String, help: String },
+}
+
+impl FilterSpec {
+    /// Resolves dates, ids and kinds against `kb`.
+    pub fn resolve(&self, kb: &Kb) -> Result<Filter, FilterError> {
+        use crate::model::{Date, NodeKind, NodeRef, Vocabulary};
+        let date = |flag: &'static str, text: &str| {
+            Date::parse(text, kb.settings.default_offset).map_err(|e| FilterError::Date {
+                flag,
+                text: text.to_owned(),
+                message: e.message,
+            })
+        };
+        let mut f = Filter {
+            rollup: self.rollup,
+            topics: self.topics.clone(),
+            ..Filter::default()
+        };
+        if let Some(from) = &self.from {
+            f.from = Some(date("--from", from)?.bounds().start);
+        }
+        if let Some(to) = &self.to {
+            f.to = Some(date("--to", to)?.bounds().end);
+        }
+        for id in &self.actors {
+            if let NodeRef::Actor(a) = super::resolve(kb, id, Some(NodeKind::Actor))? {
+                f.actors.push(a);
+            }
+        }
+        if let Some(id) = &self.event {
+            if let NodeRef::Event(e) = super::resolve(kb, id, Some(NodeKind::Event))? {
+                f.event = Some(e);
+            }
+        }
+        for k in &self.kinds {
+            let (s, e) = (StatementKind::parse_word(k), EventKind::parse_word(k));
+            if s.is_none() && e.is_none() {
+                let words = StatementKind::all()
+                    .iter()
+                    .map(|w| w.word())
+                    .chain(EventKind::all().iter().map(|w| w.word()));
+                let close = crate::suggest::closest(k, words);
+                return Err(FilterError::Kind {
+                    kind: k.clone(),
+                    help: crate::suggest::did_you_mean(&close)
+                        .unwrap_or_else(|| "see `annals timeline --help`".into()),
+                });
+            }
+            f.statement_kinds.extend(s);
+            f.event_kinds.extend(e);
+        }
+        Ok(f)
+    }
+}

@@ -12,7 +12,7 @@ pub mod stats;
 pub mod timeline;
 pub mod who_responded;
 
-pub use filter::Filter;
+pub use filter::{Filter, FilterError, FilterSpec};
 
 use crate::kb::Kb;
 use crate::model::{NodeKind, NodeRef};

@@ -1,0 +1,403 @@
+//! DOT export of every view, built with graphviz-rust's types and printer.
+//!
+//! graphviz-rust escapes nothing: every id and label goes through
+//! [`escape::dot_quoted`] here, in one place ([`q`]). Output is
+//! deterministic: items are visited in the KB's total order and attributes
+//! are written in a fixed order.
+
+use std::collections::BTreeMap;
+
+use graphviz_rust::dot_structures::{
+    Attribute, Edge, EdgeTy, Graph, GraphAttributes, Id, Node, NodeId, Stmt, Subgraph, Vertex,
+};
+use graphviz_rust::printer::{DotPrinter, PrinterContext};
+
+use super::{select, speaker, wrap, View};
+use crate::escape;
+use crate::kb::{Kb, Link};
+use crate::model::{ActorIx, NodeRef, StatementIx};
+use crate::palette;
+use crate::query::who_responded::{self, Options};
+use crate::query::Filter;
+
+/// A quoted DOT id or value.
+fn q(text: &str) -> Id {
+    Id::Escaped(escape::dot_quoted(text))
+}
+
+fn attr(key: &str, value: &str) -> Attribute {
+    Attribute(Id::Plain(key.to_owned()), q(value))
+}
+
+fn node(id: &str, attrs: Vec<Attribute>) -> Stmt {
+    Stmt::Node(Node::new(NodeId(q(id), None), attrs))
+}
+
+fn edge(from: &str, to: &str, attrs: Vec<Attribute>) -> Stmt {
+    Stmt::Edge(Edge {
+        ty: EdgeTy::Pair(
+            Vertex::N(NodeId(q(from), None)),
+            Vertex::N(NodeId(q(to), None)),
+        ),
+        attributes: attrs,
+    })
+}
+
+fn defaults(title: &str, rankdir: &str) -> Vec<Stmt> {
+    vec![
+        Stmt::GAttribute(GraphAttributes::Graph(vec![
+            attr("label", title),
+            attr("labelloc", "t"),
+            attr("fontname", "DejaVu Sans"),
+            attr("fontsize", "16"),
+            attr("rankdir", rankdir),
+            attr("nodesep", "0.3"),
+            attr("ranksep", "0.6"),
+        ])),
+        Stmt::GAttribute(GraphAttributes::Node(vec![
+            attr("fontname", "DejaVu Sans"),
+            attr("fontsize", "10"),
+            attr("shape", "box"),
+            attr("style", "rounded,filled"),
+            attr("fillcolor", "#ffffff"),
+            attr("color", palette::MUTED),
+        ])),
+        Stmt::GAttribute(GraphAttributes::Edge(vec![
+            attr("fontname", "DejaVu Sans"),
+            attr("fontsize", "9"),
+            attr("color", palette::MUTED),
+        ])),
+    ]
+}
+
+fn print(id: &str, stmts: Vec<Stmt>) -> String {
+    let graph = Graph::DiGraph {
+        id: q(id),
+        strict: false,
+        stmts,
+    };
+    let mut ctx = PrinterContext::default();
+    let mut text = graph.print(&mut ctx);
+    text.push('\n');
+    text
+}
+
+/// A statement's label: date, kind, and its summary wrapped (the speaker
+/// is the cluster's label, or given by `with_speaker`).
+fn statement_label(kb: &Kb, s: StatementIx, with_speaker: bool) -> String {
+    let st = kb.statement(s);
+    let head = if with_speaker {
+        format!("{} · {} · {}", kb.actor(st.by).name, st.date, st.kind)
+    } else {
+        format!("{} · {}", st.date, st.kind)
+    };
+    let mut lines = vec![head];
+    lines.extend(wrap(&st.summary, 38, 3));
+    lines.join("\n")
+}
+
+fn stance_edge(
+    kb: &Kb,
+    from: StatementIx,
+    to: StatementIx,
+    stance: crate::model::Stance,
+    extra: Vec<Attribute>,
+) -> Stmt {
+    let color = palette::stance(stance);
+    let mut attrs = vec![
+        attr("label", &stance.as_str().to_lowercase()),
+        attr("color", color),
+        attr("fontcolor", color),
+        attr("penwidth", "1.6"),
+    ];
+    attrs.extend(extra);
+    edge(&kb.statement(from).id, &kb.statement(to).id, attrs)
+}
+
+/// The DOT text of a view.
+///
+/// ```no_run
+/// # let loaded = annals::Kb::load(std::path::Path::new("kb")).unwrap();
+/// use annals::export::{dot, View};
+/// let text = dot::export(&loaded.kb, View::Responses, &annals::query::Filter::default());
+/// assert!(text.starts_with("digraph"));
+/// ```
+pub fn export(kb: &Kb, view: View, filter: &Filter) -> String {
+    match view {
+        View::Responses => responses(kb, filter),
+        View::Actors => actors(kb, filter),
+        View::Timeline => timeline(kb, filter),
+        View::Kb => whole(kb, filter),
+    }
+}
+
+fn responses(kb: &Kb, filter: &Filter) -> String {
+    let sel = select(kb, View::Responses, filter);
+    let mut stmts = defaults("Who responded to whom", "LR");
+    // One cluster per speaker (or institution), in order of first statement.
+    let mut clusters: Vec<(ActorIx, Vec<StatementIx>)> = Vec::new();
+    for &s in &sel.statements {
+        let who = speaker(kb, s, filter);
+        match clusters.iter_mut().find(|(a, _)| *a == who) {
+            Some((_, list)) => list.push(s),
+            None => clusters.push((who, vec![s])),
+        }
+    }
+    for (i, (who, list)) in clusters.iter().enumerate() {
+        let actor = kb.actor(*who);
+        let mut inner = vec![
+            Stmt::Attribute(attr("label", &actor.name)),
+            Stmt::Attribute(attr("style", "rounded,filled")),
+            Stmt::Attribute(attr("fillcolor", palette::LANES[i % palette::LANES.len()])),
+            Stmt::Attribute(attr("color", palette::GRID)),
+        ];
+        for &s in list {
+            // With roll-up the cluster is an institution: name the speaker.
+            inner.push(node(
+                &kb.statement(s).id,
+                vec![attr("label", &statement_label(kb, s, filter.rollup))],
+            ));
+        }
+        stmts.push(Stmt::Subgraph(Subgraph {
+            id: q(&format!("cluster_{}", actor.id)),
+            stmts: inner,
+        }));
+    }
+    for &e in &sel.events {
+        let ev = kb.event(e);
+        let label = format!(
+            "{}\n{} · {}",
+            wrap(&ev.name, 30, 2).join("\n"),
+            ev.kind,
+            ev.date
+        );
+        stmts.push(node(
+            &ev.id,
+            vec![
+                attr("label", &label),
+                attr("shape", "ellipse"),
+                attr("style", "filled"),
+                attr("fillcolor", "#f2f3f4"),
+            ],
+        ));
+    }
+    let selected: std::collections::BTreeSet<StatementIx> =
+        sel.statements.iter().copied().collect();
+    for &s in &sel.statements {
+        let st = kb.statement(s);
+        for r in &st.responds_to {
+            if selected.contains(&r.to) {
+                stmts.push(stance_edge(kb, s, r.to, r.stance, vec![]));
+            }
+        }
+        if let Some(at) = st.at.filter(|at| sel.events.contains(at)) {
+            stmts.push(edge(
+                &st.id,
+                &kb.event(at).id,
+                vec![
+                    attr("style", "dashed"),
+                    attr("arrowhead", "none"),
+                    attr("color", palette::GRID),
+                ],
+            ));
+        }
+    }
+    print("responses", stmts)
+}
+
+fn actors(kb: &Kb, filter: &Filter) -> String {
+    let pairs = who_responded::who_responded(kb, filter, &Options::default());
+    let mut stmts = defaults("Who responded to whom (actors)", "LR");
+    let mut seen: Vec<ActorIx> = Vec::new();
+    for p in &pairs {
+        for a in [p.responder, p.target] {
+            if !seen.contains(&a) {
+                seen.push(a);
+            }
+        }
+    }
+    seen.sort_by(|a, b| kb.actor(*a).id.cmp(&kb.actor(*b).id));
+    for a in &seen {
+        let actor = kb.actor(*a);
+        stmts.push(node(
+            &actor.id,
+            vec![attr("label", &format!("{}\n{}", actor.name, actor.kind))],
+        ));
+    }
+    for p in &pairs {
+        let dominant = p.stances.iter().max_by_key(|(_, n)| **n).map(|(s, _)| *s);
+        let color = dominant.map_or(palette::MUTED, palette::stance);
+        let stances: Vec<String> = p
+            .stances
+            .iter()
+            .map(|(s, n)| format!("{n} {}", s.as_str().to_lowercase()))
+            .collect();
+        let width = 1.0 + (p.count as f64).ln_1p() * 1.5;
+        stmts.push(edge(
+            &kb.actor(p.responder).id,
+            &kb.actor(p.target).id,
+            vec![
+                attr("label", &stances.join("\n")),
+                attr("color", color),
+                attr("fontcolor", color),
+                attr("penwidth", &format!("{width:.1}")),
+            ],
+        ));
+    }
+    print("actors", stmts)
+}
+
+fn timeline(kb: &Kb, filter: &Filter) -> String {
+    let sel = select(kb, View::Timeline, filter);
+    let mut stmts = defaults("Timeline", "LR");
+    // One rank per day (the start day of each item's date), with a date axis.
+    let day = |start: i64| {
+        crate::output::json::instant(start)
+            .map_or_else(|| "open".to_owned(), |t| t[..10].to_owned())
+    };
+    let mut ranks: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for &e in &sel.events {
+        let ev = kb.event(e);
+        let label = format!(
+            "{}\n{} · {}",
+            wrap(&ev.name, 30, 2).join("\n"),
+            ev.kind,
+            ev.date
+        );
+        stmts.push(node(
+            &ev.id,
+            vec![
+                attr("label", &label),
+                attr("shape", "ellipse"),
+                attr("fillcolor", "#f2f3f4"),
+            ],
+        ));
+        ranks
+            .entry(day(ev.date.bounds().start))
+            .or_default()
+            .push(ev.id.clone());
+    }
+    for &s in &sel.statements {
+        let st = kb.statement(s);
+        stmts.push(node(
+            &st.id,
+            vec![attr("label", &statement_label(kb, s, true))],
+        ));
+        ranks
+            .entry(day(st.date.bounds().start))
+            .or_default()
+            .push(st.id.clone());
+    }
+    let days: Vec<&String> = ranks.keys().collect();
+    for d in &days {
+        stmts.push(node(
+            &format!("day {d}"),
+            vec![
+                attr("label", d),
+                attr("shape", "plaintext"),
+                attr("style", ""),
+            ],
+        ));
+    }
+    for w in days.windows(2) {
+        stmts.push(edge(
+            &format!("day {}", w[0]),
+            &format!("day {}", w[1]),
+            vec![attr("style", "invis")],
+        ));
+    }
+    for (d, ids) in &ranks {
+        let mut inner = vec![Stmt::Attribute(attr("rank", "same"))];
+        inner.push(node(&format!("day {d}"), vec![]));
+        inner.extend(ids.iter().map(|id| node(id, vec![])));
+        stmts.push(Stmt::Subgraph(Subgraph {
+            id: q(&format!("rank {d}")),
+            stmts: inner,
+        }));
+    }
+    for &s in &sel.statements {
+        for r in &kb.statement(s).responds_to {
+            if sel
+                .statements
+                .binary_search_by(|x| order(kb, *x, r.to))
+                .is_ok()
+            {
+                stmts.push(stance_edge(
+                    kb,
+                    s,
+                    r.to,
+                    r.stance,
+                    vec![attr("constraint", "false")],
+                ));
+            }
+        }
+    }
+    print("timeline", stmts)
+}
+
+/// The position of statements in the KB's total order.
+fn order(kb: &Kb, a: StatementIx, b: StatementIx) -> std::cmp::Ordering {
+    let (x, y) = (kb.statement(a), kb.statement(b));
+    x.date.order(&y.date).then_with(|| x.id.cmp(&y.id))
+}
+
+fn whole(kb: &Kb, filter: &Filter) -> String {
+    let sel = select(kb, View::Kb, filter);
+    let mut stmts = defaults("Knowledge base", "LR");
+    let mut shown: std::collections::BTreeSet<NodeRef> = std::collections::BTreeSet::new();
+    for &s in &sel.statements {
+        shown.insert(NodeRef::Statement(s));
+    }
+    for &e in &sel.events {
+        shown.insert(NodeRef::Event(e));
+    }
+    // Actors linked to anything shown, and everything they link to.
+    let g = kb.graph();
+    for n in shown.clone() {
+        for m in g.neighbors_undirected(kb.node(n)) {
+            if let NodeRef::Actor(a) = g[m] {
+                shown.insert(NodeRef::Actor(a));
+            }
+        }
+    }
+    for n in &shown {
+        let (id, label, shape) = match *n {
+            NodeRef::Actor(a) => {
+                let actor = kb.actor(a);
+                (&actor.id, format!("{}\n{}", actor.name, actor.kind), "box")
+            }
+            NodeRef::Event(e) => {
+                let ev = kb.event(e);
+                (
+                    &ev.id,
+                    format!("{}\n{}", wrap(&ev.name, 30, 2).join("\n"), ev.date),
+                    "ellipse",
+                )
+            }
+            NodeRef::Statement(s) => (&kb.statement(s).id, statement_label(kb, s, true), "note"),
+        };
+        stmts.push(node(id, vec![attr("label", &label), attr("shape", shape)]));
+    }
+    for n in &shown {
+        let from = kb.node(*n);
+        let mut out: Vec<_> = g
+            .edges(from)
+            .map(|e| (petgraph::visit::EdgeRef::target(&e), *e.weight()))
+            .collect();
+        out.sort_by_key(|(t, _)| t.index());
+        for (t, link) in out {
+            if !shown.contains(&g[t]) {
+                continue;
+            }
+            let mut attrs = vec![attr("label", link.as_str())];
+            if let Link::RespondsTo(stance) = link {
+                attrs = vec![
+                    attr("label", &stance.as_str().to_lowercase()),
+                    attr("color", palette::stance(stance)),
+                ];
+            }
+            stmts.push(edge(kb.id_of(*n), kb.id_of(g[t]), attrs));
+        }
+    }
+    print("kb", stmts)
+}

@@ -1,0 +1,148 @@
+//! Exports of a KB view to text formats: DOT (for Graphviz) and Mermaid.
+//!
+//! A view picks what to draw from the filtered KB; each format then writes
+//! it. Every string from the KB is escaped by `escape` for the format.
+
+pub mod dot;
+pub mod mermaid;
+
+use std::collections::BTreeSet;
+
+use crate::kb::Kb;
+use crate::model::{ActorIx, EventIx, StatementIx};
+use crate::query::{rollup, Filter};
+
+/// What a picture shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum View {
+    /// Statements linked by responses, clustered by speaker.
+    Responses,
+    /// Who responded to whom, at actor level.
+    Actors,
+    /// Statements and events along time.
+    Timeline,
+    /// Everything: actors, events, statements and every link.
+    Kb,
+}
+
+impl View {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            View::Responses => "responses",
+            View::Actors => "actors",
+            View::Timeline => "timeline",
+            View::Kb => "kb",
+        }
+    }
+}
+
+/// The items a view draws, in time order.
+#[derive(Debug, Clone, Default)]
+pub struct Selection {
+    pub statements: Vec<StatementIx>,
+    pub events: Vec<EventIx>,
+}
+
+/// Picks the statements and events of a view: for `Responses`, the kept
+/// statements that answer or are answered by another kept statement; for
+/// the timeline and the whole KB, every kept statement. Events are those the
+/// filter keeps that a selected statement was said at or speaks of (all kept
+/// events for the timeline and the KB).
+pub fn select(kb: &Kb, view: View, filter: &Filter) -> Selection {
+    let kept = filter.statements(kb);
+    let statements = match view {
+        View::Responses | View::Actors => {
+            let set: BTreeSet<StatementIx> = kept.iter().copied().collect();
+            kept.iter()
+                .copied()
+                .filter(|s| {
+                    kb.statement(*s)
+                        .responds_to
+                        .iter()
+                        .any(|r| set.contains(&r.to))
+                        || kb.responders(*s).iter().any(|r| set.contains(&r.from))
+                })
+                .collect()
+        }
+        View::Timeline | View::Kb => kept,
+    };
+    let events = match view {
+        View::Actors => Vec::new(),
+        View::Timeline | View::Kb => filter.events(kb),
+        View::Responses => {
+            let used: BTreeSet<EventIx> = statements
+                .iter()
+                .flat_map(|s| kb.statement(*s).at)
+                .collect();
+            filter
+                .events(kb)
+                .into_iter()
+                .filter(|e| used.contains(e))
+                .collect()
+        }
+    };
+    Selection { statements, events }
+}
+
+/// Whom a statement is drawn for: its speaker, or with roll-up the
+/// institution it counts for.
+pub fn speaker(kb: &Kb, s: StatementIx, filter: &Filter) -> ActorIx {
+    let st = kb.statement(s);
+    if filter.rollup {
+        rollup::top(kb, st.by, &st.date)
+    } else {
+        st.by
+    }
+}
+
+/// Wraps text at spaces into lines of at most `width` characters, keeping at
+/// most `lines` lines (the last ends with `…` when text was cut).
+pub fn wrap(text: &str, width: usize, lines: usize) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > width {
+            out.push(std::mem::take(&mut line));
+            if out.len() == lines {
+                break;
+            }
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    let cut = out.len() == lines;
+    if !cut && !line.is_empty() {
+        out.push(line);
+    }
+    if cut {
+        if let Some(last) = out.last_mut() {
+            let mut l: String = last.chars().take(width.saturating_sub(1)).collect();
+            l.push('…');
+            *last = l;
+        }
+    }
+    out.iter_mut().for_each(|l| {
+        if l.chars().count() > width {
+            *l = l.chars().take(width.saturating_sub(1)).collect::<String>() + "…";
+        }
+    });
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::wrap;
+
+    #[test]
+    fn wrapping_keeps_words_and_marks_cuts() {
+        assert_eq!(
+            wrap("one two three four", 9, 3),
+            ["one two", "three", "four"]
+        );
+        assert_eq!(wrap("one two three four", 9, 2), ["one two", "three…"]);
+        assert_eq!(wrap("averyveryverylongword", 8, 2), ["averyve…"]);
+        assert!(wrap("", 8, 2).is_empty());
+    }
+}

@@ -1,0 +1,368 @@
+//! Pictures and exports: DOT that Graphviz accepts, SVG that parses as XML
+//! with one marker per statement and one arrow per response, PNGs with text
+//! in them, hostile strings in every format, and `annals build --check`.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use crate::support::{fixture, golden, root, Run};
+
+/// Whether Graphviz's `dot` runs. In CI it must (.ci/run installs it): a
+/// test that needs it fails there rather than skipping.
+fn graphviz() -> bool {
+    let ok = Command::new("dot")
+        .arg("-V")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !ok {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "Graphviz's dot is missing in CI"
+        );
+        eprintln!("skipped: Graphviz's dot is not installed (install graphviz to run this test)");
+    }
+    ok
+}
+
+/// Runs `dot -Tcanon` on DOT text, returning its error on failure.
+fn dot_accepts(text: &str) -> Result<(), String> {
+    use std::io::Write;
+    let mut child = Command::new("dot")
+        .arg("-Tcanon")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .map_err(|e| e.to_string())?;
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(text.as_bytes())
+        .map_err(|e| e.to_string())?;
+    let out = child.wait_with_output().map_err(|e| e.to_string())?;
+    if out.status.success() {
+        Ok(())
+    } else {
+        Err(String::from_utf8_lossy(&out.stderr).into_owned())
+    }
+}
+
+const VIEWS: &[&str] = &["responses", "actors", "timeline", "kb"];
+
+#[test]
+fn dot_exports_of_every_view_match_their_golden_files() {
+    for view in VIEWS {
+        let out = Run::bundled().args(["export", "dot", "--view", view]).run();
+        out.status(0);
+        out.stdout_golden(&format!("golden/export/{view}.dot"));
+    }
+    for view in ["responses", "timeline"] {
+        let out = Run::bundled()
+            .args(["export", "mermaid", "--view", view])
+            .run();
+        out.status(0);
+        out.stdout_golden(&format!("golden/export/{view}.mmd"));
+    }
+}
+
+#[test]
+fn graphviz_accepts_the_dot_of_every_view_even_with_hostile_strings() {
+    if !graphviz() {
+        return;
+    }
+    for dir in [root(), fixture("hostile-queries")] {
+        for view in VIEWS {
+            let out = Run::in_dir(&dir)
+                .args(["--kb", "kb", "export", "dot", "--view", view])
+                .run();
+            out.status(0);
+            dot_accepts(&out.stdout)
+                .unwrap_or_else(|e| panic!("{view} in {}: {e}\n{}", dir.display(), out.stdout));
+        }
+    }
+}
+
+#[test]
+fn hostile_strings_stay_inside_dot_strings() {
+    let out = Run::fixture("hostile-queries")
+        .args(["export", "dot", "--view", "kb"])
+        .run();
+    // The summary's quote, bracket and `subgraph` are inside an escaped label.
+    assert!(
+        out.stdout.contains(r#"Breaks out: \"];\n<script>"#),
+        "{}",
+        out.stdout
+    );
+    assert!(!out.stdout.contains('\u{1b}') && !out.stdout.contains('\u{202e}'));
+}
+
+#[test]
+fn mermaid_labels_carry_no_syntax_from_the_kb() {
+    let out = Run::fixture("hostile-queries")
+        .args(["export", "mermaid", "--view", "responses"])
+        .run();
+    out.status(0);
+    for line in out.stdout.lines().filter(|l| l.contains("[\"")) {
+        let inner =
+            &line[line.find("[\"").unwrap_or(0) + 2..line.rfind("\"]").unwrap_or(line.len())];
+        assert!(
+            !inner
+                .replace("<br/>", "")
+                .contains(['"', '[', ']', '<', '>']),
+            "{line}"
+        );
+    }
+    let out = Run::fixture("hostile-queries")
+        .args(["export", "mermaid", "--view", "timeline"])
+        .run();
+    for line in out.stdout.lines().skip(2) {
+        // Only our own separators: every ':' of the KB's text is encoded.
+        let text = line.trim_start();
+        assert!(text.split(" : ").all(|part| !part.contains(':')), "{line}");
+    }
+}
+
+/// Parses SVG text as XML, returning the document.
+fn parse_svg(text: &str) -> roxmltree::Document<'_> {
+    // Graphviz's SVG declares its DTD.
+    let options = roxmltree::ParsingOptions {
+        allow_dtd: true,
+        ..roxmltree::ParsingOptions::default()
+    };
+    roxmltree::Document::parse_with_options(text, options)
+        .unwrap_or_else(|e| panic!("not well-formed XML: {e}"))
+}
+
+#[test]
+fn the_timeline_svg_has_a_marker_per_statement_and_an_arrow_per_response() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("t.svg");
+    let out = Run::bundled()
+        .args(["render", "timeline", "-o", path.to_str().expect("UTF-8")])
+        .run();
+    out.status(0);
+    let text = std::fs::read_to_string(&path).expect("the SVG is written");
+    let doc = parse_svg(&text);
+    let circles = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("circle") && n.children().any(|c| c.has_tag_name("title")))
+        .count();
+    let arrows = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("path") && n.attribute("marker-end").is_some())
+        .count();
+    assert_eq!(circles, 15, "one marker per statement");
+    assert_eq!(arrows, 12, "one arrow per response");
+    assert!(text.contains("Global Peace Summit"));
+    // The summit is a two-day bar: its width is two days on the axis.
+    assert!(text.contains("Global Peace Summit (Summit, 2024-06-15/2024-06-16)"));
+}
+
+#[test]
+fn the_timeline_renders_to_png_without_graphviz_with_text_in_it() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("t.png");
+    // No PATH: Graphviz cannot be found, and is not needed.
+    let out = Run::bundled()
+        .args(["render", "timeline", "-o", path.to_str().expect("UTF-8")])
+        .env("PATH", "")
+        .run();
+    out.status(0);
+    let png = annals_png(&path);
+    assert_eq!((png.width(), png.height()), (2560, 1144));
+    // The title is text: dark pixels in the top-left band prove a font drew it.
+    let dark = (0..60u32)
+        .flat_map(|y| (0..1200u32).map(move |x| (x, y)))
+        .filter(|(x, y)| png.pixel(*x, *y).is_some_and(|p| p.red() < 100))
+        .count();
+    assert!(dark > 500, "the title's text is drawn ({dark} dark pixels)");
+}
+
+fn annals_png(path: &Path) -> resvg::tiny_skia::Pixmap {
+    resvg::tiny_skia::Pixmap::load_png(path).expect("a valid PNG")
+}
+
+#[test]
+fn output_is_byte_identical_across_runs() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    for name in ["a.png", "b.png", "a.svg", "b.svg"] {
+        let p = dir.path().join(name);
+        Run::bundled()
+            .args(["render", "timeline", "-o", p.to_str().expect("UTF-8")])
+            .run()
+            .status(0);
+    }
+    let read = |n: &str| std::fs::read(dir.path().join(n)).expect("read");
+    assert_eq!(read("a.png"), read("b.png"));
+    assert_eq!(read("a.svg"), read("b.svg"));
+}
+
+#[test]
+fn hostile_strings_survive_the_svg_and_png() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let svg = dir.path().join("h.svg");
+    Run::fixture("hostile-queries")
+        .args(["render", "timeline", "-o", svg.to_str().expect("UTF-8")])
+        .run()
+        .status(0);
+    let text = std::fs::read_to_string(&svg).expect("read");
+    let doc = parse_svg(&text);
+    let titles: Vec<String> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("title"))
+        .filter_map(|n| n.text().map(str::to_owned))
+        .collect();
+    assert!(
+        titles
+            .iter()
+            .any(|t| t.contains("\"];") && t.contains("<script>alert(1)</script>")),
+        "{titles:?}"
+    );
+    assert!(doc.descendants().all(|n| !n.has_tag_name("script")));
+    let png = dir.path().join("h.png");
+    Run::fixture("hostile-queries")
+        .args(["render", "timeline", "-o", png.to_str().expect("UTF-8")])
+        .run()
+        .status(0);
+    annals_png(&png);
+}
+
+#[test]
+fn graph_views_render_through_graphviz() {
+    if !graphviz() {
+        return;
+    }
+    let dir = tempfile::tempdir().expect("temp dir");
+    for (view, file) in [
+        ("responses", "r.svg"),
+        ("actors", "a.png"),
+        ("timeline", "t.pdf"),
+    ] {
+        let path = dir.path().join(file);
+        let mut args = vec!["render", view, "-o", path.to_str().expect("UTF-8")];
+        if view == "timeline" {
+            args.extend(["--engine", "graphviz"]);
+        }
+        Run::bundled().args(args).run().status(0);
+        assert!(
+            std::fs::metadata(&path).is_ok_and(|m| m.len() > 100),
+            "{file}"
+        );
+    }
+    let svg = std::fs::read_to_string(dir.path().join("r.svg")).expect("read");
+    parse_svg(&svg);
+    assert_eq!(
+        svg.matches("rejects").count(),
+        10,
+        "both reactions reject Putin's conditions"
+    );
+}
+
+#[test]
+fn without_graphviz_the_error_says_how_to_install_it() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("r.svg");
+    let out = Run::bundled()
+        .args(["render", "responses", "-o", path.to_str().expect("UTF-8")])
+        .env("PATH", "")
+        .run();
+    out.status(2);
+    assert!(
+        out.stderr.contains("apt-get install graphviz"),
+        "{}",
+        out.stderr
+    );
+    assert!(!path.exists());
+}
+
+#[test]
+fn outputs_are_never_written_into_the_kb() {
+    let out = Run::bundled()
+        .args(["render", "timeline", "-o", "kb/timeline.svg"])
+        .run();
+    out.status(2);
+    assert!(
+        out.stderr.contains("inside the KB folder"),
+        "{}",
+        out.stderr
+    );
+    assert!(!root().join("kb/timeline.svg").exists());
+    let out = Run::bundled()
+        .args(["export", "dot", "-o", "kb/stories/x.dot"])
+        .run();
+    out.status(2);
+}
+
+/// A copy of the bundled KB and its exports in a temporary folder.
+fn copy_of_the_repo() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let copy = |from: &Path, to: &Path| {
+        let status = Command::new("cp")
+            .arg("-r")
+            .arg(from)
+            .arg(to)
+            .status()
+            .expect("cp runs");
+        assert!(status.success());
+    };
+    copy(&root().join("kb"), &dir.path().join("kb"));
+    copy(&root().join("exports"), &dir.path().join("exports"));
+    let path = dir.path().to_path_buf();
+    (dir, path)
+}
+
+#[test]
+fn build_check_passes_on_the_repository_and_names_stale_files_after_an_edit() {
+    Run::bundled().args(["build", "--check"]).run().status(0);
+    let (_keep, dir) = copy_of_the_repo();
+    let story = dir.join("kb/stories/2024-06-14-putin-peace-conditions.ron");
+    let text = std::fs::read_to_string(&story).expect("read");
+    std::fs::write(
+        &story,
+        text.replace("should not join NATO", "must not join NATO"),
+    )
+    .expect("write");
+    let out = Run::in_dir(&dir).args(["build", "--check"]).run();
+    out.status(1);
+    assert!(
+        out.stderr.contains("stale: exports/responses.svg"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr.contains("stale: exports/timeline.svg"),
+        "{}",
+        out.stderr
+    );
+    std::fs::remove_file(dir.join("exports/timeline.png")).expect("remove");
+    let out = Run::in_dir(&dir).args(["build", "--check"]).run();
+    assert!(
+        out.stderr.contains("missing: exports/timeline.png"),
+        "{}",
+        out.stderr
+    );
+    if graphviz() {
+        Run::in_dir(&dir).args(["build"]).run().status(0);
+        Run::in_dir(&dir).args(["build", "--check"]).run().status(0);
+    }
+}
+
+#[test]
+fn export_writes_a_file_atomically() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("r.dot");
+    Run::bundled()
+        .args(["export", "dot", "-o", path.to_str().expect("UTF-8")])
+        .run()
+        .status(0);
+    golden(
+        &root().join("tests/golden/export/responses.dot"),
+        &std::fs::read_to_string(&path).expect("read"),
+    );
+    assert_eq!(
+        std::fs::read_dir(dir.path()).expect("list").count(),
+        1,
+        "no temporary file is left"
+    );
+}

@@ -43,6 +43,15 @@ const MAX_ROWS: usize = 10;
 pub const DENSE: usize = 600;
 /// Above this many responses, arrows are not drawn.
 pub const MAX_ARROWS: usize = 20_000;
+/// Above this many statements, lanes become density strips: one shaded bin
+/// per two pixels of time, no single markers and no arrows.
+pub const BINNED: usize = 5_000;
+/// Above this many events, event bars are drawn without labels.
+pub const MAX_EVENT_LABELS: usize = 60;
+/// Most rows of event bars.
+const MAX_EVENT_ROWS: usize = 8;
+/// Most lanes drawn; the speakers with fewest statements share the last.
+pub const MAX_LANES: usize = 40;
 const FONT: f64 = 11.0;
 
 /// Approximate width of text in DejaVu Sans at `size` pixels.
@@ -214,6 +223,8 @@ struct Placed {
 
 struct Lane {
     actor: ActorIx,
+    /// How many speakers share the lane (0: only `actor`).
+    others: usize,
     statements: Vec<StatementIx>,
     placed: Vec<Placed>,
     rows: usize,
@@ -228,7 +239,7 @@ fn order_lanes(lanes: &mut [Lane], links: &BTreeMap<(ActorIx, ActorIx), usize>) 
             order.iter().enumerate().map(|(i, a)| (*a, i)).collect();
         links
             .iter()
-            .map(|((a, b), n)| pos[a].abs_diff(pos[b]) * n)
+            .filter_map(|((a, b), n)| Some(pos.get(a)?.abs_diff(*pos.get(b)?) * n))
             .sum()
     };
     let mut best: Vec<ActorIx> = lanes.iter().map(|l| l.actor).collect();
@@ -244,8 +255,8 @@ fn order_lanes(lanes: &mut [Lane], links: &BTreeMap<(ActorIx, ActorIx), usize>) 
                 let (sum, n) = links
                     .iter()
                     .filter_map(|((x, y), w)| match (*x == *a, *y == *a) {
-                        (true, false) => Some((pos[y] as f64 * *w as f64, *w)),
-                        (false, true) => Some((pos[x] as f64 * *w as f64, *w)),
+                        (true, false) => Some((*pos.get(y)? as f64 * *w as f64, *w)),
+                        (false, true) => Some((*pos.get(x)? as f64 * *w as f64, *w)),
                         _ => None,
                     })
                     .fold((0.0, 0), |(s, c), (v, w)| (s + v, c + w));
@@ -289,6 +300,7 @@ pub fn svg(kb: &Kb, filter: &Filter) -> String {
             Some(l) => l.statements.push(s),
             None => lanes.push(Lane {
                 actor: who,
+                others: 0,
                 statements: vec![s],
                 placed: vec![],
                 rows: 1,
@@ -296,8 +308,40 @@ pub fn svg(kb: &Kb, filter: &Filter) -> String {
             }),
         }
     }
+    // Too many lanes: the least active speakers share the last one.
+    let merged = if lanes.len() > MAX_LANES {
+        let first: BTreeMap<StatementIx, usize> = sel
+            .statements
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (*s, i))
+            .collect();
+        lanes.sort_by(|a, b| {
+            b.statements
+                .len()
+                .cmp(&a.statements.len())
+                .then(first[&a.statements[0]].cmp(&first[&b.statements[0]]))
+        });
+        let rest = lanes.split_off(MAX_LANES - 1);
+        lanes.sort_by_key(|l| first[&l.statements[0]]);
+        let mut statements: Vec<StatementIx> = rest
+            .iter()
+            .flat_map(|l| l.statements.iter().copied())
+            .collect();
+        statements.sort_by_key(|s| first[s]);
+        Some(Lane {
+            actor: rest[0].actor,
+            others: rest.len(),
+            statements,
+            placed: vec![],
+            rows: 1,
+            y: 0.0,
+        })
+    } else {
+        None
+    };
     let mut lane_of: BTreeMap<StatementIx, ActorIx> = BTreeMap::new();
-    for l in &lanes {
+    for l in lanes.iter().chain(merged.iter()) {
         for s in &l.statements {
             lane_of.insert(*s, l.actor);
         }
@@ -313,6 +357,8 @@ pub fn svg(kb: &Kb, filter: &Filter) -> String {
         }
     }
     order_lanes(&mut lanes, &links);
+    lanes.extend(merged);
+    let binned = sel.statements.len() > BINNED;
 
     // Rows within lanes: a marker and its label take the first free row.
     let mut elided = 0;
@@ -328,12 +374,14 @@ pub fn svg(kb: &Kb, filter: &Filter) -> String {
         for s in order {
             let x = scale.mid(kb.statement(s).date.bounds());
             if dense {
-                lane.placed.push(Placed {
-                    s,
-                    x,
-                    row: 0,
-                    label: false,
-                });
+                if !binned {
+                    lane.placed.push(Placed {
+                        s,
+                        x,
+                        row: 0,
+                        label: false,
+                    });
+                }
                 continue;
             }
             let need = r + 4.0 + text_width(&cut(&kb.statement(s).id, 32), 10.0) + 8.0;
@@ -360,7 +408,10 @@ pub fn svg(kb: &Kb, filter: &Filter) -> String {
         lane.rows = ends.len().max(1);
     }
 
-    // Event bars: rows of non-overlapping bars (with their labels).
+    // Event bars: rows of non-overlapping bars with their labels; past
+    // MAX_EVENT_LABELS events, bars alone, and past MAX_EVENT_ROWS rows a bar
+    // shares the row that frees up first.
+    let labelled_events = sel.events.len() <= MAX_EVENT_LABELS;
     let mut event_rows: Vec<f64> = Vec::new();
     let mut bars = Vec::new();
     for &e in &sel.events {
@@ -368,16 +419,29 @@ pub fn svg(kb: &Kb, filter: &Filter) -> String {
         let b = ev.date.bounds();
         let (x0, x1) = (scale.x(b.start.max(scale.t0)), scale.x(b.end.min(scale.t1)));
         let x1 = x1.max(x0 + 4.0);
-        let label = cut(&ev.name, 40);
-        let end = x1.max(x0 + text_width(&label, 10.0) + 10.0) + 6.0;
+        let label = if labelled_events {
+            cut(&ev.name, 40)
+        } else {
+            String::new()
+        };
+        let end = if labelled_events {
+            x1.max(x0 + text_width(&label, 10.0) + 10.0) + 6.0
+        } else {
+            x1 + 2.0
+        };
         let row = match event_rows.iter().position(|e| *e <= x0) {
             Some(r) => r,
-            None => {
+            None if event_rows.len() < MAX_EVENT_ROWS => {
                 event_rows.push(0.0);
                 event_rows.len() - 1
             }
+            None => event_rows
+                .iter()
+                .enumerate()
+                .min_by(|a, b| a.1.total_cmp(b.1))
+                .map_or(0, |(i, _)| i),
         };
-        event_rows[row] = end;
+        event_rows[row] = event_rows[row].max(end);
         bars.push((e, x0, x1, row, label));
     }
 
@@ -517,7 +581,11 @@ pub fn svg(kb: &Kb, filter: &Filter) -> String {
             r#"<rect x="0" y="{:.1}" width="{WIDTH:.0}" height="{h:.1}" fill="{fill}" fill-opacity="0.6"/>"#,
             lane.y
         );
-        let name = cut(&kb.actor(lane.actor).name, 28);
+        let name = if lane.others > 0 {
+            format!("Other speakers ({})", lane.others)
+        } else {
+            cut(&kb.actor(lane.actor).name, 28)
+        };
         let _ = writeln!(
             out,
             r#"<text x="20" y="{:.1}" font-size="12" fill="{}">{}</text>"#,
@@ -533,9 +601,33 @@ pub fn svg(kb: &Kb, filter: &Filter) -> String {
         }
     }
 
+    // Density strips: statements per two pixels of time, shaded by count.
+    if binned {
+        for lane in &lanes {
+            let mut bins: BTreeMap<i64, usize> = BTreeMap::new();
+            for s in &lane.statements {
+                *bins
+                    .entry((scale.mid(kb.statement(*s).date.bounds()) / 2.0) as i64)
+                    .or_default() += 1;
+            }
+            let most = bins.values().copied().max().unwrap_or(1) as f64;
+            for (bin, n) in bins {
+                let _ = writeln!(
+                    out,
+                    r#"<rect x="{}" y="{:.1}" width="2" height="{:.1}" fill="{}" fill-opacity="{:.2}"><title>{n}</title></rect>"#,
+                    bin * 2,
+                    lane.y + LANE_PAD + 2.0,
+                    ROW - 4.0,
+                    palette::INK,
+                    0.15 + 0.85 * (n as f64 / most).sqrt()
+                );
+            }
+        }
+    }
+
     // Arrows under the markers.
     let mut arrows_drawn = 0;
-    if responses <= MAX_ARROWS {
+    if responses <= MAX_ARROWS && !binned {
         for &s in &sel.statements {
             for resp in &kb.statement(s).responds_to {
                 let (Some(&(x1, y1)), Some(&(x2, y2))) = (pos.get(&s), pos.get(&resp.to)) else {
@@ -548,10 +640,10 @@ pub fn svg(kb: &Kb, filter: &Filter) -> String {
                 // Stop at the target marker's edge.
                 let (ex, ey) = (x2 - dx / len * (r + 1.0), y2 - dy / len * (r + 1.0));
                 let color = palette::stance(resp.stance);
-                let width = if dense { 0.6 } else { 1.4 };
+                let (width, opacity) = if dense { (0.5, 0.3) } else { (1.4, 0.8) };
                 let _ = writeln!(
                     out,
-                    r#"<path d="M{x1:.1},{y1:.1} C{:.1},{:.1} {:.1},{:.1} {ex:.1},{ey:.1}" fill="none" stroke="{color}" stroke-width="{width}" stroke-opacity="0.8" marker-end="url(#arrow-{})"/>"#,
+                    r#"<path d="M{x1:.1},{y1:.1} C{:.1},{:.1} {:.1},{:.1} {ex:.1},{ey:.1}" fill="none" stroke="{color}" stroke-width="{width}" stroke-opacity="{opacity}" marker-end="url(#arrow-{})"/>"#,
                     x1 + bulge,
                     y1 + dy * 0.25,
                     x2 + bulge,
@@ -681,8 +773,21 @@ pub fn svg(kb: &Kb, filter: &Filter) -> String {
             if elided == 1 { "" } else { "s" }
         ));
     }
-    if dense {
+    if binned {
+        notes.push(format!("over {BINNED} statements: each lane shows how many statements fall in each moment (darker: more)"));
+    } else if dense {
         notes.push(format!("over {DENSE} statements: labels left out"));
+    }
+    if !labelled_events {
+        notes.push(format!(
+            "over {MAX_EVENT_LABELS} events: event names left out (hover a bar in the SVG)"
+        ));
+    }
+    if let Some(m) = lanes.iter().find(|l| l.others > 0) {
+        notes.push(format!(
+            "the {} least active speakers share the last lane",
+            m.others
+        ));
     }
     if responses > arrows_drawn {
         notes.push(format!("{} responses not drawn", responses - arrows_drawn));

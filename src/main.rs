@@ -179,11 +179,20 @@ enum Command {
         output: OutputArgs,
     },
 
-    /// Export a view as text for other tools: DOT (Graphviz) or Mermaid.
+    /// Export the KB, or a view of it, for other tools.
+    ///
+    /// dot and mermaid draw a view (--view). json, jsonl, csv, graphml and
+    /// jsonld carry the (filtered) KB itself: every actor, event, statement,
+    /// response and source, with ids resolved and dates as written plus their
+    /// UTC bounds. csv writes a folder of tables (-o DIR).
     #[command(after_help = "Examples:
   annals export dot --view responses -o responses.dot
   annals export mermaid --view timeline --from 2024-06
-  annals export dot --view actors --rollup | dot -Tpng -o actors.png")]
+  annals export json -o kb.json
+  annals export jsonl | duckdb -c \"select type, count(*) from read_json_auto('/dev/stdin') group by 1\"
+  annals export csv -o tables/
+  annals export graphml -o kb.graphml
+  annals export jsonld --base-iri https://example.org/kb/")]
     Export {
         /// The format.
         #[arg(value_enum)]
@@ -191,9 +200,12 @@ enum Command {
         /// What to draw.
         #[arg(long, value_enum, default_value_t = ViewArg::Responses)]
         view: ViewArg,
-        /// Write to FILE (atomically) instead of stdout.
+        /// Write to FILE (atomically) instead of stdout; for csv, the folder.
         #[arg(short = 'o', long = "output", value_name = "FILE")]
         output: Option<PathBuf>,
+        /// The base of the IRIs that jsonld gives every item (`<base><id>`).
+        #[arg(long, value_name = "IRI", default_value = annals::export::jsonld::BASE)]
+        base_iri: String,
         #[command(flatten)]
         filter: FilterArgs,
         #[command(flatten)]
@@ -294,10 +306,20 @@ struct DateTo {
 
 #[derive(Clone, Copy, ValueEnum)]
 enum ExportArg {
-    /// Graphviz DOT
+    /// Graphviz DOT of a view
     Dot,
     /// Mermaid (flowchart of responses, or a timeline)
     Mermaid,
+    /// the whole resolved KB as one JSON document (schema annals/1)
+    Json,
+    /// one JSON record per line, with a type field
+    Jsonl,
+    /// a folder of CSV tables (-o DIR)
+    Csv,
+    /// GraphML for Gephi, yEd, NetworkX
+    Graphml,
+    /// schema.org JSON-LD
+    Jsonld,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -484,6 +506,7 @@ fn main() -> ExitCode {
             format,
             view,
             output,
+            base_iri,
             filter,
             to,
         } => pictures::export(
@@ -491,11 +514,17 @@ fn main() -> ExitCode {
             match format {
                 ExportArg::Dot => pictures::ExportFormat::Dot,
                 ExportArg::Mermaid => pictures::ExportFormat::Mermaid,
+                ExportArg::Json => pictures::ExportFormat::Json,
+                ExportArg::Jsonl => pictures::ExportFormat::Jsonl,
+                ExportArg::Csv => pictures::ExportFormat::Csv,
+                ExportArg::Graphml => pictures::ExportFormat::Graphml,
+                ExportArg::Jsonld => pictures::ExportFormat::Jsonld,
             },
             view.into(),
             &filter,
             to.to.as_deref(),
             output.as_deref(),
+            &base_iri,
         ),
         Command::Render {
             view,

@@ -26,8 +26,14 @@ fn deliver(bytes: &[u8], output: Option<&Path>, kb: &Path) -> Result<(), Failure
 pub enum ExportFormat {
     Dot,
     Mermaid,
+    Json,
+    Jsonl,
+    Csv,
+    Graphml,
+    Jsonld,
 }
 
+#[allow(clippy::too_many_arguments)]
 pub fn export(
     kb_path: &Path,
     format: ExportFormat,
@@ -35,15 +41,52 @@ pub fn export(
     args: &FilterArgs,
     to: Option<&str>,
     output: Option<&Path>,
+    base_iri: &str,
 ) -> Result<ExitCode, Failure> {
     let loaded = load(kb_path)?;
     let kb = &loaded.kb;
     let f: Filter = filter(kb, args, to)?;
-    let text = match format {
-        ExportFormat::Dot => annals::export::dot::export(kb, view, &f),
-        ExportFormat::Mermaid => annals::export::mermaid::export(kb, view, &f),
+    let unfiltered = args.from.is_none()
+        && to.is_none()
+        && args.actor.is_empty()
+        && args.event.is_none()
+        && args.topic.is_empty()
+        && args.kind.is_empty();
+    let records = || annals::export::records(kb, &f, unfiltered);
+    let bytes = match format {
+        ExportFormat::Dot => annals::export::dot::export(kb, view, &f).into_bytes(),
+        ExportFormat::Mermaid => annals::export::mermaid::export(kb, view, &f).into_bytes(),
+        ExportFormat::Json => {
+            let mut out = Vec::new();
+            annals::export::json::write_json(kb, &records(), &mut out)?;
+            out
+        }
+        ExportFormat::Jsonl => {
+            let mut out = Vec::new();
+            annals::export::json::write_jsonl(kb, &records(), &mut out)?;
+            out
+        }
+        ExportFormat::Graphml => annals::export::graphml::export(kb, &records()).into_bytes(),
+        ExportFormat::Jsonld => {
+            let doc = annals::export::jsonld::export(kb, &records(), base_iri);
+            let mut out = Vec::new();
+            annals::output::json::write(&mut out, &doc)?;
+            out
+        }
+        ExportFormat::Csv => {
+            let dir = output.ok_or_else(|| {
+                Failure::Usage("csv writes a folder of tables: give it with -o DIR".into())
+            })?;
+            for (name, text) in annals::export::csv::tables(kb, &records()) {
+                let path = dir.join(name);
+                annals::atomic::write(&path, text.as_bytes(), kb_path)
+                    .map_err(|e| Failure::Usage(e.to_string()))?;
+            }
+            writeln!(io::stderr(), "wrote the tables to {}", dir.display())?;
+            return Ok(ExitCode::SUCCESS);
+        }
     };
-    deliver(text.as_bytes(), output, kb_path)?;
+    deliver(&bytes, output, kb_path)?;
     Ok(ExitCode::SUCCESS)
 }
 

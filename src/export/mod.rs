@@ -3,7 +3,11 @@
 //! A view picks what to draw from the filtered KB; each format then writes
 //! it. Every string from the KB is escaped by `escape` for the format.
 
+pub mod csv;
 pub mod dot;
+pub mod graphml;
+pub mod json;
+pub mod jsonld;
 pub mod mermaid;
 
 use std::collections::BTreeSet;
@@ -82,6 +86,62 @@ pub fn select(kb: &Kb, view: View, filter: &Filter) -> Selection {
         }
     };
     Selection { statements, events }
+}
+
+/// Everything an interchange export carries: the kept statements and
+/// events, and the actors they involve (every actor when nothing is
+/// filtered), each sorted by id so exports are stable record by record.
+#[derive(Debug, Clone, Default)]
+pub struct Records {
+    pub actors: Vec<ActorIx>,
+    pub events: Vec<EventIx>,
+    pub statements: Vec<StatementIx>,
+}
+
+/// The records of the KB the filter keeps.
+pub fn records(kb: &Kb, filter: &Filter, unfiltered: bool) -> Records {
+    let mut statements = filter.statements(kb);
+    let mut events = filter.events(kb);
+    let mut actors: Vec<ActorIx> = if unfiltered {
+        (0..kb.actors.len() as u32).map(ActorIx).collect()
+    } else {
+        let mut set = BTreeSet::new();
+        for s in &statements {
+            let st = kb.statement(*s);
+            set.insert(st.by);
+            set.extend(st.about.iter().filter_map(|n| match n {
+                crate::model::NodeRef::Actor(a) => Some(*a),
+                _ => None,
+            }));
+            set.extend(st.sources.iter().filter_map(|src| src.outlet));
+        }
+        for e in &events {
+            set.extend(kb.event(*e).participants.iter().copied());
+        }
+        // Institutions they are part of or hold roles in.
+        let mut stack: Vec<ActorIx> = set.iter().copied().collect();
+        while let Some(a) = stack.pop() {
+            let actor = kb.actor(a);
+            for next in actor
+                .part_of
+                .into_iter()
+                .chain(actor.roles.iter().map(|r| r.of))
+            {
+                if set.insert(next) {
+                    stack.push(next);
+                }
+            }
+        }
+        set.into_iter().collect()
+    };
+    actors.sort_by(|a, b| kb.actor(*a).id.cmp(&kb.actor(*b).id));
+    events.sort_by(|a, b| kb.event(*a).id.cmp(&kb.event(*b).id));
+    statements.sort_by(|a, b| kb.statement(*a).id.cmp(&kb.statement(*b).id));
+    Records {
+        actors,
+        events,
+        statements,
+    }
 }
 
 /// Whom a statement is drawn for: its speaker, or with roll-up the

@@ -371,32 +371,7 @@ fn export_writes_a_file_atomically() {
 fn a_large_timeline_is_aggregated_and_says_so() {
     // 6,000 statements by 50 speakers, each answering the one before.
     let dir = tempfile::tempdir().expect("temp dir");
-    let kb = dir.path().join("kb");
-    std::fs::create_dir(&kb).expect("mkdir");
-    let mut text = String::from(
-        "Kb(\n    actors: [\n        Actor(id: \"outlet\", name: \"Outlet\", kind: Media),\n",
-    );
-    for a in 0..50 {
-        text.push_str(&format!(
-            "        Actor(id: \"a{a}\", name: \"Speaker {a}\", kind: Group),\n"
-        ));
-    }
-    text.push_str("    ],\n    statements: [\n");
-    for s in 0..6000 {
-        let day = 1 + s % 28;
-        let responds = if s > 0 {
-            format!(", responds_to: [\"s{}\"]", s - 1)
-        } else {
-            String::new()
-        };
-        text.push_str(&format!(
-            "        Statement(id: \"s{s}\", by: \"a{}\", date: \"2024-{:02}-{day:02}\", kind: Claim, summary: \"x\"{responds}, sources: [Source(outlet: \"outlet\")]),\n",
-            (s * 7) % 50,
-            1 + (s / 28) % 12
-        ));
-    }
-    text.push_str("    ],\n)\n");
-    std::fs::write(kb.join("big.ron"), text).expect("write");
+    crate::support::write_generated_kb(&dir.path().join("kb"), 50, 6000);
     let svg = dir.path().join("big.svg");
     Run::in_dir(dir.path())
         .args(["render", "timeline", "-o", svg.to_str().expect("UTF-8")])
@@ -417,5 +392,10 @@ fn a_large_timeline_is_aggregated_and_says_so() {
         0
     );
     assert!(text.contains("each lane shows how many statements fall in each moment"));
-    assert!(text.contains("5999 responses not drawn"));
+    // 5,999 answers to the previous statement and 1,197 to an earlier one.
+    assert!(
+        text.contains("7196 responses not drawn"),
+        "{}",
+        &text[text.len().saturating_sub(600)..]
+    );
 }

@@ -131,3 +131,48 @@ pub fn golden(path: &Path, actual: &str) {
         );
     }
 }
+
+/// Writes a valid KB of `statements` statements by `speakers` speakers into
+/// `dir`: each statement answers the one before it, every fifth also an
+/// earlier one, with stances in turn.
+pub fn write_generated_kb(dir: &Path, speakers: usize, statements: usize) {
+    const STANCES: [&str; 5] = [
+        "Rejects",
+        "Disputes",
+        "Supports",
+        "Qualifies",
+        "Acknowledges",
+    ];
+    std::fs::create_dir_all(dir).expect("create the KB folder");
+    let mut text = String::from(
+        "Kb(\n    actors: [\n        Actor(id: \"outlet\", name: \"Outlet\", kind: Media),\n",
+    );
+    for a in 0..speakers {
+        text.push_str(&format!(
+            "        Actor(id: \"a{a}\", name: \"Speaker {a}\", kind: Group),\n"
+        ));
+    }
+    text.push_str("    ],\n    statements: [\n");
+    for s in 0..statements {
+        let mut responds = Vec::new();
+        if s > 0 {
+            responds.push(format!(
+                "Response(to: \"s{}\", stance: {})",
+                s - 1,
+                STANCES[s % 5]
+            ));
+        }
+        if s > 10 && s % 5 == 0 {
+            responds.push(format!("\"s{}\"", s / 2));
+        }
+        text.push_str(&format!(
+            "        Statement(id: \"s{s}\", by: \"a{}\", date: \"2024-{:02}-{:02}\", kind: Claim, summary: \"Statement {s}.\", responds_to: [{}], sources: [Source(outlet: \"outlet\")]),\n",
+            (s * 7) % speakers,
+            1 + (s / 28) % 12,
+            1 + s % 28,
+            responds.join(", ")
+        ));
+    }
+    text.push_str("    ],\n)\n");
+    std::fs::write(dir.join("generated.ron"), text).expect("write the KB");
+}

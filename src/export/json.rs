@@ -1,0 +1,105 @@
+//! JSON and JSON Lines exports of the whole resolved KB (or its filtered
+//! part): every actor, event and statement with ids resolved and dates as
+//! written plus their UTC bounds, in the schema of `docs/json.md`.
+//!
+//! JSON: one document `{"schema": "annals/1", "actors": [..], "events":
+//! [..], "statements": [..]}`, records sorted by id. JSON Lines: one record
+//! per line with a `type` (`actor`, `event`, `statement`, then `response`
+//! records `{"type": "response", "from", "to", "stance"}` for edge tables).
+
+use std::io::{self, Write};
+
+use serde::Serialize;
+
+use super::Records;
+use crate::kb::Kb;
+use crate::model::Stance;
+use crate::output::json::{ActorView, EventView, StatementView};
+
+/// The schema version of these exports.
+pub const SCHEMA: &str = "annals/1";
+
+#[derive(Serialize)]
+struct Document<'a> {
+    schema: &'static str,
+    actors: Vec<ActorView<'a>>,
+    events: Vec<EventView<'a>>,
+    statements: Vec<StatementView<'a>>,
+}
+
+/// Writes the records as one JSON document.
+pub fn write_json(kb: &Kb, records: &Records, out: &mut dyn Write) -> io::Result<()> {
+    let doc = Document {
+        schema: SCHEMA,
+        actors: records
+            .actors
+            .iter()
+            .map(|a| ActorView::of(kb, *a))
+            .collect(),
+        events: records
+            .events
+            .iter()
+            .map(|e| EventView::of(kb, *e))
+            .collect(),
+        statements: records
+            .statements
+            .iter()
+            .map(|s| StatementView::of(kb, *s))
+            .collect(),
+    };
+    crate::output::json::write(out, &doc)
+}
+
+#[derive(Serialize)]
+struct ResponseRecord<'a> {
+    #[serde(rename = "type")]
+    node: &'static str,
+    from: &'a str,
+    to: &'a str,
+    stance: Stance,
+}
+
+/// Writes the records as JSON Lines.
+pub fn write_jsonl(kb: &Kb, records: &Records, out: &mut dyn Write) -> io::Result<()> {
+    let mut line = |value: &dyn erased::Line| -> io::Result<()> {
+        value.write_to(out)?;
+        out.write_all(b"\n")
+    };
+    for a in &records.actors {
+        line(&ActorView::of(kb, *a))?;
+    }
+    for e in &records.events {
+        line(&EventView::of(kb, *e))?;
+    }
+    for s in &records.statements {
+        line(&StatementView::of(kb, *s))?;
+    }
+    let kept: std::collections::BTreeSet<_> = records.statements.iter().copied().collect();
+    for s in &records.statements {
+        let st = kb.statement(*s);
+        for r in st.responds_to.iter().filter(|r| kept.contains(&r.to)) {
+            line(&ResponseRecord {
+                node: "response",
+                from: &st.id,
+                to: &kb.statement(r.to).id,
+                stance: r.stance,
+            })?;
+        }
+    }
+    Ok(())
+}
+
+/// Serialising different record types through one closure.
+mod erased {
+    use std::io::{self, Write};
+
+    pub trait Line {
+        fn write_to(&self, out: &mut dyn Write) -> io::Result<()>;
+    }
+
+    impl<T: serde::Serialize> Line for T {
+        fn write_to(&self, out: &mut dyn Write) -> io::Result<()> {
+            serde_json::to_writer(out, self).map_err(io::Error::other)
+        }
+    }
+}

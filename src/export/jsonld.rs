@@ -1,0 +1,234 @@
+//! JSON-LD export in the schema.org vocabulary, for fact-check pages and
+//! RDF stores. One `@graph`; ids are IRIs made from a base (`--base-iri`,
+//! default `urn:annals:`) and the KB id, so they are stable.
+//!
+//! | KB | schema.org |
+//! |---|---|
+//! | Person | `Person` |
+//! | State | `Country` |
+//! | Government, Ministry | `GovernmentOrganization` |
+//! | Media | `NewsMediaOrganization` |
+//! | Organization, Alliance, Group | `Organization` |
+//! | part_of | `parentOrganization` |
+//! | role | `affiliation` (a `Role` with `roleName`, `startDate`, `endDate`) |
+//! | Event | `Event` with `startDate`, `endDate`, `location`, `superEvent`, `attendee` |
+//! | Statement with quotes | `Quotation` (`text`: the quotes; `spokenByCharacter`: the speaker) |
+//! | Statement without quotes | `Claim` (`text`: the summary) |
+//! | speaker, date, summary | `author`, `dateCreated`, `description` |
+//! | about, topics | `about`, `keywords` |
+//! | sources | `citation`: `CreativeWork` with `publisher`, `url`, `name`, `datePublished` |
+//! | at | `annals:saidAt` |
+//! | responds_to | `annals:respondsTo`: `{"annals:target": {"@id"}, "annals:stance": "Rejects"}` |
+//! | date as written | `annals:date` |
+//!
+//! `annals:` terms live in `<base>vocab#`; schema.org has no term for a
+//! response and its stance.
+
+use serde_json::{json, Map, Value};
+
+use super::Records;
+use crate::kb::Kb;
+use crate::model::{ActorKind, Date, Source};
+use crate::output::json::DateView;
+
+/// The default base of ids.
+pub const BASE: &str = "urn:annals:";
+
+fn iri(base: &str, id: &str) -> Value {
+    json!({ "@id": format!("{base}{id}") })
+}
+
+/// A date as schema.org wants it: the day (or instant) it starts on; the
+/// written form is kept in `annals:date`.
+fn iso(d: &Date) -> Option<String> {
+    let v = DateView::of(d);
+    let start = v.earliest?;
+    Some(match d.precision() {
+        crate::model::Precision::Minute | crate::model::Precision::Second => start,
+        _ => start[..10].to_owned(),
+    })
+}
+
+fn end(d: &Date) -> Option<String> {
+    DateView::of(d).latest.map(|l| l[..10].to_owned())
+}
+
+fn citation(kb: &Kb, base: &str, s: &Source) -> Value {
+    let mut m = Map::new();
+    m.insert("@type".into(), json!("CreativeWork"));
+    if let Some(o) = s.outlet {
+        m.insert("publisher".into(), iri(base, &kb.actor(o).id));
+    }
+    if let Some(u) = &s.url {
+        m.insert("url".into(), json!(u));
+    }
+    if let Some(t) = &s.title {
+        m.insert("name".into(), json!(t));
+    }
+    if let Some(d) = s.date.as_ref().and_then(iso) {
+        m.insert("datePublished".into(), json!(d));
+    }
+    Value::Object(m)
+}
+
+/// The JSON-LD document of the records.
+pub fn export(kb: &Kb, records: &Records, base: &str) -> Value {
+    let mut graph = Vec::new();
+    for a in &records.actors {
+        let actor = kb.actor(*a);
+        let ty = match actor.kind {
+            ActorKind::Person => "Person",
+            ActorKind::State => "Country",
+            ActorKind::Government | ActorKind::Ministry => "GovernmentOrganization",
+            ActorKind::Media => "NewsMediaOrganization",
+            ActorKind::Organization | ActorKind::Alliance | ActorKind::Group => "Organization",
+        };
+        let mut m = Map::new();
+        m.insert("@id".into(), json!(format!("{base}{}", actor.id)));
+        m.insert("@type".into(), json!(ty));
+        m.insert("name".into(), json!(actor.name));
+        if !actor.aliases.is_empty() {
+            m.insert("alternateName".into(), json!(actor.aliases));
+        }
+        if let Some(p) = actor.part_of {
+            m.insert("parentOrganization".into(), iri(base, &kb.actor(p).id));
+        }
+        if !actor.roles.is_empty() {
+            let roles: Vec<Value> = actor
+                .roles
+                .iter()
+                .map(|r| {
+                    let mut role = Map::new();
+                    role.insert("@type".into(), json!("Role"));
+                    role.insert("roleName".into(), json!(r.title));
+                    role.insert("affiliation".into(), iri(base, &kb.actor(r.of).id));
+                    if let Some(d) = r.from.as_ref().and_then(iso) {
+                        role.insert("startDate".into(), json!(d));
+                    }
+                    if let Some(d) = r.until.as_ref().and_then(end) {
+                        role.insert("endDate".into(), json!(d));
+                    }
+                    Value::Object(role)
+                })
+                .collect();
+            m.insert("affiliation".into(), json!(roles));
+        }
+        if let Some(n) = &actor.note {
+            m.insert("description".into(), json!(n));
+        }
+        graph.push(Value::Object(m));
+    }
+    for e in &records.events {
+        let ev = kb.event(*e);
+        let mut m = Map::new();
+        m.insert("@id".into(), json!(format!("{base}{}", ev.id)));
+        m.insert("@type".into(), json!("Event"));
+        m.insert("name".into(), json!(ev.name));
+        if let Some(d) = iso(&ev.date) {
+            m.insert("startDate".into(), json!(d));
+        }
+        if let Some(d) = end(&ev.date) {
+            m.insert("endDate".into(), json!(d));
+        }
+        m.insert("annals:date".into(), json!(ev.date.as_str()));
+        if let Some(p) = &ev.place {
+            m.insert("location".into(), json!({ "@type": "Place", "name": p }));
+        }
+        if let Some(p) = ev.part_of {
+            m.insert("superEvent".into(), iri(base, &kb.event(p).id));
+        }
+        if !ev.participants.is_empty() {
+            let who: Vec<Value> = ev
+                .participants
+                .iter()
+                .map(|a| iri(base, &kb.actor(*a).id))
+                .collect();
+            m.insert("attendee".into(), json!(who));
+        }
+        if !ev.topics.is_empty() {
+            m.insert("keywords".into(), json!(ev.topics));
+        }
+        if !ev.sources.is_empty() {
+            m.insert(
+                "citation".into(),
+                json!(ev
+                    .sources
+                    .iter()
+                    .map(|s| citation(kb, base, s))
+                    .collect::<Vec<_>>()),
+            );
+        }
+        if let Some(n) = &ev.note {
+            m.insert("description".into(), json!(n));
+        }
+        graph.push(Value::Object(m));
+    }
+    for s in &records.statements {
+        let st = kb.statement(*s);
+        let author = iri(base, &kb.actor(st.by).id);
+        let mut m = Map::new();
+        m.insert("@id".into(), json!(format!("{base}{}", st.id)));
+        if st.quotes.is_empty() {
+            m.insert("@type".into(), json!("Claim"));
+            m.insert("text".into(), json!(st.summary));
+        } else {
+            m.insert("@type".into(), json!("Quotation"));
+            let text: Vec<&str> = st.quotes.iter().map(|q| q.text.as_str()).collect();
+            m.insert("text".into(), json!(text.join("\n")));
+            m.insert("spokenByCharacter".into(), author.clone());
+            if let Some(lang) = st.quotes.iter().find_map(|q| q.lang.as_deref()) {
+                m.insert("inLanguage".into(), json!(lang));
+            }
+        }
+        m.insert("author".into(), author);
+        if let Some(d) = iso(&st.date) {
+            m.insert("dateCreated".into(), json!(d));
+        }
+        m.insert("annals:date".into(), json!(st.date.as_str()));
+        m.insert("description".into(), json!(st.summary));
+        m.insert("annals:kind".into(), json!(st.kind.as_str()));
+        if !st.about.is_empty() {
+            m.insert(
+                "about".into(),
+                json!(st
+                    .about
+                    .iter()
+                    .map(|n| iri(base, kb.id_of(*n)))
+                    .collect::<Vec<_>>()),
+            );
+        }
+        if !st.topics.is_empty() {
+            m.insert("keywords".into(), json!(st.topics));
+        }
+        if let Some(at) = st.at {
+            m.insert("annals:saidAt".into(), iri(base, &kb.event(at).id));
+        }
+        if !st.responds_to.is_empty() {
+            let responses: Vec<Value> = st
+                .responds_to
+                .iter()
+                .map(|r| json!({ "annals:target": iri(base, &kb.statement(r.to).id), "annals:stance": r.stance.as_str() }))
+                .collect();
+            m.insert("annals:respondsTo".into(), json!(responses));
+        }
+        if !st.sources.is_empty() {
+            m.insert(
+                "citation".into(),
+                json!(st
+                    .sources
+                    .iter()
+                    .map(|src| citation(kb, base, src))
+                    .collect::<Vec<_>>()),
+            );
+        }
+        if let Some(n) = &st.note {
+            m.insert("annals:note".into(), json!(n));
+        }
+        graph.push(Value::Object(m));
+    }
+
+    json!({
+        "@context": { "@vocab": "https://schema.org/", "annals": format!("{base}vocab#") },
+        "@graph": graph,
+    })
+}

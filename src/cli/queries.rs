@@ -135,7 +135,7 @@ pub fn responses(
     let kb = &loaded.kb;
     let tree = query::responses::responses(kb, statement(kb, id)?, depth);
     emit(|o| output::tree::write_responses(kb, &tree, format, o, style))?;
-    if tree.children.is_empty() && format == Format::Text {
+    if tree.is_leaf() && format == Format::Text {
         writeln!(
             io::stderr(),
             "no statements respond to `{}`",

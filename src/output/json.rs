@@ -11,7 +11,7 @@ use crate::kb::Kb;
 use crate::model::{
     ActorIx, Date, EventIx, Instant, NodeRef, Quote, Source, Stance, Statement, StatementIx,
 };
-use crate::query::responses::Node;
+use crate::query::responses::Tree;
 
 /// An RFC 3339 UTC timestamp, or `None` for an open end.
 pub fn instant(t: Instant) -> Option<String> {
@@ -256,8 +256,9 @@ impl<'a> ActorView<'a> {
     }
 }
 
-/// A statement in a response tree: who, when, what, and how it stands
-/// towards its parent.
+/// A statement in a response tree: who, when, what, its place in the tree
+/// and how it stands towards its parent. Trees are flat lists, root first,
+/// in depth-first order.
 #[derive(Debug, Serialize)]
 pub struct TreeView<'a> {
     pub id: &'a str,
@@ -267,24 +268,36 @@ pub struct TreeView<'a> {
     pub summary: &'a str,
     /// The stance of the link to the parent; `null` at the root.
     pub stance: Option<Stance>,
-    /// Already shown earlier in the tree; its responses are not repeated.
+    /// 0 at the root.
+    pub depth: usize,
+    /// The parent's id; `null` at the root.
+    pub parent: Option<&'a str>,
+    /// Already shown earlier in the tree; its links are not followed again.
     pub repeated: bool,
-    pub children: Vec<TreeView<'a>>,
 }
 
 impl<'a> TreeView<'a> {
-    pub fn of(kb: &'a Kb, node: &'a Node) -> TreeView<'a> {
-        let s = kb.statement(node.statement);
-        TreeView {
-            id: &s.id,
-            by: Ref::actor(kb, s.by),
-            date: s.date.as_str(),
-            kind: s.kind,
-            summary: &s.summary,
-            stance: node.stance,
-            repeated: node.repeated,
-            children: node.children.iter().map(|c| TreeView::of(kb, c)).collect(),
-        }
+    /// Every node of a tree, in order.
+    pub fn of(kb: &'a Kb, tree: &'a Tree) -> Vec<TreeView<'a>> {
+        tree.nodes
+            .iter()
+            .map(|n| {
+                let s = kb.statement(n.statement);
+                TreeView {
+                    id: &s.id,
+                    by: Ref::actor(kb, s.by),
+                    date: s.date.as_str(),
+                    kind: s.kind,
+                    summary: &s.summary,
+                    stance: n.stance,
+                    depth: n.depth,
+                    parent: n
+                        .parent
+                        .map(|p| kb.statement(tree.nodes[p].statement).id.as_str()),
+                    repeated: n.repeated,
+                }
+            })
+            .collect()
     }
 }
 

@@ -1,4 +1,9 @@
 //! `annals responses` and `annals thread` output: response trees.
+//!
+//! Trees are flat lists (see `query::responses`), drawn line by line with a
+//! stack of prefixes; past [`MAX_INDENT`] levels lines stop moving right and
+//! show their depth instead, so a long reply chain stays readable and its
+//! output grows linearly.
 
 use std::io::{self, Write};
 
@@ -10,15 +15,19 @@ use super::table::{cut, Table};
 use super::{name, stance_word, write_table, Format, Style};
 use crate::escape;
 use crate::kb::Kb;
-use crate::query::responses::{Node, Thread};
+use crate::model::Stance;
+use crate::query::responses::{Node, Thread, Tree};
 
-/// One line of a tree: `├─ rejects  id  date  speaker: summary`.
-fn line(kb: &Kb, node: &Node, style: Style) -> String {
+/// Deepest level drawn with its own indentation.
+pub const MAX_INDENT: usize = 24;
+
+/// One statement: `rejects  id  date  speaker: summary`.
+fn line(kb: &Kb, node: &Node, with_stance: bool, style: Style) -> String {
     let s = kb.statement(node.statement);
-    let stance = node
-        .stance
-        .map(|st| format!("{} ", style.paint(Role::Stance(st), &stance_word(st))))
-        .unwrap_or_default();
+    let stance = match node.stance {
+        Some(st) if with_stance => format!("{} ", style.paint(Role::Stance(st), &stance_word(st))),
+        _ => String::new(),
+    };
     let id = style.paint(Role::Id, &escape::terminal(&s.id));
     if node.repeated {
         return format!("{stance}{id} {}", style.paint(Role::Dim, "(shown above)"));
@@ -31,62 +40,48 @@ fn line(kb: &Kb, node: &Node, style: Style) -> String {
     )
 }
 
-/// A stance in the passive voice: "rejected".
-fn passive(s: crate::model::Stance) -> &'static str {
-    use crate::model::Stance::*;
-    match s {
-        Rejects => "rejected",
-        Disputes => "disputed",
-        Supports => "supported",
-        Qualifies => "qualified",
-        Acknowledges => "acknowledged",
-    }
-}
-
-/// Draws a tree with box-drawing characters.
-fn draw(kb: &Kb, node: &Node, prefix: &str, out: &mut dyn Write, style: Style) -> io::Result<()> {
-    let n = node.children.len();
-    for (i, child) in node.children.iter().enumerate() {
-        let last = i + 1 == n;
-        writeln!(
-            out,
-            "{prefix}{}{}",
-            if last { "└─ " } else { "├─ " },
-            line(kb, child, style)
-        )?;
-        let deeper = format!("{prefix}{}", if last { "   " } else { "│  " });
-        draw(kb, child, &deeper, out, style)?;
+/// Draws every node below the root with box-drawing characters.
+fn draw(kb: &Kb, tree: &Tree, indent: &str, out: &mut dyn Write, style: Style) -> io::Result<()> {
+    // prefixes[d] is the text before a node at depth d + 1.
+    let mut prefixes: Vec<String> = vec![indent.to_owned()];
+    for node in tree.nodes.iter().skip(1) {
+        let d = node.depth;
+        prefixes.truncate(d.min(MAX_INDENT));
+        let prefix = prefixes.last().cloned().unwrap_or_default();
+        let branch = if node.last { "└─ " } else { "├─ " };
+        let deep = if d > MAX_INDENT {
+            format!("[depth {d}] ")
+        } else {
+            String::new()
+        };
+        writeln!(out, "{prefix}{branch}{deep}{}", line(kb, node, true, style))?;
+        if d < MAX_INDENT {
+            prefixes.push(format!("{prefix}{}", if node.last { "   " } else { "│  " }));
+        }
     }
     Ok(())
 }
 
-/// Flattens a tree into rows: depth, parent, stance, statement.
-fn rows(kb: &Kb, root: &Node, direction: &'static str, table: &mut Table) {
-    fn visit(
-        kb: &Kb,
-        node: &Node,
-        parent: Option<&str>,
-        depth: usize,
-        direction: &'static str,
-        table: &mut Table,
-    ) {
-        let s = kb.statement(node.statement);
+/// Flattens a tree into rows.
+fn rows(kb: &Kb, tree: &Tree, direction: &'static str, table: &mut Table) {
+    for n in &tree.nodes {
+        let s = kb.statement(n.statement);
+        let parent = n
+            .parent
+            .map(|p| kb.statement(tree.nodes[p].statement).id.as_str())
+            .unwrap_or("");
         table.push(vec![
             direction.into(),
-            depth.to_string().into(),
-            parent.unwrap_or("").into(),
-            node.stance.map(stance_word).unwrap_or_default().into(),
+            n.depth.to_string().into(),
+            parent.into(),
+            n.stance.map(stance_word).unwrap_or_default().into(),
             s.id.as_str().into(),
             s.date.as_str().into(),
             name(kb, s.by).into(),
             s.summary.as_str().into(),
-            if node.repeated { "yes" } else { "" }.into(),
+            if n.repeated { "yes" } else { "" }.into(),
         ]);
-        for c in &node.children {
-            visit(kb, c, Some(&s.id), depth + 1, direction, table);
-        }
     }
-    visit(kb, root, None, 0, direction, table);
 }
 
 fn table() -> Table {
@@ -106,7 +101,7 @@ fn table() -> Table {
 /// `annals responses`.
 pub fn write_responses(
     kb: &Kb,
-    tree: &Node,
+    tree: &Tree,
     format: Format,
     out: &mut dyn Write,
     style: Style,
@@ -114,7 +109,7 @@ pub fn write_responses(
     match format {
         Format::Json => json::write(out, &TreeView::of(kb, tree)),
         Format::Text => {
-            writeln!(out, "{}", line(kb, tree, style))?;
+            writeln!(out, "{}", line(kb, tree.root(), false, style))?;
             draw(kb, tree, "", out, style)
         }
         _ => {
@@ -125,14 +120,25 @@ pub fn write_responses(
     }
 }
 
-#[derive(Serialize)]
-struct ThreadView<'a> {
-    answers: TreeView<'a>,
-    responses: TreeView<'a>,
+/// A stance in the passive voice: "rejected".
+fn passive(s: Stance) -> &'static str {
+    match s {
+        Stance::Rejects => "rejected",
+        Stance::Disputes => "disputed",
+        Stance::Supports => "supported",
+        Stance::Qualifies => "qualified",
+        Stance::Acknowledges => "acknowledged",
+    }
 }
 
-/// `annals thread`: what the statement answers (drawn upward, roots first),
-/// the statement, and what answered it.
+#[derive(Serialize)]
+struct ThreadView<'a> {
+    answers: Vec<TreeView<'a>>,
+    responses: Vec<TreeView<'a>>,
+}
+
+/// `annals thread`: what the statement answers (farthest first), the
+/// statement, and what answered it.
 pub fn write_thread(
     kb: &Kb,
     thread: &Thread,
@@ -149,41 +155,32 @@ pub fn write_thread(
             },
         ),
         Format::Text => {
-            // Each answered statement once, with who answers it and how;
-            // the farthest ancestors first, so the exchange reads downward.
-            let mut lines = Vec::new();
-            let mut stack = vec![&thread.answers];
-            while let Some(node) = stack.pop() {
-                let answerer = style.paint(
-                    Role::Id,
-                    &escape::terminal(&kb.statement(node.statement).id),
-                );
-                for child in &node.children {
-                    let plain = Node {
-                        stance: None,
-                        ..child.clone()
-                    };
-                    let stance = child
+            let up = &thread.answers;
+            if !up.is_leaf() {
+                writeln!(out, "{}", style.paint(Role::Header, "answers"))?;
+                // Each answered statement with who answers it and how; the
+                // farthest first, so the exchange reads downward in time.
+                for node in up.nodes.iter().skip(1).rev() {
+                    let answerer = node
+                        .parent
+                        .map(|p| up.nodes[p].statement)
+                        .unwrap_or(node.statement);
+                    let by = style.paint(Role::Id, &escape::terminal(&kb.statement(answerer).id));
+                    let stance = node
                         .stance
                         .map(|st| style.paint(Role::Stance(st), passive(st)))
                         .unwrap_or_default();
-                    lines.push(format!(
-                        "{}  ← {stance} by {answerer}",
-                        line(kb, &plain, style)
-                    ));
-                    stack.push(child);
-                }
-            }
-            if !lines.is_empty() {
-                writeln!(out, "{}", style.paint(Role::Header, "answers"))?;
-                for l in lines.iter().rev() {
-                    writeln!(out, "  {l}")?;
+                    writeln!(
+                        out,
+                        "  {}  ← {stance} by {by}",
+                        line(kb, node, false, style)
+                    )?;
                 }
                 writeln!(out)?;
             }
             writeln!(out, "{}", style.paint(Role::Header, "statement"))?;
-            writeln!(out, "  {}", line(kb, &thread.responses, style))?;
-            if !thread.responses.children.is_empty() {
+            writeln!(out, "  {}", line(kb, thread.responses.root(), false, style))?;
+            if !thread.responses.is_leaf() {
                 writeln!(out)?;
                 writeln!(out, "{}", style.paint(Role::Header, "responses"))?;
                 draw(kb, &thread.responses, "  ", out, style)?;

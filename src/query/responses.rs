@@ -1,122 +1,121 @@
 //! Response trees: what answered a statement (downward), what it answers
 //! (upward), and the whole thread around it.
+//!
+//! A tree is a flat list of nodes in depth-first pre-order, each with its
+//! depth and parent, built with an explicit stack: a reply chain a hundred
+//! thousand statements long must not overflow the call stack, in building,
+//! printing or dropping the tree.
 
 use std::collections::HashSet;
 
 use crate::kb::Kb;
 use crate::model::{Stance, StatementIx};
 
-/// A statement in a tree, with the stance of its link to its parent.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A statement in a tree.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Node {
     pub statement: StatementIx,
-    /// The stance of the link to the parent (`None` at the root).
+    /// The stance of the link between this node and its parent (`None` at
+    /// the root). Downward, the node takes it towards its parent; upward,
+    /// the parent takes it towards the node.
     pub stance: Option<Stance>,
-    /// Shown earlier in the tree: its subtree is not repeated.
+    /// 0 at the root.
+    pub depth: usize,
+    /// Index of the parent in [`Tree::nodes`].
+    pub parent: Option<usize>,
+    /// Shown earlier in the tree: its own links are not followed again.
     pub repeated: bool,
-    pub children: Vec<Node>,
+    /// The last child of its parent (for drawing).
+    pub last: bool,
+}
+
+/// A tree of statements, root first, in depth-first pre-order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Tree {
+    pub nodes: Vec<Node>,
+}
+
+impl Tree {
+    pub fn root(&self) -> &Node {
+        &self.nodes[0]
+    }
+
+    /// Whether the root has no children.
+    pub fn is_leaf(&self) -> bool {
+        self.nodes.len() == 1
+    }
+}
+
+/// Walks from `root` along `next` (a statement's neighbours with the stance
+/// of each link), down to `depth` levels (unlimited when `None`).
+fn walk(
+    root: StatementIx,
+    depth: Option<usize>,
+    next: impl Fn(StatementIx) -> Vec<(StatementIx, Stance)>,
+) -> Tree {
+    let mut seen = HashSet::new();
+    let mut nodes = Vec::new();
+    // (statement, stance, depth, parent, last)
+    let mut stack = vec![(root, None, 0usize, None, true)];
+    while let Some((statement, stance, d, parent, last)) = stack.pop() {
+        let repeated = !seen.insert(statement);
+        let index = nodes.len();
+        nodes.push(Node {
+            statement,
+            stance,
+            depth: d,
+            parent,
+            repeated,
+            last,
+        });
+        if repeated || depth.is_some_and(|max| d >= max) {
+            continue;
+        }
+        let children = next(statement);
+        let n = children.len();
+        for (i, (child, st)) in children.into_iter().enumerate().rev() {
+            stack.push((child, Some(st), d + 1, Some(index), i + 1 == n));
+        }
+    }
+    Tree { nodes }
 }
 
 /// The statements that responded to `root`, recursively, down to `depth`
-/// levels (unlimited when `None`). A statement reached twice is listed the
-/// second time with `repeated` set and no children.
-pub fn responses(kb: &Kb, root: StatementIx, depth: Option<usize>) -> Node {
-    let mut seen = HashSet::from([root]);
-    let children = down(kb, root, depth, 1, &mut seen);
-    Node {
-        statement: root,
-        stance: None,
-        repeated: false,
-        children,
-    }
-}
-
-fn down(
-    kb: &Kb,
-    at: StatementIx,
-    depth: Option<usize>,
-    level: usize,
-    seen: &mut HashSet<StatementIx>,
-) -> Vec<Node> {
-    if depth.is_some_and(|d| level > d) {
-        return Vec::new();
-    }
-    kb.responders(at)
-        .iter()
-        .map(|r| {
-            let first = seen.insert(r.from);
-            Node {
-                statement: r.from,
-                stance: Some(r.stance),
-                repeated: !first,
-                children: if first {
-                    down(kb, r.from, depth, level + 1, seen)
-                } else {
-                    Vec::new()
-                },
-            }
-        })
-        .collect()
+/// levels. A statement reached twice is listed the second time with
+/// `repeated` set and no children.
+pub fn responses(kb: &Kb, root: StatementIx, depth: Option<usize>) -> Tree {
+    walk(root, depth, |s| {
+        kb.responders(s)
+            .iter()
+            .map(|r| (r.from, r.stance))
+            .collect()
+    })
 }
 
 /// What `root` answers, recursively up to the statements that answer
-/// nothing. Children here are the statements answered; a node's stance is
-/// the stance its parent takes towards it.
-pub fn answered(kb: &Kb, root: StatementIx) -> Node {
-    let mut seen = HashSet::from([root]);
-    Node {
-        statement: root,
-        stance: None,
-        repeated: false,
-        children: up(kb, root, &mut seen),
-    }
-}
-
-fn up(kb: &Kb, at: StatementIx, seen: &mut HashSet<StatementIx>) -> Vec<Node> {
-    kb.statement(at)
-        .responds_to
-        .iter()
-        .map(|r| {
-            let first = seen.insert(r.to);
-            Node {
-                statement: r.to,
-                stance: Some(r.stance),
-                repeated: !first,
-                children: if first {
-                    up(kb, r.to, seen)
-                } else {
-                    Vec::new()
-                },
-            }
-        })
-        .collect()
+/// nothing: a node's children are the statements it answers.
+pub fn answered(kb: &Kb, root: StatementIx) -> Tree {
+    walk(root, None, |s| {
+        kb.statement(s)
+            .responds_to
+            .iter()
+            .map(|r| (r.to, r.stance))
+            .collect()
+    })
 }
 
 /// The whole exchange around a statement.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Thread {
     /// What the statement answers, upward to the roots.
-    pub answers: Node,
+    pub answers: Tree,
     /// What answered it, downward.
-    pub responses: Node,
+    pub responses: Tree,
 }
 
 pub fn thread(kb: &Kb, focus: StatementIx, depth: Option<usize>) -> Thread {
     Thread {
         answers: answered(kb, focus),
         responses: responses(kb, focus, depth),
-    }
-}
-
-impl Node {
-    /// Every node in depth-first order with its depth (the root at 0).
-    pub fn walk(&self) -> Vec<(usize, &Node)> {
-        let mut out = Vec::new();
-        let mut stack = vec![(0, self)];
-        while let Some((d, n)) = stack.pop() {
-            out.push((d, n));
-            stack.extend(n.children.iter().rev().map(|c| (d + 1, c)));
-        }
-        out
     }
 }

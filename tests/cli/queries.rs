@@ -94,10 +94,11 @@ fn with_rollup_the_rows_read_ukraine_and_nato_to_russia() {
 #[test]
 fn responses_to_putins_conditions_include_both_reactions() {
     let tree = json(&["responses", "putin-withdrawal-condition"]);
-    let speakers: Vec<&str> = tree["children"]
+    let speakers: Vec<&str> = tree
         .as_array()
-        .expect("children")
+        .expect("a flat list of nodes")
         .iter()
+        .filter(|n| n["depth"] == 1 && n["parent"] == "putin-withdrawal-condition")
         .map(|c| c["by"]["id"].as_str().unwrap_or(""))
         .collect();
     assert!(
@@ -310,8 +311,9 @@ const TREE: &[(&str, &str)] = &[
     ("kind", "string"),
     ("summary", "string"),
     ("stance", "string?"),
+    ("depth", "number"),
+    ("parent", "string?"),
     ("repeated", "bool"),
-    ("children", "array"),
 ];
 const HIT: &[(&str, &str)] = &[
     ("id", "string"),
@@ -362,9 +364,8 @@ fn json_outputs_follow_the_documented_schema() {
         conforms(pair, PAIR);
     }
     let tree = json(&["responses", "putin-peaceful-option"]);
-    conforms(&tree, TREE);
-    for child in tree["children"].as_array().expect("children") {
-        conforms(child, TREE);
+    for node in tree.as_array().expect("a flat list of nodes") {
+        conforms(node, TREE);
     }
     for hit in json(&["search", "peace"]).as_array().expect("an array") {
         conforms(hit, HIT);
@@ -413,4 +414,57 @@ fn hostile_text_is_escaped_in_every_query_format() {
     );
     // A header, a separator and one line per item: no cell broke a row.
     assert_eq!(md.lines().filter(|l| l.starts_with('|')).count(), 4, "{md}");
+}
+
+#[test]
+fn a_long_reply_chain_neither_overflows_the_stack_nor_grows_quadratically() {
+    // 10,000 statements, each answering the one before, run with a 1 MiB
+    // stack: the depth-first walks must not recurse per level.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut text = String::from(
+        "Kb(actors: [Actor(id: \"a\", name: \"A\", kind: Group), Actor(id: \"m\", name: \"M\", kind: Media)], statements: [\n",
+    );
+    for i in 0..10_000 {
+        let responds = if i > 0 {
+            format!(", responds_to: [\"s{}\"]", i - 1)
+        } else {
+            String::new()
+        };
+        text.push_str(&format!(
+            "Statement(id: \"s{i}\", by: \"a\", date: \"2024\", kind: Claim, summary: \"x\"{responds}, sources: [Source(outlet: \"m\")]),\n"
+        ));
+    }
+    text.push_str("])\n");
+    std::fs::create_dir(dir.path().join("kb")).expect("mkdir");
+    std::fs::write(dir.path().join("kb/chain.ron"), text).expect("write");
+    for args in [
+        &["responses", "s0"][..],
+        &["thread", "s9999"],
+        &["responses", "s0", "--format", "json"],
+    ] {
+        let out = std::process::Command::new("sh")
+            .arg("-c")
+            .arg("ulimit -s 1024 && exec \"$0\" \"$@\"")
+            .arg(env!("CARGO_BIN_EXE_annals"))
+            .args(args)
+            .current_dir(dir.path())
+            .output()
+            .expect("the binary runs");
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(
+            out.stdout.len() < 3_000_000,
+            "{args:?}: {} bytes",
+            out.stdout.len()
+        );
+        if args == ["responses", "s0"] {
+            assert!(
+                String::from_utf8_lossy(&out.stdout).contains("[depth 9999]"),
+                "deep lines show their depth"
+            );
+        }
+    }
 }

@@ -90,6 +90,19 @@ pub fn read_and_parse<T: DeserializeOwned>(
         }
     };
     parsed.text = strip_bom(text);
+    // Blank or comments only: say so, rather than what ron expected.
+    if super::spanned::trivia_len(&parsed.text) == parsed.text.len() {
+        let end = parsed.text.len();
+        parsed.problems.push(FileProblem {
+            code: Code::SyntaxError,
+            range: end..end,
+            message: "the file holds no `Kb(…)`".into(),
+            help: Some(
+                "write `Kb(actors: [], events: [], statements: [])`, or delete the file".into(),
+            ),
+        });
+        return parsed;
+    }
     match parse_with_spans::<T>(&parsed.text, limits.max_nesting) {
         Ok(value) => parsed.value = Some(value),
         Err(failure) => {

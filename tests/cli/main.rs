@@ -5,6 +5,7 @@
 #![allow(clippy::print_stderr)]
 
 mod check;
+mod corpus;
 mod interchange;
 mod pictures;
 mod queries;

@@ -80,6 +80,8 @@ pub struct Kb {
     sub_events: Vec<Vec<EventIx>>,
     /// Nodes named by items that were left out for errors: not "unused".
     pub(crate) named_by_left_out: std::collections::HashSet<NodeRef>,
+    /// Folded texts for search, built on first use.
+    search: std::sync::OnceLock<crate::query::search::Index>,
 }
 
 impl Kb {
@@ -281,6 +283,12 @@ impl Kb {
     /// The actors directly part of `actor`.
     pub fn members(&self, actor: ActorIx) -> &[ActorIx] {
         &self.members[actor.index()]
+    }
+
+    /// The search index, built on first use.
+    pub fn search_index(&self) -> &crate::query::search::Index {
+        self.search
+            .get_or_init(|| crate::query::search::Index::build(self))
     }
 
     /// Whether an item left out of the KB for an error names `node`.

@@ -33,6 +33,7 @@ pub mod query;
 pub mod render;
 pub mod source_map;
 pub mod suggest;
+pub mod synthetic;
 
 pub use kb::Kb;
 pub use load::{LoadError, Loaded};

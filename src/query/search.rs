@@ -90,24 +90,38 @@ fn words(query: &str) -> Vec<String> {
         .collect()
 }
 
+/// Lowercases and strips accents, without a map back to the original. ASCII
+/// text, the common case, only needs lowercasing.
+fn fold_fast(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.is_ascii() {
+        if text.bytes().any(|b| b.is_ascii_uppercase()) {
+            std::borrow::Cow::Owned(text.to_ascii_lowercase())
+        } else {
+            std::borrow::Cow::Borrowed(text)
+        }
+    } else {
+        std::borrow::Cow::Owned(fold(text).0)
+    }
+}
+
 /// Scores one text against the words: every word must occur. Returns the
-/// score and the original byte ranges of the matches.
+/// score and the original byte ranges of the matches (computed only for a
+/// text that matches).
 fn score(
     text: &str,
     words: &[String],
     phrase: &str,
     field: Field,
 ) -> Option<(u32, Vec<std::ops::Range<usize>>)> {
+    let quick = fold_fast(text);
+    if !words.iter().all(|w| quick.contains(w.as_str())) {
+        return None;
+    }
     let (folded, map) = fold(text);
     let mut ranges = Vec::new();
     for w in words {
-        let mut found = false;
         for (i, _) in folded.match_indices(w.as_str()) {
-            found = true;
             ranges.push(map[i]..map[i + w.len()]);
-        }
-        if !found {
-            return None;
         }
     }
     ranges.sort_by_key(|r| r.start);
@@ -121,18 +135,98 @@ fn score(
     Some((score, ranges))
 }
 
-/// Searches every item; results ranked by score, then id.
+/// Every searchable text of the KB, folded once: a search then only scans
+/// folded strings, and folds the original again only for the texts that
+/// match (to place the highlights).
+#[derive(Debug, Default)]
+pub struct Index {
+    /// (item, field, index among the item's texts of that field, folded text)
+    entries: Vec<(NodeRef, Field, u32, String)>,
+}
+
+/// The texts of one item, with their fields.
+fn texts(kb: &Kb, node: NodeRef) -> Vec<(Field, &str)> {
+    match node {
+        NodeRef::Actor(a) => {
+            let a = kb.actor(a);
+            let mut f = vec![(Field::Id, a.id.as_str()), (Field::Name, a.name.as_str())];
+            f.extend(a.aliases.iter().map(|x| (Field::Alias, x.as_str())));
+            f.extend(a.note.iter().map(|x| (Field::Note, x.as_str())));
+            f
+        }
+        NodeRef::Event(e) => {
+            let e = kb.event(e);
+            let mut f = vec![(Field::Id, e.id.as_str()), (Field::Name, e.name.as_str())];
+            f.extend(e.place.iter().map(|x| (Field::Place, x.as_str())));
+            f.extend(e.topics.iter().map(|x| (Field::Topic, x.as_str())));
+            f.extend(e.note.iter().map(|x| (Field::Note, x.as_str())));
+            f
+        }
+        NodeRef::Statement(s) => {
+            let s = kb.statement(s);
+            let mut f = vec![
+                (Field::Id, s.id.as_str()),
+                (Field::Summary, s.summary.as_str()),
+            ];
+            f.extend(s.quotes.iter().map(|q| (Field::Quote, q.text.as_str())));
+            f.extend(s.topics.iter().map(|x| (Field::Topic, x.as_str())));
+            f.extend(s.note.iter().map(|x| (Field::Note, x.as_str())));
+            f
+        }
+    }
+}
+
+fn nodes(kb: &Kb) -> impl Iterator<Item = NodeRef> + '_ {
+    (0..kb.actors.len() as u32)
+        .map(|i| NodeRef::Actor(ActorIx(i)))
+        .chain((0..kb.events.len() as u32).map(|i| NodeRef::Event(EventIx(i))))
+        .chain((0..kb.statements.len() as u32).map(|i| NodeRef::Statement(StatementIx(i))))
+}
+
+impl Index {
+    /// How many texts the index holds.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// Folds every text of the KB.
+    pub fn build(kb: &Kb) -> Index {
+        let mut entries = Vec::new();
+        for node in nodes(kb) {
+            for (k, (field, text)) in texts(kb, node).into_iter().enumerate() {
+                entries.push((node, field, k as u32, fold_fast(text).into_owned()));
+            }
+        }
+        Index { entries }
+    }
+}
+
+/// Searches every item; results ranked by score, then id. Uses the KB's
+/// search index, built on first use.
 pub fn search(kb: &Kb, query: &str) -> Vec<Hit> {
     let words = words(query);
     if words.is_empty() {
         return Vec::new();
     }
     let phrase = words.join(" ");
+    let index = kb.search_index();
+    // Items with at least one text holding every word.
+    let mut matched: Vec<NodeRef> = index
+        .entries
+        .iter()
+        .filter(|(_, _, _, folded)| words.iter().all(|w| folded.contains(w.as_str())))
+        .map(|(node, _, _, _)| *node)
+        .collect();
+    matched.dedup();
     let mut hits = Vec::new();
-    let mut best = |node: NodeRef, fields: Vec<(Field, &str)>| {
+    for node in matched {
         let mut top: Option<Hit> = None;
         let mut total = 0;
-        for (field, text) in fields {
+        for (field, text) in texts(kb, node) {
             if let Some((s, matches)) = score(text, &words, &phrase, field) {
                 total += s;
                 if top.as_ref().is_none_or(|t| s > t.score) {
@@ -150,29 +244,6 @@ pub fn search(kb: &Kb, query: &str) -> Vec<Hit> {
             hit.score = total;
             hits.push(hit);
         }
-    };
-    for (i, a) in kb.actors.iter().enumerate() {
-        let mut fields = vec![(Field::Id, a.id.as_str()), (Field::Name, a.name.as_str())];
-        fields.extend(a.aliases.iter().map(|x| (Field::Alias, x.as_str())));
-        fields.extend(a.note.iter().map(|x| (Field::Note, x.as_str())));
-        best(NodeRef::Actor(ActorIx(i as u32)), fields);
-    }
-    for (i, e) in kb.events.iter().enumerate() {
-        let mut fields = vec![(Field::Id, e.id.as_str()), (Field::Name, e.name.as_str())];
-        fields.extend(e.place.iter().map(|x| (Field::Place, x.as_str())));
-        fields.extend(e.topics.iter().map(|x| (Field::Topic, x.as_str())));
-        fields.extend(e.note.iter().map(|x| (Field::Note, x.as_str())));
-        best(NodeRef::Event(EventIx(i as u32)), fields);
-    }
-    for (i, s) in kb.statements.iter().enumerate() {
-        let mut fields = vec![
-            (Field::Id, s.id.as_str()),
-            (Field::Summary, s.summary.as_str()),
-        ];
-        fields.extend(s.quotes.iter().map(|q| (Field::Quote, q.text.as_str())));
-        fields.extend(s.topics.iter().map(|x| (Field::Topic, x.as_str())));
-        fields.extend(s.note.iter().map(|x| (Field::Note, x.as_str())));
-        best(NodeRef::Statement(StatementIx(i as u32)), fields);
     }
     hits.sort_by(|a, b| {
         b.score

@@ -6,7 +6,7 @@
 //! be read at all (no such folder, no `.ron` file) is a [`LoadError`].
 
 mod discover;
-mod parse;
+pub(crate) mod parse;
 pub mod raw;
 mod resolve;
 mod settings;
@@ -91,63 +91,114 @@ impl Kb {
         if found.files.is_empty() && found.problems.is_empty() {
             return Err(LoadError::NoFiles(root.to_path_buf()));
         }
-        let mut sources = SourceMap::new();
-        let mut findings = Vec::new();
-
-        // The settings file first: its limits govern how the rest is parsed.
         let settings_path = root.join(SETTINGS_FILE);
-        let mut settings = Settings::default();
-        let mut kb_files = Vec::new();
-        for path in found.files {
-            if path == settings_path {
-                let parsed: ParsedFile<RawSettings> =
-                    read_and_parse(&path, display(&path), &Limits::default());
-                let mut problems = parsed.problems;
-                if let Some(raw) = parsed.value {
-                    settings = Settings::from_raw(raw, &mut problems);
-                }
-                let file = sources.add(parsed.name, &parsed.path, parsed.text);
-                findings.extend(problems.into_iter().map(|p| to_diagnostic(file, p)));
-            } else {
-                kb_files.push(path);
-            }
-        }
-        for (path, message) in found.problems {
-            let file = sources.add(display(&path), &path, String::new());
-            findings.push(
-                Diagnostic::new(
-                    Code::UnreadablePath,
-                    Span::new(file, 0..0),
-                    format!("cannot read `{}`: {message}", display(&path)),
-                )
-                .label("skipped"),
-            );
-        }
-
-        let limits = settings.limits;
-        let parsed: Vec<ParsedFile<RawDoc>> = kb_files
-            .par_iter()
-            .map(|path| read_and_parse(path, display(path), &limits))
+        let inputs = found
+            .files
+            .into_iter()
+            .map(|path| Input {
+                settings: path == settings_path,
+                name: display(&path),
+                path,
+                bytes: None,
+            })
             .collect();
-        let mut docs = Vec::with_capacity(parsed.len());
-        for p in parsed {
-            let file = sources.add(p.name, &p.path, p.text);
-            findings.extend(p.problems.into_iter().map(|pr| to_diagnostic(file, pr)));
-            if let Some(doc) = p.value {
-                docs.push((file, doc));
-            }
+        Ok(load_inputs(inputs, found.problems))
+    }
+
+    /// Loads and checks a KB given as named file contents, in that order:
+    /// what `load` does with a folder, without the file system (for tests,
+    /// fuzzing, and tools that hold the files in memory). A file named
+    /// `annals.ron` is the settings file.
+    ///
+    /// ```
+    /// let loaded = annals::Kb::load_files(&[("kb/a.ron", br#"Kb(actors: [Actor(id: "x", name: "X", kind: Group)])"#)]);
+    /// assert_eq!(loaded.kb.actors.len(), 1);
+    /// ```
+    pub fn load_files(files: &[(&str, &[u8])]) -> Loaded {
+        let inputs = files
+            .iter()
+            .map(|(name, bytes)| Input {
+                settings: *name == SETTINGS_FILE || name.ends_with(&format!("/{SETTINGS_FILE}")),
+                name: (*name).to_owned(),
+                path: Path::new(name).to_path_buf(),
+                bytes: Some(bytes.to_vec()),
+            })
+            .collect();
+        load_inputs(inputs, Vec::new())
+    }
+}
+
+/// One file to load: read from disk, or given.
+struct Input {
+    settings: bool,
+    name: String,
+    path: PathBuf,
+    bytes: Option<Vec<u8>>,
+}
+
+impl Input {
+    fn parse<T: serde::de::DeserializeOwned>(self, limits: &Limits) -> ParsedFile<T> {
+        match self.bytes {
+            Some(bytes) => parse::parse_bytes(&self.path, self.name, bytes, limits),
+            None => read_and_parse(&self.path, self.name, limits),
         }
-        let limit_span = docs.first().map(|(f, _)| Span::new(*f, 0..0));
-        let (kb, resolve_findings) = resolve::resolve(&mut docs, settings, limit_span);
-        drop(docs);
-        findings.extend(resolve_findings);
-        findings.extend(check::run(&kb));
-        findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-        Ok(Loaded {
-            kb,
-            sources,
-            findings,
-        })
+    }
+}
+
+/// Parses the settings file first (its limits govern the rest), then every
+/// other file in parallel, resolves, and checks.
+fn load_inputs(inputs: Vec<Input>, unreadable: Vec<(PathBuf, String)>) -> Loaded {
+    let mut sources = SourceMap::new();
+    let mut findings = Vec::new();
+    let mut settings = Settings::default();
+    let mut kb_files = Vec::new();
+    for input in inputs {
+        if input.settings {
+            let parsed: ParsedFile<RawSettings> = input.parse(&Limits::default());
+            let mut problems = parsed.problems;
+            if let Some(raw) = parsed.value {
+                settings = Settings::from_raw(raw, &mut problems);
+            }
+            let file = sources.add(parsed.name, &parsed.path, parsed.text);
+            findings.extend(problems.into_iter().map(|p| to_diagnostic(file, p)));
+        } else {
+            kb_files.push(input);
+        }
+    }
+    for (path, message) in unreadable {
+        let file = sources.add(display(&path), &path, String::new());
+        findings.push(
+            Diagnostic::new(
+                Code::UnreadablePath,
+                Span::new(file, 0..0),
+                format!("cannot read `{}`: {message}", display(&path)),
+            )
+            .label("skipped"),
+        );
+    }
+    let limits = settings.limits;
+    let parsed: Vec<ParsedFile<RawDoc>> = kb_files
+        .into_par_iter()
+        .map(|input| input.parse(&limits))
+        .collect();
+    let mut docs = Vec::with_capacity(parsed.len());
+    for p in parsed {
+        let file = sources.add(p.name, &p.path, p.text);
+        findings.extend(p.problems.into_iter().map(|pr| to_diagnostic(file, pr)));
+        if let Some(doc) = p.value {
+            docs.push((file, doc));
+        }
+    }
+    let limit_span = docs.first().map(|(f, _)| Span::new(*f, 0..0));
+    let (kb, resolve_findings) = resolve::resolve(&mut docs, settings, limit_span);
+    drop(docs);
+    findings.extend(resolve_findings);
+    findings.extend(check::run(&kb));
+    findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    Loaded {
+        kb,
+        sources,
+        findings,
     }
 }
 

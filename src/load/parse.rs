@@ -73,20 +73,56 @@ pub fn read_and_parse<T: DeserializeOwned>(
             return parsed;
         }
     };
+    parse_bytes_into(&mut parsed, bytes, limits);
+    parsed
+}
+
+/// Parses a file's bytes as `T`, within `limits` (the size limit included).
+pub fn parse_bytes<T: DeserializeOwned>(
+    path: &Path,
+    name: String,
+    bytes: Vec<u8>,
+    limits: &Limits,
+) -> ParsedFile<T> {
+    let mut parsed = ParsedFile {
+        name,
+        path: path.to_path_buf(),
+        text: String::new(),
+        value: None,
+        problems: Vec::new(),
+    };
+    if bytes.len() as u64 > limits.max_file_bytes {
+        parsed.problems.push(FileProblem {
+            code: Code::FileTooLarge,
+            range: 0..0,
+            message: format!("file is larger than the limit of {} bytes", limits.max_file_bytes),
+            help: Some("split it into several files, or raise `limits: Limits(max_file_bytes: …)` in annals.ron".into()),
+        });
+        return parsed;
+    }
+    parse_bytes_into(&mut parsed, bytes, limits);
+    parsed
+}
+
+fn parse_bytes_into<T: DeserializeOwned>(
+    parsed: &mut ParsedFile<T>,
+    bytes: Vec<u8>,
+    limits: &Limits,
+) {
     let text = match String::from_utf8(bytes) {
         Ok(text) => text,
         Err(e) => {
             let at = e.utf8_error().valid_up_to();
             parsed.text = String::from_utf8_lossy(e.as_bytes()).into_owned();
             let at = strip_bom_offset(&parsed.text, at);
-            parsed.text = strip_bom(parsed.text);
+            parsed.text = strip_bom(std::mem::take(&mut parsed.text));
             parsed.problems.push(FileProblem {
                 code: Code::InvalidUtf8,
                 range: at..at + 1,
                 message: format!("file is not valid UTF-8 (invalid byte at offset {at})"),
                 help: Some("save the file as UTF-8".into()),
             });
-            return parsed;
+            return;
         }
     };
     parsed.text = strip_bom(text);
@@ -101,7 +137,7 @@ pub fn read_and_parse<T: DeserializeOwned>(
                 "write `Kb(actors: [], events: [], statements: [])`, or delete the file".into(),
             ),
         });
-        return parsed;
+        return;
     }
     match parse_with_spans::<T>(&parsed.text, limits.max_nesting) {
         Ok(value) => parsed.value = Some(value),
@@ -110,7 +146,6 @@ pub fn read_and_parse<T: DeserializeOwned>(
             parsed.problems.push(p);
         }
     }
-    parsed
 }
 
 /// The file's bytes, or `None` when it holds more than `max` bytes.

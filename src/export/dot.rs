@@ -12,7 +12,7 @@ use graphviz_rust::dot_structures::{
 };
 use graphviz_rust::printer::{DotPrinter, PrinterContext};
 
-use super::{select, speaker, wrap, View};
+use super::{event_label, group_by_speaker, select, wrap, View};
 use crate::escape;
 use crate::kb::{Kb, Link};
 use crate::model::{ActorIx, NodeRef, StatementIx};
@@ -135,14 +135,7 @@ fn responses(kb: &Kb, filter: &Filter) -> String {
     let sel = select(kb, View::Responses, filter);
     let mut stmts = defaults("Who responded to whom", "LR");
     // One cluster per speaker (or institution), in order of first statement.
-    let mut clusters: Vec<(ActorIx, Vec<StatementIx>)> = Vec::new();
-    for &s in &sel.statements {
-        let who = speaker(kb, s, filter);
-        match clusters.iter_mut().find(|(a, _)| *a == who) {
-            Some((_, list)) => list.push(s),
-            None => clusters.push((who, vec![s])),
-        }
-    }
+    let clusters = group_by_speaker(kb, &sel.statements, filter);
     for (i, (who, list)) in clusters.iter().enumerate() {
         let actor = kb.actor(*who);
         let mut inner = vec![
@@ -165,12 +158,7 @@ fn responses(kb: &Kb, filter: &Filter) -> String {
     }
     for &e in &sel.events {
         let ev = kb.event(e);
-        let label = format!(
-            "{}\n{} · {}",
-            wrap(&ev.name, 30, 2).join("\n"),
-            ev.kind,
-            ev.date
-        );
+        let label = event_label(kb, e);
         stmts.push(node(
             &ev.id,
             vec![
@@ -258,12 +246,7 @@ fn timeline(kb: &Kb, filter: &Filter) -> String {
     let mut ranks: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for &e in &sel.events {
         let ev = kb.event(e);
-        let label = format!(
-            "{}\n{} · {}",
-            wrap(&ev.name, 30, 2).join("\n"),
-            ev.kind,
-            ev.date
-        );
+        let label = event_label(kb, e);
         stmts.push(node(
             &ev.id,
             vec![

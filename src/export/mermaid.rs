@@ -7,10 +7,10 @@
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
-use super::{select, speaker, wrap, View};
+use super::{group_by_speaker, select, wrap, View};
 use crate::escape;
 use crate::kb::Kb;
-use crate::model::{ActorIx, StatementIx};
+use crate::model::StatementIx;
 use crate::palette;
 use crate::query::Filter;
 
@@ -41,14 +41,7 @@ fn responses(kb: &Kb, filter: &Filter) -> String {
         .enumerate()
         .map(|(i, s)| (*s, i))
         .collect();
-    let mut clusters: Vec<(ActorIx, Vec<StatementIx>)> = Vec::new();
-    for &s in &sel.statements {
-        let who = speaker(kb, s, filter);
-        match clusters.iter_mut().find(|(a, _)| *a == who) {
-            Some((_, list)) => list.push(s),
-            None => clusters.push((who, vec![s])),
-        }
-    }
+    let clusters = group_by_speaker(kb, &sel.statements, filter);
     for (c, (who, list)) in clusters.iter().enumerate() {
         let _ = writeln!(
             out,

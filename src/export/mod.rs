@@ -144,6 +144,37 @@ pub fn records(kb: &Kb, filter: &Filter, unfiltered: bool) -> Records {
     }
 }
 
+/// Statements grouped by whom they are drawn for (see [`speaker`]), groups
+/// in order of their first statement, statements in the given order.
+pub fn group_by_speaker(
+    kb: &Kb,
+    statements: &[StatementIx],
+    filter: &Filter,
+) -> Vec<(ActorIx, Vec<StatementIx>)> {
+    let mut groups: Vec<(ActorIx, Vec<StatementIx>)> = Vec::new();
+    let mut index: std::collections::HashMap<ActorIx, usize> = std::collections::HashMap::new();
+    for &s in statements {
+        let who = speaker(kb, s, filter);
+        let at = *index.entry(who).or_insert_with(|| {
+            groups.push((who, Vec::new()));
+            groups.len() - 1
+        });
+        groups[at].1.push(s);
+    }
+    groups
+}
+
+/// An event's label: its name wrapped, then its kind and date.
+pub fn event_label(kb: &Kb, e: EventIx) -> String {
+    let ev = kb.event(e);
+    format!(
+        "{}\n{} · {}",
+        wrap(&ev.name, 30, 2).join("\n"),
+        ev.kind,
+        ev.date
+    )
+}
+
 /// Whom a statement is drawn for: its speaker, or with roll-up the
 /// institution it counts for.
 pub fn speaker(kb: &Kb, s: StatementIx, filter: &Filter) -> ActorIx {

@@ -24,7 +24,7 @@ use chrono::{DateTime, Datelike, NaiveDate, TimeZone, Utc};
 use unicode_width::UnicodeWidthStr;
 
 use crate::escape::xml;
-use crate::export::{select, speaker, View};
+use crate::export::{group_by_speaker, select, View};
 use crate::kb::Kb;
 use crate::model::{ActorIx, Bounds, Instant, Stance, StatementIx};
 use crate::palette;
@@ -293,21 +293,17 @@ pub fn svg(kb: &Kb, filter: &Filter) -> String {
     let scale = span(&bounds);
 
     // Lanes, in order of first statement.
-    let mut lanes: Vec<Lane> = Vec::new();
-    for &s in &sel.statements {
-        let who = speaker(kb, s, filter);
-        match lanes.iter_mut().find(|l| l.actor == who) {
-            Some(l) => l.statements.push(s),
-            None => lanes.push(Lane {
-                actor: who,
-                others: 0,
-                statements: vec![s],
-                placed: vec![],
-                rows: 1,
-                y: 0.0,
-            }),
-        }
-    }
+    let mut lanes: Vec<Lane> = group_by_speaker(kb, &sel.statements, filter)
+        .into_iter()
+        .map(|(actor, statements)| Lane {
+            actor,
+            others: 0,
+            statements,
+            placed: vec![],
+            rows: 1,
+            y: 0.0,
+        })
+        .collect();
     // Too many lanes: the least active speakers share the last one.
     let merged = if lanes.len() > MAX_LANES {
         let first: BTreeMap<StatementIx, usize> = sel

@@ -353,3 +353,58 @@ fn sqlite_reading_the_csv_tables_agrees_with_who_responded() {
         annals_who_responded(dir.path())
     );
 }
+
+#[test]
+fn hostile_strings_survive_every_interchange_format_with_real_parsers() {
+    let dir = crate::support::fixture("hostile-queries");
+    let summary = "Breaks out: \"];\n<script>alert(1)</script> ]]> --> {{ -> subgraph";
+    let formula = "=HYPERLINK(\"http://x\")";
+    // JSON and JSON Lines: the text round-trips exactly.
+    let doc: Value = serde_json::from_str(&export(&dir, "json")).expect("valid JSON");
+    assert_eq!(doc["statements"][0]["summary"], summary);
+    for line in export(&dir, "jsonl").lines() {
+        serde_json::from_str::<Value>(line).expect("each line is JSON");
+    }
+    // JSON-LD.
+    let ld: Value = serde_json::from_str(&export(&dir, "jsonld")).expect("valid JSON-LD");
+    let texts: Vec<&str> = ld["@graph"]
+        .as_array()
+        .expect("a graph")
+        .iter()
+        .filter_map(|n| n["description"].as_str())
+        .collect();
+    assert!(texts.contains(&summary), "{texts:?}");
+    // GraphML: well-formed, and the summary is the text of its data element.
+    let graphml = export(&dir, "graphml");
+    let xml = roxmltree::Document::parse(&graphml).expect("well-formed GraphML");
+    let summaries: Vec<&str> = xml
+        .descendants()
+        .filter(|n| n.attribute("key") == Some("summary"))
+        .filter_map(|n| n.text())
+        .collect();
+    // XML cannot carry the control characters or a raw newline in an
+    // attribute-safe way: newlines become spaces.
+    assert!(
+        summaries.contains(&summary.replace('\n', " ").as_str()),
+        "{summaries:?}"
+    );
+    // CSV: a real reader gets the text back, the formula only prefixed.
+    let tables = tempfile::tempdir().expect("temp dir");
+    Run::in_dir(&dir)
+        .args([
+            "export",
+            "csv",
+            "-o",
+            tables.path().to_str().expect("UTF-8"),
+        ])
+        .run()
+        .status(0);
+    let mut reader =
+        csv::Reader::from_path(tables.path().join("statements.csv")).expect("open the table");
+    let rows: Vec<csv::StringRecord> = reader
+        .records()
+        .map(|r| r.expect("a valid CSV record"))
+        .collect();
+    let summaries: Vec<&str> = rows.iter().map(|r| &r[7]).collect();
+    assert_eq!(summaries, [summary, &format!("'{formula}")]);
+}

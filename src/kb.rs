@@ -55,6 +55,23 @@ pub struct Responder {
     pub stance: Stance,
 }
 
+/// A responds-to link, with what actor-level queries need of both ends,
+/// kept in one flat list in the responders' time order so that
+/// who-responded scans memory in sequence instead of chasing statements.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ResponseLink {
+    /// The responding statement and its position in
+    /// [`Kb::statements_in_order`].
+    pub from: StatementIx,
+    pub position: u32,
+    /// The statement answered.
+    pub to: StatementIx,
+    /// The speakers of both.
+    pub by: ActorIx,
+    pub target_by: ActorIx,
+    pub stance: Stance,
+}
+
 /// A loaded KB.
 ///
 /// ```no_run
@@ -77,6 +94,9 @@ pub struct Kb {
     by_actor: Vec<Vec<StatementIx>>,
     at_event: Vec<Vec<StatementIx>>,
     members: Vec<Vec<ActorIx>>,
+    links: Vec<ResponseLink>,
+    actors_by_id: Vec<ActorIx>,
+    actor_rank: Vec<u32>,
     sub_events: Vec<Vec<EventIx>>,
     /// Nodes named by items that were left out for errors: not "unused".
     pub(crate) named_by_left_out: std::collections::HashSet<NodeRef>,
@@ -177,7 +197,8 @@ impl Kb {
         let mut responders = vec![Vec::new(); self.statements.len()];
         let mut by_actor = vec![Vec::new(); self.actors.len()];
         let mut at_event = vec![Vec::new(); self.events.len()];
-        for &ix in &order {
+        let mut links = Vec::new();
+        for (position, &ix) in order.iter().enumerate() {
             let s = &self.statements[ix.index()];
             by_actor[s.by.index()].push(ix);
             if let Some(at) = s.at {
@@ -188,7 +209,21 @@ impl Kb {
                     from: ix,
                     stance: r.stance,
                 });
+                links.push(ResponseLink {
+                    from: ix,
+                    position: position as u32,
+                    to: r.to,
+                    by: s.by,
+                    target_by: self.statements[r.to.index()].by,
+                    stance: r.stance,
+                });
             }
+        }
+        let mut actors_by_id: Vec<ActorIx> = (0..self.actors.len() as u32).map(ActorIx).collect();
+        actors_by_id.sort_by(|a, b| self.actors[a.index()].id.cmp(&self.actors[b.index()].id));
+        let mut actor_rank = vec![0; self.actors.len()];
+        for (rank, a) in actors_by_id.iter().enumerate() {
+            actor_rank[a.index()] = rank as u32;
         }
         let mut members = vec![Vec::new(); self.actors.len()];
         for (i, a) in self.actors.iter().enumerate() {
@@ -207,6 +242,9 @@ impl Kb {
         self.by_actor = by_actor;
         self.at_event = at_event;
         self.members = members;
+        self.links = links;
+        self.actors_by_id = actors_by_id;
+        self.actor_rank = actor_rank;
         self.sub_events = sub_events;
     }
 
@@ -268,6 +306,22 @@ impl Kb {
     /// The statements that answer `ix`, in time order.
     pub fn responders(&self, ix: StatementIx) -> &[Responder] {
         &self.responders[ix.index()]
+    }
+
+    /// Every responds-to link, in the responders' time order.
+    pub fn response_links(&self) -> &[ResponseLink] {
+        &self.links
+    }
+
+    /// Every actor, sorted by id.
+    pub fn actors_by_id(&self) -> &[ActorIx] {
+        &self.actors_by_id
+    }
+
+    /// An actor's position in [`Kb::actors_by_id`]: comparing ranks compares
+    /// ids.
+    pub fn actor_rank(&self, actor: ActorIx) -> u32 {
+        self.actor_rank[actor.index()]
     }
 
     /// The statements an actor made, in time order.

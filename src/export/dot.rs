@@ -196,15 +196,9 @@ fn responses(kb: &Kb, filter: &Filter) -> String {
 fn actors(kb: &Kb, filter: &Filter) -> String {
     let pairs = who_responded::who_responded(kb, filter, &Options::default());
     let mut stmts = defaults("Who responded to whom (actors)", "LR");
-    let mut seen: Vec<ActorIx> = Vec::new();
-    for p in &pairs {
-        for a in [p.responder, p.target] {
-            if !seen.contains(&a) {
-                seen.push(a);
-            }
-        }
-    }
-    seen.sort_by(|a, b| kb.actor(*a).id.cmp(&kb.actor(*b).id));
+    let mut seen: Vec<ActorIx> = pairs.iter().flat_map(|p| [p.responder, p.target]).collect();
+    seen.sort_by_key(|a| kb.actor_rank(*a));
+    seen.dedup();
     for a in &seen {
         let actor = kb.actor(*a);
         stmts.push(node(
@@ -213,7 +207,7 @@ fn actors(kb: &Kb, filter: &Filter) -> String {
         ));
     }
     for p in &pairs {
-        let dominant = p.stances.iter().max_by_key(|(_, n)| **n).map(|(s, _)| *s);
+        let dominant = p.stances.dominant();
         let color = dominant.map_or(palette::MUTED, palette::stance);
         let stances: Vec<String> = p
             .stances

@@ -41,7 +41,7 @@ fn endpoint(kb: &Kb, ix: StatementIx) -> Endpoint<'_> {
 fn stances(pair: &Pair) -> String {
     pair.stances
         .iter()
-        .map(|(s, n)| format!("{n} {}", stance_word(*s)))
+        .map(|(s, n)| format!("{n} {}", stance_word(s)))
         .collect::<Vec<_>>()
         .join(", ")
 }
@@ -64,7 +64,7 @@ pub fn write(
                 last: endpoint(kb, p.last),
                 stances: Stance::ALL
                     .iter()
-                    .map(|s| (s.as_str(), p.stances.get(s).copied().unwrap_or(0)))
+                    .map(|s| (s.as_str(), p.stances.get(*s)))
                     .collect(),
             })
             .collect();
@@ -98,7 +98,7 @@ pub fn write(
             kb.statement(p.last).date.as_str(),
         );
         let row = if format == Format::Text {
-            let dominant = p.stances.iter().max_by_key(|(_, n)| **n).map(|(s, _)| *s);
+            let dominant = p.stances.dominant();
             vec![
                 cell(name(kb, p.responder), Role::Plain),
                 "→".into(),

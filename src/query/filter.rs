@@ -42,6 +42,17 @@ impl Filter {
         !self.statement_kinds.is_empty() || !self.event_kinds.is_empty()
     }
 
+    /// Whether the filter keeps every statement (it may still group them,
+    /// with `rollup`).
+    pub fn keeps_every_statement(&self) -> bool {
+        self.from.is_none()
+            && self.to.is_none()
+            && self.actors.is_empty()
+            && self.event.is_none()
+            && self.topics.is_empty()
+            && !self.has_kind_filter()
+    }
+
     /// Whether the filter keeps a statement.
     pub fn keeps_statement(&self, kb: &Kb, ix: StatementIx) -> bool {
         let s = kb.statement(ix);

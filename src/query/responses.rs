@@ -6,8 +6,6 @@
 //! thousand statements long must not overflow the call stack, in building,
 //! printing or dropping the tree.
 
-use std::collections::HashSet;
-
 use crate::kb::Kb;
 use crate::model::{Stance, StatementIx};
 
@@ -46,19 +44,27 @@ impl Tree {
     }
 }
 
-/// Walks from `root` along `next` (a statement's neighbours with the stance
-/// of each link), down to `depth` levels (unlimited when `None`).
+/// Walks from `root` along `next` (which appends a statement's neighbours,
+/// with the stance of each link, to a buffer), down to `depth` levels
+/// (unlimited when `None`).
 fn walk(
+    kb: &Kb,
     root: StatementIx,
     depth: Option<usize>,
-    next: impl Fn(StatementIx) -> Vec<(StatementIx, Stance)>,
+    next: impl Fn(StatementIx, &mut Vec<(StatementIx, Stance)>),
 ) -> Tree {
-    let mut seen = HashSet::new();
+    // One bit per statement of the KB: 125 KB at a million statements.
+    let mut seen = vec![0u64; kb.statements.len().div_ceil(64)];
     let mut nodes = Vec::new();
+    let mut children = Vec::new();
     // (statement, stance, depth, parent, last)
     let mut stack = vec![(root, None, 0usize, None, true)];
     while let Some((statement, stance, d, parent, last)) = stack.pop() {
-        let repeated = !seen.insert(statement);
+        let (word, bit) = (statement.index() / 64, 1u64 << (statement.index() % 64));
+        let repeated = seen.get(word).is_some_and(|w| w & bit != 0);
+        if let Some(w) = seen.get_mut(word) {
+            *w |= bit;
+        }
         let index = nodes.len();
         nodes.push(Node {
             statement,
@@ -71,9 +77,10 @@ fn walk(
         if repeated || depth.is_some_and(|max| d >= max) {
             continue;
         }
-        let children = next(statement);
+        children.clear();
+        next(statement, &mut children);
         let n = children.len();
-        for (i, (child, st)) in children.into_iter().enumerate().rev() {
+        for (i, &(child, st)) in children.iter().enumerate().rev() {
             stack.push((child, Some(st), d + 1, Some(index), i + 1 == n));
         }
     }
@@ -84,23 +91,16 @@ fn walk(
 /// levels. A statement reached twice is listed the second time with
 /// `repeated` set and no children.
 pub fn responses(kb: &Kb, root: StatementIx, depth: Option<usize>) -> Tree {
-    walk(root, depth, |s| {
-        kb.responders(s)
-            .iter()
-            .map(|r| (r.from, r.stance))
-            .collect()
+    walk(kb, root, depth, |s, out| {
+        out.extend(kb.responders(s).iter().map(|r| (r.from, r.stance)));
     })
 }
 
 /// What `root` answers, recursively up to the statements that answer
 /// nothing: a node's children are the statements it answers.
 pub fn answered(kb: &Kb, root: StatementIx) -> Tree {
-    walk(root, None, |s| {
-        kb.statement(s)
-            .responds_to
-            .iter()
-            .map(|r| (r.to, r.stance))
-            .collect()
+    walk(kb, root, None, |s, out| {
+        out.extend(kb.statement(s).responds_to.iter().map(|r| (r.to, r.stance)));
     })
 }
 

@@ -1,13 +1,13 @@
 //! "Who responded to whom", at actor level.
 
-use std::collections::BTreeMap;
+use rayon::prelude::*;
 
 use super::{rollup, Filter};
-use crate::kb::Kb;
-use crate::model::{ActorIx, Date, Stance, StatementIx};
+use crate::kb::{Kb, ResponseLink};
+use crate::model::{ActorIx, Instant, Stance, StatementIx};
 
 /// One responder → target pair.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Pair {
     pub responder: ActorIx,
     pub target: ActorIx,
@@ -17,7 +17,36 @@ pub struct Pair {
     pub first: StatementIx,
     pub last: StatementIx,
     /// Responses by stance.
-    pub stances: BTreeMap<Stance, usize>,
+    pub stances: StanceCounts,
+}
+
+/// How many responses took each stance.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct StanceCounts([u32; Stance::ALL.len()]);
+
+impl StanceCounts {
+    pub fn add(&mut self, stance: Stance) {
+        self.0[stance as usize] += 1;
+    }
+
+    pub fn get(&self, stance: Stance) -> usize {
+        self.0[stance as usize] as usize
+    }
+
+    /// The stances taken at least once, with their counts, in the order of
+    /// [`Stance::ALL`].
+    pub fn iter(&self) -> impl Iterator<Item = (Stance, usize)> + '_ {
+        Stance::ALL
+            .iter()
+            .map(|s| (*s, self.get(*s)))
+            .filter(|(_, n)| *n > 0)
+    }
+
+    /// The stance taken most often (on a tie, the later in [`Stance::ALL`]);
+    /// `None` when there is none.
+    pub fn dominant(&self) -> Option<Stance> {
+        self.iter().max_by_key(|(_, n)| *n).map(|(s, _)| s)
+    }
 }
 
 /// Options beyond the shared filter.
@@ -33,60 +62,142 @@ pub struct Options {
 /// keeps. With `filter.rollup`, both sides count for the institutions their
 /// speakers roll up to on the statements' dates. Sorted by count (most
 /// first), then responder and target id.
+///
+/// `--by` and `--to` match an actor's own statements and those of everyone
+/// who speaks for it (its people in their roles, its member institutions).
+///
+/// Works on the KB's flat list of links in time order: each kept link
+/// becomes a key of two actor ranks (so sorting the keys sorts by ids), the
+/// keys are sorted in parallel and counted in one pass.
 pub fn who_responded(kb: &Kb, filter: &Filter, options: &Options) -> Vec<Pair> {
-    let side = |actor: ActorIx, date: &Date| {
+    let links = within_end(kb, filter.to);
+    let every = filter.keeps_every_statement();
+    let date = |ix: StatementIx| &kb.statement(ix).date;
+    let side = |actor: ActorIx, ix: StatementIx| {
         if filter.rollup {
-            rollup::top(kb, actor, date)
+            rollup::top(kb, actor, date(ix))
         } else {
             actor
         }
     };
-    // An actor names its own statements and those of everyone who speaks
-    // for it (its people in their roles, its member institutions).
-    let matches = |wanted: Option<ActorIx>, actor: ActorIx, date: &Date| {
-        wanted.is_none_or(|w| rollup::chain(kb, actor, date).contains(&w))
+    let keep = |l: &ResponseLink| {
+        (every || filter.keeps_statement(kb, l.from))
+            && options
+                .by
+                .is_none_or(|by| rollup::speaks_for(kb, l.by, date(l.from), by))
+            && options
+                .to
+                .is_none_or(|to| rollup::speaks_for(kb, l.target_by, date(l.to), to))
     };
-    // Ignore --actor here: --by and --to say which side; the shared filter
-    // still applies dates, topics, kinds and events to the responder.
-    let responder_filter = Filter {
-        actors: Vec::new(),
-        ..filter.clone()
+    let key = |l: &ResponseLink| {
+        let (r, t) = (side(l.by, l.from), side(l.target_by, l.to));
+        let key = u64::from(kb.actor_rank(r)) << 32 | u64::from(kb.actor_rank(t));
+        (key, l.position, l.stance)
     };
-    let mut pairs: BTreeMap<(ActorIx, ActorIx), Pair> = BTreeMap::new();
-    for ix in responder_filter.statements(kb) {
-        let s = kb.statement(ix);
-        if !filter.actors.is_empty() && !filter.keeps_statement(kb, ix) {
-            continue;
-        }
-        if !matches(options.by, s.by, &s.date) {
-            continue;
-        }
-        for r in &s.responds_to {
-            let t = kb.statement(r.to);
-            if !matches(options.to, t.by, &t.date) {
-                continue;
-            }
-            let key = (side(s.by, &s.date), side(t.by, &t.date));
-            let pair = pairs.entry(key).or_insert_with(|| Pair {
-                responder: key.0,
-                target: key.1,
-                count: 0,
-                first: ix,
-                last: ix,
-                stances: BTreeMap::new(),
-            });
-            pair.count += 1;
-            // Statements come in time order: the first seen is the earliest.
-            pair.last = ix;
-            *pair.stances.entry(r.stance).or_default() += 1;
-        }
+    let mut keys: Vec<(u64, u32, Stance)> = if every && options.by.is_none() && options.to.is_none()
+    {
+        links.par_iter().map(key).collect()
+    } else {
+        links.par_iter().filter(|l| keep(l)).map(key).collect()
+    };
+    keys.par_sort_unstable_by_key(|k| k.0);
+
+    // Each run of equal keys is one pair: (start in keys, length).
+    let mut runs: Vec<(u32, u32)> = Vec::with_capacity(keys.len());
+    let mut start = 0;
+    for run in keys.chunk_by(|a, b| a.0 == b.0) {
+        runs.push((start, run.len() as u32));
+        start += run.len() as u32;
     }
-    let mut out: Vec<Pair> = pairs.into_values().collect();
-    out.sort_by(|a, b| {
-        b.count
-            .cmp(&a.count)
-            .then_with(|| kb.actor(a.responder).id.cmp(&kb.actor(b.responder).id))
-            .then_with(|| kb.actor(a.target).id.cmp(&kb.actor(b.target).id))
-    });
+    let order = kb.statements_in_order();
+    let by_rank = kb.actors_by_id();
+    by_count_descending(runs)
+        .into_par_iter()
+        .map(|(start, len)| {
+            let run = &keys[start as usize..(start + len) as usize];
+            let key = run[0].0;
+            let mut stances = StanceCounts::default();
+            let (mut first, mut last) = (u32::MAX, 0);
+            for &(_, position, stance) in run {
+                stances.add(stance);
+                first = first.min(position);
+                last = last.max(position);
+            }
+            Pair {
+                responder: by_rank[(key >> 32) as usize],
+                target: by_rank[(key & u64::from(u32::MAX)) as usize],
+                count: run.len(),
+                first: order[first as usize],
+                last: order[last as usize],
+                stances,
+            }
+        })
+        .collect()
+}
+
+/// Sorts runs `(start, length)` by length, longest first, keeping the order
+/// of runs of equal length: a counting sort, since lengths are small
+/// integers and there may be a run for nearly every response.
+fn by_count_descending(runs: Vec<(u32, u32)>) -> Vec<(u32, u32)> {
+    let most = runs.iter().map(|r| r.1 as usize).max().unwrap_or(0);
+    // Where each length's runs start in the output: `most` first.
+    let mut start = vec![0usize; most + 1];
+    for r in &runs {
+        start[most - r.1 as usize] += 1;
+    }
+    let mut at = 0;
+    for slot in &mut start {
+        let n = *slot;
+        *slot = at;
+        at += n;
+    }
+    let mut out = vec![(0, 0); runs.len()];
+    for r in runs {
+        let slot = &mut start[most - r.1 as usize];
+        out[*slot] = r;
+        *slot += 1;
+    }
     out
+}
+
+/// The links whose responding statement starts before `end`: the only ones
+/// a range ending there can keep.
+fn within_end(kb: &Kb, end: Option<Instant>) -> &[ResponseLink] {
+    let links = kb.response_links();
+    let Some(end) = end else {
+        return links;
+    };
+    let order = kb.statements_in_order();
+    let upto = order.partition_point(|ix| kb.statement(*ix).date.bounds().start < end) as u32;
+    &links[..links.partition_point(|l| l.position < upto)]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stance_counts_list_what_was_taken_and_the_dominant_stance() {
+        let mut c = StanceCounts::default();
+        assert_eq!(c.dominant(), None);
+        c.add(Stance::Supports);
+        c.add(Stance::Rejects);
+        c.add(Stance::Rejects);
+        assert_eq!(
+            c.iter().collect::<Vec<_>>(),
+            [(Stance::Rejects, 2), (Stance::Supports, 1)]
+        );
+        assert_eq!(c.get(Stance::Disputes), 0);
+        assert_eq!(c.dominant(), Some(Stance::Rejects));
+    }
+
+    #[test]
+    fn runs_sort_by_length_and_keep_their_order_on_ties() {
+        let runs = vec![(0, 1), (1, 3), (4, 1), (5, 2), (7, 3)];
+        assert_eq!(
+            by_count_descending(runs),
+            [(1, 3), (7, 3), (5, 2), (0, 1), (4, 1)]
+        );
+        assert!(by_count_descending(Vec::new()).is_empty());
+    }
 }

@@ -59,25 +59,29 @@ pub struct SourceFile {
     /// The path used to read the file.
     pub path: PathBuf,
     pub text: String,
-    line_starts: Vec<usize>,
+    /// Where each line starts, computed on first use: only files with
+    /// something to report need it (at a million statements, computing it
+    /// for every file took half a second and 200 MB).
+    line_starts: std::sync::OnceLock<Vec<usize>>,
 }
 
 impl SourceFile {
     fn new(name: String, path: PathBuf, text: String) -> SourceFile {
-        let line_starts = std::iter::once(0)
-            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
-            .collect();
         SourceFile {
             name,
             path,
             text,
-            line_starts,
+            line_starts: std::sync::OnceLock::new(),
         }
     }
 
     /// The byte offsets at which each line starts.
     pub fn line_starts(&self) -> &[usize] {
-        &self.line_starts
+        self.line_starts.get_or_init(|| {
+            std::iter::once(0)
+                .chain(memchr::memchr_iter(b'\n', self.text.as_bytes()).map(|i| i + 1))
+                .collect()
+        })
     }
 
     /// Line and column of a byte offset (clamped to the text, and moved back
@@ -87,8 +91,9 @@ impl SourceFile {
         while !self.text.is_char_boundary(offset) {
             offset -= 1;
         }
-        let line = self.line_starts.partition_point(|&s| s <= offset) - 1;
-        let start = self.line_starts[line];
+        let starts = self.line_starts();
+        let line = starts.partition_point(|&s| s <= offset) - 1;
+        let start = starts[line];
         LineCol {
             line: line + 1,
             column: self.text[start..offset].chars().count() + 1,
@@ -98,13 +103,11 @@ impl SourceFile {
     /// Byte offset of a 1-based line and character column, as ron reports
     /// them. Out-of-range positions clamp to the end of the line or text.
     pub fn offset(&self, line: usize, column: usize) -> usize {
-        let Some(&start) = self.line_starts.get(line.saturating_sub(1)) else {
+        let starts = self.line_starts();
+        let Some(&start) = starts.get(line.saturating_sub(1)) else {
             return self.text.len();
         };
-        let end = self
-            .line_starts
-            .get(line)
-            .map_or(self.text.len(), |&next| next - 1);
+        let end = starts.get(line).map_or(self.text.len(), |&next| next - 1);
         let line_text = &self.text[start..end];
         let skip = column.saturating_sub(1);
         line_text

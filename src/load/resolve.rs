@@ -10,13 +10,15 @@
 //! 3. every other reference resolves, or is reported and dropped. A
 //!    reference to a broken item is dropped silently: its cause is reported.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
+
+use rayon::prelude::*;
 
 use super::raw::{RawActor, RawDoc, RawEvent, RawRole, RawSource, RawStatement};
 use super::settings::Settings;
 use super::spanned::{Located, OrShort, Spanned, Word};
 use crate::diag::{Code, Diagnostic};
-use crate::kb::Kb;
+use crate::kb::{IdMap, Kb};
 use crate::model::{
     id_problem, suggest_id, Actor, ActorIx, ActorKind, Date, Event, EventIx, EventKind, NodeKind,
     NodeRef, Quote, Response, Role, Source, Stance, Statement, StatementIx, StatementKind,
@@ -70,17 +72,106 @@ struct Accepted<'a, R, K, X> {
     extra: X,
 }
 
-struct Resolver {
-    diags: Vec<Diagnostic>,
+/// Every id and what it names: built in phases 1 and 2, then only read.
+#[derive(Default)]
+struct Names {
     /// Every id defined by an item that was kept, with where it is written.
-    ids: HashMap<String, (NodeRef, Span)>,
+    ids: IdMap,
     /// Ids of items left out in phase 1 or 2.
     broken: HashSet<String>,
     /// Ids that left-out items refer to: still "used" for the unused checks.
     named_by_broken: HashSet<String>,
     actor_kinds: Vec<ActorKind>,
+}
+
+/// A reference diagnostic that would help with a "did you mean": each
+/// search scans every id, so they run once all items are resolved, for the
+/// first [`MAX_SUGGESTION_SEARCHES`] in order (the same ones whether phase 3
+/// ran on one thread or many).
+struct Wanted {
+    /// Index in the diagnostics it was reported with.
+    diag: usize,
+    written: String,
+    want: Want,
+}
+
+/// What one resolving task reports.
+#[derive(Default)]
+struct Report {
+    diags: Vec<Diagnostic>,
+    wanted: Vec<Wanted>,
+}
+
+impl Report {
+    /// Appends another task's report, after this one's.
+    fn append(&mut self, other: Report) {
+        let base = self.diags.len();
+        self.diags.extend(other.diags);
+        self.wanted.extend(other.wanted.into_iter().map(|w| Wanted {
+            diag: w.diag + base,
+            ..w
+        }));
+    }
+}
+
+struct Resolver {
+    names: Names,
+    report: Report,
     default_offset: i32,
-    searches_left: usize,
+}
+
+impl Resolver {
+    /// Registers an id; reports a duplicate one. Returns whether the item is
+    /// kept.
+    fn define(&mut self, id: &Spanned<String>, span: Span, node: NodeRef) -> bool {
+        self.names.define(&mut self.report.diags, id, span, node)
+    }
+
+    /// Reads items against the names defined so far.
+    fn linker(&mut self) -> Linker<'_> {
+        Linker {
+            names: &self.names,
+            report: &mut self.report,
+            default_offset: self.default_offset,
+        }
+    }
+}
+
+/// Reads an item's fields and resolves its references against [`Names`],
+/// reporting into its own [`Report`]: phase 3 runs one per item, in
+/// parallel.
+struct Linker<'a> {
+    names: &'a Names,
+    report: &'a mut Report,
+    default_offset: i32,
+}
+
+/// Resolves the accepted items of one kind in parallel, keeping their
+/// order, and appends what they report in that order.
+fn link_all<A: Send, T: Send>(
+    items: Vec<A>,
+    names: &Names,
+    default_offset: i32,
+    report: &mut Report,
+    link: impl Fn(&mut Linker<'_>, A) -> T + Sync,
+) -> Vec<T> {
+    let (out, reports): (Vec<T>, Vec<Report>) = items
+        .into_par_iter()
+        .with_min_len(256)
+        .map(|item| {
+            let mut own = Report::default();
+            let mut linker = Linker {
+                names,
+                report: &mut own,
+                default_offset,
+            };
+            (link(&mut linker, item), own)
+        })
+        .unzip();
+    for r in reports {
+        report.append(r);
+    }
+    out
 }
 
 /// Resolves parsed documents into a KB, reporting every problem found.
@@ -90,13 +181,9 @@ pub fn resolve(
     limit_span: Option<Span>,
 ) -> (Kb, Vec<Diagnostic>) {
     let mut r = Resolver {
-        diags: Vec::new(),
-        ids: HashMap::new(),
-        broken: HashSet::new(),
-        named_by_broken: HashSet::new(),
-        actor_kinds: Vec::new(),
+        names: Names::default(),
+        report: Report::default(),
         default_offset: settings.default_offset,
-        searches_left: MAX_SUGGESTION_SEARCHES,
     };
     let total: usize = docs
         .iter()
@@ -104,7 +191,7 @@ pub fn resolve(
         .sum();
     if total > settings.limits.max_items {
         if let Some(span) = limit_span {
-            r.diags.push(
+            r.report.diags.push(
                 Diagnostic::new(
                     Code::LimitExceeded,
                     span,
@@ -117,11 +204,12 @@ pub fn resolve(
             );
         }
         return (
-            Kb::assemble(vec![], vec![], vec![], HashMap::new(), settings),
-            r.diags,
+            Kb::assemble(vec![], vec![], vec![], IdMap::default(), settings),
+            r.report.diags,
         );
     }
 
+    r.names.ids.reserve(total);
     // Phase 1 and 2 for actors and events.
     let mut actors = Vec::new();
     // One list per kind of item, borrowed mutably so that phase 3 can move
@@ -134,11 +222,11 @@ pub fn resolve(
     }
     for (file, raw) in raw_actors {
         let span = Span::new(file, raw.id.range.clone());
-        r.check_id(file, &raw.id);
-        let kind = r.word::<ActorKind>(file, &raw.kind);
+        r.linker().check_id(file, &raw.id);
+        let kind = r.linker().word::<ActorKind>(file, &raw.kind);
         match kind {
             Some(kind) if r.define(&raw.id, span, NodeRef::Actor(ActorIx(actors.len() as u32))) => {
-                r.actor_kinds.push(kind);
+                r.names.actor_kinds.push(kind);
                 actors.push(Accepted {
                     file,
                     raw,
@@ -147,7 +235,7 @@ pub fn resolve(
                 });
             }
             _ => {
-                r.mark_broken(&raw.id.value);
+                r.names.mark_broken(&raw.id.value);
                 let named =
                     raw.part_of
                         .iter()
@@ -155,16 +243,18 @@ pub fn resolve(
                             OrShort::Full(role) => Some(&role.of),
                             OrShort::Short(_) => None,
                         }));
-                r.named_by_broken.extend(named.map(|n| n.value.clone()));
+                r.names
+                    .named_by_broken
+                    .extend(named.map(|n| n.value.clone()));
             }
         }
     }
     let mut events = Vec::new();
     for (file, raw) in raw_events {
         let span = Span::new(file, raw.id.range.clone());
-        r.check_id(file, &raw.id);
-        let kind = r.word::<EventKind>(file, &raw.kind);
-        let date = r.date(file, &raw.date);
+        r.linker().check_id(file, &raw.id);
+        let kind = r.linker().word::<EventKind>(file, &raw.kind);
+        let date = r.linker().date(file, &raw.date);
         match (kind, date) {
             (Some(kind), Some(date))
                 if r.define(&raw.id, span, NodeRef::Event(EventIx(events.len() as u32))) =>
@@ -177,24 +267,38 @@ pub fn resolve(
                 });
             }
             _ => {
-                r.mark_broken(&raw.id.value);
+                r.names.mark_broken(&raw.id.value);
                 let named = raw
                     .participants
                     .iter()
                     .chain(&raw.part_of)
                     .chain(outlets(&raw.sources));
-                r.named_by_broken.extend(named.map(|n| n.value.clone()));
+                r.names
+                    .named_by_broken
+                    .extend(named.map(|n| n.value.clone()));
             }
         }
     }
     // Statements: `by` is required, and actors are all known by now.
+    // Their own fields are read in parallel; ids are defined in order.
+    let fields = link_all(
+        raw_statements.iter().collect(),
+        &r.names,
+        r.default_offset,
+        &mut r.report,
+        |l, item| {
+            let (file, raw) = (item.0, &*item.1);
+            l.check_id(file, &raw.id);
+            (
+                l.word::<StatementKind>(file, &raw.kind),
+                l.date(file, &raw.date),
+            )
+        },
+    );
     let mut statements = Vec::new();
-    for (file, raw) in raw_statements {
+    for ((file, raw), (kind, date)) in raw_statements.into_iter().zip(fields) {
         let span = Span::new(file, raw.id.range.clone());
-        r.check_id(file, &raw.id);
-        let kind = r.word::<StatementKind>(file, &raw.kind);
-        let date = r.date(file, &raw.date);
-        let by = r.reference(file, &raw.by, Want::Actor, "by");
+        let by = r.linker().reference(file, &raw.by, Want::Actor, "by");
         match (kind, date, by) {
             (Some(kind), Some(date), Some(NodeRef::Actor(by)))
                 if r.define(
@@ -211,64 +315,53 @@ pub fn resolve(
                 });
             }
             _ => {
-                r.mark_broken(&raw.id.value);
+                r.names.mark_broken(&raw.id.value);
                 let named = std::iter::once(&raw.by)
                     .chain(&raw.at)
                     .chain(&raw.about)
                     .chain(outlets(&raw.sources));
-                r.named_by_broken.extend(named.map(|n| n.value.clone()));
+                r.names
+                    .named_by_broken
+                    .extend(named.map(|n| n.value.clone()));
             }
         }
     }
 
-    // Phase 3: everything else.
-    let actors: Vec<Actor> = actors.into_iter().map(|a| r.actor(a)).collect();
-    let events: Vec<Event> = events.into_iter().map(|e| r.event(e)).collect();
-    let statements: Vec<Statement> = statements.into_iter().map(|s| r.statement(s)).collect();
-    let named_by_left_out = r
+    // Phase 3: everything else, in parallel: names are frozen now.
+    let (names, offset) = (&r.names, r.default_offset);
+    let actors = link_all(actors, names, offset, &mut r.report, |l, a| l.actor(a));
+    let events = link_all(events, names, offset, &mut r.report, |l, e| l.event(e));
+    let statements = link_all(statements, names, offset, &mut r.report, |l, s| {
+        l.statement(s)
+    });
+    for w in r.report.wanted.iter().take(MAX_SUGGESTION_SEARCHES) {
+        r.report.diags[w.diag].help = names.suggestion(&w.written, w.want);
+    }
+    let named_by_left_out = names
         .named_by_broken
         .iter()
-        .filter_map(|id| r.ids.get(id))
+        .filter_map(|id| names.ids.get(id))
         .map(|(n, _)| *n)
         .collect();
-    let ids = r
-        .ids
-        .into_iter()
-        .map(|(id, (node, _))| (id, node))
-        .collect();
+    let ids = r.names.ids;
     let mut kb = Kb::assemble(actors, events, statements, ids, settings);
     kb.named_by_left_out = named_by_left_out;
-    (kb, r.diags)
+    (kb, r.report.diags)
 }
 
-impl Resolver {
-    fn span(file: FileId, s: &Spanned<impl Sized>) -> Span {
-        Span::new(file, s.range.clone())
-    }
-
-    /// Reports an id that is not lowercase kebab-case. Every item's id is
-    /// checked, kept or not.
-    fn check_id(&mut self, file: FileId, id: &Spanned<String>) {
-        if let Some(problem) = id_problem(&id.value) {
-            let help = suggest_id(&id.value).map(|s| format!("write `{s}`"));
-            self.diags.push(
-                Diagnostic::new(
-                    Code::InvalidId,
-                    Self::span(file, id),
-                    format!("invalid id `{}`: {problem}", id.value),
-                )
-                .label("ids are lowercase kebab-case: a-z, 0-9 and single `-`")
-                .with_help_opt(help),
-            );
-        }
-    }
-
+impl Names {
     /// Registers an id; reports a duplicate one. Returns whether the item is
     /// kept.
-    fn define(&mut self, id: &Spanned<String>, span: Span, node: NodeRef) -> bool {
+    fn define(
+        &mut self,
+        diags: &mut Vec<Diagnostic>,
+        id: &Spanned<String>,
+        span: Span,
+        node: NodeRef,
+    ) -> bool {
         if let Some((first, first_span)) = self.ids.get(&id.value) {
             let kind = first.kind();
-            self.diags.push(
+            diags.push(
                 Diagnostic::new(
                     Code::DuplicateId,
                     span,
@@ -295,6 +388,45 @@ impl Resolver {
         }
     }
 
+    /// The closest ids of the right kind to `written`, as a help line.
+    fn suggestion(&self, written: &str, want: Want) -> Option<String> {
+        let kinds = &self.actor_kinds;
+        let candidates = self.ids.iter().filter(|(_, (node, _))| {
+            want.kind().is_none_or(|k| node.kind() == k)
+                && match (want, node) {
+                    (Want::Media, NodeRef::Actor(a)) => kinds[a.index()] == ActorKind::Media,
+                    (Want::Institution, NodeRef::Actor(a)) => kinds[a.index()].is_institution(),
+                    _ => true,
+                }
+        });
+        let mut found = suggest::closest(written, candidates.map(|(id, _)| id.as_str()));
+        found.sort_unstable();
+        suggest::did_you_mean(&found)
+    }
+}
+
+impl Linker<'_> {
+    fn span(file: FileId, s: &Spanned<impl Sized>) -> Span {
+        Span::new(file, s.range.clone())
+    }
+
+    /// Reports an id that is not lowercase kebab-case. Every item's id is
+    /// checked, kept or not.
+    fn check_id(&mut self, file: FileId, id: &Spanned<String>) {
+        if let Some(problem) = id_problem(&id.value) {
+            let help = suggest_id(&id.value).map(|s| format!("write `{s}`"));
+            self.report.diags.push(
+                Diagnostic::new(
+                    Code::InvalidId,
+                    Self::span(file, id),
+                    format!("invalid id `{}`: {problem}", id.value),
+                )
+                .label("ids are lowercase kebab-case: a-z, 0-9 and single `-`")
+                .with_help_opt(help),
+            );
+        }
+    }
+
     /// Reads a vocabulary word (a kind or stance).
     fn word<V: Vocabulary>(&mut self, file: FileId, w: &Spanned<Word>) -> Option<V> {
         if let Some(v) = V::parse_word(&w.value.0) {
@@ -304,7 +436,7 @@ impl Resolver {
         let close = suggest::closest(&w.value.0, names.clone());
         let help = suggest::did_you_mean(&close)
             .unwrap_or_else(|| format!("one of: {}", names.collect::<Vec<_>>().join(", ")));
-        self.diags.push(
+        self.report.diags.push(
             Diagnostic::new(
                 Code::UnknownVariant,
                 Self::span(file, w),
@@ -321,7 +453,7 @@ impl Resolver {
         match Date::parse(&d.value, self.default_offset) {
             Ok(date) => {
                 if date.is_reversed(self.default_offset) {
-                    self.diags.push(
+                    self.report.diags.push(
                         Diagnostic::new(
                             Code::ReversedInterval,
                             span,
@@ -344,7 +476,7 @@ impl Resolver {
                 } else {
                     span
                 };
-                self.diags.push(
+                self.report.diags.push(
                     Diagnostic::new(Code::InvalidDate, at, format!("invalid date `{}`", d.value))
                         .label(e.message.clone())
                         .with_secondary(span, "in this date")
@@ -368,23 +500,23 @@ impl Resolver {
         field: &str,
     ) -> Option<NodeRef> {
         let span = Self::span(file, r);
-        let Some(&(node, def)) = self.ids.get(&r.value) else {
-            if !self.broken.contains(&r.value) {
-                let help = self.suggestion(&r.value, want);
-                self.diags.push(
+        let Some(&(node, def)) = self.names.ids.get(&r.value) else {
+            if !self.names.broken.contains(&r.value) {
+                self.report_wanting(
                     Diagnostic::new(
                         Code::UnknownReference,
                         span,
                         format!("unknown {} `{}`", want.noun(), r.value),
                     )
-                    .label(format!("no {} has this id", want.noun()))
-                    .with_help_opt(help),
+                    .label(format!("no {} has this id", want.noun())),
+                    &r.value,
+                    want,
                 );
             }
             return None;
         };
         let actual = match node {
-            NodeRef::Actor(a) => Some(self.actor_kinds[a.index()]),
+            NodeRef::Actor(a) => Some(self.names.actor_kinds[a.index()]),
             _ => None,
         };
         let fits = match want {
@@ -402,8 +534,7 @@ impl Resolver {
             Some(kind) => format!("an actor of kind {kind}"),
             None => node.kind().with_article().to_owned(),
         };
-        let help = self.suggestion(&r.value, want);
-        self.diags.push(
+        self.report_wanting(
             Diagnostic::new(
                 Code::WrongReferenceKind,
                 span,
@@ -415,29 +546,21 @@ impl Resolver {
                 ),
             )
             .label(format!("this is {is}"))
-            .with_secondary(def, format!("`{}` is defined here", r.value))
-            .with_help_opt(help),
+            .with_secondary(def, format!("`{}` is defined here", r.value)),
+            &r.value,
+            want,
         );
         None
     }
 
-    fn suggestion(&mut self, written: &str, want: Want) -> Option<String> {
-        if self.searches_left == 0 {
-            return None;
-        }
-        self.searches_left -= 1;
-        let kinds = &self.actor_kinds;
-        let candidates = self.ids.iter().filter(|(_, (node, _))| {
-            want.kind().is_none_or(|k| node.kind() == k)
-                && match (want, node) {
-                    (Want::Media, NodeRef::Actor(a)) => kinds[a.index()] == ActorKind::Media,
-                    (Want::Institution, NodeRef::Actor(a)) => kinds[a.index()].is_institution(),
-                    _ => true,
-                }
+    /// Reports a diagnostic that a "did you mean" would help.
+    fn report_wanting(&mut self, diag: Diagnostic, written: &str, want: Want) {
+        self.report.wanted.push(Wanted {
+            diag: self.report.diags.len(),
+            written: written.to_owned(),
+            want,
         });
-        let mut found = suggest::closest(written, candidates.map(|(id, _)| id.as_str()));
-        found.sort_unstable();
-        suggest::did_you_mean(&found)
+        self.report.diags.push(diag);
     }
 
     fn references(
@@ -481,7 +604,7 @@ impl Resolver {
         let raw = match &located.value {
             OrShort::Full(raw) => raw,
             OrShort::Short(_) => {
-                self.diags.push(
+                self.report.diags.push(
                     Diagnostic::new(Code::WrongType, span, "a role is written `Role(title: …, of: …)`, not a bare string")
                         .with_help("write `Role(title: \"Secretary General\", of: \"nato\", from: \"2014-10-01\")`"),
                 );
@@ -501,7 +624,7 @@ impl Resolver {
             span,
         };
         if role.bounds().end <= role.bounds().start {
-            self.diags.push(
+            self.report.diags.push(
                 Diagnostic::new(
                     Code::ReversedInterval,
                     span,
@@ -647,5 +770,38 @@ fn article(noun: &str) -> &'static str {
     match noun.chars().next() {
         Some('a' | 'e' | 'i' | 'o' | 'u' | 'A' | 'E' | 'I' | 'O' | 'U') => "an",
         _ => "a",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Phase 3 runs in parallel, yet "did you mean" goes to the same
+    /// references every run: the first ones in file order, up to the limit.
+    #[test]
+    fn suggestions_go_to_the_first_references_in_order() {
+        let n = MAX_SUGGESTION_SEARCHES + 50;
+        let mut text = String::from(
+            "Kb(actors: [Actor(id: \"putin\", name: \"Putin\", kind: Person)], statements: [",
+        );
+        for i in 0..n {
+            text.push_str(&format!(
+                "Statement(id: \"s{i}\", by: \"putin\", date: \"2024\", kind: Claim, \
+                 summary: \"S\", about: [\"putn\"]),"
+            ));
+        }
+        text.push_str("])");
+        let loaded = Kb::load_files(&[("kb.ron", text.as_bytes())]);
+        let unknown: Vec<Diagnostic> = loaded
+            .diagnostics(&loaded.levels())
+            .into_iter()
+            .filter(|d| d.code == Code::UnknownReference)
+            .collect();
+        assert_eq!(unknown.len(), n);
+        let helped: Vec<bool> = unknown.iter().map(|d| d.help.is_some()).collect();
+        assert!(helped[..MAX_SUGGESTION_SEARCHES].iter().all(|h| *h));
+        assert!(helped[MAX_SUGGESTION_SEARCHES..].iter().all(|h| !*h));
+        assert_eq!(unknown[0].help.as_deref(), Some("did you mean `putin`?"));
     }
 }

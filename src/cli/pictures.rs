@@ -68,9 +68,8 @@ pub fn export(
         }
         ExportFormat::Graphml => annals::export::graphml::export(kb, &records()).into_bytes(),
         ExportFormat::Jsonld => {
-            let doc = annals::export::jsonld::export(kb, &records(), base_iri);
             let mut out = Vec::new();
-            annals::output::json::write(&mut out, &doc)?;
+            annals::export::jsonld::write(kb, &records(), base_iri, &mut out)?;
             out
         }
         ExportFormat::Csv => {

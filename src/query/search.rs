@@ -333,11 +333,9 @@ pub fn search(kb: &Kb, query: &str) -> Vec<Hit> {
             }
         })
         .collect();
-    hits.par_sort_by(|a, b| {
-        b.score
-            .cmp(&a.score)
-            .then_with(|| kb.id_of(a.node).cmp(kb.id_of(b.node)))
-    });
+    // Keys first: comparing through `kb.id_of` chased each item twice per
+    // comparison, most of the time of a search with many hits.
+    hits.par_sort_by_cached_key(|h| (std::cmp::Reverse(h.score), kb.id_of(h.node)));
     hits
 }
 

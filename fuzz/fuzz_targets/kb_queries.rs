@@ -138,7 +138,10 @@ fuzz_target!(|input: Input| {
         let _ = export::json::write_jsonl(kb, &records, &mut sink);
         let _ = export::csv::tables(kb, &records);
         let _ = export::graphml::export(kb, &records);
-        let _ = export::jsonld::export(kb, &records, export::jsonld::BASE);
+        let mut jsonld = Vec::new();
+        export::jsonld::write(kb, &records, export::jsonld::BASE, &mut jsonld)
+            .expect("writing to memory cannot fail");
+        serde_json::from_slice::<serde_json::Value>(&jsonld).expect("JSON-LD parses as JSON");
     }
     for i in 0..kb.statements.len() as u32 {
         let s = StatementIx(i);

@@ -1,7 +1,7 @@
 //! The checks that run on a resolved KB, one file per family:
-//! [`responses`] (self-responses, responses before their target, cycles),
-//! [`structure`] (`part_of` cycles), [`dates`] (statements outside their
-//! event's or speaker's role dates) and [`hygiene`] (sources, empty
+//! `responses` (self-responses, responses before their target, cycles),
+//! `structure` (`part_of` cycles), `dates` (statements outside their
+//! event's or speaker's role dates) and `hygiene` (sources, empty
 //! statements, unused items).
 //!
 //! Checks only create diagnostics at their default severity; levels are

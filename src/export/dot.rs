@@ -1,7 +1,7 @@
 //! DOT export of every view, built with graphviz-rust's types and printer.
 //!
 //! graphviz-rust escapes nothing: every id and label goes through
-//! [`escape::dot_quoted`] here, in one place ([`q`]). Output is
+//! [`escape::dot_quoted`] here, in one place (`q`). Output is
 //! deterministic: items are visited in the KB's total order and attributes
 //! are written in a fixed order.
 

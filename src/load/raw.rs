@@ -1,7 +1,7 @@
 //! What users write: the RON documents of a KB file and of the settings file,
 //! exactly as parsed, before ids are resolved or dates read.
 //!
-//! Leaves that diagnostics point at are [`Spanned`]; free text is plain.
+//! Leaves that diagnostics point at are `Spanned`; free text is plain.
 //! Unknown fields are rejected (`deny_unknown_fields`): a typo in a field
 //! name must not pass silently.
 

@@ -359,27 +359,29 @@ impl Names {
         span: Span,
         node: NodeRef,
     ) -> bool {
-        if let Some((first, first_span)) = self.ids.get(&id.value) {
-            let kind = first.kind();
-            diags.push(
-                Diagnostic::new(
-                    Code::DuplicateId,
-                    span,
-                    format!("duplicate id `{}`", id.value),
-                )
-                .label("defined again here")
-                .with_secondary(
-                    *first_span,
-                    format!("first defined here, as {}", kind.with_article()),
-                )
-                .with_help(
-                    "ids are one namespace across the whole KB; give one of them another id",
-                ),
-            );
-            return false;
-        }
-        self.ids.insert(id.value.clone(), (node, span));
-        true
+        // One probe: a million ids make each probe a cache miss.
+        let (first, first_span) = match self.ids.entry(id.value.clone()) {
+            std::collections::hash_map::Entry::Vacant(slot) => {
+                slot.insert((node, span));
+                return true;
+            }
+            std::collections::hash_map::Entry::Occupied(defined) => *defined.get(),
+        };
+        let kind = first.kind();
+        diags.push(
+            Diagnostic::new(
+                Code::DuplicateId,
+                span,
+                format!("duplicate id `{}`", id.value),
+            )
+            .label("defined again here")
+            .with_secondary(
+                first_span,
+                format!("first defined here, as {}", kind.with_article()),
+            )
+            .with_help("ids are one namespace across the whole KB; give one of them another id"),
+        );
+        false
     }
 
     fn mark_broken(&mut self, id: &str) {

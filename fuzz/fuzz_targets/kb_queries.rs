@@ -133,7 +133,7 @@ fuzz_target!(|input: Input| {
             let _ = export::mermaid::export(kb, view, &filter);
         }
         let _ = annals::render::timeline::svg(kb, &filter);
-        let records = export::records(kb, &filter, true);
+        let records = export::records(kb, &filter);
         let _ = export::json::write_json(kb, &records, &mut sink);
         let _ = export::json::write_jsonl(kb, &records, &mut sink);
         let _ = export::csv::tables(kb, &records);

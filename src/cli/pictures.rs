@@ -46,13 +46,7 @@ pub fn export(
     let loaded = load(kb_path)?;
     let kb = &loaded.kb;
     let f: Filter = filter(kb, args, to)?;
-    let unfiltered = args.from.is_none()
-        && to.is_none()
-        && args.actor.is_empty()
-        && args.event.is_none()
-        && args.topic.is_empty()
-        && args.kind.is_empty();
-    let records = || annals::export::records(kb, &f, unfiltered);
+    let records = || annals::export::records(kb, &f);
     let bytes = match format {
         ExportFormat::Dot => annals::export::dot::export(kb, view, &f).into_bytes(),
         ExportFormat::Mermaid => annals::export::mermaid::export(kb, view, &f).into_bytes(),

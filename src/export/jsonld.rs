@@ -330,7 +330,7 @@ mod tests {
                 ..Filter::default()
             },
         ] {
-            let records = crate::export::records(&kb, &filter, filter.from.is_none());
+            let records = crate::export::records(&kb, &filter);
             let mut streamed = Vec::new();
             write(&kb, &records, BASE, &mut streamed).expect("writes to memory");
             let graph: Vec<Value> = records

@@ -99,10 +99,10 @@ pub struct Records {
 }
 
 /// The records of the KB the filter keeps.
-pub fn records(kb: &Kb, filter: &Filter, unfiltered: bool) -> Records {
+pub fn records(kb: &Kb, filter: &Filter) -> Records {
     let mut statements = filter.statements(kb);
     let mut events = filter.events(kb);
-    let mut actors: Vec<ActorIx> = if unfiltered {
+    let mut actors: Vec<ActorIx> = if filter.keeps_every_statement() {
         (0..kb.actors.len() as u32).map(ActorIx).collect()
     } else {
         let mut set = BTreeSet::new();

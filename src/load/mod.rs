@@ -82,6 +82,7 @@ impl Kb {
     /// ```no_run
     /// let loaded = annals::Kb::load(std::path::Path::new("kb"))?;
     /// for d in loaded.diagnostics(&loaded.levels()) {
+    ///     eprintln!("{}: {}", d.code, d.message);
     /// }
     /// # Ok::<(), annals::LoadError>(())
     /// ```

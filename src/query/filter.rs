@@ -42,8 +42,8 @@ impl Filter {
         !self.statement_kinds.is_empty() || !self.event_kinds.is_empty()
     }
 
-    /// Whether the filter keeps every statement (it may still group them,
-    /// with `rollup`).
+    /// Whether the filter keeps every statement and event (it may still
+    /// group statements, with `rollup`): exports then carry every actor too.
     pub fn keeps_every_statement(&self) -> bool {
         self.from.is_none()
             && self.to.is_none()
@@ -133,14 +133,19 @@ impl Filter {
     /// The statements the filter keeps, in time order. Uses the date index:
     /// only statements starting before the range's end are looked at.
     pub fn statements(&self, kb: &Kb) -> Vec<StatementIx> {
-        let order = kb.statements_in_order();
-        let end = self.to.unwrap_or(Instant::MAX);
-        let upto = order.partition_point(|ix| kb.statement(*ix).date.bounds().start < end);
-        order[..upto]
+        kb.statements_in_order()[..self.starting_before_end(kb)]
             .iter()
             .copied()
             .filter(|ix| self.keeps_statement(kb, *ix))
             .collect()
+    }
+
+    /// How many statements, in the KB's time order, start before the range
+    /// ends: the only ones the filter can keep.
+    pub fn starting_before_end(&self, kb: &Kb) -> usize {
+        let end = self.to.unwrap_or(Instant::MAX);
+        kb.statements_in_order()
+            .partition_point(|ix| kb.statement(*ix).date.bounds().start < end)
     }
 
     /// The events the filter keeps, in time order (earliest, latest, id).

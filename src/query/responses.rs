@@ -6,8 +6,10 @@
 //! thousand statements long must not overflow the call stack, in building,
 //! printing or dropping the tree.
 
+use petgraph::visit::{VisitMap, Visitable};
+
 use crate::kb::Kb;
-use crate::model::{Stance, StatementIx};
+use crate::model::{NodeRef, Stance, StatementIx};
 
 /// A statement in a tree.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -53,18 +55,14 @@ fn walk(
     depth: Option<usize>,
     next: impl Fn(StatementIx, &mut Vec<(StatementIx, Stance)>),
 ) -> Tree {
-    // One bit per statement of the KB: 125 KB at a million statements.
-    let mut seen = vec![0u64; kb.statements.len().div_ceil(64)];
+    // The graph's visit map: one bit per node.
+    let mut seen = kb.graph().visit_map();
     let mut nodes = Vec::new();
     let mut children = Vec::new();
     // (statement, stance, depth, parent, last)
     let mut stack = vec![(root, None, 0usize, None, true)];
     while let Some((statement, stance, d, parent, last)) = stack.pop() {
-        let (word, bit) = (statement.index() / 64, 1u64 << (statement.index() % 64));
-        let repeated = seen.get(word).is_some_and(|w| w & bit != 0);
-        if let Some(w) = seen.get_mut(word) {
-            *w |= bit;
-        }
+        let repeated = !seen.visit(kb.node(NodeRef::Statement(statement)));
         let index = nodes.len();
         nodes.push(Node {
             statement,

@@ -4,7 +4,7 @@ use rayon::prelude::*;
 
 use super::{rollup, Filter};
 use crate::kb::{Kb, ResponseLink};
-use crate::model::{ActorIx, Instant, Stance, StatementIx};
+use crate::model::{ActorIx, Stance, StatementIx};
 
 /// One responder → target pair.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -70,7 +70,10 @@ pub struct Options {
 /// becomes a key of two actor ranks (so sorting the keys sorts by ids), the
 /// keys are sorted in parallel and counted in one pass.
 pub fn who_responded(kb: &Kb, filter: &Filter, options: &Options) -> Vec<Pair> {
-    let links = within_end(kb, filter.to);
+    // The links whose responding statement starts before the range ends.
+    let links = kb.response_links();
+    let upto = filter.starting_before_end(kb) as u32;
+    let links = &links[..links.partition_point(|l| l.position < upto)];
     let every = filter.keeps_every_statement();
     let date = |ix: StatementIx| &kb.statement(ix).date;
     let side = |actor: ActorIx, ix: StatementIx| {
@@ -158,18 +161,6 @@ fn by_count_descending(runs: Vec<(u32, u32)>) -> Vec<(u32, u32)> {
         *slot += 1;
     }
     out
-}
-
-/// The links whose responding statement starts before `end`: the only ones
-/// a range ending there can keep.
-fn within_end(kb: &Kb, end: Option<Instant>) -> &[ResponseLink] {
-    let links = kb.response_links();
-    let Some(end) = end else {
-        return links;
-    };
-    let order = kb.statements_in_order();
-    let upto = order.partition_point(|ix| kb.statement(*ix).date.bounds().start < end) as u32;
-    &links[..links.partition_point(|l| l.position < upto)]
 }
 
 #[cfg(test)]

@@ -1,74 +1,196 @@
-//! Writing generated files safely: never into the KB folder, and atomically
-//! (a temporary file beside the target, synced, then renamed over it), so an
-//! interrupted run leaves the old file or the new one, never half of one.
+//! Writing generated files safely: never into the KB folder, never onto
+//! something that is not a regular file, and atomically (a temporary file
+//! beside the target, synced, then renamed over it), so an interrupted run
+//! leaves the old file or the new one, never half of one.
+//!
+//! Every command that writes (`render -o`, `export -o`, `build`) asks
+//! [`target`] where a path really leads before anything is created: the path
+//! is made absolute, `..` is resolved against the real parent chain, and
+//! every symlink on the way is followed, so `missing/../kb/x` and a link into
+//! the KB are both seen for what they are.
 
 use std::fs;
 use std::io::{self, Write};
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
+
+use crate::escape::shown_path;
+use crate::interrupt;
 
 /// Why a file was not written.
 #[derive(Debug, thiserror::Error)]
 pub enum WriteError {
-    #[error("refusing to write `{}`: it is inside the KB folder `{}`, which annals never writes into", .0.display(), .1.display())]
+    #[error("refusing to write `{}`: it is inside the KB folder `{}`, which annals never writes into", shown_path(.0), shown_path(.1))]
     InsideKb(PathBuf, PathBuf),
-    #[error("cannot write `{}`: {}", .0.display(), .1)]
+    #[error("refusing to write `{}`: it {}, not a regular file; name a file instead", shown_path(.0), .1)]
+    NotAFile(PathBuf, &'static str),
+    #[error("refusing to write into `{}`: it {}, not a folder", shown_path(.0), .1)]
+    NotAFolder(PathBuf, &'static str),
+    #[error("cannot write `{}`: `{}` on the way is a dangling symlink (or a symlink loop)", shown_path(.0), shown_path(.1))]
+    DanglingSymlink(PathBuf, PathBuf),
+    #[error("cannot write `{}`: {}", shown_path(.0), .1)]
     Io(PathBuf, io::Error),
 }
 
-/// The absolute, normalised form of a path that may not exist yet: its
-/// existing ancestor is canonicalised and the rest appended.
-fn absolute(path: &Path) -> PathBuf {
-    let path = if path.is_absolute() {
+/// Where `path` really leads: absolute, `..` resolved against the real
+/// parent chain and every existing symlink followed, whether or not the path
+/// exists yet. Nothing is created.
+pub fn resolve(path: &Path) -> Result<PathBuf, WriteError> {
+    let absolute = if path.is_absolute() {
         path.to_path_buf()
     } else {
         std::env::current_dir()
-            .map(|d| d.join(path))
-            .unwrap_or_else(|_| path.to_path_buf())
+            .map_err(|e| WriteError::Io(path.to_path_buf(), e))?
+            .join(path)
     };
-    let mut existing = path.as_path();
-    let mut rest = Vec::new();
-    while !existing.exists() {
-        match (existing.parent(), existing.file_name()) {
-            (Some(parent), Some(name)) => {
-                rest.push(name.to_owned());
-                existing = parent;
+    let mut out = PathBuf::new();
+    for component in absolute.components() {
+        match component {
+            Component::Prefix(_) | Component::RootDir => out.push(component),
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
             }
-            _ => break,
+            Component::Normal(name) => {
+                out.push(name);
+                let is_link = fs::symlink_metadata(&out).is_ok_and(|m| m.file_type().is_symlink());
+                if is_link {
+                    out = fs::canonicalize(&out).map_err(|_| {
+                        WriteError::DanglingSymlink(path.to_path_buf(), out.clone())
+                    })?;
+                }
+            }
         }
     }
-    let mut out = fs::canonicalize(existing).unwrap_or_else(|_| existing.to_path_buf());
-    for name in rest.iter().rev() {
-        out.push(name);
+    Ok(out)
+}
+
+/// What kind of thing other than a regular file stands at a path.
+fn odd_file(meta: &fs::Metadata) -> Option<&'static str> {
+    let t = meta.file_type();
+    if t.is_file() {
+        return None;
     }
-    out
+    if t.is_dir() {
+        return Some("is a folder");
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if t.is_fifo() {
+            return Some("is a FIFO");
+        }
+        if t.is_socket() {
+            return Some("is a socket");
+        }
+        if t.is_block_device() || t.is_char_device() {
+            return Some("is a device");
+        }
+    }
+    Some("is a special file")
 }
 
-/// Whether `path` lies inside the folder `kb`.
-pub fn is_inside(path: &Path, kb: &Path) -> bool {
-    absolute(path).starts_with(absolute(kb))
-}
-
-/// Writes `bytes` to `path` atomically, refusing paths inside `kb`.
-pub fn write(path: &Path, bytes: &[u8], kb: &Path) -> Result<(), WriteError> {
-    if is_inside(path, kb) {
+/// The real place `path` leads to, checked for writing: not inside the
+/// folder `kb`, and either absent or a regular file.
+pub fn target(path: &Path, kb: &Path) -> Result<PathBuf, WriteError> {
+    let real = resolve(path)?;
+    if real.starts_with(resolve(kb)?) {
         return Err(WriteError::InsideKb(path.to_path_buf(), kb.to_path_buf()));
     }
-    let err = |e| WriteError::Io(path.to_path_buf(), e);
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-        _ => PathBuf::from("."),
+    match fs::metadata(&real) {
+        Ok(meta) => match odd_file(&meta) {
+            Some(what) => Err(WriteError::NotAFile(path.to_path_buf(), what)),
+            None => Ok(real),
+        },
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(real),
+        Err(e) => Err(WriteError::Io(path.to_path_buf(), e)),
+    }
+}
+
+/// The real place of a folder to write files into (`export csv -o DIR`):
+/// not inside the folder `kb`, and either absent or a folder.
+pub fn target_folder(path: &Path, kb: &Path) -> Result<PathBuf, WriteError> {
+    let real = resolve(path)?;
+    if real.starts_with(resolve(kb)?) {
+        return Err(WriteError::InsideKb(path.to_path_buf(), kb.to_path_buf()));
+    }
+    match fs::metadata(&real) {
+        Ok(meta) if meta.is_dir() => Ok(real),
+        Ok(meta) => Err(WriteError::NotAFolder(
+            path.to_path_buf(),
+            odd_file(&meta).unwrap_or("is a file"),
+        )),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(real),
+        Err(e) => Err(WriteError::Io(path.to_path_buf(), e)),
+    }
+}
+
+/// The regular file at `path`, read whole if it is at most `limit` bytes;
+/// `Ok(None)` when nothing is there, `Err` when something other than a
+/// regular file is (a FIFO is never opened, a device never read).
+pub fn read_regular(path: &Path, limit: u64) -> Result<Option<ReadBack>, WriteError> {
+    use std::io::Read;
+    let real = resolve(path)?;
+    let meta = match fs::metadata(&real) {
+        Ok(meta) => meta,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(WriteError::Io(path.to_path_buf(), e)),
     };
-    fs::create_dir_all(&dir).map_err(err)?;
-    let name = path
+    if let Some(what) = odd_file(&meta) {
+        return Err(WriteError::NotAFile(path.to_path_buf(), what));
+    }
+    let mut bytes = Vec::new();
+    fs::File::open(&real)
+        .and_then(|f| f.take(limit).read_to_end(&mut bytes))
+        .map_err(|e| WriteError::Io(path.to_path_buf(), e))?;
+    Ok(Some(ReadBack {
+        len: meta.len(),
+        head: bytes,
+    }))
+}
+
+/// A regular file read back: its length, and its first bytes (all of them
+/// when it was within the limit).
+#[derive(Debug)]
+pub struct ReadBack {
+    pub len: u64,
+    pub head: Vec<u8>,
+}
+
+/// The temporary file beside `real` (the target), named
+/// `.<16 hex digits>.annals-<pid>.tmp`: within 255 bytes whatever the
+/// target's name, and recognisable by [`remove_stale_temporaries`].
+fn temporary(real: &Path, dir: &Path) -> PathBuf {
+    let name = real
         .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
+        .map(|n| n.as_encoded_bytes())
         .unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.annals-{}.tmp", std::process::id()));
+    dir.join(format!(
+        ".{:016x}.annals-{}.tmp",
+        crate::fingerprint::fingerprint(name),
+        std::process::id()
+    ))
+}
+
+/// Writes `bytes` to `path` atomically, refusing paths inside `kb` and
+/// anything at the target that is not a regular file.
+pub fn write(path: &Path, bytes: &[u8], kb: &Path) -> Result<(), WriteError> {
+    let real = target(path, kb)?;
+    let err = |e| WriteError::Io(path.to_path_buf(), e);
+    let dir = real
+        .parent()
+        .map_or_else(|| PathBuf::from("/"), Path::to_path_buf);
+    fs::create_dir_all(&dir).map_err(err)?;
+    let tmp = temporary(&real, &dir);
+    let _ = fs::remove_file(&tmp);
+    let _tracked = interrupt::Temporary::track(&tmp);
     let result = (|| {
-        let mut f = fs::File::create(&tmp)?;
+        let mut f = fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&tmp)?;
         f.write_all(bytes)?;
         f.sync_all()?;
-        fs::rename(&tmp, path)
+        fs::rename(&tmp, &real)
     })();
     if result.is_err() {
         let _ = fs::remove_file(&tmp);
@@ -76,15 +198,55 @@ pub fn write(path: &Path, bytes: &[u8], kb: &Path) -> Result<(), WriteError> {
     result.map_err(err)
 }
 
+/// The process id in a temporary file name of ours, if `name` is one.
+fn temporary_owner(name: &str) -> Option<u32> {
+    let rest = name.strip_prefix('.')?.strip_suffix(".tmp")?;
+    let (_, pid) = rest.rsplit_once(".annals-")?;
+    pid.parse().ok()
+}
+
+/// Removes the temporary files of annals' own naming in `dir` whose process
+/// is no longer running (left by a run that was killed). Returns what was
+/// removed. Where running processes cannot be seen (no `/proc`), nothing is
+/// removed.
+pub fn remove_stale_temporaries(dir: &Path) -> Vec<PathBuf> {
+    let proc = Path::new("/proc");
+    if !proc.join("self").exists() {
+        return Vec::new();
+    }
+    let Ok(entries) = fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut removed = Vec::new();
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(pid) = name.to_str().and_then(temporary_owner) else {
+            continue;
+        };
+        let regular = entry.file_type().is_ok_and(|t| t.is_file());
+        if regular && !proc.join(pid.to_string()).exists() && fs::remove_file(entry.path()).is_ok()
+        {
+            removed.push(entry.path());
+        }
+    }
+    removed.sort();
+    removed
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn kb_in(dir: &Path) -> PathBuf {
+        let kb = dir.join("kb");
+        fs::create_dir(&kb).unwrap();
+        kb
+    }
+
     #[test]
     fn writes_replace_the_file_and_leave_no_temporary() {
         let dir = tempfile::tempdir().unwrap();
-        let kb = dir.path().join("kb");
-        fs::create_dir(&kb).unwrap();
+        let kb = kb_in(dir.path());
         let out = dir.path().join("out/x.svg");
         write(&out, b"one", &kb).unwrap();
         write(&out, b"two", &kb).unwrap();
@@ -93,12 +255,58 @@ mod tests {
     }
 
     #[test]
-    fn paths_inside_the_kb_are_refused() {
+    fn paths_inside_the_kb_are_refused_even_through_missing_folders() {
         let dir = tempfile::tempdir().unwrap();
-        let kb = dir.path().join("kb");
-        fs::create_dir(&kb).unwrap();
-        let err = write(&kb.join("sub/../a.ron"), b"x", &kb).unwrap_err();
-        assert!(matches!(err, WriteError::InsideKb(..)));
+        let kb = kb_in(dir.path());
+        for path in [
+            kb.join("sub/../a.ron"),
+            dir.path().join("missing/../kb/a.ron"),
+            dir.path().join("a/b/../../kb/a.ron"),
+        ] {
+            let err = write(&path, b"x", &kb).unwrap_err();
+            assert!(matches!(err, WriteError::InsideKb(..)), "{path:?}: {err}");
+        }
         assert!(!kb.join("a.ron").exists());
+        assert!(!dir.path().join("missing").exists() && !dir.path().join("a").exists());
+    }
+
+    #[test]
+    fn resolving_follows_links_and_dotdot_in_order() {
+        let dir = tempfile::tempdir().unwrap();
+        let real = fs::canonicalize(dir.path()).unwrap();
+        fs::create_dir_all(real.join("deep/er")).unwrap();
+        std::os::unix::fs::symlink(real.join("deep/er"), real.join("link")).unwrap();
+        // `link/..` is `deep`, not the folder holding `link`.
+        assert_eq!(
+            resolve(&real.join("link/../x")).unwrap(),
+            real.join("deep/x")
+        );
+        assert_eq!(
+            resolve(&real.join("no/./such/../y")).unwrap(),
+            real.join("no/y")
+        );
+    }
+
+    #[test]
+    fn odd_targets_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let kb = kb_in(dir.path());
+        fs::create_dir(dir.path().join("folder")).unwrap();
+        let err = write(&dir.path().join("folder"), b"x", &kb).unwrap_err();
+        assert!(err.to_string().contains("is a folder"), "{err}");
+        let err = write(Path::new("/dev/null"), b"x", &kb).unwrap_err();
+        assert!(err.to_string().contains("is a device"), "{err}");
+    }
+
+    #[test]
+    fn temporary_names_stay_short_and_are_recognised() {
+        let dir = Path::new("/x");
+        let tmp = temporary(&dir.join("n".repeat(255)), dir);
+        let name = tmp.file_name().unwrap().to_str().unwrap();
+        assert!(name.len() < 60, "{name}");
+        assert_eq!(temporary_owner(name), Some(std::process::id()));
+        assert_eq!(temporary_owner(".a.svg.annals-12.tmp"), Some(12));
+        assert_eq!(temporary_owner(".keep.tmp"), None);
+        assert_eq!(temporary_owner("x.annals-1.tmp"), None);
     }
 }

@@ -6,13 +6,13 @@
 //! call it; nothing escapes ad hoc at a call site.
 
 use std::borrow::Cow;
+use std::io::{self, Write};
 
 /// Characters that must never reach a terminal raw: C0 and C1 controls (but
 /// tab and newline), DEL, and the Unicode bidirectional controls that can
 /// reorder what a reader sees.
 fn is_terminal_hazard(c: char) -> bool {
-    (c.is_control() && c != '\n' && c != '\t')
-        || matches!(c, '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+    (c.is_control() && c != '\n' && c != '\t') || is_bidi_control(c)
 }
 
 /// Text for a terminal, on one line: controls, newlines and bidi overrides
@@ -39,6 +39,268 @@ pub fn terminal(text: &str) -> Cow<'_, str> {
         }
     }
     Cow::Owned(out)
+}
+
+/// How many characters of an over-long value a message shows.
+const SHOWN_CHARS: usize = 60;
+
+/// A value for a message: terminal-safe, and cut after 60 characters with
+/// the full length said (`xxxx… (5,000,000 characters)`), so a 5 MB id
+/// cannot make 5 MB of diagnostics.
+///
+/// ```
+/// let long = "x".repeat(100);
+/// assert_eq!(annals::escape::shown(&long), format!("{}… (100 characters)", "x".repeat(60)));
+/// assert_eq!(annals::escape::shown("a\u{1b}b"), "a\\u{1b}b");
+/// ```
+pub fn shown(text: &str) -> String {
+    terminal(&cut(text)).into_owned()
+}
+
+/// A path for a message, as [`shown`].
+pub fn shown_path(path: &std::path::Path) -> String {
+    shown(&path.to_string_lossy())
+}
+
+/// `text` cut after 60 characters, with its full length said.
+fn cut(text: &str) -> Cow<'_, str> {
+    match text.char_indices().nth(SHOWN_CHARS) {
+        None => Cow::Borrowed(text),
+        Some((end, _)) => Cow::Owned(format!(
+            "{}… ({} characters)",
+            &text[..end],
+            thousands(text.chars().count())
+        )),
+    }
+}
+
+/// Cuts every over-long value quoted in backticks in a message (``…`id`…``),
+/// and a message that is over-long as a whole. Diagnostics pass their texts
+/// through this once, so no check has to remember to.
+pub fn cut_quoted(message: &str) -> Cow<'_, str> {
+    const MAX_MESSAGE: usize = 2_000;
+    if message.len() <= SHOWN_CHARS + 2 {
+        return Cow::Borrowed(message);
+    }
+    let parts: Vec<&str> = message.split('`').collect();
+    let quoted_too_long = parts
+        .iter()
+        .skip(1)
+        .step_by(2)
+        .any(|p| p.chars().nth(SHOWN_CHARS).is_some());
+    let out: Cow<'_, str> = if quoted_too_long && parts.len() % 2 == 1 {
+        let mut out = String::with_capacity(message.len().min(MAX_MESSAGE));
+        for (i, part) in parts.iter().enumerate() {
+            if i % 2 == 0 {
+                out.push_str(part);
+                continue;
+            }
+            out.push('`');
+            match part.char_indices().nth(SHOWN_CHARS) {
+                Some((end, _)) => {
+                    out.push_str(&part[..end]);
+                    out.push_str("…` (");
+                    out.push_str(&thousands(part.chars().count()));
+                    out.push_str(" characters)");
+                }
+                None => {
+                    out.push_str(part);
+                    out.push('`');
+                }
+            }
+        }
+        Cow::Owned(out)
+    } else {
+        Cow::Borrowed(message)
+    };
+    if out.len() > MAX_MESSAGE {
+        Cow::Owned(cut_at(&out, MAX_MESSAGE))
+    } else {
+        out
+    }
+}
+
+/// `text` cut at about `bytes`, at a character boundary, with its length said.
+fn cut_at(text: &str, bytes: usize) -> String {
+    let mut end = bytes.min(text.len());
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!(
+        "{}… ({} characters)",
+        &text[..end],
+        thousands(text.chars().count())
+    )
+}
+
+/// `5000000` as `5,000,000`.
+fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Characters JSON output always writes as `\uXXXX` escapes, though JSON
+/// would allow them raw: C1 controls (a terminal obeys U+009B as ESC `[`),
+/// bidi controls (they reorder what a reader sees), and the line and
+/// paragraph separators (JavaScript string literals break on them). The
+/// escapes decode to the same text.
+fn is_json_hazard(c: char) -> bool {
+    matches!(c, '\u{80}'..='\u{9f}' | '\u{2028}' | '\u{2029}') || is_bidi_control(c)
+}
+
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// How an [`Escaping`] writer rewrites the text passing through it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stream {
+    /// JSON text: the hazards of [`is_json_hazard`] become `\u009b`. Only
+    /// strings can hold such characters, so the JSON stays valid.
+    Json,
+    /// Data shown on a terminal (CSV): control and bidi characters other
+    /// than line breaks and tabs become visible `\u{1b}` escapes.
+    Terminal,
+}
+
+impl Stream {
+    fn hazard(self, c: char) -> bool {
+        match self {
+            Stream::Json => is_json_hazard(c),
+            Stream::Terminal => is_terminal_hazard(c) && c != '\r',
+        }
+    }
+
+    fn write_escape(self, out: &mut dyn Write, c: char) -> io::Result<()> {
+        match self {
+            Stream::Json => write!(out, "\\u{:04x}", c as u32),
+            Stream::Terminal => write!(out, "\\u{{{:x}}}", c as u32),
+        }
+    }
+}
+
+/// A writer that escapes hazardous characters on their way to `inner`
+/// (see [`Stream`]). Characters split across two writes are handled.
+///
+/// ```
+/// use std::io::Write;
+/// let mut out = Vec::new();
+/// let mut w = annals::escape::Escaping::new(&mut out, annals::escape::Stream::Json);
+/// w.write_all("\"a\u{202e}b\"".as_bytes()).unwrap();
+/// w.flush().unwrap();
+/// drop(w);
+/// assert_eq!(out, br#""a\u202eb""#);
+/// ```
+pub struct Escaping<W: Write> {
+    inner: W,
+    stream: Stream,
+    /// The start of a character whose other bytes have not come yet.
+    pending: Vec<u8>,
+}
+
+impl<W: Write> Escaping<W> {
+    pub fn new(inner: W, stream: Stream) -> Escaping<W> {
+        Escaping {
+            inner,
+            stream,
+            pending: Vec::new(),
+        }
+    }
+
+    /// Whether a byte may start a hazard of this stream.
+    fn may_start_hazard(&self, b: u8) -> bool {
+        match self.stream {
+            // C1 controls are C2 80..9F; the others start with E2.
+            Stream::Json => b == 0xC2 || b == 0xE2,
+            Stream::Terminal => b < 0x20 || b == 0x7F || b == 0xC2 || b == 0xE2,
+        }
+    }
+
+    fn write_escaped(&mut self, data: &[u8]) -> io::Result<()> {
+        let mut from = 0;
+        let mut i = 0;
+        while i < data.len() {
+            let b = data[i];
+            if !self.may_start_hazard(b) {
+                i += 1;
+                continue;
+            }
+            let len = match b {
+                0xC2 => 2,
+                0xE2 => 3,
+                _ => 1,
+            };
+            if i + len > data.len() {
+                self.inner.write_all(&data[from..i])?;
+                self.pending.extend_from_slice(&data[i..]);
+                return Ok(());
+            }
+            let c = std::str::from_utf8(&data[i..i + len])
+                .ok()
+                .and_then(|s| s.chars().next());
+            match c {
+                Some(c) if self.stream.hazard(c) => {
+                    self.inner.write_all(&data[from..i])?;
+                    self.stream.write_escape(&mut self.inner, c)?;
+                    i += len;
+                    from = i;
+                }
+                _ => i += 1,
+            }
+        }
+        self.inner.write_all(&data[from..])
+    }
+}
+
+impl<W: Write> Write for Escaping<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        if self.pending.is_empty() {
+            self.write_escaped(buf)?;
+        } else {
+            let mut joined = std::mem::take(&mut self.pending);
+            joined.extend_from_slice(buf);
+            self.write_escaped(&joined)?;
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        let rest = std::mem::take(&mut self.pending);
+        self.inner.write_all(&rest)?;
+        self.inner.flush()
+    }
+}
+
+impl<W: Write> Drop for Escaping<W> {
+    fn drop(&mut self) {
+        if !self.pending.is_empty() {
+            let rest = std::mem::take(&mut self.pending);
+            let _ = self.inner.write_all(&rest);
+        }
+    }
+}
+
+/// Serializes `value` as JSON (pretty when asked) with the hazards of
+/// [`Stream::Json`] escaped: every JSON annals writes goes through here.
+pub fn write_json<T: serde::Serialize + ?Sized>(
+    out: &mut dyn Write,
+    value: &T,
+    pretty: bool,
+) -> io::Result<()> {
+    let mut safe = Escaping::new(&mut *out, Stream::Json);
+    if pretty {
+        serde_json::to_writer_pretty(&mut safe, value)?;
+    } else {
+        serde_json::to_writer(&mut safe, value)?;
+    }
+    safe.flush()
 }
 
 /// A whole source file for a terminal snippet. Hazards are replaced by a
@@ -91,6 +353,55 @@ fn terminal_keep_newlines(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn json_streams_escape_c1_bidi_and_separators_even_when_split() {
+        let text = "{\"a\":\"x\u{9b}y\u{202e}z\u{2028}\u{1b}é—\"}";
+        for split in 0..text.len() {
+            let mut out = Vec::new();
+            let mut w = Escaping::new(&mut out, Stream::Json);
+            w.write_all(&text.as_bytes()[..split]).unwrap();
+            w.write_all(&text.as_bytes()[split..]).unwrap();
+            w.flush().unwrap();
+            drop(w);
+            let out = String::from_utf8(out).unwrap();
+            assert_eq!(
+                out, "{\"a\":\"x\\u009by\\u202ez\\u2028\u{1b}é—\"}",
+                "split at {split}"
+            );
+        }
+    }
+
+    #[test]
+    fn terminal_streams_make_controls_visible_but_keep_line_ends() {
+        let mut out = Vec::new();
+        let mut w = Escaping::new(&mut out, Stream::Terminal);
+        w.write_all("a,\u{1b}]0;x\u{7}\u{9b}\u{202e}\r\n".as_bytes())
+            .unwrap();
+        drop(w);
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "a,\\u{1b}]0;x\\u{7}\\u{9b}\\u{202e}\r\n"
+        );
+    }
+
+    #[test]
+    fn long_quoted_values_are_cut_with_their_length() {
+        let id = "x".repeat(5_000_000);
+        let message = format!("invalid id `{id}`: not kebab-case");
+        let cut = cut_quoted(&message);
+        assert_eq!(
+            cut,
+            format!(
+                "invalid id `{}…` (5,000,000 characters): not kebab-case",
+                "x".repeat(60)
+            )
+        );
+        assert_eq!(cut_quoted("unknown actor `putn`"), "unknown actor `putn`");
+        assert!(cut_quoted(&"y".repeat(10_000)).len() < 2_100);
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1_000), "1,000");
+    }
 
     #[test]
     fn terminal_text_cannot_carry_escapes() {

@@ -24,6 +24,8 @@ pub mod check;
 pub mod diag;
 pub mod escape;
 pub mod export;
+pub mod fingerprint;
+pub mod interrupt;
 pub mod kb;
 pub mod load;
 pub mod model;

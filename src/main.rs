@@ -453,6 +453,17 @@ fn parse_deny(text: &str) -> Result<Deny, String> {
 }
 
 fn main() -> ExitCode {
+    // An empty variable means unset, as for NO_COLOR: `ANNALS_KB= annals …`
+    // reads ./kb rather than failing on an empty folder name.
+    if std::env::var_os("ANNALS_KB").is_some_and(|v| v.is_empty()) {
+        std::env::remove_var("ANNALS_KB");
+    }
+    // On SIGINT or SIGTERM, stop any Graphviz child and remove the temporary
+    // file being written, then exit as interrupted.
+    let _ = ctrlc::set_handler(|| {
+        annals::interrupt::clean_up();
+        std::process::exit(130);
+    });
     let cli = Cli::parse();
     let color = match cli.color {
         Color::Always => true,
@@ -558,7 +569,11 @@ fn main() -> ExitCode {
         // A reader that stopped early (`annals … | head`) is not an error.
         Err(Failure::Io(e)) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
         Err(failure) => {
-            let _ = writeln!(io::stderr(), "error: {failure}");
+            // Values in messages are escaped where they are written; this
+            // keeps any that were missed from reaching the terminal raw.
+            let message = failure.to_string();
+            let safe: Vec<_> = message.lines().map(annals::escape::terminal).collect();
+            let _ = writeln!(io::stderr(), "error: {}", safe.join("\n"));
             ExitCode::from(2)
         }
     }

@@ -2,8 +2,11 @@
 //! files written atomically (never into the KB folder).
 
 use std::io::{self, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::time::Duration;
+
+use annals::escape;
 
 use annals::build::{self, Freshness, Manifest};
 use annals::export::View;
@@ -20,6 +23,33 @@ fn deliver(bytes: &[u8], output: Option<&Path>, kb: &Path) -> Result<(), Failure
             annals::atomic::write(path, bytes, kb).map_err(|e| Failure::Usage(e.to_string()))
         }
         None => emit(|o| o.write_all(bytes)),
+    }
+}
+
+/// Refuses an output path before any work is done for it.
+fn writable(path: &Path, kb: &Path) -> Result<(), Failure> {
+    annals::atomic::target(path, kb)
+        .map(drop)
+        .map_err(|e| Failure::Usage(e.to_string()))
+}
+
+/// How long Graphviz may take: `ANNALS_GRAPHVIZ_TIMEOUT` seconds, or the
+/// default.
+fn graphviz_timeout() -> Result<Duration, Failure> {
+    match std::env::var("ANNALS_GRAPHVIZ_TIMEOUT") {
+        Ok(v) if !v.trim().is_empty() => v
+            .trim()
+            .parse::<f64>()
+            .ok()
+            .filter(|s| s.is_finite() && *s > 0.0 && *s < 1e9)
+            .map(Duration::from_secs_f64)
+            .ok_or_else(|| {
+                Failure::Usage(format!(
+                    "ANNALS_GRAPHVIZ_TIMEOUT must be a number of seconds, not `{}`",
+                    escape::shown(&v)
+                ))
+            }),
+        _ => Ok(render::graphviz::DEFAULT_TIMEOUT),
     }
 }
 
@@ -43,6 +73,14 @@ pub fn export(
     output: Option<&Path>,
     base_iri: &str,
 ) -> Result<ExitCode, Failure> {
+    match (output, &format) {
+        (Some(dir), ExportFormat::Csv) => {
+            annals::atomic::target_folder(dir, kb_path)
+                .map_err(|e| Failure::Usage(e.to_string()))?;
+        }
+        (Some(path), _) => writable(path, kb_path)?,
+        (None, _) => {}
+    }
     let loaded = load(kb_path)?;
     let kb = &loaded.kb;
     let f: Filter = filter(kb, args, to)?;
@@ -75,7 +113,11 @@ pub fn export(
                 annals::atomic::write(&path, text.as_bytes(), kb_path)
                     .map_err(|e| Failure::Usage(e.to_string()))?;
             }
-            writeln!(io::stderr(), "wrote the tables to {}", dir.display())?;
+            writeln!(
+                io::stderr(),
+                "wrote the tables to {}",
+                escape::shown_path(dir)
+            )?;
             return Ok(ExitCode::SUCCESS);
         }
     };
@@ -95,7 +137,9 @@ pub fn render(
 ) -> Result<ExitCode, Failure> {
     let format = format
         .or_else(|| ImageFormat::from_path(output))
-        .ok_or_else(|| Failure::Usage(format!("cannot tell the image format of `{}`: name it .svg, .png or .pdf, or pass --format", output.display())))?;
+        .ok_or_else(|| Failure::Usage(format!("cannot tell the image format of `{}`: name it .svg, .png or .pdf, or pass --format", escape::shown_path(output))))?;
+    writable(output, kb_path)?;
+    let timeout = graphviz_timeout()?;
     let loaded = load(kb_path)?;
     let kb = &loaded.kb;
     let f = filter(kb, args, to)?;
@@ -112,52 +156,93 @@ pub fn render(
         }
     } else {
         let dot = annals::export::dot::export(kb, view, &f);
-        render::graphviz::render(&dot, format).map_err(err)?
+        render::graphviz::render(&dot, format, timeout).map_err(err)?
     };
     deliver(&bytes, Some(output), kb_path)?;
-    writeln!(io::stderr(), "wrote {}", output.display())?;
+    writeln!(io::stderr(), "wrote {}", escape::shown_path(output))?;
     Ok(ExitCode::SUCCESS)
 }
 
+/// Runs `build`: makes every output it can, reports those it could not,
+/// and exits 2 if any failed (1 with --check when some are stale).
 pub fn build(kb_path: &Path, manifest_path: &Path, check: bool) -> Result<ExitCode, Failure> {
     let manifest = Manifest::read(manifest_path).map_err(|e| Failure::Usage(e.to_string()))?;
+    let timeout = graphviz_timeout()?;
     let loaded = load(kb_path)?;
     let kb = &loaded.kb;
-    let dir = manifest_path.parent().unwrap_or(Path::new("."));
-    let mut stale = 0;
     let mut err = io::stderr().lock();
-    for output in &manifest.outputs {
-        let path = dir.join(&output.file);
-        let shown = path.display();
-        let made = build::make(kb, output).map_err(|e| Failure::Usage(e.to_string()))?;
-        if check {
-            match build::freshness(&made, &path).map_err(|e| Failure::Usage(e.to_string()))? {
-                Freshness::Fresh => {}
-                Freshness::Stale => {
-                    stale += 1;
-                    writeln!(err, "stale: {shown}")?;
-                }
-                Freshness::Missing => {
-                    stale += 1;
-                    writeln!(err, "missing: {shown}")?;
-                }
-            }
-        } else if build::write(made, &path, kb_path).map_err(|e| Failure::Usage(e.to_string()))? {
-            writeln!(err, "wrote {shown}")?;
-        } else {
-            writeln!(err, "unchanged {shown}")?;
+    if !check {
+        let mut folders: Vec<PathBuf> = manifest
+            .outputs
+            .iter()
+            .filter_map(|o| manifest.path_of(o).parent().map(Path::to_path_buf))
+            .collect();
+        folders.sort();
+        folders.dedup();
+        for removed in folders
+            .iter()
+            .flat_map(|d| annals::atomic::remove_stale_temporaries(d))
+        {
+            writeln!(
+                err,
+                "removed {}, left by an interrupted run",
+                escape::shown_path(&removed)
+            )?;
         }
+    }
+    let (mut stale, mut failed) = (0, 0);
+    for output in &manifest.outputs {
+        let path = manifest.path_of(output);
+        let shown = escape::shown_path(&path);
+        let outcome = build::make(kb, output).and_then(|made| {
+            if check {
+                build::freshness(&made, &path).map(Some)
+            } else {
+                build::write(made, &path, kb_path, timeout).map(|wrote| {
+                    Some(if wrote {
+                        Freshness::Stale
+                    } else {
+                        Freshness::Fresh
+                    })
+                })
+            }
+        });
+        match (check, outcome) {
+            (_, Err(e)) => {
+                failed += 1;
+                writeln!(err, "error: {e}")?;
+            }
+            (true, Ok(Some(Freshness::Stale))) => {
+                stale += 1;
+                writeln!(err, "stale: {shown}")?;
+            }
+            (true, Ok(Some(Freshness::Missing))) => {
+                stale += 1;
+                writeln!(err, "missing: {shown}")?;
+            }
+            (false, Ok(Some(Freshness::Stale))) => writeln!(err, "wrote {shown}")?,
+            (false, Ok(_)) => writeln!(err, "unchanged {shown}")?,
+            (true, Ok(_)) => {}
+        }
+    }
+    let total = manifest.outputs.len();
+    if failed > 0 {
+        writeln!(
+            err,
+            "{failed} of {total} exports could not be {}",
+            if check { "checked" } else { "made" }
+        )?;
+        return Ok(ExitCode::from(2));
     }
     if check {
         if stale > 0 {
             writeln!(
                 err,
-                "{stale} of {} exports are not up to date; run `annals build`",
-                manifest.outputs.len()
+                "{stale} of {total} exports are not up to date; run `annals build`"
             )?;
             return Ok(ExitCode::from(1));
         }
-        writeln!(err, "all {} exports are up to date", manifest.outputs.len())?;
+        writeln!(err, "all {total} exports are up to date")?;
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -21,6 +21,25 @@ pub fn emit(write: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> Result<(), 
     Ok(())
 }
 
+/// [`emit`] for a query's output. CSV keeps KB text exact for files and
+/// pipes; on a terminal its control and bidi characters are shown escaped.
+/// (Text and Markdown escape them always, JSON writes them as `\u` escapes.)
+fn emit_query(
+    format: Format,
+    write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> Result<(), Failure> {
+    use std::io::IsTerminal;
+    if format == Format::Csv && io::stdout().is_terminal() {
+        emit(|out| {
+            let mut safe = annals::escape::Escaping::new(out, annals::escape::Stream::Terminal);
+            write(&mut safe)?;
+            safe.flush()
+        })
+    } else {
+        emit(write)
+    }
+}
+
 /// How many hard errors are listed when a query refuses a broken KB.
 const MAX_LISTED_ERRORS: usize = 10;
 
@@ -120,7 +139,9 @@ pub fn timeline(
     if items.is_empty() {
         return nothing(format, "statements or events");
     }
-    emit(|o| output::timeline::write(kb, &items, format, o, style))?;
+    emit_query(format, |o| {
+        output::timeline::write(kb, &items, format, o, style)
+    })?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -134,7 +155,9 @@ pub fn responses(
     let loaded = load(kb)?;
     let kb = &loaded.kb;
     let tree = query::responses::responses(kb, statement(kb, id)?, depth);
-    emit(|o| output::tree::write_responses(kb, &tree, format, o, style))?;
+    emit_query(format, |o| {
+        output::tree::write_responses(kb, &tree, format, o, style)
+    })?;
     if tree.is_leaf() && format == Format::Text {
         writeln!(
             io::stderr(),
@@ -155,7 +178,9 @@ pub fn thread(
     let loaded = load(kb)?;
     let kb = &loaded.kb;
     let thread = query::responses::thread(kb, statement(kb, id)?, depth);
-    emit(|o| output::tree::write_thread(kb, &thread, format, o, style))?;
+    emit_query(format, |o| {
+        output::tree::write_thread(kb, &thread, format, o, style)
+    })?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -179,7 +204,7 @@ pub fn who_responded(
     if pairs.is_empty() {
         return nothing(format, "responses");
     }
-    emit(|o| output::who::write(kb, &pairs, format, o, style))?;
+    emit_query(format, |o| output::who::write(kb, &pairs, format, o, style))?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -187,7 +212,7 @@ pub fn show(kb: &Path, id: &str, format: Format, style: Style) -> Result<ExitCod
     let loaded = load(kb)?;
     let kb = &loaded.kb;
     let node = query::resolve(kb, id, None)?;
-    emit(|o| output::show::write(kb, node, format, o, style))?;
+    emit_query(format, |o| output::show::write(kb, node, format, o, style))?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -205,7 +230,9 @@ pub fn search(
     if hits.is_empty() {
         return nothing(format, "items");
     }
-    emit(|o| output::lists::write_search(kb, &hits, format, o, style))?;
+    emit_query(format, |o| {
+        output::lists::write_search(kb, &hits, format, o, style)
+    })?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -224,7 +251,9 @@ pub fn path(
     );
     match query::path::path(kb, a, b) {
         Some(steps) => {
-            emit(|o| output::lists::write_path(kb, &steps, format, o, style))?;
+            emit_query(format, |o| {
+                output::lists::write_path(kb, &steps, format, o, style)
+            })?;
             Ok(ExitCode::SUCCESS)
         }
         None => {
@@ -241,6 +270,8 @@ pub fn stats(kb: &Path, top: usize, format: Format, style: Style) -> Result<Exit
     let loaded = load(kb)?;
     let kb = &loaded.kb;
     let stats = query::stats::stats(kb, top);
-    emit(|o| output::lists::write_stats(kb, &stats, format, o, style))?;
+    emit_query(format, |o| {
+        output::lists::write_stats(kb, &stats, format, o, style)
+    })?;
     Ok(ExitCode::SUCCESS)
 }

@@ -71,6 +71,8 @@ codes! {
         "a reference to an id that no item has";
     WrongReferenceKind = "wrong-reference-kind", Error, true,
         "a reference to the wrong kind of item (`by` must name an actor, `outlet` a Media actor)";
+    DuplicateResponse = "duplicate-response", Error, true,
+        "a statement names one target in `responds_to` more than once";
     InvalidDate = "invalid-date", Error, true,
         "a date that is not one of the accepted forms, or does not exist (`2024-02-30`)";
     ReversedInterval = "reversed-interval", Error, true,

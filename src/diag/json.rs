@@ -81,7 +81,7 @@ pub fn write(
             labels: d.secondary.iter().map(|l| place(l, sources)).collect(),
             notes: &d.notes,
         };
-        serde_json::to_writer(&mut *out, &record)?;
+        crate::escape::write_json(out, &record, false)?;
         out.write_all(b"\n")?;
     }
     Ok(())

@@ -68,7 +68,7 @@ impl Diagnostic {
         Diagnostic {
             code,
             severity: code.default_severity(),
-            message: message.into(),
+            message: short(message.into()),
             primary: Label {
                 span,
                 message: String::new(),
@@ -81,7 +81,7 @@ impl Diagnostic {
 
     /// Sets the text under the primary span.
     pub fn label(mut self, message: impl Into<String>) -> Diagnostic {
-        self.primary.message = message.into();
+        self.primary.message = short(message.into());
         self
     }
 
@@ -89,30 +89,39 @@ impl Diagnostic {
     pub fn with_secondary(mut self, span: Span, message: impl Into<String>) -> Diagnostic {
         self.secondary.push(Label {
             span,
-            message: message.into(),
+            message: short(message.into()),
         });
         self
     }
 
     pub fn with_help(mut self, help: impl Into<String>) -> Diagnostic {
-        self.help = Some(help.into());
+        self.help = Some(short(help.into()));
         self
     }
 
     /// Sets the help line when there is one.
     pub fn with_help_opt(mut self, help: Option<String>) -> Diagnostic {
-        self.help = help;
+        self.help = help.map(short);
         self
     }
 
     pub fn with_note(mut self, note: impl Into<String>) -> Diagnostic {
-        self.notes.push(note.into());
+        self.notes.push(short(note.into()));
         self
     }
 
     /// The order diagnostics are reported in: by file, position, then code.
     pub fn sort_key(&self) -> (Span, Code, &str) {
         (self.primary.span, self.code, &self.message)
+    }
+}
+
+/// A diagnostic text with over-long quoted values cut (a 5 MB id is shown
+/// as its first 60 characters and its length).
+fn short(text: String) -> String {
+    match crate::escape::cut_quoted(&text) {
+        std::borrow::Cow::Borrowed(_) => text,
+        std::borrow::Cow::Owned(cut) => cut,
     }
 }
 

@@ -99,7 +99,7 @@ mod erased {
 
     impl<T: serde::Serialize> Line for T {
         fn write_to(&self, out: &mut dyn Write) -> io::Result<()> {
-            serde_json::to_writer(out, self).map_err(io::Error::other)
+            crate::escape::write_json(out, self, false)
         }
     }
 }

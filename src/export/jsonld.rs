@@ -154,7 +154,9 @@ fn write_indented(
     value: &Value,
     indent: &str,
 ) -> std::io::Result<()> {
-    let text = serde_json::to_string_pretty(value)?;
+    let mut text = Vec::new();
+    crate::escape::write_json(&mut text, value, true)?;
+    let text = String::from_utf8(text).map_err(std::io::Error::other)?;
     for (i, line) in text.split('\n').enumerate() {
         if i > 0 {
             out.write_all(b"\n")?;

@@ -10,7 +10,7 @@ pub(crate) mod parse;
 pub mod raw;
 mod resolve;
 mod settings;
-mod spanned;
+pub(crate) mod spanned;
 
 pub use settings::{Limits, Settings, SETTINGS_FILE};
 

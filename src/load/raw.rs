@@ -225,7 +225,7 @@ pub struct RawLimits {
     #[serde(default)]
     pub max_file_bytes: Option<u64>,
     #[serde(default)]
-    pub max_nesting: Option<usize>,
+    pub max_nesting: Option<Spanned<usize>>,
     #[serde(default)]
     pub max_items: Option<usize>,
 }

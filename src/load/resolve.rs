@@ -14,7 +14,7 @@ use std::collections::HashSet;
 
 use rayon::prelude::*;
 
-use super::raw::{RawActor, RawDoc, RawEvent, RawRole, RawSource, RawStatement};
+use super::raw::{RawActor, RawDoc, RawEvent, RawResponse, RawRole, RawSource, RawStatement};
 use super::settings::Settings;
 use super::spanned::{Located, OrShort, Spanned, Word};
 use crate::diag::{Code, Diagnostic};
@@ -479,9 +479,13 @@ impl Linker<'_> {
                     span
                 };
                 self.report.diags.push(
-                    Diagnostic::new(Code::InvalidDate, at, format!("invalid date `{}`", d.value))
-                        .label(e.message.clone())
-                        .with_secondary(span, "in this date")
+                    Diagnostic::new(
+                        Code::InvalidDate,
+                        at,
+                        format!("invalid date `{}`: {}", d.value, e.message),
+                    )
+                    .label("here")
+                    .with_secondary(span, "in this date")
                         .with_help("dates are EDTF: 2024, 2024-06, 2024-06-14, 2024-06-14T15:30+03:00, 2024-06-14?, 2024-06-15/2024-06-16, 2024-06-15/.."),
                 );
                 None
@@ -718,7 +722,7 @@ impl Linker<'_> {
             })
             .collect();
         let about = self.references(file, &raw.about, Want::Any, "about");
-        let responds_to = raw
+        let responses: Vec<Response> = raw
             .responds_to
             .iter()
             .filter_map(|r| {
@@ -736,6 +740,7 @@ impl Linker<'_> {
                 }
             })
             .collect();
+        let responds_to = self.distinct_responses(&raw.id.value, &raw.responds_to, responses);
         Statement {
             id: std::mem::take(&mut raw.id.value),
             span: Self::span(file, &raw.id),
@@ -753,6 +758,62 @@ impl Linker<'_> {
             sources: self.sources(file, &mut raw.sources, Self::span(file, &raw.id)),
             note: std::mem::take(&mut raw.note),
         }
+    }
+}
+
+impl Linker<'_> {
+    /// Keeps the first response to each target; a target named again is a
+    /// `duplicate-response` with every place it is named and the stances
+    /// given there (they may contradict each other).
+    fn distinct_responses(
+        &mut self,
+        id: &str,
+        written: &[RawResponse],
+        responses: Vec<Response>,
+    ) -> Vec<Response> {
+        let repeated = |(i, r): (usize, &Response)| responses[..i].iter().any(|k| k.to == r.to);
+        if !responses.iter().enumerate().any(repeated) {
+            return responses;
+        }
+        let mut kept: Vec<Response> = Vec::with_capacity(responses.len());
+        let mut repeats: Vec<Vec<Response>> = Vec::new();
+        for r in responses {
+            match kept.iter().position(|k| k.to == r.to) {
+                None => kept.push(r),
+                Some(first) => match repeats.iter_mut().find(|g| g[0].to == r.to) {
+                    Some(group) => group.push(r),
+                    None => repeats.push(vec![kept[first], r]),
+                },
+            }
+        }
+        for group in repeats {
+            let stances: Vec<String> = group.iter().map(|r| r.stance.to_string()).collect();
+            let target = written
+                .iter()
+                .find(|w| w.to.range == group[0].span.range())
+                .map_or("", |w| w.to.value.as_str());
+            let mut d = Diagnostic::new(
+                Code::DuplicateResponse,
+                group[1].span,
+                format!(
+                    "statement `{id}` responds to `{target}` {} times ({})",
+                    group.len(),
+                    stances.join(", ")
+                ),
+            )
+            .label(format!("named again here, {}", group[1].stance))
+            .with_secondary(
+                group[0].span,
+                format!("first named here, {}", group[0].stance),
+            );
+            for r in &group[2..] {
+                d = d.with_secondary(r.span, format!("named again here, {}", r.stance));
+            }
+            self.report.diags.push(d.with_help(
+                "name each statement once, with the one stance this statement takes towards it",
+            ));
+        }
+        kept
     }
 }
 

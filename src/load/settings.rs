@@ -10,10 +10,16 @@
 
 use super::parse::FileProblem;
 use super::raw::RawSettings;
+use super::spanned::Spanned;
 use crate::check::Level;
 use crate::diag::Code;
 use crate::model::{parse_utc_offset, LevelWord};
 use crate::suggest;
+
+/// The range `max_nesting` may be set in: a KB needs about 8 levels, and
+/// deeper parsing risks the stack.
+const MIN_NESTING: usize = 16;
+const MAX_NESTING: usize = 1024;
 
 /// The settings file's name, at the top of the KB folder.
 pub const SETTINGS_FILE: &str = "annals.ron";
@@ -64,12 +70,26 @@ impl Settings {
                 }),
             }
         }
-        for (name, level) in raw.lints.0 {
+        let mut seen: Vec<&Spanned<String>> = Vec::with_capacity(raw.lints.0.len());
+        for (name, level) in &raw.lints.0 {
+            if seen.iter().any(|s| s.value == name.value) {
+                problems.push(FileProblem {
+                    code: Code::InvalidSetting,
+                    range: name.range.clone(),
+                    message: format!("`{}` is set twice in `lints`", name.value),
+                    help: Some(
+                        "keep one level per code: which one was meant is not for annals to guess"
+                            .into(),
+                    ),
+                });
+                continue;
+            }
+            seen.push(name);
             let Some(code) = Code::from_name(&name.value) else {
                 let close = suggest::closest(&name.value, Code::ALL.iter().map(|c| c.name()));
                 problems.push(FileProblem {
                     code: Code::InvalidSetting,
-                    range: name.range,
+                    range: name.range.clone(),
                     message: format!("unknown diagnostic code `{}`", name.value),
                     help: suggest::did_you_mean(&close)
                         .or_else(|| Some("`annals check --list-codes` lists them".into())),
@@ -79,7 +99,7 @@ impl Settings {
             if code.is_hard() {
                 problems.push(FileProblem {
                     code: Code::InvalidSetting,
-                    range: name.range,
+                    range: name.range.clone(),
                     message: format!("`{code}` is a hard error; its level cannot be changed"),
                     help: None,
                 });
@@ -89,7 +109,7 @@ impl Settings {
                 Some(word) => settings.lints.push((code, Level::from(word))),
                 None => problems.push(FileProblem {
                     code: Code::UnknownVariant,
-                    range: level.range,
+                    range: level.range.clone(),
                     message: format!("unknown lint level `{}`", level.value.0),
                     help: Some("write `Allow`, `Warn` or `Deny`".into()),
                 }),
@@ -98,7 +118,24 @@ impl Settings {
         if let Some(limits) = raw.limits {
             let l = &mut settings.limits;
             l.max_file_bytes = limits.max_file_bytes.unwrap_or(l.max_file_bytes);
-            l.max_nesting = limits.max_nesting.unwrap_or(l.max_nesting).clamp(16, 1024);
+            if let Some(n) = limits.max_nesting {
+                if (MIN_NESTING..=MAX_NESTING).contains(&n.value) {
+                    l.max_nesting = n.value;
+                } else {
+                    problems.push(FileProblem {
+                        code: Code::InvalidSetting,
+                        range: n.range,
+                        message: format!(
+                            "`max_nesting` is {}; it must be from {MIN_NESTING} to {MAX_NESTING}",
+                            n.value
+                        ),
+                        help: Some(format!(
+                            "the default, {}, fits every hand-written KB",
+                            Limits::default().max_nesting
+                        )),
+                    });
+                }
+            }
             l.max_items = limits.max_items.unwrap_or(l.max_items);
         }
         settings

@@ -202,6 +202,14 @@ impl<'de> Deserialize<'de> for Spanned<String> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Word(pub String);
 
+impl<'de> Deserialize<'de> for Spanned<usize> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let (text, range) = raw(d)?;
+        let value = nested::<usize, D::Error>(text, range.start)?;
+        Ok(Spanned { value, range })
+    }
+}
+
 impl<'de> Deserialize<'de> for Spanned<Word> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let (text, range) = raw(d)?;

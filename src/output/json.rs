@@ -303,6 +303,6 @@ impl<'a> TreeView<'a> {
 
 /// Serializes `value` as pretty JSON followed by a newline.
 pub fn write<T: Serialize>(out: &mut dyn std::io::Write, value: &T) -> std::io::Result<()> {
-    serde_json::to_writer_pretty(&mut *out, value)?;
+    crate::escape::write_json(out, value, true)?;
     out.write_all(b"\n")
 }

@@ -182,13 +182,13 @@ pub struct FilterSpec {
 pub enum FilterError {
     #[error(transparent)]
     UnknownId(#[from] super::UnknownId),
-    #[error("invalid {flag} date `{text}`: {message}")]
+    #[error("invalid {flag} date `{}`: {message}", crate::escape::shown(.text))]
     Date {
         flag: &'static str,
         text: String,
         message: String,
     },
-    #[error("unknown kind `{kind}`; {help}")]
+    #[error("unknown kind `{}`; {}", crate::escape::shown(.kind), crate::escape::terminal(.help))]
     Kind { kind: String, help: String },
 }
 

@@ -20,7 +20,7 @@ use crate::suggest;
 
 /// An id the KB does not have, with the closest ids it does have.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown {what} `{id}`{}", .suggestions.as_ref().map(|s| format!("; {s}")).unwrap_or_default())]
+#[error("unknown {what} `{}`{}", crate::escape::shown(.id), .suggestions.as_ref().map(|s| format!("; {s}")).unwrap_or_default())]
 pub struct UnknownId {
     pub id: String,
     pub what: &'static str,

@@ -9,14 +9,26 @@
 
 use std::io::{Read, Write};
 use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::interrupt::Tracked;
 
 use super::{fingerprint, ImageFormat, RenderError};
 
 /// The comment that marks a Graphviz SVG with its DOT source's fingerprint.
 pub const MARK: &str = "<!-- annals-dot-source: ";
 
-/// Draws `dot_source` with `dot -T<format>`.
-pub fn render(dot_source: &str, format: ImageFormat) -> Result<Vec<u8>, RenderError> {
+/// How long Graphviz may take by default before it is stopped.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(300);
+
+/// Draws `dot_source` with `dot -T<format>`, stopping Graphviz if it takes
+/// longer than `timeout`. The process is tracked (see [`crate::interrupt`]),
+/// so an interrupted run ends it too.
+pub fn render(
+    dot_source: &str,
+    format: ImageFormat,
+    timeout: Duration,
+) -> Result<Vec<u8>, RenderError> {
     let mut child = Command::new("dot")
         .arg(format!("-T{}", format.as_str()))
         .stdin(Stdio::piped())
@@ -27,26 +39,49 @@ pub fn render(dot_source: &str, format: ImageFormat) -> Result<Vec<u8>, RenderEr
             std::io::ErrorKind::NotFound => RenderError::GraphvizMissing,
             _ => RenderError::Graphviz(e.to_string()),
         })?;
-    // Feed stdin from another thread so a large output cannot deadlock.
-    let mut stdin = child
-        .stdin
-        .take()
-        .ok_or_else(|| RenderError::Graphviz("no stdin".into()))?;
+    let failed = |e: std::io::Error| RenderError::Graphviz(e.to_string());
+    let (Some(mut stdin), Some(mut stdout), Some(mut stderr)) =
+        (child.stdin.take(), child.stdout.take(), child.stderr.take())
+    else {
+        let _ = child.kill();
+        let _ = child.wait();
+        return Err(RenderError::Graphviz("no pipes to Graphviz".into()));
+    };
+    let child = Tracked::track(child);
+    // Feed stdin and drain stdout and stderr from other threads, so that
+    // neither a large input nor a large output can deadlock, and this thread
+    // can watch the clock.
     let source = dot_source.as_bytes().to_vec();
     let feeder = std::thread::spawn(move || stdin.write_all(&source));
-    let mut out = Vec::new();
-    let mut err = String::new();
-    if let Some(mut s) = child.stdout.take() {
-        s.read_to_end(&mut out)
-            .map_err(|e| RenderError::Graphviz(e.to_string()))?;
-    }
-    if let Some(mut s) = child.stderr.take() {
-        let _ = s.read_to_string(&mut err);
-    }
-    let status = child
-        .wait()
-        .map_err(|e| RenderError::Graphviz(e.to_string()))?;
+    let reader = std::thread::spawn(move || {
+        let mut out = Vec::new();
+        stdout.read_to_end(&mut out).map(|_| out)
+    });
+    let errors = std::thread::spawn(move || {
+        let mut err = String::new();
+        let _ = stderr.read_to_string(&mut err);
+        err
+    });
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().map_err(failed)? {
+            break status;
+        }
+        if started.elapsed() > timeout {
+            child.kill();
+            return Err(RenderError::GraphvizTimeout {
+                seconds: timeout.as_secs_f64(),
+                nodes: node_count(dot_source),
+            });
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    };
     let _ = feeder.join();
+    let mut out = reader
+        .join()
+        .map_err(|_| RenderError::Graphviz("reading Graphviz's output failed".into()))?
+        .map_err(failed)?;
+    let err = errors.join().unwrap_or_default();
     if !status.success() {
         return Err(RenderError::Graphviz(err.trim().to_owned()));
     }
@@ -54,6 +89,15 @@ pub fn render(dot_source: &str, format: ImageFormat) -> Result<Vec<u8>, RenderEr
         out = mark(&out, dot_source);
     }
     Ok(out)
+}
+
+/// How many nodes a DOT text declares (lines `"id"[...]`), for messages.
+fn node_count(dot_source: &str) -> usize {
+    dot_source
+        .lines()
+        .map(str::trim_start)
+        .filter(|l| l.starts_with('"') && !l.contains("->"))
+        .count()
 }
 
 /// Inserts the fingerprint comment after the SVG's first line.

@@ -39,18 +39,14 @@ impl ImageFormat {
 pub enum RenderError {
     #[error("Graphviz is needed to draw this view, and its `dot` command was not found. Install Graphviz (Debian/Ubuntu: `apt-get install graphviz`; macOS: `brew install graphviz`), or draw the timeline, which needs no Graphviz")]
     GraphvizMissing,
-    #[error("Graphviz failed: {0}")]
+    #[error("Graphviz failed: {}", crate::escape::terminal(.0))]
     Graphviz(String),
+    #[error("Graphviz took more than {seconds} s; the graph has {nodes} nodes: try --view actors or a filter (--from, --actor, --event), or allow more time with ANNALS_GRAPHVIZ_TIMEOUT=<seconds>")]
+    GraphvizTimeout { seconds: f64, nodes: usize },
     #[error("cannot rasterise the SVG: {0}")]
     Raster(String),
     #[error("the timeline is drawn as SVG or PNG; for PDF use --engine graphviz")]
     Unsupported,
 }
 
-/// A 64-bit FNV-1a hash, to mark which DOT source a Graphviz picture was
-/// drawn from (not for security).
-pub fn fingerprint(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, b| {
-        (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3)
-    })
-}
+pub use crate::fingerprint::fingerprint;

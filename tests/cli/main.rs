@@ -9,4 +9,5 @@ mod corpus;
 mod interchange;
 mod pictures;
 mod queries;
+mod safety;
 mod support;

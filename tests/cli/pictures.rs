@@ -2,14 +2,14 @@
 //! with one marker per statement and one arrow per response, PNGs with text
 //! in them, hostile strings in every format, and `annals build --check`.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
-use crate::support::{fixture, golden, root, Run};
+use crate::support::{copy_of_the_repo, fixture, golden, root, Run};
 
 /// Whether Graphviz's `dot` runs. In CI it must (.ci/run installs it): a
 /// test that needs it fails there rather than skipping.
-fn graphviz() -> bool {
+pub(crate) fn graphviz() -> bool {
     let ok = Command::new("dot")
         .arg("-V")
         .output()
@@ -292,24 +292,6 @@ fn outputs_are_never_written_into_the_kb() {
         .args(["export", "dot", "-o", "kb/stories/x.dot"])
         .run();
     out.status(2);
-}
-
-/// A copy of the bundled KB and its exports in a temporary folder.
-fn copy_of_the_repo() -> (tempfile::TempDir, PathBuf) {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let copy = |from: &Path, to: &Path| {
-        let status = Command::new("cp")
-            .arg("-r")
-            .arg(from)
-            .arg(to)
-            .status()
-            .expect("cp runs");
-        assert!(status.success());
-    };
-    copy(&root().join("kb"), &dir.path().join("kb"));
-    copy(&root().join("exports"), &dir.path().join("exports"));
-    let path = dir.path().to_path_buf();
-    (dir, path)
 }
 
 #[test]

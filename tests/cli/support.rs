@@ -176,3 +176,19 @@ pub fn write_generated_kb(dir: &Path, speakers: usize, statements: usize) {
     text.push_str("    ],\n)\n");
     std::fs::write(dir.join("generated.ron"), text).expect("write the KB");
 }
+
+/// A copy of the bundled KB and its exports in a temporary folder.
+pub fn copy_of_the_repo() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    for name in ["kb", "exports"] {
+        let status = Command::new("cp")
+            .arg("-r")
+            .arg(root().join(name))
+            .arg(dir.path().join(name))
+            .status()
+            .expect("cp runs");
+        assert!(status.success());
+    }
+    let path = dir.path().to_path_buf();
+    (dir, path)
+}

@@ -151,10 +151,14 @@ fn parse_bytes_into<T: DeserializeOwned>(
 /// The file's bytes, or `None` when it holds more than `max` bytes.
 fn read_limited(path: &Path, max: u64) -> std::io::Result<Option<Vec<u8>>> {
     let file = std::fs::File::open(path)?;
-    if file.metadata()?.len() > max {
+    let len = file.metadata()?.len();
+    if len > max {
         return Ok(None);
     }
-    let mut bytes = Vec::new();
+    // Room for exactly the file (and one byte to see it did not grow):
+    // letting the buffer double as it fills would waste up to half of it,
+    // and the text is kept for the whole run.
+    let mut bytes = Vec::with_capacity(usize::try_from(len).unwrap_or(0).saturating_add(1));
     file.take(max.saturating_add(1)).read_to_end(&mut bytes)?;
     Ok((bytes.len() as u64 <= max).then_some(bytes))
 }

@@ -4,73 +4,36 @@
 //! ```ron
 //! Exports(
 //!     outputs: [
-//!         Output(file: "responses.svg", view: Responses, format: Svg),
-//!         Output(file: "actors.svg", view: Actors, format: Svg, filter: (rollup: true)),
-//!         Output(file: "timeline.png", view: Timeline, format: Png),
+//!         Output(file: "responses.svg", format: Svg, view: Responses),
+//!         Output(file: "actors.svg", format: Svg, view: Actors, filter: (rollup: true)),
+//!         Output(file: "timeline.png", format: Png, view: Timeline),
+//!         Output(file: "kb.json", format: Json),
 //!     ],
 //! )
 //! ```
 //!
+//! An output is any [`Format`] with its view and engine, as `export` and
+//! `render` take them ([`Artifact`]); a CSV output is a folder of tables.
 //! Files are written atomically. Outputs annals makes itself (DOT, Mermaid,
-//! the timeline's SVG and PNG) are byte-deterministic and checked byte for
-//! byte; pictures drawn by Graphviz, whose bytes depend on its version, carry
+//! the data formats, the timeline's SVG and PNG) are byte-deterministic and
+//! checked byte for byte; pictures drawn by Graphviz, whose bytes depend on its version, carry
 //! the fingerprint of their DOT source, which is what the check compares.
 
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
+use crate::artifact::{self, Artifact, Engine, Format, Made, Options, Plan, View};
 use crate::atomic;
 use crate::escape::{shown, shown_path};
-use crate::export::{self, View};
 use crate::kb::Kb;
 use crate::load::spanned::{parse_with_spans, Spanned};
 use crate::query::{FilterError, FilterSpec};
-use crate::render::{self, fingerprint, graphviz, ImageFormat, RenderError};
+use crate::render::{fingerprint, graphviz, ImageFormat, RenderError};
 use crate::source_map::{SourceMap, Span};
 
 /// The manifest's default place, relative to the working directory.
 pub const MANIFEST: &str = "exports/exports.ron";
-
-/// The formats a manifest output can have.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-pub enum Format {
-    Dot,
-    Mermaid,
-    Svg,
-    Png,
-    Pdf,
-}
-
-/// The views, as written in a manifest.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-pub enum ViewName {
-    Responses,
-    Actors,
-    Timeline,
-    Kb,
-}
-
-impl From<ViewName> for View {
-    fn from(v: ViewName) -> View {
-        match v {
-            ViewName::Responses => View::Responses,
-            ViewName::Actors => View::Actors,
-            ViewName::Timeline => View::Timeline,
-            ViewName::Kb => View::Kb,
-        }
-    }
-}
-
-/// Who lays the timeline out.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
-pub enum Engine {
-    /// annals' own time-proportional layout (timeline only).
-    #[default]
-    Native,
-    /// Graphviz's `dot`, from the DOT export.
-    Graphviz,
-}
 
 /// One file to generate.
 #[derive(Debug, Clone)]
@@ -79,10 +42,8 @@ pub struct Output {
     pub file: PathBuf,
     /// Where the output is written in the manifest (`exports/exports.ron:3:22`).
     pub at: String,
-    pub view: ViewName,
-    pub format: Format,
+    pub plan: Plan,
     pub filter: FilterSpec,
-    pub engine: Engine,
 }
 
 /// An output as written, with the position of its file name.
@@ -90,12 +51,13 @@ pub struct Output {
 #[serde(rename = "Output", deny_unknown_fields)]
 struct RawOutput {
     file: Spanned<String>,
-    view: ViewName,
     format: Format,
     #[serde(default)]
-    filter: FilterSpec,
+    view: Option<View>,
     #[serde(default)]
-    engine: Engine,
+    engine: Option<Engine>,
+    #[serde(default)]
+    filter: FilterSpec,
 }
 
 #[derive(Deserialize)]
@@ -217,14 +179,20 @@ impl Manifest {
                 ));
                 continue;
             }
-            outputs.push(Output {
-                file,
-                at: here,
-                view: o.view,
+            let asked = Artifact {
                 format: o.format,
-                filter: o.filter,
+                view: o.view,
                 engine: o.engine,
-            });
+            };
+            match asked.plan() {
+                Ok(plan) => outputs.push(Output {
+                    file,
+                    at: here,
+                    plan,
+                    filter: o.filter,
+                }),
+                Err(e) => problems.push(format!("{here}: {e}")),
+            }
         }
         if !problems.is_empty() {
             return Err(BuildError::Manifest(problems));
@@ -241,41 +209,14 @@ impl Manifest {
     }
 }
 
-/// What an output is, before it is written.
-pub enum Made {
-    /// Bytes annals made itself: written and compared as they are.
-    Bytes(Vec<u8>),
-    /// A Graphviz picture: its DOT source (the picture is drawn only when
-    /// written) in a format.
-    Graphviz(String, ImageFormat),
-}
-
 /// Makes one output in memory.
-pub fn make(kb: &Kb, output: &Output) -> Result<Made, BuildError> {
-    let at = || output.file.clone();
+pub fn make(kb: &Kb, output: &Output, options: &Options) -> Result<Made, BuildError> {
     let filter = output
         .filter
         .resolve(kb)
         .map_err(|e| BuildError::Filter(output.at.clone(), e))?;
-    let view = View::from(output.view);
-    let image = |f: Format| match f {
-        Format::Svg => ImageFormat::Svg,
-        Format::Png => ImageFormat::Png,
-        _ => ImageFormat::Pdf,
-    };
-    Ok(match output.format {
-        Format::Dot => Made::Bytes(export::dot::export(kb, view, &filter).into_bytes()),
-        Format::Mermaid => Made::Bytes(export::mermaid::export(kb, view, &filter).into_bytes()),
-        f if view == View::Timeline && output.engine == Engine::Native => match f {
-            Format::Svg => Made::Bytes(render::timeline::svg(kb, &filter).into_bytes()),
-            Format::Png => Made::Bytes(
-                render::png::from_svg(&render::timeline::svg(kb, &filter), 2.0)
-                    .map_err(|e| BuildError::Render(at(), e))?,
-            ),
-            _ => return Err(BuildError::Render(at(), RenderError::Unsupported)),
-        },
-        f => Made::Graphviz(export::dot::export(kb, view, &filter), image(f)),
-    })
+    artifact::make(kb, output.plan, &filter, options)
+        .map_err(|e| BuildError::Render(output.file.clone(), e))
 }
 
 /// The state of one output on disk.
@@ -286,42 +227,54 @@ pub enum Freshness {
     Missing,
 }
 
-/// Compares what an output should be with the file on disk. Only a regular
-/// file is read, and no more of it than the comparison needs: a FIFO, a
+/// Compares what an output should be with what is on disk. Only regular
+/// files are read, and no more of them than the comparison needs: a FIFO, a
 /// device or a folder at the path is an error, never a hang.
 pub fn freshness(made: &Made, path: &Path) -> Result<Freshness, BuildError> {
     /// Graphviz SVGs carry their mark near the top.
     const MARK_WITHIN: u64 = 4096;
-    let limit = match made {
-        Made::Bytes(bytes) => bytes.len() as u64,
-        Made::Graphviz(..) => MARK_WITHIN,
+    let compare = |path: &Path, bytes: &[u8]| -> Result<Freshness, BuildError> {
+        Ok(match atomic::read_regular(path, bytes.len() as u64)? {
+            None => Freshness::Missing,
+            Some(disk) if disk.len == bytes.len() as u64 && disk.head == bytes => Freshness::Fresh,
+            Some(_) => Freshness::Stale,
+        })
     };
-    let Some(on_disk) = atomic::read_regular(path, limit)? else {
-        return Ok(Freshness::Missing);
-    };
-    let fresh = match made {
-        Made::Bytes(bytes) => on_disk.len == bytes.len() as u64 && on_disk.head == *bytes,
+    match made {
+        Made::Bytes(bytes) => compare(path, bytes),
+        Made::Tables(tables) => {
+            let mut worst = Freshness::Fresh;
+            for (name, text) in tables {
+                match compare(&path.join(name), text.as_bytes())? {
+                    Freshness::Fresh => {}
+                    Freshness::Missing => return Ok(Freshness::Missing),
+                    Freshness::Stale => worst = Freshness::Stale,
+                }
+            }
+            Ok(worst)
+        }
         Made::Graphviz(dot, ImageFormat::Svg) => {
-            graphviz::marked_fingerprint(&on_disk.head) == Some(fingerprint(dot.as_bytes()))
+            Ok(match atomic::read_regular(path, MARK_WITHIN)? {
+                None => Freshness::Missing,
+                Some(disk)
+                    if graphviz::marked_fingerprint(&disk.head)
+                        == Some(fingerprint(dot.as_bytes())) =>
+                {
+                    Freshness::Fresh
+                }
+                Some(_) => Freshness::Stale,
+            })
         }
-        Made::Graphviz(_, f) => {
-            return Err(BuildError::Unverifiable(path.to_path_buf(), f.as_str()))
-        }
-    };
-    Ok(if fresh {
-        Freshness::Fresh
-    } else {
-        Freshness::Stale
-    })
+        Made::Graphviz(_, f) => Err(BuildError::Unverifiable(path.to_path_buf(), f.as_str())),
+    }
 }
 
 /// Writes an output if it is not fresh; returns whether it was written.
-/// Graphviz gets at most `timeout` to draw it.
 pub fn write(
     made: Made,
     path: &Path,
     kb_root: &Path,
-    timeout: std::time::Duration,
+    options: &Options,
 ) -> Result<bool, BuildError> {
     if let Made::Graphviz(_, f) = &made {
         if *f != ImageFormat::Svg {
@@ -329,15 +282,22 @@ pub fn write(
         }
     }
     // Refuse a bad target before any work is done for it.
-    atomic::target(path, kb_root)?;
+    match &made {
+        Made::Tables(_) => atomic::target_folder(path, kb_root)?,
+        _ => atomic::target(path, kb_root)?,
+    };
     if freshness(&made, path)? == Freshness::Fresh {
         return Ok(false);
     }
-    let bytes = match made {
-        Made::Bytes(b) => b,
-        Made::Graphviz(dot, f) => graphviz::render(&dot, f, timeout)
-            .map_err(|e| BuildError::Render(path.to_path_buf(), e))?,
-    };
+    if let Made::Tables(tables) = &made {
+        for (name, text) in tables {
+            atomic::write(&path.join(name), text.as_bytes(), kb_root)?;
+        }
+        return Ok(true);
+    }
+    let bytes = made
+        .into_bytes(options)
+        .map_err(|e| BuildError::Render(path.to_path_buf(), e))?;
     atomic::write(path, &bytes, kb_root)?;
     Ok(true)
 }

@@ -96,8 +96,11 @@ impl Drop for Tracked {
     }
 }
 
-/// Kills every tracked child and removes every tracked temporary file. For
-/// the binary's SIGINT/SIGTERM handler.
+/// Kills every tracked child and removes every tracked temporary file, for
+/// the binary's SIGINT/SIGTERM handler, which exits right after. The
+/// registry stays locked from then on: a thread still watching its child
+/// waits for the exit instead of seeing the child die and reporting that as
+/// a Graphviz failure.
 pub fn clean_up() {
     let mut r = running();
     for (_, child) in &mut r.children {
@@ -107,4 +110,5 @@ pub fn clean_up() {
     for path in r.temporaries.drain(..) {
         let _ = std::fs::remove_file(path);
     }
+    std::mem::forget(r);
 }

@@ -9,7 +9,7 @@ use rustc_hash::FxBuildHasher;
 
 use petgraph::graph::{DiGraph, NodeIndex};
 
-use crate::load::Settings;
+use crate::model::Settings;
 use crate::model::{
     Actor, ActorIx, Event, EventIx, NodeKind, NodeRef, Stance, Statement, StatementIx,
 };
@@ -110,8 +110,6 @@ pub struct Kb {
     sub_events: Vec<Vec<EventIx>>,
     /// Nodes named by items that were left out for errors: not "unused".
     pub(crate) named_by_left_out: std::collections::HashSet<NodeRef>,
-    /// Folded texts for search, built on first use.
-    search: std::sync::OnceLock<crate::query::search::Index>,
 }
 
 impl Kb {
@@ -351,12 +349,6 @@ impl Kb {
         &self.members[actor.index()]
     }
 
-    /// The search index, built on first use.
-    pub fn search_index(&self) -> &crate::query::search::Index {
-        self.search
-            .get_or_init(|| crate::query::search::Index::build(self))
-    }
-
     /// Whether an item left out of the KB for an error names `node`.
     pub fn is_named_by_left_out(&self, node: NodeRef) -> bool {
         self.named_by_left_out.contains(&node)
@@ -365,5 +357,19 @@ impl Kb {
     /// The events directly part of `event`.
     pub fn sub_events(&self, event: EventIx) -> &[EventIx] {
         &self.sub_events[event.index()]
+    }
+
+    /// Every topic an item of the KB has, sorted, each once.
+    pub fn topics(&self) -> Vec<&str> {
+        let mut topics: Vec<&str> = self
+            .statements
+            .iter()
+            .flat_map(|s| &s.topics)
+            .chain(self.events.iter().flat_map(|e| &e.topics))
+            .map(String::as_str)
+            .collect();
+        topics.sort_unstable();
+        topics.dedup();
+        topics
     }
 }

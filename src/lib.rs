@@ -12,12 +12,13 @@
 //! use annals::{check::Levels, Kb};
 //!
 //! let loaded = Kb::load(std::path::Path::new("kb"))?;
-//! let diagnostics = loaded.diagnostics(&loaded.levels());
+//! let diagnostics = annals::check::diagnostics(&loaded, &Levels::of(&loaded.kb.settings));
 //! annals::diag::human::write(&mut std::io::stderr(), &diagnostics, &loaded.sources, false)?;
 //! println!("{} statements", loaded.kb.statements.len());
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+pub mod artifact;
 pub mod atomic;
 pub mod build;
 pub mod check;

@@ -115,7 +115,7 @@ fuzz_target!(|input: Input| {
         ]
     };
     let loaded = annals::Kb::load_files(&files);
-    let diagnostics = loaded.diagnostics(&loaded.levels());
+    let diagnostics = annals::check::diagnostics(&loaded, &annals::check::Levels::of(&loaded.kb.settings));
     let mut sink = Vec::new();
     let _ = annals::diag::human::write(&mut sink, &diagnostics, &loaded.sources, false);
     let kb = &loaded.kb;
@@ -152,6 +152,7 @@ fuzz_target!(|input: Input| {
             NodeRef::Statement(StatementIx(0)),
         );
     }
-    let _ = query::search::search(kb, &input.query);
+    let index = query::search::Index::build(kb);
+    let _ = query::search::search(kb, &index, &input.query);
     let _ = query::stats::stats(kb, 5);
 });

@@ -5,28 +5,10 @@
 //! errors keep their level whatever is asked.
 
 use crate::diag::{Code, Diagnostic, Severity};
-use crate::model::LevelWord;
 
-/// What to do with a lint.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Level {
-    /// Not reported.
-    Allow,
-    /// Reported as a warning.
-    Warn,
-    /// Reported as an error.
-    Deny,
-}
-
-impl From<LevelWord> for Level {
-    fn from(word: LevelWord) -> Level {
-        match word {
-            LevelWord::Allow => Level::Allow,
-            LevelWord::Warn => Level::Warn,
-            LevelWord::Deny => Level::Deny,
-        }
-    }
-}
+/// What to do with a lint: `Allow` (not reported), `Warn` (a warning) or
+/// `Deny` (an error). The same word the settings file's `lints` map takes.
+pub use crate::model::LevelWord as Level;
 
 /// The levels in force for one run.
 #[derive(Debug, Clone, Default)]
@@ -38,6 +20,16 @@ pub struct Levels {
 impl Levels {
     pub fn new() -> Levels {
         Levels::default()
+    }
+
+    /// The levels a KB's settings file sets, to which the command line may
+    /// add its own.
+    pub fn of(settings: &crate::model::Settings) -> Levels {
+        let mut levels = Levels::new();
+        for &(code, word) in &settings.lints {
+            levels.set(code, word);
+        }
+        levels
     }
 
     /// Sets a code's level; later calls win. Hard errors are left alone.

@@ -18,6 +18,17 @@ pub use levels::{Level, Levels};
 
 use crate::diag::Diagnostic;
 use crate::kb::Kb;
+use crate::load::Loaded;
+
+/// Every diagnostic of a loaded KB, loading's and the lints', with `levels`
+/// applied, sorted by file and position.
+pub fn diagnostics(loaded: &Loaded, levels: &Levels) -> Vec<Diagnostic> {
+    let mut all = loaded.load_findings().to_vec();
+    all.extend(run(&loaded.kb));
+    let mut all = levels.apply(all);
+    all.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    all
+}
 
 /// Runs every check on `kb`.
 pub fn run(kb: &Kb) -> Vec<Diagnostic> {

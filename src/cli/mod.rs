@@ -1,5 +1,58 @@
-//! The binary's glue: turning arguments into library calls and results into
-//! output. No query logic lives here.
+//! The binary's glue, in three steps as ripgrep does it: clap parses what
+//! was typed ([`args`]); [`request`] resolves it once into what a command
+//! needs (formats, filters, outputs checked before any work); the KB is
+//! loaded in one place ([`load`]); then the command runs. No query logic
+//! lives here.
 
-pub mod pictures;
-pub mod queries;
+pub mod args;
+mod check;
+mod failure;
+mod load;
+mod pictures;
+mod queries;
+mod request;
+
+use std::io::{self, IsTerminal, Write};
+use std::process::ExitCode;
+
+use annals::output::Style;
+
+pub use args::Cli;
+use args::{Color, Command};
+pub use failure::Failure;
+
+/// Runs the parsed command line; the exit status says how it went.
+pub fn run(cli: Cli) -> ExitCode {
+    let color = match cli.color {
+        Color::Always => true,
+        Color::Never => false,
+        Color::Auto => {
+            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && io::stdout().is_terminal()
+        }
+    };
+    let result = match cli.command {
+        Command::Check(args) => check::run(&cli.kb, &args, color),
+        Command::Completions { shell } => {
+            let mut cmd = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(shell, &mut cmd, "annals", &mut io::stdout());
+            Ok(ExitCode::SUCCESS)
+        }
+        command => request::Request::resolve(command, &cli.kb).and_then(|request| {
+            let loaded = load::load(&cli.kb)?;
+            request.run(&loaded.kb, &cli.kb, Style { color })
+        }),
+    };
+    match result {
+        Ok(code) => code,
+        // A reader that stopped early (`annals … | head`) is not an error.
+        Err(Failure::Io(e)) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(failure) => {
+            // Values in messages are escaped where they are written; this
+            // keeps any that were missed from reaching the terminal raw.
+            let message = failure.to_string();
+            let safe: Vec<_> = message.lines().map(annals::escape::terminal).collect();
+            let _ = writeln!(io::stderr(), "error: {}", safe.join("\n"));
+            ExitCode::from(failure.status())
+        }
+    }
+}

@@ -1,175 +1,78 @@
-//! Running `export`, `render` and `build`: arguments in, library calls,
-//! files written atomically (never into the KB folder).
+//! Running `export`, `render` and `build` on a loaded KB: outputs made by
+//! the library ([`annals::artifact`]), files written atomically (never into
+//! the KB folder).
 
-use std::io::{self, Write};
+use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::time::Duration;
 
-use annals::escape;
-
+use annals::artifact::{self, Made, Options, Plan};
 use annals::build::{self, Freshness, Manifest};
-use annals::export::View;
-use annals::query::Filter;
-use annals::render::{self, ImageFormat};
+use annals::escape;
+use annals::query::FilterSpec;
+use annals::Kb;
 
-use super::queries::{emit, filter, load};
-use crate::{Failure, FilterArgs};
+use super::queries::{emit, filter};
+use super::Failure;
 
-/// Writes `bytes` to `output`, or to stdout without one.
-fn deliver(bytes: &[u8], output: Option<&Path>, kb: &Path) -> Result<(), Failure> {
-    match output {
-        Some(path) => {
-            annals::atomic::write(path, bytes, kb).map_err(|e| Failure::Usage(e.to_string()))
-        }
-        None => emit(|o| o.write_all(bytes)),
-    }
-}
-
-/// Refuses an output path before any work is done for it.
-fn writable(path: &Path, kb: &Path) -> Result<(), Failure> {
-    annals::atomic::target(path, kb)
-        .map(drop)
-        .map_err(|e| Failure::Usage(e.to_string()))
-}
-
-/// How long Graphviz may take: `ANNALS_GRAPHVIZ_TIMEOUT` seconds, or the
-/// default.
-fn graphviz_timeout() -> Result<Duration, Failure> {
-    match std::env::var("ANNALS_GRAPHVIZ_TIMEOUT") {
-        Ok(v) if !v.trim().is_empty() => v
-            .trim()
-            .parse::<f64>()
-            .ok()
-            .filter(|s| s.is_finite() && *s > 0.0 && *s < 1e9)
-            .map(Duration::from_secs_f64)
-            .ok_or_else(|| {
-                Failure::Usage(format!(
-                    "ANNALS_GRAPHVIZ_TIMEOUT must be a number of seconds, not `{}`",
-                    escape::shown(&v)
-                ))
-            }),
-        _ => Ok(render::graphviz::DEFAULT_TIMEOUT),
-    }
-}
-
-pub enum ExportFormat {
-    Dot,
-    Mermaid,
-    Json,
-    Jsonl,
-    Csv,
-    Graphml,
-    Jsonld,
-}
-
-#[allow(clippy::too_many_arguments)]
-pub fn export(
+/// Makes one output and writes it to `output`, or to stdout without one.
+pub fn make(
+    kb: &Kb,
     kb_path: &Path,
-    format: ExportFormat,
-    view: View,
-    args: &FilterArgs,
-    to: Option<&str>,
+    plan: Plan,
+    spec: &FilterSpec,
     output: Option<&Path>,
-    base_iri: &str,
+    options: &Options,
 ) -> Result<ExitCode, Failure> {
-    match (output, &format) {
-        (Some(dir), ExportFormat::Csv) => {
-            annals::atomic::target_folder(dir, kb_path)
-                .map_err(|e| Failure::Usage(e.to_string()))?;
-        }
-        (Some(path), _) => writable(path, kb_path)?,
-        (None, _) => {}
-    }
-    let loaded = load(kb_path)?;
-    let kb = &loaded.kb;
-    let f: Filter = filter(kb, args, to)?;
-    let records = || annals::export::records(kb, &f);
-    let bytes = match format {
-        ExportFormat::Dot => annals::export::dot::export(kb, view, &f).into_bytes(),
-        ExportFormat::Mermaid => annals::export::mermaid::export(kb, view, &f).into_bytes(),
-        ExportFormat::Json => {
-            let mut out = Vec::new();
-            annals::export::json::write_json(kb, &records(), &mut out)?;
-            out
-        }
-        ExportFormat::Jsonl => {
-            let mut out = Vec::new();
-            annals::export::json::write_jsonl(kb, &records(), &mut out)?;
-            out
-        }
-        ExportFormat::Graphml => annals::export::graphml::export(kb, &records()).into_bytes(),
-        ExportFormat::Jsonld => {
-            let mut out = Vec::new();
-            annals::export::jsonld::write(kb, &records(), base_iri, &mut out)?;
-            out
-        }
-        ExportFormat::Csv => {
-            let dir = output.ok_or_else(|| {
-                Failure::Usage("csv writes a folder of tables: give it with -o DIR".into())
-            })?;
-            for (name, text) in annals::export::csv::tables(kb, &records()) {
-                let path = dir.join(name);
-                annals::atomic::write(&path, text.as_bytes(), kb_path)
-                    .map_err(|e| Failure::Usage(e.to_string()))?;
+    let f = filter(kb, spec)?;
+    let made = artifact::make(kb, plan, &f, options)?;
+    match (made, output) {
+        (Made::Tables(tables), Some(dir)) => {
+            for (name, text) in tables {
+                annals::atomic::write(&dir.join(name), text.as_bytes(), kb_path)?;
             }
             writeln!(
                 io::stderr(),
                 "wrote the tables to {}",
                 escape::shown_path(dir)
             )?;
-            return Ok(ExitCode::SUCCESS);
         }
-    };
-    deliver(&bytes, output, kb_path)?;
+        (made, Some(path)) => {
+            let bytes = made.into_bytes(options)?;
+            annals::atomic::write(path, &bytes, kb_path)?;
+            if plan.format.image().is_some() {
+                writeln!(io::stderr(), "wrote {}", escape::shown_path(path))?;
+            }
+        }
+        (made, None) => {
+            let bytes = made.into_bytes(options)?;
+            emit(|o| o.write_all(&bytes))?;
+        }
+    }
     Ok(ExitCode::SUCCESS)
 }
 
-#[allow(clippy::too_many_arguments)]
-pub fn render(
-    kb_path: &Path,
-    view: View,
-    output: &Path,
-    format: Option<ImageFormat>,
-    graphviz: bool,
-    args: &FilterArgs,
-    to: Option<&str>,
-) -> Result<ExitCode, Failure> {
-    let format = format
-        .or_else(|| ImageFormat::from_path(output))
-        .ok_or_else(|| Failure::Usage(format!("cannot tell the image format of `{}`: name it .svg, .png or .pdf, or pass --format", escape::shown_path(output))))?;
-    writable(output, kb_path)?;
-    let timeout = graphviz_timeout()?;
-    let loaded = load(kb_path)?;
-    let kb = &loaded.kb;
-    let f = filter(kb, args, to)?;
-    let err = |e: render::RenderError| match e {
-        render::RenderError::GraphvizMissing => Failure::Usage(e.to_string()),
-        other => Failure::Usage(other.to_string()),
-    };
-    let bytes = if view == View::Timeline && !graphviz {
-        let svg = render::timeline::svg(kb, &f);
-        match format {
-            ImageFormat::Svg => svg.into_bytes(),
-            ImageFormat::Png => render::png::from_svg(&svg, 2.0).map_err(err)?,
-            ImageFormat::Pdf => return Err(err(render::RenderError::Unsupported)),
-        }
-    } else {
-        let dot = annals::export::dot::export(kb, view, &f);
-        render::graphviz::render(&dot, format, timeout).map_err(err)?
-    };
-    deliver(&bytes, Some(output), kb_path)?;
-    writeln!(io::stderr(), "wrote {}", escape::shown_path(output))?;
-    Ok(ExitCode::SUCCESS)
+/// Refuses to print a binary picture on a terminal.
+pub fn stdout_takes(plan: Plan) -> Result<(), Failure> {
+    let binary = matches!(plan.format.image(), Some(f) if f != annals::render::ImageFormat::Svg);
+    if binary && io::stdout().is_terminal() {
+        return Err(Failure::Usage(format!(
+            "a {} picture is not for a terminal: give a file with -o FILE, or redirect stdout",
+            plan.format.as_str()
+        )));
+    }
+    Ok(())
 }
 
 /// Runs `build`: makes every output it can, reports those it could not,
 /// and exits 2 if any failed (1 with --check when some are stale).
-pub fn build(kb_path: &Path, manifest_path: &Path, check: bool) -> Result<ExitCode, Failure> {
-    let manifest = Manifest::read(manifest_path).map_err(|e| Failure::Usage(e.to_string()))?;
-    let timeout = graphviz_timeout()?;
-    let loaded = load(kb_path)?;
-    let kb = &loaded.kb;
+pub fn build(
+    kb: &Kb,
+    kb_path: &Path,
+    manifest: &Manifest,
+    check: bool,
+    options: &Options,
+) -> Result<ExitCode, Failure> {
     let mut err = io::stderr().lock();
     if !check {
         let mut folders: Vec<PathBuf> = manifest
@@ -194,16 +97,16 @@ pub fn build(kb_path: &Path, manifest_path: &Path, check: bool) -> Result<ExitCo
     for output in &manifest.outputs {
         let path = manifest.path_of(output);
         let shown = escape::shown_path(&path);
-        let outcome = build::make(kb, output).and_then(|made| {
+        let outcome = build::make(kb, output, options).and_then(|made| {
             if check {
-                build::freshness(&made, &path).map(Some)
+                build::freshness(&made, &path)
             } else {
-                build::write(made, &path, kb_path, timeout).map(|wrote| {
-                    Some(if wrote {
+                build::write(made, &path, kb_path, options).map(|wrote| {
+                    if wrote {
                         Freshness::Stale
                     } else {
                         Freshness::Fresh
-                    })
+                    }
                 })
             }
         });
@@ -212,17 +115,17 @@ pub fn build(kb_path: &Path, manifest_path: &Path, check: bool) -> Result<ExitCo
                 failed += 1;
                 writeln!(err, "error: {e}")?;
             }
-            (true, Ok(Some(Freshness::Stale))) => {
+            (true, Ok(Freshness::Stale)) => {
                 stale += 1;
                 writeln!(err, "stale: {shown}")?;
             }
-            (true, Ok(Some(Freshness::Missing))) => {
+            (true, Ok(Freshness::Missing)) => {
                 stale += 1;
                 writeln!(err, "missing: {shown}")?;
             }
-            (false, Ok(Some(Freshness::Stale))) => writeln!(err, "wrote {shown}")?,
-            (false, Ok(_)) => writeln!(err, "unchanged {shown}")?,
-            (true, Ok(_)) => {}
+            (true, Ok(Freshness::Fresh)) => {}
+            (false, Ok(Freshness::Fresh)) => writeln!(err, "unchanged {shown}")?,
+            (false, Ok(_)) => writeln!(err, "wrote {shown}")?,
         }
     }
     let total = manifest.outputs.len();

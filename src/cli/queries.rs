@@ -1,16 +1,15 @@
-//! Running the query commands: load the KB (refusing one with hard errors),
-//! resolve ids and filters from arguments, call the query, write the output.
+//! Running the query commands on a loaded KB: ids resolved with messages
+//! that say what went wrong, the query called, the output written.
 
 use std::io::{self, Write};
-use std::path::Path;
 use std::process::ExitCode;
 
 use annals::model::{ActorIx, NodeKind, NodeRef, StatementIx};
 use annals::output::{self, Format, Style};
-use annals::query::{self, Filter};
-use annals::{Kb, Loaded};
+use annals::query::{self, Filter, FilterSpec};
+use annals::Kb;
 
-use crate::{Failure, FilterArgs};
+use super::Failure;
 
 /// Runs `write` on buffered stdout (large outputs would otherwise cost a
 /// system call per line) and flushes it, so that a failed write is reported.
@@ -40,50 +39,7 @@ fn emit_query(
     }
 }
 
-/// How many hard errors are listed when a query refuses a broken KB.
-const MAX_LISTED_ERRORS: usize = 10;
-
-/// Loads the KB for a query. Queries refuse a KB with hard errors: their
-/// answers would silently miss whatever did not load.
-///
-/// The KB is leaked: the process ends right after the query, and freeing
-/// hundreds of thousands of items one by one would only cost time.
-pub fn load(kb: &Path) -> Result<&'static Loaded, Failure> {
-    let loaded = Kb::load(kb)?;
-    if !loaded.has_errors() {
-        return Ok(Box::leak(Box::new(loaded)));
-    }
-    let errors: Vec<String> = loaded
-        .hard_errors()
-        .map(|d| {
-            let (at, _) = loaded.sources.locate(d.primary.span);
-            let file = &loaded.sources.get(d.primary.span.file).name;
-            annals::escape::terminal(&format!(
-                "  {file}:{}:{}: {}",
-                at.line, at.column, d.message
-            ))
-            .into_owned()
-        })
-        .collect();
-    let shown = errors
-        .iter()
-        .take(MAX_LISTED_ERRORS)
-        .cloned()
-        .collect::<Vec<_>>()
-        .join("\n");
-    let more = errors.len().saturating_sub(MAX_LISTED_ERRORS);
-    let more = if more > 0 {
-        format!("\n  … and {more} more")
-    } else {
-        String::new()
-    };
-    Err(Failure::BrokenKb(format!(
-        "the KB has {} error{}; run `annals check` and fix them first:\n{shown}{more}",
-        errors.len(),
-        if errors.len() == 1 { "" } else { "s" }
-    )))
-}
-
+/// An actor named on the command line.
 fn actor(kb: &Kb, id: &str) -> Result<ActorIx, Failure> {
     match query::resolve(kb, id, Some(NodeKind::Actor))? {
         NodeRef::Actor(a) => Ok(a),
@@ -91,27 +47,35 @@ fn actor(kb: &Kb, id: &str) -> Result<ActorIx, Failure> {
     }
 }
 
-fn statement(kb: &Kb, id: &str) -> Result<StatementIx, Failure> {
-    match query::resolve(kb, id, Some(NodeKind::Statement))? {
-        NodeRef::Statement(s) => Ok(s),
-        _ => unreachable!("resolve returns the kind asked for"),
+/// A statement named on the command line for `command`; an actor or event
+/// id says what to ask instead.
+fn statement(kb: &Kb, id: &str, command: &str) -> Result<StatementIx, Failure> {
+    match query::resolve(kb, id, Some(NodeKind::Statement)) {
+        Ok(NodeRef::Statement(s)) => Ok(s),
+        Ok(_) => unreachable!("resolve returns the kind asked for"),
+        Err(e) => {
+            let shown = annals::escape::shown(id);
+            Err(match e.found {
+                Some(NodeRef::Actor(a)) => {
+                    let n = kb.statements_by(a).len();
+                    Failure::Usage(format!(
+                        "`{shown}` is an actor; `{command}` takes a statement ({shown} made {n}: `annals timeline --actor {shown}`)"
+                    ))
+                }
+                Some(NodeRef::Event(_)) => Failure::Usage(format!(
+                    "`{shown}` is an event; `{command}` takes a statement (the statements made at it: `annals timeline --event {shown}`)"
+                )),
+                _ => Failure::UnknownId(e),
+            })
+        }
     }
 }
 
-/// Builds the library's filter from arguments, resolving every id.
-pub fn filter(kb: &Kb, args: &FilterArgs, to: Option<&str>) -> Result<Filter, Failure> {
-    let spec = query::FilterSpec {
-        from: args.from.clone(),
-        to: to.map(str::to_owned),
-        actors: args.actor.clone(),
-        event: args.event.clone(),
-        topics: args.topic.clone(),
-        kinds: args.kind.clone(),
-        rollup: args.rollup,
-    };
+/// Resolves a filter; an id of the wrong kind says what it is.
+pub fn filter(kb: &Kb, spec: &FilterSpec) -> Result<Filter, Failure> {
     spec.resolve(kb).map_err(|e| match e {
         query::FilterError::UnknownId(u) => Failure::UnknownId(u),
-        other => Failure::Usage(other.to_string()),
+        other => Failure::Filter(other),
     })
 }
 
@@ -127,17 +91,36 @@ fn nothing(format: Format, what: &str) -> Result<ExitCode, Failure> {
 }
 
 pub fn timeline(
-    kb: &Path,
-    args: &FilterArgs,
-    to: Option<&str>,
+    kb: &Kb,
+    spec: &FilterSpec,
     format: Format,
     style: Style,
 ) -> Result<ExitCode, Failure> {
-    let loaded = load(kb)?;
-    let kb = &loaded.kb;
-    let items = query::timeline::timeline(kb, &filter(kb, args, to)?);
+    let items = query::timeline::timeline(kb, &filter(kb, spec)?);
     if items.is_empty() {
-        return nothing(format, "statements or events");
+        let code = nothing(format, "statements or events")?;
+        // Institutions speak through their people: say when roll-up finds
+        // what the actor itself did not say.
+        if !spec.rollup && !spec.actors.is_empty() {
+            let rolled = FilterSpec {
+                rollup: true,
+                ..spec.clone()
+            };
+            let found = query::timeline::timeline(kb, &filter(kb, &rolled)?).len();
+            if found > 0 {
+                writeln!(
+                    io::stderr(),
+                    "with --rollup, {found} item{} by those who speak for {} match",
+                    if found == 1 { "" } else { "s" },
+                    spec.actors
+                        .iter()
+                        .map(|a| format!("`{}`", annals::escape::shown(a)))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )?;
+            }
+        }
+        return Ok(code);
     }
     emit_query(format, |o| {
         output::timeline::write(kb, &items, format, o, style)
@@ -146,15 +129,13 @@ pub fn timeline(
 }
 
 pub fn responses(
-    kb: &Path,
+    kb: &Kb,
     id: &str,
     depth: Option<usize>,
     format: Format,
     style: Style,
 ) -> Result<ExitCode, Failure> {
-    let loaded = load(kb)?;
-    let kb = &loaded.kb;
-    let tree = query::responses::responses(kb, statement(kb, id)?, depth);
+    let tree = query::responses::responses(kb, statement(kb, id, "responses")?, depth);
     emit_query(format, |o| {
         output::tree::write_responses(kb, &tree, format, o, style)
     })?;
@@ -162,45 +143,55 @@ pub fn responses(
         writeln!(
             io::stderr(),
             "no statements respond to `{}`",
-            annals::escape::terminal(id)
+            annals::escape::shown(id)
         )?;
     }
     Ok(ExitCode::SUCCESS)
 }
 
 pub fn thread(
-    kb: &Path,
+    kb: &Kb,
     id: &str,
     depth: Option<usize>,
     format: Format,
     style: Style,
 ) -> Result<ExitCode, Failure> {
-    let loaded = load(kb)?;
-    let kb = &loaded.kb;
-    let thread = query::responses::thread(kb, statement(kb, id)?, depth);
+    let thread = query::responses::thread(kb, statement(kb, id, "thread")?, depth);
     emit_query(format, |o| {
         output::tree::write_thread(kb, &thread, format, o, style)
     })?;
     Ok(ExitCode::SUCCESS)
 }
 
-#[allow(clippy::too_many_arguments)]
+/// The target actor of `who-responded --to`; a date there points to
+/// `--until`, which ends the date range.
+fn target(kb: &Kb, text: &str) -> Result<ActorIx, Failure> {
+    actor(kb, text).map_err(|e| {
+        let date = annals::model::Date::parse(text, kb.settings.default_offset).is_ok();
+        if date && kb.lookup(text).is_none() {
+            Failure::Usage(format!(
+                "`{}` is a date, but --to names the target actor in who-responded; the date range ends with --until",
+                annals::escape::shown(text)
+            ))
+        } else {
+            e
+        }
+    })
+}
+
 pub fn who_responded(
-    kb: &Path,
-    args: &FilterArgs,
-    until: Option<&str>,
-    target: Option<&str>,
-    responder: Option<&str>,
+    kb: &Kb,
+    spec: &FilterSpec,
+    to: Option<&str>,
+    by: Option<&str>,
     format: Format,
     style: Style,
 ) -> Result<ExitCode, Failure> {
-    let loaded = load(kb)?;
-    let kb = &loaded.kb;
     let options = query::who_responded::Options {
-        to: target.map(|t| actor(kb, t)).transpose()?,
-        by: responder.map(|b| actor(kb, b)).transpose()?,
+        to: to.map(|t| target(kb, t)).transpose()?,
+        by: by.map(|b| actor(kb, b)).transpose()?,
     };
-    let pairs = query::who_responded::who_responded(kb, &filter(kb, args, until)?, &options);
+    let pairs = query::who_responded::who_responded(kb, &filter(kb, spec)?, &options);
     if pairs.is_empty() {
         return nothing(format, "responses");
     }
@@ -208,24 +199,21 @@ pub fn who_responded(
     Ok(ExitCode::SUCCESS)
 }
 
-pub fn show(kb: &Path, id: &str, format: Format, style: Style) -> Result<ExitCode, Failure> {
-    let loaded = load(kb)?;
-    let kb = &loaded.kb;
+pub fn show(kb: &Kb, id: &str, format: Format, style: Style) -> Result<ExitCode, Failure> {
     let node = query::resolve(kb, id, None)?;
     emit_query(format, |o| output::show::write(kb, node, format, o, style))?;
     Ok(ExitCode::SUCCESS)
 }
 
 pub fn search(
-    kb: &Path,
+    kb: &Kb,
     text: &str,
     limit: usize,
     format: Format,
     style: Style,
 ) -> Result<ExitCode, Failure> {
-    let loaded = load(kb)?;
-    let kb = &loaded.kb;
-    let mut hits = query::search::search(kb, text);
+    let index = query::search::Index::build(kb);
+    let mut hits = query::search::search(kb, &index, text);
     hits.truncate(limit);
     if hits.is_empty() {
         return nothing(format, "items");
@@ -237,14 +225,12 @@ pub fn search(
 }
 
 pub fn path(
-    kb: &Path,
+    kb: &Kb,
     from: &str,
     to: &str,
     format: Format,
     style: Style,
 ) -> Result<ExitCode, Failure> {
-    let loaded = load(kb)?;
-    let kb = &loaded.kb;
     let (a, b) = (
         query::resolve(kb, from, None)?,
         query::resolve(kb, to, None)?,
@@ -260,15 +246,18 @@ pub fn path(
             if format == Format::Json {
                 writeln!(io::stdout(), "null")?;
             }
-            writeln!(io::stderr(), "no path links `{from}` and `{to}`")?;
+            writeln!(
+                io::stderr(),
+                "no path links `{}` and `{}`",
+                annals::escape::shown(from),
+                annals::escape::shown(to)
+            )?;
             Ok(ExitCode::from(1))
         }
     }
 }
 
-pub fn stats(kb: &Path, top: usize, format: Format, style: Style) -> Result<ExitCode, Failure> {
-    let loaded = load(kb)?;
-    let kb = &loaded.kb;
+pub fn stats(kb: &Kb, top: usize, format: Format, style: Style) -> Result<ExitCode, Failure> {
     let stats = query::stats::stats(kb, top);
     emit_query(format, |o| {
         output::lists::write_stats(kb, &stats, format, o, style)

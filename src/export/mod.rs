@@ -1,7 +1,10 @@
-//! Exports of a KB view to text formats: DOT (for Graphviz) and Mermaid.
+//! Exports of a KB: views drawn as DOT (for Graphviz) and Mermaid, and the
+//! (filtered) KB itself as JSON, JSON Lines, CSV tables, GraphML and
+//! schema.org JSON-LD.
 //!
-//! A view picks what to draw from the filtered KB; each format then writes
-//! it. Every string from the KB is escaped by `escape` for the format.
+//! A view picks what to draw from the filtered KB ([`select`]); the data
+//! formats carry the [`records`] a filter keeps. Every string from the KB is
+//! escaped by `escape` for the format.
 
 pub mod csv;
 pub mod dot;
@@ -17,15 +20,17 @@ use crate::model::{ActorIx, EventIx, StatementIx};
 use crate::query::{rollup, Filter};
 
 /// What a picture shows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Deserialize, clap::ValueEnum,
+)]
 pub enum View {
-    /// Statements linked by responses, clustered by speaker.
+    /// statements linked by responses, clustered by speaker
     Responses,
-    /// Who responded to whom, at actor level.
+    /// who responded to whom, at actor level
     Actors,
-    /// Statements and events along time.
+    /// statements and events along time
     Timeline,
-    /// Everything: actors, events, statements and every link.
+    /// everything: actors, events, statements and every link
     Kb,
 }
 

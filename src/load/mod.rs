@@ -1,5 +1,6 @@
 //! Loading a KB folder: find the files, read and parse them in parallel,
-//! resolve ids into typed indices, build the graph, and run the checks.
+//! resolve ids into typed indices and build the graph. The lints run
+//! afterwards, where they are wanted (`check::diagnostics`).
 //!
 //! Loading never stops at the first problem: a file that fails to parse is
 //! reported and the others are still read and checked. Only a KB that cannot
@@ -12,13 +13,13 @@ mod resolve;
 mod settings;
 pub(crate) mod spanned;
 
-pub use settings::{Limits, Settings, SETTINGS_FILE};
+pub use crate::model::{Limits, Settings};
+pub use settings::SETTINGS_FILE;
 
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-use crate::check::{self, Levels};
 use crate::diag::{Code, Diagnostic};
 use crate::kb::Kb;
 use crate::source_map::{SourceMap, Span};
@@ -28,13 +29,13 @@ use raw::{RawDoc, RawSettings};
 /// Why a KB cannot be read at all.
 #[derive(Debug, thiserror::Error)]
 pub enum LoadError {
-    #[error("KB folder `{}` does not exist (give another with --kb DIR or ANNALS_KB)", .0.display())]
+    #[error("KB folder `{}` does not exist (give another with --kb DIR or ANNALS_KB)", crate::escape::shown_path(.0))]
     NotFound(PathBuf),
-    #[error("`{}` is not a folder; --kb names the folder that holds the KB's .ron files", .0.display())]
+    #[error("`{}` is not a folder; --kb names the folder that holds the KB's .ron files", crate::escape::shown_path(.0))]
     NotADirectory(PathBuf),
-    #[error("cannot read KB folder `{}`: {}", .0.display(), .1)]
+    #[error("cannot read KB folder `{}`: {}", crate::escape::shown_path(.0), .1)]
     Unreadable(PathBuf, String),
-    #[error("no .ron files in KB folder `{}`", .0.display())]
+    #[error("no .ron files in KB folder `{}`", crate::escape::shown_path(.0))]
     NoFiles(PathBuf),
 }
 
@@ -43,24 +44,16 @@ pub enum LoadError {
 pub struct Loaded {
     pub kb: Kb,
     pub sources: SourceMap,
-    /// Every finding at its code's default severity, before levels.
+    /// What loading found, at each code's default severity.
     findings: Vec<Diagnostic>,
 }
 
 impl Loaded {
-    /// The levels the KB's settings file sets, to which the command line may
-    /// add its own.
-    pub fn levels(&self) -> Levels {
-        let mut levels = Levels::new();
-        for &(code, level) in &self.kb.settings.lints {
-            levels.set(code, level);
-        }
-        levels
-    }
-
-    /// The diagnostics under `levels`, sorted by file and position.
-    pub fn diagnostics(&self, levels: &Levels) -> Vec<Diagnostic> {
-        levels.apply(self.findings.clone())
+    /// What loading found (syntax, ids, references, dates, settings), at
+    /// each code's default severity. The lints on top of these are
+    /// `check::run`'s; `check::diagnostics` gives both with levels applied.
+    pub fn load_findings(&self) -> &[Diagnostic] {
+        &self.findings
     }
 
     /// Whether the KB has hard errors: a file that does not parse, a
@@ -81,7 +74,7 @@ impl Kb {
     ///
     /// ```no_run
     /// let loaded = annals::Kb::load(std::path::Path::new("kb"))?;
-    /// for d in loaded.diagnostics(&loaded.levels()) {
+    /// for d in annals::check::diagnostics(&loaded, &annals::check::Levels::of(&loaded.kb.settings)) {
     ///     eprintln!("{}: {}", d.code, d.message);
     /// }
     /// # Ok::<(), annals::LoadError>(())
@@ -157,7 +150,7 @@ fn load_inputs(inputs: Vec<Input>, unreadable: Vec<(PathBuf, String)>) -> Loaded
             let parsed: ParsedFile<RawSettings> = input.parse(&Limits::default());
             let mut problems = parsed.problems;
             if let Some(raw) = parsed.value {
-                settings = Settings::from_raw(raw, &mut problems);
+                settings = settings::read(raw, &mut problems);
             }
             let file = sources.add(parsed.name, &parsed.path, parsed.text);
             findings.extend(problems.into_iter().map(|p| to_diagnostic(file, p)));
@@ -195,7 +188,6 @@ fn load_inputs(inputs: Vec<Input>, unreadable: Vec<(PathBuf, String)>) -> Loaded
     // of small allocations takes a while, so both cores do it.
     docs.into_par_iter().for_each(drop);
     findings.extend(resolve_findings);
-    findings.extend(check::run(&kb));
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     Loaded {
         kb,

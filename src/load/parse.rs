@@ -10,9 +10,9 @@ use std::path::{Path, PathBuf};
 
 use serde::de::DeserializeOwned;
 
-use super::settings::Limits;
 use super::spanned::parse_with_spans;
 use crate::diag::Code;
+use crate::model::Limits;
 use crate::suggest;
 
 /// A problem found in one file, before the file has a `FileId`.

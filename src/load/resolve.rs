@@ -15,10 +15,10 @@ use std::collections::HashSet;
 use rayon::prelude::*;
 
 use super::raw::{RawActor, RawDoc, RawEvent, RawResponse, RawRole, RawSource, RawStatement};
-use super::settings::Settings;
 use super::spanned::{Located, OrShort, Spanned, Word};
 use crate::diag::{Code, Diagnostic};
 use crate::kb::{IdMap, Kb};
+use crate::model::Settings;
 use crate::model::{
     id_problem, suggest_id, Actor, ActorIx, ActorKind, Date, Event, EventIx, EventKind, NodeKind,
     NodeRef, Quote, Response, Role, Source, Stance, Statement, StatementIx, StatementKind,
@@ -856,9 +856,9 @@ mod tests {
         }
         text.push_str("])");
         let loaded = Kb::load_files(&[("kb.ron", text.as_bytes())]);
-        let unknown: Vec<Diagnostic> = loaded
-            .diagnostics(&loaded.levels())
-            .into_iter()
+        let unknown: Vec<&Diagnostic> = loaded
+            .load_findings()
+            .iter()
             .filter(|d| d.code == Code::UnknownReference)
             .collect();
         assert_eq!(unknown.len(), n);

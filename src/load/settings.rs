@@ -11,133 +11,97 @@
 use super::parse::FileProblem;
 use super::raw::RawSettings;
 use super::spanned::Spanned;
-use crate::check::Level;
 use crate::diag::Code;
-use crate::model::{parse_utc_offset, LevelWord};
+use crate::model::{parse_utc_offset, LevelWord, Limits, Settings, MAX_NESTING, MIN_NESTING};
 use crate::suggest;
-
-/// The range `max_nesting` may be set in: a KB needs about 8 levels, and
-/// deeper parsing risks the stack.
-const MIN_NESTING: usize = 16;
-const MAX_NESTING: usize = 1024;
 
 /// The settings file's name, at the top of the KB folder.
 pub const SETTINGS_FILE: &str = "annals.ron";
 
-/// Resource limits: exceeding one is a diagnostic, never a crash.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Limits {
-    /// Largest KB file read, in bytes (default 64 MiB).
-    pub max_file_bytes: u64,
-    /// Deepest bracket nesting parsed (default 128).
-    pub max_nesting: usize,
-    /// Most actors, events and statements in the whole KB (default 5,000,000).
-    pub max_items: usize,
-}
-
-impl Default for Limits {
-    fn default() -> Limits {
-        Limits {
-            max_file_bytes: 64 * 1024 * 1024,
-            max_nesting: 128,
-            max_items: 5_000_000,
+/// Reads parsed settings, reporting every value it cannot use.
+pub(crate) fn read(raw: RawSettings, problems: &mut Vec<FileProblem>) -> Settings {
+    let mut settings = Settings::default();
+    if let Some(tz) = raw.time_zone {
+        match parse_utc_offset(&tz.value) {
+            Some(offset) => settings.default_offset = offset,
+            None => problems.push(FileProblem {
+                code: Code::InvalidSetting,
+                range: tz.range,
+                message: format!("`{}` is not a time zone annals can use", tz.value),
+                help: Some(
+                    "write `UTC` or a fixed offset such as `+03:00`; zone names are not supported"
+                        .into(),
+                ),
+            }),
         }
     }
-}
-
-/// The settings that apply to a KB.
-#[derive(Debug, Clone, Default)]
-pub struct Settings {
-    /// Seconds east of UTC for times written without an offset.
-    pub default_offset: i32,
-    /// Lint levels set in the file, in written order.
-    pub lints: Vec<(Code, Level)>,
-    pub limits: Limits,
-}
-
-impl Settings {
-    /// Reads parsed settings, reporting every value it cannot use.
-    pub fn from_raw(raw: RawSettings, problems: &mut Vec<FileProblem>) -> Settings {
-        let mut settings = Settings::default();
-        if let Some(tz) = raw.time_zone {
-            match parse_utc_offset(&tz.value) {
-                Some(offset) => settings.default_offset = offset,
-                None => problems.push(FileProblem {
-                    code: Code::InvalidSetting,
-                    range: tz.range,
-                    message: format!("`{}` is not a time zone annals can use", tz.value),
-                    help: Some("write `UTC` or a fixed offset such as `+03:00`; zone names are not supported".into()),
-                }),
-            }
+    let mut seen: Vec<&Spanned<String>> = Vec::with_capacity(raw.lints.0.len());
+    for (name, level) in &raw.lints.0 {
+        if seen.iter().any(|s| s.value == name.value) {
+            problems.push(FileProblem {
+                code: Code::InvalidSetting,
+                range: name.range.clone(),
+                message: format!("`{}` is set twice in `lints`", name.value),
+                help: Some(
+                    "keep one level per code: which one was meant is not for annals to guess"
+                        .into(),
+                ),
+            });
+            continue;
         }
-        let mut seen: Vec<&Spanned<String>> = Vec::with_capacity(raw.lints.0.len());
-        for (name, level) in &raw.lints.0 {
-            if seen.iter().any(|s| s.value == name.value) {
+        seen.push(name);
+        let Some(code) = Code::from_name(&name.value) else {
+            let close = suggest::closest(&name.value, Code::ALL.iter().map(|c| c.name()));
+            problems.push(FileProblem {
+                code: Code::InvalidSetting,
+                range: name.range.clone(),
+                message: format!("unknown diagnostic code `{}`", name.value),
+                help: suggest::did_you_mean(&close)
+                    .or_else(|| Some("`annals check --list-codes` lists them".into())),
+            });
+            continue;
+        };
+        if code.is_hard() {
+            problems.push(FileProblem {
+                code: Code::InvalidSetting,
+                range: name.range.clone(),
+                message: format!("`{code}` is a hard error; its level cannot be changed"),
+                help: None,
+            });
+            continue;
+        }
+        match LevelWord::from_name(&level.value.0) {
+            Some(word) => settings.lints.push((code, word)),
+            None => problems.push(FileProblem {
+                code: Code::UnknownVariant,
+                range: level.range.clone(),
+                message: format!("unknown lint level `{}`", level.value.0),
+                help: Some("write `Allow`, `Warn` or `Deny`".into()),
+            }),
+        }
+    }
+    if let Some(limits) = raw.limits {
+        let l = &mut settings.limits;
+        l.max_file_bytes = limits.max_file_bytes.unwrap_or(l.max_file_bytes);
+        if let Some(n) = limits.max_nesting {
+            if (MIN_NESTING..=MAX_NESTING).contains(&n.value) {
+                l.max_nesting = n.value;
+            } else {
                 problems.push(FileProblem {
                     code: Code::InvalidSetting,
-                    range: name.range.clone(),
-                    message: format!("`{}` is set twice in `lints`", name.value),
-                    help: Some(
-                        "keep one level per code: which one was meant is not for annals to guess"
-                            .into(),
+                    range: n.range,
+                    message: format!(
+                        "`max_nesting` is {}; it must be from {MIN_NESTING} to {MAX_NESTING}",
+                        n.value
                     ),
+                    help: Some(format!(
+                        "the default, {}, fits every hand-written KB",
+                        Limits::default().max_nesting
+                    )),
                 });
-                continue;
-            }
-            seen.push(name);
-            let Some(code) = Code::from_name(&name.value) else {
-                let close = suggest::closest(&name.value, Code::ALL.iter().map(|c| c.name()));
-                problems.push(FileProblem {
-                    code: Code::InvalidSetting,
-                    range: name.range.clone(),
-                    message: format!("unknown diagnostic code `{}`", name.value),
-                    help: suggest::did_you_mean(&close)
-                        .or_else(|| Some("`annals check --list-codes` lists them".into())),
-                });
-                continue;
-            };
-            if code.is_hard() {
-                problems.push(FileProblem {
-                    code: Code::InvalidSetting,
-                    range: name.range.clone(),
-                    message: format!("`{code}` is a hard error; its level cannot be changed"),
-                    help: None,
-                });
-                continue;
-            }
-            match LevelWord::from_name(&level.value.0) {
-                Some(word) => settings.lints.push((code, Level::from(word))),
-                None => problems.push(FileProblem {
-                    code: Code::UnknownVariant,
-                    range: level.range.clone(),
-                    message: format!("unknown lint level `{}`", level.value.0),
-                    help: Some("write `Allow`, `Warn` or `Deny`".into()),
-                }),
             }
         }
-        if let Some(limits) = raw.limits {
-            let l = &mut settings.limits;
-            l.max_file_bytes = limits.max_file_bytes.unwrap_or(l.max_file_bytes);
-            if let Some(n) = limits.max_nesting {
-                if (MIN_NESTING..=MAX_NESTING).contains(&n.value) {
-                    l.max_nesting = n.value;
-                } else {
-                    problems.push(FileProblem {
-                        code: Code::InvalidSetting,
-                        range: n.range,
-                        message: format!(
-                            "`max_nesting` is {}; it must be from {MIN_NESTING} to {MAX_NESTING}",
-                            n.value
-                        ),
-                        help: Some(format!(
-                            "the default, {}, fits every hand-written KB",
-                            Limits::default().max_nesting
-                        )),
-                    });
-                }
-            }
-            l.max_items = limits.max_items.unwrap_or(l.max_items);
-        }
-        settings
+        l.max_items = limits.max_items.unwrap_or(l.max_items);
     }
+    settings
 }

@@ -15,6 +15,14 @@ pub trait Vocabulary: Sized + Copy + 'static {
     fn word(self) -> &'static str;
     /// Reads a word (case-sensitive, like RON).
     fn parse_word(word: &str) -> Option<Self>;
+    /// Reads a word in any case (`demand` for `Demand`), as the command
+    /// line accepts it.
+    fn parse_any_case(word: &str) -> Option<Self> {
+        Self::all()
+            .iter()
+            .copied()
+            .find(|w| w.word().eq_ignore_ascii_case(word))
+    }
 }
 
 macro_rules! vocabulary {

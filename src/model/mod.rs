@@ -7,10 +7,12 @@
 mod date;
 mod id;
 mod kind;
+mod settings;
 
 pub use date::{parse_utc_offset, Bounds, Date, DateError, Instant, Point, Precision};
 pub use id::{id_problem, suggest_id, ActorIx, EventIx, NodeKind, NodeRef, StatementIx};
 pub use kind::{ActorKind, EventKind, LevelWord, Stance, StatementKind, Vocabulary};
+pub use settings::{Limits, Settings, MAX_NESTING, MIN_NESTING};
 
 use crate::source_map::Span;
 

@@ -169,7 +169,10 @@ impl Filter {
 #[serde(default, deny_unknown_fields)]
 pub struct FilterSpec {
     pub from: Option<String>,
-    pub to: Option<String>,
+    /// The end of the date range (`to:` is read too, as older manifests
+    /// wrote it).
+    #[serde(alias = "to")]
+    pub until: Option<String>,
     pub actors: Vec<String>,
     pub event: Option<String>,
     pub topics: Vec<String>,
@@ -190,6 +193,10 @@ pub enum FilterError {
     },
     #[error("unknown kind `{}`; {}", crate::escape::shown(.kind), crate::escape::terminal(.help))]
     Kind { kind: String, help: String },
+    #[error("the date range is reversed: --from {} starts after --until {} ends; swap them", crate::escape::shown(.from), crate::escape::shown(.until))]
+    Reversed { from: String, until: String },
+    #[error("no item of the KB has the topic `{}`; {}", crate::escape::shown(.topic), crate::escape::terminal(.help))]
+    Topic { topic: String, help: String },
 }
 
 impl FilterSpec {
@@ -211,8 +218,29 @@ impl FilterSpec {
         if let Some(from) = &self.from {
             f.from = Some(date("--from", from)?.bounds().start);
         }
-        if let Some(to) = &self.to {
-            f.to = Some(date("--to", to)?.bounds().end);
+        if let Some(until) = &self.until {
+            f.to = Some(date("--until", until)?.bounds().end);
+        }
+        if let (Some(from), Some(to)) = (f.from, f.to) {
+            if from >= to {
+                return Err(FilterError::Reversed {
+                    from: self.from.clone().unwrap_or_default(),
+                    until: self.until.clone().unwrap_or_default(),
+                });
+            }
+        }
+        if !self.topics.is_empty() {
+            let known = kb.topics();
+            for topic in &self.topics {
+                if known.binary_search(&topic.as_str()).is_err() {
+                    let close = crate::suggest::closest(topic, known.iter().copied());
+                    return Err(FilterError::Topic {
+                        topic: topic.clone(),
+                        help: crate::suggest::did_you_mean(&close)
+                            .unwrap_or_else(|| "`annals stats` lists the topics".into()),
+                    });
+                }
+            }
         }
         for id in &self.actors {
             if let NodeRef::Actor(a) = super::resolve(kb, id, Some(NodeKind::Actor))? {
@@ -225,7 +253,10 @@ impl FilterSpec {
             }
         }
         for k in &self.kinds {
-            let (s, e) = (StatementKind::parse_word(k), EventKind::parse_word(k));
+            let (s, e) = (
+                StatementKind::parse_any_case(k),
+                EventKind::parse_any_case(k),
+            );
             if s.is_none() && e.is_none() {
                 let words = StatementKind::all()
                     .iter()

@@ -18,26 +18,60 @@ use crate::kb::Kb;
 use crate::model::{NodeKind, NodeRef};
 use crate::suggest;
 
-/// An id the KB does not have, with the closest ids it does have.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown {what} `{}`{}", crate::escape::shown(.id), .suggestions.as_ref().map(|s| format!("; {s}")).unwrap_or_default())]
+/// An id the KB does not have (or has, as another kind of item), with the
+/// closest ids of the kind asked for.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UnknownId {
     pub id: String,
     pub what: &'static str,
+    /// The item the id names when it is of another kind than asked for.
+    pub found: Option<NodeRef>,
     pub suggestions: Option<String>,
 }
+
+impl std::fmt::Display for UnknownId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let id = crate::escape::shown(&self.id);
+        match self.found {
+            Some(node) => write!(
+                f,
+                "`{id}` is {}, not {} {}",
+                node.kind().with_article(),
+                if self.what.starts_with(['a', 'e', 'i', 'o', 'u']) {
+                    "an"
+                } else {
+                    "a"
+                },
+                self.what
+            )?,
+            None => write!(f, "unknown {} `{id}`", self.what)?,
+        }
+        if let Some(s) = &self.suggestions {
+            write!(f, "; {s}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for UnknownId {}
 
 /// Looks an id up, requiring a kind of node when `kind` is given.
 pub fn resolve(kb: &Kb, id: &str, kind: Option<NodeKind>) -> Result<NodeRef, UnknownId> {
     match kb.lookup(id) {
         Some(node) if kind.is_none_or(|k| node.kind() == k) => Ok(node),
-        _ => {
-            let mut close = suggest::closest(id, kb.ids_of(kind));
-            close.sort_unstable();
+        found => {
+            let suggestions = if found.is_some() {
+                None
+            } else {
+                let mut close = suggest::closest(id, kb.ids_of(kind));
+                close.sort_unstable();
+                suggest::did_you_mean(&close)
+            };
             Err(UnknownId {
                 id: id.to_owned(),
                 what: kind.map_or("id", NodeKind::as_str),
-                suggestions: suggest::did_you_mean(&close),
+                found,
+                suggestions,
             })
         }
     }

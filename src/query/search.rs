@@ -293,15 +293,14 @@ impl Index {
 /// Texts scanned per parallel job.
 const SCAN_CHUNK: usize = 1 << 16;
 
-/// Searches every item; results ranked by score, then id. Uses the KB's
-/// search index, built on first use.
-pub fn search(kb: &Kb, query: &str) -> Vec<Hit> {
+/// Searches every item; results ranked by score, then id. The index is
+/// built once per KB ([`Index::build`]) and may serve many searches.
+pub fn search(kb: &Kb, index: &Index, query: &str) -> Vec<Hit> {
     let words = words(query);
     if words.is_empty() {
         return Vec::new();
     }
     let phrase = words.join(" ");
-    let index = kb.search_index();
     let matched = index.matching(&words);
     // An item's texts are adjacent: one group of matching entries per item.
     let groups: Vec<&[usize]> = matched

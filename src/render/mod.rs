@@ -45,8 +45,8 @@ pub enum RenderError {
     GraphvizTimeout { seconds: f64, nodes: usize },
     #[error("cannot rasterise the SVG: {0}")]
     Raster(String),
-    #[error("the timeline is drawn as SVG or PNG; for PDF use --engine graphviz")]
-    Unsupported,
+    #[error("cannot make the output: {0}")]
+    Io(String),
 }
 
 pub use crate::fingerprint::fingerprint;

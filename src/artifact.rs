@@ -1,0 +1,285 @@
+//! What annals makes from a KB, typed once: a [`Format`], the [`View`] it
+//! draws and the [`Engine`] that lays it out. `export`, `render` and the
+//! exports manifest of `build` all name their outputs with these types, and
+//! [`Artifact::plan`] is the one place that says which combinations exist
+//! and which engine draws which view.
+
+use std::path::Path;
+use std::time::Duration;
+
+use serde::Deserialize;
+
+pub use crate::export::View;
+use crate::export::{self, Records};
+use crate::kb::Kb;
+use crate::query::Filter;
+use crate::render::{self, graphviz, ImageFormat, RenderError};
+
+/// Every format annals writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, clap::ValueEnum)]
+pub enum Format {
+    /// Graphviz DOT of a view
+    Dot,
+    /// Mermaid: a flowchart of responses, or a timeline
+    Mermaid,
+    /// the whole resolved KB as one JSON document (schema annals/1)
+    Json,
+    /// one JSON record per line, with a type field
+    Jsonl,
+    /// a folder of CSV tables
+    Csv,
+    /// GraphML for Gephi, yEd, NetworkX
+    Graphml,
+    /// schema.org JSON-LD
+    Jsonld,
+    /// an SVG picture
+    Svg,
+    /// a PNG picture
+    Png,
+    /// a PDF picture (Graphviz)
+    Pdf,
+}
+
+impl Format {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Format::Dot => "dot",
+            Format::Mermaid => "mermaid",
+            Format::Json => "json",
+            Format::Jsonl => "jsonl",
+            Format::Csv => "csv",
+            Format::Graphml => "graphml",
+            Format::Jsonld => "jsonld",
+            Format::Svg => "svg",
+            Format::Png => "png",
+            Format::Pdf => "pdf",
+        }
+    }
+
+    /// The picture format, for images.
+    pub fn image(self) -> Option<ImageFormat> {
+        match self {
+            Format::Svg => Some(ImageFormat::Svg),
+            Format::Png => Some(ImageFormat::Png),
+            Format::Pdf => Some(ImageFormat::Pdf),
+            _ => None,
+        }
+    }
+
+    /// Formats that carry the (filtered) KB itself rather than a view of it.
+    pub fn is_data(self) -> bool {
+        matches!(
+            self,
+            Format::Json | Format::Jsonl | Format::Csv | Format::Graphml | Format::Jsonld
+        )
+    }
+
+    /// The format a file name's extension names (`.gv` is DOT, `.mmd`
+    /// Mermaid, `.ndjson` JSON Lines). A CSV export is a folder: no extension
+    /// names it.
+    pub fn from_path(path: &Path) -> Option<Format> {
+        let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+        Some(match ext.as_str() {
+            "dot" | "gv" => Format::Dot,
+            "mmd" | "mermaid" => Format::Mermaid,
+            "json" => Format::Json,
+            "jsonl" | "ndjson" => Format::Jsonl,
+            "graphml" => Format::Graphml,
+            "jsonld" => Format::Jsonld,
+            "svg" => Format::Svg,
+            "png" => Format::Png,
+            "pdf" => Format::Pdf,
+            _ => return None,
+        })
+    }
+}
+
+/// Who lays a picture out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, clap::ValueEnum)]
+pub enum Engine {
+    /// annals' own time-proportional timeline (SVG, PNG)
+    Native,
+    /// Graphviz's dot, from the DOT export
+    Graphviz,
+}
+
+impl Engine {
+    /// The engine that draws a view unless another is asked for: annals
+    /// draws the timeline itself, Graphviz lays out the graphs.
+    pub fn default_for(view: View) -> Engine {
+        match view {
+            View::Timeline => Engine::Native,
+            View::Responses | View::Actors | View::Kb => Engine::Graphviz,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Engine::Native => "native",
+            Engine::Graphviz => "graphviz",
+        }
+    }
+}
+
+/// An output as asked for: a format, and the view and engine when given.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Artifact {
+    pub format: Format,
+    pub view: Option<View>,
+    pub engine: Option<Engine>,
+}
+
+/// An output that exists: every part decided.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Plan {
+    pub format: Format,
+    pub view: View,
+    pub engine: Engine,
+}
+
+/// A combination annals does not make.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct ComboError(String);
+
+impl Artifact {
+    /// Decides the view and engine, or says why this combination does not
+    /// exist and which do.
+    ///
+    /// ```
+    /// use annals::artifact::{Artifact, Engine, Format, View};
+    /// let plan = Artifact { format: Format::Png, view: Some(View::Timeline), engine: None }.plan().unwrap();
+    /// assert_eq!(plan.engine, Engine::Native);
+    /// let err = Artifact { format: Format::Mermaid, view: Some(View::Actors), engine: None }.plan().unwrap_err();
+    /// assert!(err.to_string().contains("responses, timeline"));
+    /// ```
+    pub fn plan(self) -> Result<Plan, ComboError> {
+        let f = self.format.as_str();
+        if self.format.is_data() {
+            if let Some(view) = self.view {
+                return Err(ComboError(format!(
+                    "{f} carries the whole (filtered) KB, not a view: drop `--view {}` (views are drawn by dot, mermaid, svg, png and pdf)",
+                    view.as_str()
+                )));
+            }
+            if self.engine.is_some() {
+                return Err(ComboError(format!(
+                    "{f} is not laid out by an engine: drop --engine"
+                )));
+            }
+            return Ok(Plan {
+                format: self.format,
+                view: View::Kb,
+                engine: Engine::Native,
+            });
+        }
+        let view = self.view.unwrap_or(View::Responses);
+        let v = view.as_str();
+        match self.format {
+            Format::Mermaid if matches!(view, View::Actors | View::Kb) => {
+                return Err(ComboError(format!(
+                    "mermaid draws the views responses, timeline; for the {v} view use dot, svg, png or pdf"
+                )))
+            }
+            Format::Dot | Format::Mermaid if self.engine.is_some() => {
+                return Err(ComboError(format!(
+                    "{f} is text, not laid out by an engine: drop --engine"
+                )))
+            }
+            _ => {}
+        }
+        let engine = self.engine.unwrap_or(Engine::default_for(view));
+        if engine == Engine::Native && self.format.image().is_some() {
+            if view != View::Timeline {
+                return Err(ComboError(format!(
+                    "annals draws only the timeline itself; the {v} view is laid out by Graphviz (--engine graphviz)"
+                )));
+            }
+            if self.format == Format::Pdf {
+                return Err(ComboError(
+                    "annals draws the timeline as svg or png; for pdf use --engine graphviz".into(),
+                ));
+            }
+        }
+        Ok(Plan {
+            format: self.format,
+            view,
+            engine,
+        })
+    }
+}
+
+/// An output made in memory, before it is written.
+pub enum Made {
+    /// Bytes annals made itself: written and compared as they are.
+    Bytes(Vec<u8>),
+    /// A Graphviz picture: its DOT source, drawn only when written.
+    Graphviz(String, ImageFormat),
+    /// A folder of named files (CSV tables).
+    Tables(Vec<(&'static str, String)>),
+}
+
+/// What making an output needs beyond the KB and the filter.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// The base of JSON-LD IRIs.
+    pub base_iri: String,
+    /// How long Graphviz may take to draw one picture.
+    pub graphviz_timeout: Duration,
+}
+
+impl Default for Options {
+    fn default() -> Options {
+        Options {
+            base_iri: export::jsonld::BASE.to_owned(),
+            graphviz_timeout: graphviz::DEFAULT_TIMEOUT,
+        }
+    }
+}
+
+/// Makes `plan` from the filtered KB.
+pub fn make(kb: &Kb, plan: Plan, filter: &Filter, options: &Options) -> Result<Made, RenderError> {
+    let records = || export::records(kb, filter);
+    let text = |s: String| Ok(Made::Bytes(s.into_bytes()));
+    let written = |write: &dyn Fn(&Records, &mut Vec<u8>) -> std::io::Result<()>| {
+        let mut out = Vec::new();
+        write(&records(), &mut out).map_err(|e| RenderError::Io(e.to_string()))?;
+        Ok(Made::Bytes(out))
+    };
+    match plan.format {
+        Format::Dot => text(export::dot::export(kb, plan.view, filter)),
+        Format::Mermaid => text(export::mermaid::export(kb, plan.view, filter)),
+        Format::Json => written(&|r, out| export::json::write_json(kb, r, out)),
+        Format::Jsonl => written(&|r, out| export::json::write_jsonl(kb, r, out)),
+        Format::Jsonld => written(&|r, out| export::jsonld::write(kb, r, &options.base_iri, out)),
+        Format::Graphml => text(export::graphml::export(kb, &records())),
+        Format::Csv => Ok(Made::Tables(export::csv::tables(kb, &records()))),
+        Format::Svg | Format::Png | Format::Pdf => {
+            let image = plan.format.image().unwrap_or(ImageFormat::Svg);
+            if plan.engine == Engine::Graphviz {
+                return Ok(Made::Graphviz(
+                    export::dot::export(kb, plan.view, filter),
+                    image,
+                ));
+            }
+            let svg = render::timeline::svg(kb, filter);
+            match image {
+                ImageFormat::Png => Ok(Made::Bytes(render::png::from_svg(&svg, 2.0)?)),
+                _ => text(svg),
+            }
+        }
+    }
+}
+
+impl Made {
+    /// The bytes of a single-file output, drawing a Graphviz picture now.
+    pub fn into_bytes(self, options: &Options) -> Result<Vec<u8>, RenderError> {
+        match self {
+            Made::Bytes(bytes) => Ok(bytes),
+            Made::Graphviz(dot, format) => graphviz::render(&dot, format, options.graphviz_timeout),
+            Made::Tables(_) => Err(RenderError::Io(
+                "csv makes a folder of tables, not one file: give the folder with -o DIR".into(),
+            )),
+        }
+    }
+}

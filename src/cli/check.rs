@@ -1,0 +1,88 @@
+//! `annals check`: load the KB, run every check, apply the levels from the
+//! settings file and the command line, print the diagnostics.
+
+use std::io::{self, Write};
+use std::path::Path;
+use std::process::ExitCode;
+
+use annals::check::{Level, Levels};
+use annals::diag::{self, Code, Summary};
+use annals::Kb;
+
+use super::args::{CheckArgs, CheckFormat, Deny};
+use super::Failure;
+
+pub fn run(kb: &Path, args: &CheckArgs, color: bool) -> Result<ExitCode, Failure> {
+    let mut out = io::BufWriter::with_capacity(1 << 16, io::stdout().lock());
+    if args.list_codes {
+        for code in Code::ALL {
+            let level = if code.is_hard() {
+                "error (hard)".to_string()
+            } else {
+                code.default_severity().to_string()
+            };
+            writeln!(
+                out,
+                "{:<24} {:<13} {}",
+                code.name(),
+                level,
+                code.description()
+            )?;
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+    if let Some(code) = args.explain {
+        let level = if code.is_hard() {
+            "error; a hard error, its level cannot be changed".to_string()
+        } else {
+            format!(
+                "{} by default; set with -A/-W/-D or `lints` in annals.ron",
+                code.default_severity()
+            )
+        };
+        writeln!(
+            out,
+            "{}: {}\nlevel: {level}",
+            code.name(),
+            code.description()
+        )?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let loaded = Kb::load(kb)?;
+    let mut levels = Levels::of(&loaded.kb.settings);
+    for &code in &args.allow {
+        levels.set(code, Level::Allow);
+    }
+    for &code in &args.warn {
+        levels.set(code, Level::Warn);
+    }
+    for deny in &args.deny {
+        match *deny {
+            Deny::Warnings => {
+                levels.deny_warnings(true);
+            }
+            Deny::Code(code) => {
+                levels.set(code, Level::Deny);
+            }
+        }
+    }
+    let diagnostics = annals::check::diagnostics(&loaded, &levels);
+    let summary = Summary::of(&diagnostics, &loaded.sources);
+    let written = match args.format {
+        CheckFormat::Human => diag::human::write(&mut out, &diagnostics, &loaded.sources, color)
+            .and_then(|()| writeln!(out, "{summary}")),
+        CheckFormat::Json => diag::json::write(&mut out, &diagnostics, &loaded.sources)
+            .and_then(|()| writeln!(io::stderr(), "{summary}")),
+        CheckFormat::Github => diag::github::write(&mut out, &diagnostics, &loaded.sources)
+            .and_then(|()| writeln!(io::stderr(), "{summary}")),
+    };
+    written?;
+    out.flush()?;
+    // The process ends now: freeing a large KB item by item would only cost time.
+    std::mem::forget(loaded);
+    Ok(if summary.errors > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}

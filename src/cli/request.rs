@@ -1,0 +1,273 @@
+//! Resolving what was typed, once, into what a command needs: a filter
+//! spec, an output plan checked against the formats that exist, an output
+//! path checked before any work is done. Only ids wait for the KB.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Duration;
+
+use annals::artifact::{Artifact, Format, Options, Plan};
+use annals::build::Manifest;
+use annals::escape;
+use annals::output::{self, Style};
+use annals::query::FilterSpec;
+use annals::Kb;
+
+use super::args::{Command, FilterArgs, OldTo};
+use super::{pictures, queries, Failure};
+
+/// A command, resolved.
+pub enum Request {
+    Timeline(FilterSpec, output::Format),
+    Responses(String, Option<usize>, output::Format),
+    Thread(String, Option<usize>, output::Format),
+    WhoResponded {
+        filter: FilterSpec,
+        to: Option<String>,
+        by: Option<String>,
+        format: output::Format,
+    },
+    Show(String, output::Format),
+    Search(String, usize, output::Format),
+    Path(String, String, output::Format),
+    Stats(usize, output::Format),
+    Make {
+        plan: Plan,
+        filter: FilterSpec,
+        output: Option<PathBuf>,
+        options: Options,
+    },
+    Build {
+        manifest: Manifest,
+        check: bool,
+        options: Options,
+    },
+}
+
+/// The filter as typed, with `--to` read as `--until` where it is a date.
+fn spec(args: FilterArgs, to: Option<OldTo>) -> FilterSpec {
+    FilterSpec {
+        from: args.from,
+        until: args.until.or(to.and_then(|t| t.to)),
+        actors: args.actor,
+        event: args.event,
+        topics: args.topic,
+        kinds: args.kind,
+        rollup: args.rollup,
+    }
+}
+
+/// How long Graphviz may take: `ANNALS_GRAPHVIZ_TIMEOUT` seconds, or the
+/// default.
+fn graphviz_timeout() -> Result<Duration, Failure> {
+    match std::env::var("ANNALS_GRAPHVIZ_TIMEOUT") {
+        Ok(v) if !v.trim().is_empty() => v
+            .trim()
+            .parse::<f64>()
+            .ok()
+            .filter(|s| s.is_finite() && *s > 0.0 && *s < 1e9)
+            .map(Duration::from_secs_f64)
+            .ok_or_else(|| {
+                Failure::Usage(format!(
+                    "ANNALS_GRAPHVIZ_TIMEOUT must be a number of seconds, not `{}`",
+                    escape::shown(&v)
+                ))
+            }),
+        _ => Ok(annals::render::graphviz::DEFAULT_TIMEOUT),
+    }
+}
+
+/// The format given, or the one `-o`'s extension names.
+fn format_of(
+    given: Option<Format>,
+    output: Option<&Path>,
+    choices: &str,
+) -> Result<Format, Failure> {
+    given
+        .or_else(|| output.and_then(Format::from_path))
+        .ok_or_else(|| {
+            Failure::Usage(match output {
+                Some(path) => format!(
+                    "cannot tell the format of `{}` from its name: pass --format ({choices})",
+                    escape::shown_path(path)
+                ),
+                None => format!("pass --format ({choices}), or -o FILE with its extension"),
+            })
+        })
+}
+
+/// Checks where an output goes before any work is done for it.
+fn check_output(plan: Plan, output: Option<&Path>, kb_path: &Path) -> Result<(), Failure> {
+    match output {
+        Some(dir) if plan.format == Format::Csv => {
+            annals::atomic::target_folder(dir, kb_path)?;
+        }
+        Some(path) => {
+            annals::atomic::target(path, kb_path)?;
+        }
+        None if plan.format == Format::Csv => {
+            return Err(Failure::Usage(
+                "csv writes a folder of tables: give it with -o DIR".into(),
+            ))
+        }
+        None => pictures::stdout_takes(plan)?,
+    }
+    Ok(())
+}
+
+const EXPORT_FORMATS: &str = "dot, mermaid, json, jsonl, csv, graphml, jsonld";
+const IMAGE_FORMATS: &str = "svg, png, pdf";
+
+impl Request {
+    /// Resolves a command (any but `check` and `completions`).
+    pub fn resolve(command: Command, kb_path: &Path) -> Result<Request, Failure> {
+        Ok(match command {
+            Command::Timeline { filter, to, output } => {
+                Request::Timeline(spec(filter, Some(to)), output.format.into())
+            }
+            Command::Responses { id, depth, output } => {
+                Request::Responses(id, depth.depth, output.format.into())
+            }
+            Command::Thread { id, depth, output } => {
+                Request::Thread(id, depth.depth, output.format.into())
+            }
+            Command::WhoResponded {
+                target,
+                responder,
+                filter,
+                output,
+            } => Request::WhoResponded {
+                filter: spec(filter, None),
+                to: target,
+                by: responder,
+                format: output.format.into(),
+            },
+            Command::Show { id, output } => Request::Show(id, output.format.into()),
+            Command::Search {
+                words,
+                limit,
+                output,
+            } => Request::Search(
+                words.join(" "),
+                limit.limit.unwrap_or(20),
+                output.format.into(),
+            ),
+            Command::Path { from, to, output } => Request::Path(from, to, output.format.into()),
+            Command::Stats { limit, output } => {
+                Request::Stats(limit.limit.unwrap_or(5), output.format.into())
+            }
+            Command::Export {
+                format_word,
+                format,
+                view,
+                output,
+                base_iri,
+                filter,
+                to,
+            } => {
+                let format = format_of(format.or(format_word), output.as_deref(), EXPORT_FORMATS)?;
+                if format.image().is_some() {
+                    return Err(Failure::Usage(format!(
+                        "{} is a picture: draw it with `annals render VIEW -o FILE.{}`",
+                        format.as_str(),
+                        format.as_str()
+                    )));
+                }
+                let plan = Artifact {
+                    format,
+                    view,
+                    engine: None,
+                }
+                .plan()?;
+                check_output(plan, output.as_deref(), kb_path)?;
+                Request::Make {
+                    plan,
+                    filter: spec(filter, Some(to)),
+                    output,
+                    options: Options {
+                        base_iri,
+                        ..Options::default()
+                    },
+                }
+            }
+            Command::Render {
+                view,
+                output,
+                format,
+                engine,
+                filter,
+                to,
+            } => {
+                let format = format_of(format, output.as_deref(), IMAGE_FORMATS)?;
+                if format.image().is_none() {
+                    return Err(Failure::Usage(format!(
+                        "{} is not a picture: export it with `annals export --format {}`",
+                        format.as_str(),
+                        format.as_str()
+                    )));
+                }
+                let plan = Artifact {
+                    format,
+                    view: Some(view),
+                    engine,
+                }
+                .plan()?;
+                check_output(plan, output.as_deref(), kb_path)?;
+                Request::Make {
+                    plan,
+                    filter: spec(filter, Some(to)),
+                    output,
+                    options: Options {
+                        graphviz_timeout: graphviz_timeout()?,
+                        ..Options::default()
+                    },
+                }
+            }
+            Command::Build { check, manifest } => Request::Build {
+                manifest: Manifest::read(&manifest)?,
+                check,
+                options: Options {
+                    graphviz_timeout: graphviz_timeout()?,
+                    ..Options::default()
+                },
+            },
+            Command::Check(_) | Command::Completions { .. } => {
+                unreachable!("check and completions run without a request")
+            }
+        })
+    }
+
+    /// Runs the request on the loaded KB.
+    pub fn run(self, kb: &Kb, kb_path: &Path, style: Style) -> Result<ExitCode, Failure> {
+        match self {
+            Request::Timeline(filter, format) => queries::timeline(kb, &filter, format, style),
+            Request::Responses(id, depth, format) => {
+                queries::responses(kb, &id, depth, format, style)
+            }
+            Request::Thread(id, depth, format) => queries::thread(kb, &id, depth, format, style),
+            Request::WhoResponded {
+                filter,
+                to,
+                by,
+                format,
+            } => queries::who_responded(kb, &filter, to.as_deref(), by.as_deref(), format, style),
+            Request::Show(id, format) => queries::show(kb, &id, format, style),
+            Request::Search(text, limit, format) => {
+                queries::search(kb, &text, limit, format, style)
+            }
+            Request::Path(from, to, format) => queries::path(kb, &from, &to, format, style),
+            Request::Stats(limit, format) => queries::stats(kb, limit, format, style),
+            Request::Make {
+                plan,
+                filter,
+                output,
+                options,
+            } => pictures::make(kb, kb_path, plan, &filter, output.as_deref(), &options),
+            Request::Build {
+                manifest,
+                check,
+                options,
+            } => pictures::build(kb, kb_path, &manifest, check, &options),
+        }
+    }
+}

@@ -307,7 +307,7 @@ impl Kb {
         })
     }
 
-    /// Every statement in the design's total order: earliest instant, latest
+    /// Every statement in the KB's total order: earliest instant, latest
     /// instant, id.
     pub fn statements_in_order(&self) -> &[StatementIx] {
         &self.order

@@ -8,7 +8,7 @@
 
 mod discover;
 pub(crate) mod parse;
-pub mod raw;
+pub(crate) mod raw;
 mod resolve;
 mod settings;
 pub(crate) mod spanned;
@@ -205,15 +205,4 @@ fn display(path: &Path) -> String {
     let text = path.to_string_lossy();
     let text = text.strip_prefix("./").unwrap_or(&text);
     text.replace('\\', "/")
-}
-
-/// Parses one KB file's text as the loader does, for benchmarks comparing
-/// it with the parse floor. Panics on invalid input: benchmark inputs are
-/// generated valid.
-#[doc(hidden)]
-pub fn parse_for_bench(text: &str) -> RawDoc {
-    match spanned::parse_with_spans::<RawDoc>(text, Limits::default().max_nesting) {
-        Ok(doc) => doc,
-        Err(e) => panic!("benchmark input does not parse: {}", e.error),
-    }
 }

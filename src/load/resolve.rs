@@ -437,6 +437,15 @@ impl Linker<'_> {
         let names = V::all().iter().map(|v| v.word());
         let close = suggest::closest(&w.value.0, names.clone());
         let help = suggest::did_you_mean(&close)
+            .or_else(|| {
+                crate::model::by_meaning(V::what(), &w.value.0).map(|meant| {
+                    format!(
+                        "did you mean `{meant}`? it says the same; the {}s are: {}",
+                        V::what(),
+                        names.clone().collect::<Vec<_>>().join(", ")
+                    )
+                })
+            })
             .unwrap_or_else(|| format!("one of: {}", names.collect::<Vec<_>>().join(", ")));
         self.report.diags.push(
             Diagnostic::new(
@@ -609,10 +618,10 @@ impl Linker<'_> {
         let span = Span::new(file, located.range.clone());
         let raw = match &located.value {
             OrShort::Full(raw) => raw,
-            OrShort::Short(_) => {
+            OrShort::Short(written) => {
                 self.report.diags.push(
                     Diagnostic::new(Code::WrongType, span, "a role is written `Role(title: …, of: …)`, not a bare string")
-                        .with_help("write `Role(title: \"Secretary General\", of: \"nato\", from: \"2014-10-01\")`"),
+                        .with_help(format!("write `Role(title: \"…\", of: \"{}\", from: \"…\")`, e.g. `Role(title: \"Secretary General\", of: \"nato\", from: \"2014-10-01\")`", written.value)),
                 );
                 return None;
             }

@@ -1,4 +1,5 @@
-//! Dates as users write them: the EDTF (ISO 8601-2) subset of design.md §1.
+//! Dates as users write them: a subset of EDTF (ISO 8601-2), listed in the
+//! README's "Dates" section.
 //!
 //! Every date denotes an interval of time. It is parsed once, at load, into
 //! half-open UTC bounds in seconds, `[start, end)`, so that queries and checks
@@ -198,16 +199,6 @@ impl Date {
         self.interval
     }
 
-    /// The first point (`None` for an interval open at the start).
-    pub fn start_point(&self) -> Option<&Point> {
-        self.start.as_ref()
-    }
-
-    /// The last point of an interval (`None` for a single date or an open end).
-    pub fn end_point(&self) -> Option<&Point> {
-        self.end.as_ref()
-    }
-
     /// The finest precision among the written points.
     pub fn precision(&self) -> Precision {
         self.points()
@@ -262,7 +253,7 @@ impl Date {
         self.bounds.start < other.bounds.end
     }
 
-    /// The design's total order: earliest instant, then latest. Callers break
+    /// The KB's total order: earliest instant, then latest. Callers break
     /// the remaining ties by id.
     pub fn order(&self, other: &Date) -> Ordering {
         (self.bounds.start, self.bounds.end).cmp(&(other.bounds.start, other.bounds.end))

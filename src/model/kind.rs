@@ -119,17 +119,129 @@ vocabulary! {
     }
 }
 
+/// Words people write for a stance or statement kind that annals names
+/// otherwise, by meaning: a typo finds its word by spelling, a synonym
+/// (`Endorses`) only through this table.
+const SYNONYMS: &[(&str, &[&str], &str)] = &[
+    (
+        "stance",
+        &[
+            "endorses",
+            "endorse",
+            "agrees",
+            "backs",
+            "welcomes",
+            "approves",
+            "accepts",
+            "praises",
+            "supported",
+        ],
+        "Supports",
+    ),
+    (
+        "stance",
+        &[
+            "denies",
+            "refutes",
+            "dismisses",
+            "condemns",
+            "opposes",
+            "reject",
+            "rejected",
+            "refuses",
+        ],
+        "Rejects",
+    ),
+    (
+        "stance",
+        &[
+            "questions",
+            "doubts",
+            "challenges",
+            "contests",
+            "dispute",
+            "disputed",
+            "contradicts",
+        ],
+        "Disputes",
+    ),
+    (
+        "stance",
+        &[
+            "notes",
+            "mentions",
+            "cites",
+            "responds",
+            "replies",
+            "answers",
+            "acknowledge",
+        ],
+        "Acknowledges",
+    ),
+    (
+        "stance",
+        &[
+            "clarifies",
+            "nuances",
+            "amends",
+            "limits",
+            "qualify",
+            "partially",
+        ],
+        "Qualifies",
+    ),
+    (
+        "statement kind",
+        &["statement", "remark", "comment", "assertion", "allegation"],
+        "Claim",
+    ),
+    (
+        "statement kind",
+        &["request", "ultimatum", "condition", "precondition"],
+        "Demand",
+    ),
+    (
+        "statement kind",
+        &["offer", "plan", "initiative", "suggestion"],
+        "Proposal",
+    ),
+    (
+        "statement kind",
+        &["refusal", "dismissal", "reject"],
+        "Rejection",
+    ),
+    (
+        "statement kind",
+        &["charge", "accuse", "blame"],
+        "Accusation",
+    ),
+    ("statement kind", &["threat", "caution"], "Warning"),
+    (
+        "statement kind",
+        &["promise", "pledge", "vow"],
+        "Commitment",
+    ),
+    (
+        "statement kind",
+        &["call", "plea", "request-for-help"],
+        "Appeal",
+    ),
+];
+
+/// The word of vocabulary `what` ("stance") that means what `word` does,
+/// when `word` is a known synonym (`Endorses` -> `Supports`).
+pub fn by_meaning(what: &str, word: &str) -> Option<&'static str> {
+    let lower = word.to_ascii_lowercase();
+    SYNONYMS
+        .iter()
+        .find(|(w, words, _)| *w == what && words.contains(&lower.as_str()))
+        .map(|(_, _, meant)| *meant)
+}
+
 impl ActorKind {
     /// Institutions: every kind but `Person`.
     pub fn is_institution(self) -> bool {
         self != ActorKind::Person
-    }
-}
-
-impl Stance {
-    /// Stances that oppose the target.
-    pub fn is_opposing(self) -> bool {
-        matches!(self, Stance::Rejects | Stance::Disputes)
     }
 }
 
@@ -150,5 +262,15 @@ mod tests {
             Some(EventKind::PressConference)
         );
         assert_eq!(StatementKind::from_name("claim"), None);
+        assert_eq!(by_meaning("stance", "Endorses"), Some("Supports"));
+        assert_eq!(by_meaning("statement kind", "Promise"), Some("Commitment"));
+        assert_eq!(by_meaning("stance", "Promise"), None);
+        for (what, _, meant) in SYNONYMS {
+            let known = match *what {
+                "stance" => Stance::from_name(meant).is_some(),
+                _ => StatementKind::from_name(meant).is_some(),
+            };
+            assert!(known, "{meant} is a {what}");
+        }
     }
 }

@@ -2,7 +2,8 @@
 //! with every reference resolved to a typed index and every date parsed.
 //!
 //! These are the values queries and renderers work on. What users *write*
-//! (spans, unresolved ids) lives in `load::raw`; this module never parses.
+//! (spans, unresolved ids) lives in `load::raw`; this module parses only
+//! the values that have a text form of their own (dates, ids, kind words).
 
 mod date;
 mod id;
@@ -11,7 +12,7 @@ mod settings;
 
 pub use date::{parse_utc_offset, Bounds, Date, DateError, Instant, Point, Precision};
 pub use id::{id_problem, suggest_id, ActorIx, EventIx, NodeKind, NodeRef, StatementIx};
-pub use kind::{ActorKind, EventKind, LevelWord, Stance, StatementKind, Vocabulary};
+pub use kind::{by_meaning, ActorKind, EventKind, LevelWord, Stance, StatementKind, Vocabulary};
 pub use settings::{Limits, Settings, MAX_NESTING, MIN_NESTING};
 
 use crate::source_map::Span;

@@ -205,6 +205,15 @@ pub fn write(
             if let Some(p) = &e.part_of {
                 field("part of", format!("{} ({})", t(p.id), t(p.name)));
             }
+            if !e.topics.is_empty() {
+                field(
+                    "topics",
+                    e.topics.iter().map(|x| t(x)).collect::<Vec<_>>().join(", "),
+                );
+            }
+            for src in &e.sources {
+                field("source", source_line(src));
+            }
             if let Some(n) = e.note {
                 field("note", t(n));
             }
@@ -245,17 +254,7 @@ pub fn write(
                 );
             }
             for src in &s.sources {
-                let mut parts = Vec::new();
-                if let Some(o) = &src.outlet {
-                    parts.push(t(o.name));
-                }
-                if let Some(x) = src.title {
-                    parts.push(format!("“{}”", t(x)));
-                }
-                if let Some(x) = src.url {
-                    parts.push(t(x));
-                }
-                field("source", parts.join(", "));
+                field("source", source_line(src));
             }
             if let Some(n) = s.note {
                 field("note", t(n));
@@ -336,4 +335,20 @@ pub fn write(
         }
     }
     Ok(())
+}
+
+/// A source on one line: outlet, “title”, url (date when given).
+fn source_line(src: &super::json::SourceView<'_>) -> String {
+    let t = |s: &str| escape::terminal(s).into_owned();
+    let mut parts = Vec::new();
+    if let Some(o) = &src.outlet {
+        parts.push(t(o.name));
+    }
+    if let Some(x) = src.title {
+        parts.push(format!("“{}”", t(x)));
+    }
+    if let Some(x) = src.url {
+        parts.push(t(x));
+    }
+    parts.join(", ")
 }

@@ -1,4 +1,5 @@
-//! The timeline: statements and events in the design's total order.
+//! The timeline: statements and events in the KB's total order (earliest
+//! instant, then latest, then id).
 
 use super::Filter;
 use crate::kb::Kb;

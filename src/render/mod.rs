@@ -49,4 +49,4 @@ pub enum RenderError {
     Io(String),
 }
 
-pub use crate::fingerprint::fingerprint;
+pub(crate) use crate::fingerprint::fingerprint;

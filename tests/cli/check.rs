@@ -104,6 +104,7 @@ fn positions_count_characters_through_bom_crlf_tabs_and_non_ascii() {
     let out = Run::fixture("positions")
         .args(["check", "--format", "json"])
         .run();
+    out.status(1);
     let d = out
         .json_lines()
         .into_iter()
@@ -129,10 +130,12 @@ fn kb_text_cannot_inject_terminal_escapes() {
     assert!(!out.stdout.contains('\u{202e}'));
     assert!(out.stdout.contains("evil\\u{1b}[2J\\u{202e}"));
     let plain = Run::fixture("hostile").args(["check"]).run();
+    plain.status(1);
     assert!(!plain.stdout.contains('\u{1b}'));
     let github = Run::fixture("hostile")
         .args(["check", "--format", "github"])
         .run();
+    github.status(1);
     assert!(!github.stdout.contains('\u{1b}'));
 }
 
@@ -241,6 +244,7 @@ fn the_kb_folder_comes_from_the_environment_or_either_side_of_the_command() {
         .args(["check", "--format", "json"])
         .env("ANNALS_KB", kb)
         .run();
+    out.status(0);
     assert_eq!(out.json_lines()[0]["code"], "unused-event");
 }
 

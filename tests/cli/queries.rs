@@ -405,9 +405,9 @@ fn hostile_text_is_escaped_in_every_query_format() {
     assert!(json[0]["summary"]
         .as_str()
         .is_some_and(|s| s.contains("\"];\n<script>")));
-    let csv = run("csv").stdout;
+    let csv = run("csv").stdout.clone();
     assert!(csv.contains("\"'=HYPERLINK(\"\"http://x\"\")\""), "{csv}");
-    let md = run("md").stdout;
+    let md = run("md").stdout.clone();
     assert!(
         md.contains("\\<script\\>") && !md.contains("<script>"),
         "{md}"

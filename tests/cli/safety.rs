@@ -222,7 +222,7 @@ fn manifest_text_reaches_stderr_escaped() {
     );
     for args in [&["build"][..], &["build", "--check"][..]] {
         let out = Run::in_dir(&dir).args(args).run();
-        assert_ne!(out.status, 0);
+        out.status(2);
         assert!(!out.stderr.contains('\u{1b}'), "{:?}", out.stderr);
         assert!(!out.stderr.contains('\u{7}'), "{:?}", out.stderr);
         assert!(
@@ -379,6 +379,7 @@ fn the_reason_for_an_invalid_date_is_in_every_format() {
         let out = Run::fixture("check/invalid-date")
             .args(["check", "--format", format])
             .run();
+        out.status(1);
         assert!(
             out.stdout.contains("does not exist") || out.stdout.contains("out of range"),
             "{format}: {}",
@@ -421,15 +422,14 @@ fn settings_with_a_duplicate_lint_or_an_out_of_range_limit_are_reported() {
 /// A KB whose response graph Graphviz needs many seconds to lay out.
 fn slow_to_draw() -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("temp dir");
-    crate::support::write_generated_kb(&dir.path().join("kb"), 40, 4000);
+    crate::support::write_generated_kb(&dir.path().join("kb"), 4000);
     dir
 }
 
 #[test]
+#[ignore = "needs Graphviz's dot; CI runs it with --include-ignored"]
 fn graphviz_gets_a_time_limit_with_a_clear_error() {
-    if !crate::pictures::graphviz() {
-        return;
-    }
+    crate::pictures::require_graphviz();
     let dir = slow_to_draw();
     let out = Run::in_dir(dir.path())
         .env("ANNALS_GRAPHVIZ_TIMEOUT", "0.5")
@@ -438,7 +438,8 @@ fn graphviz_gets_a_time_limit_with_a_clear_error() {
     out.status(2);
     assert!(
         out.stderr
-            .contains("Graphviz took more than 0.5 s; the graph has 4000 nodes: try --view actors"),
+            .contains("Graphviz took more than 0.5 s; the graph has ")
+            && out.stderr.contains(" nodes: try --view actors"),
         "{}",
         out.stderr
     );
@@ -478,10 +479,9 @@ fn children_named(pid: u32, name: &str) -> Vec<u32> {
 }
 
 #[test]
+#[ignore = "needs Graphviz's dot; CI runs it with --include-ignored"]
 fn interrupting_a_render_ends_graphviz_and_leaves_no_temporary() {
-    if !crate::pictures::graphviz() {
-        return;
-    }
+    crate::pictures::require_graphviz();
     let dir = slow_to_draw();
     for signal in ["TERM", "INT"] {
         let mut annals = Command::new(env!("CARGO_BIN_EXE_annals"))

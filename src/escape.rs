@@ -162,7 +162,7 @@ fn is_bidi_control(c: char) -> bool {
 /// How an [`Escaping`] writer rewrites the text passing through it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Stream {
-    /// JSON text: the hazards of [`is_json_hazard`] become `\u009b`. Only
+    /// JSON text: C1 controls, bidi controls and U+2028/2029 become `\u009b`. Only
     /// strings can hold such characters, so the JSON stays valid.
     Json,
     /// Data shown on a terminal (CSV): control and bidi characters other

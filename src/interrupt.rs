@@ -1,7 +1,7 @@
 //! What must not outlive an interrupted run: Graphviz processes annals
 //! started, and temporary files it is writing.
 //!
-//! Writers register what they start ([`Temporary::track`], [`Children`]);
+//! Writers register what they start ([`Temporary::track`], [`Tracked::track`]);
 //! on SIGINT or SIGTERM the binary calls [`clean_up`], which kills the
 //! children and removes the temporaries, then exits. The library itself
 //! installs no signal handler.

@@ -33,6 +33,7 @@ pub mod model;
 pub mod output;
 pub(crate) mod palette;
 pub mod query;
+pub mod records;
 pub mod render;
 pub mod source_map;
 pub mod suggest;

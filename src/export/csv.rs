@@ -19,7 +19,7 @@ use super::Records;
 use crate::escape::csv_cell;
 use crate::kb::Kb;
 use crate::model::{Date, Source};
-use crate::output::json::DateView;
+use crate::records::DateView;
 
 /// One table: a file name and its CSV text.
 pub type Table = (&'static str, String);

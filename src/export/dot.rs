@@ -234,8 +234,7 @@ fn timeline(kb: &Kb, filter: &Filter) -> String {
     let mut stmts = defaults("Timeline", "LR");
     // One rank per day (the start day of each item's date), with a date axis.
     let day = |start: i64| {
-        crate::output::json::instant(start)
-            .map_or_else(|| "open".to_owned(), |t| t[..10].to_owned())
+        crate::records::instant(start).map_or_else(|| "open".to_owned(), |t| t[..10].to_owned())
     };
     let mut ranks: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for &e in &sel.events {

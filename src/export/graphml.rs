@@ -11,7 +11,7 @@ use super::Records;
 use crate::escape::xml;
 use crate::kb::{Kb, Link};
 use crate::model::NodeRef;
-use crate::output::json::DateView;
+use crate::records::DateView;
 
 /// The declared keys: id, domain, type.
 const KEYS: &[(&str, &str)] = &[

@@ -14,7 +14,7 @@ use serde::Serialize;
 use super::Records;
 use crate::kb::Kb;
 use crate::model::Stance;
-use crate::output::json::{ActorView, EventView, StatementView};
+use crate::records::{ActorView, EventView, StatementView};
 
 /// The schema version of these exports.
 pub const SCHEMA: &str = "annals/1";
@@ -47,7 +47,7 @@ pub fn write_json(kb: &Kb, records: &Records, out: &mut dyn Write) -> io::Result
             .map(|s| StatementView::of(kb, *s))
             .collect(),
     };
-    crate::output::json::write(out, &doc)
+    crate::records::write(out, &doc)
 }
 
 #[derive(Serialize)]

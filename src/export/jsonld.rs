@@ -29,7 +29,7 @@ use serde_json::{json, Map, Value};
 use super::Records;
 use crate::kb::Kb;
 use crate::model::{ActorIx, ActorKind, Date, EventIx, Source, StatementIx};
-use crate::output::json::DateView;
+use crate::records::DateView;
 
 /// The default base of ids.
 pub const BASE: &str = "urn:annals:";

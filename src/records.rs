@@ -1,0 +1,267 @@
+//! JSON records of KB items: the stable schema of every `--format json` and
+//! of `export --format json|jsonl`, shared by query output, exports and
+//! pictures (which take their instants from here).
+//!
+//! Field order is fixed by these structs; fields are only ever added. Dates
+//! appear as [`DateView`]: the text as written plus the computed `earliest`
+//! and `latest` instants in UTC (RFC 3339, both inclusive, `null` for an open
+//! end). The schema is documented with examples in `docs/json.md`.
+
+use serde::Serialize;
+
+use crate::kb::Kb;
+use crate::model::{
+    ActorIx, Date, EventIx, Instant, NodeRef, Quote, Source, Stance, Statement, StatementIx,
+};
+
+/// An RFC 3339 UTC timestamp, or `None` for an open end.
+pub fn instant(t: Instant) -> Option<String> {
+    if t == Instant::MIN || t == Instant::MAX {
+        return None;
+    }
+    chrono::DateTime::from_timestamp(t, 0).map(|d| d.format("%Y-%m-%dT%H:%M:%SZ").to_string())
+}
+
+#[derive(Debug, Serialize)]
+pub struct DateView<'a> {
+    pub written: &'a str,
+    pub earliest: Option<String>,
+    pub latest: Option<String>,
+    pub uncertain: bool,
+    pub approximate: bool,
+}
+
+impl<'a> DateView<'a> {
+    pub fn of(d: &'a Date) -> DateView<'a> {
+        let b = d.bounds();
+        DateView {
+            written: d.as_str(),
+            earliest: instant(b.start),
+            latest: if b.end == Instant::MAX {
+                None
+            } else {
+                instant(b.end - 1)
+            },
+            uncertain: d.is_uncertain(),
+            approximate: d.is_approximate(),
+        }
+    }
+}
+
+/// A reference to another node: its id, kind of node and name.
+#[derive(Debug, Serialize)]
+pub struct Ref<'a> {
+    pub id: &'a str,
+    #[serde(rename = "type")]
+    pub node: &'static str,
+    /// The actor's or event's name; a statement's summary.
+    pub name: &'a str,
+}
+
+impl<'a> Ref<'a> {
+    pub fn node(kb: &'a Kb, node: NodeRef) -> Ref<'a> {
+        let (name, kind) = match node {
+            NodeRef::Actor(a) => (kb.actor(a).name.as_str(), "actor"),
+            NodeRef::Event(e) => (kb.event(e).name.as_str(), "event"),
+            NodeRef::Statement(s) => (kb.statement(s).summary.as_str(), "statement"),
+        };
+        Ref {
+            id: kb.id_of(node),
+            node: kind,
+            name,
+        }
+    }
+
+    pub fn actor(kb: &'a Kb, a: ActorIx) -> Ref<'a> {
+        Ref::node(kb, NodeRef::Actor(a))
+    }
+
+    pub fn event(kb: &'a Kb, e: EventIx) -> Ref<'a> {
+        Ref::node(kb, NodeRef::Event(e))
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct QuoteView<'a> {
+    pub text: &'a str,
+    pub lang: Option<&'a str>,
+    pub translated: bool,
+}
+
+impl<'a> QuoteView<'a> {
+    fn of(q: &'a Quote) -> QuoteView<'a> {
+        QuoteView {
+            text: &q.text,
+            lang: q.lang.as_deref(),
+            translated: q.translated,
+        }
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct SourceView<'a> {
+    pub outlet: Option<Ref<'a>>,
+    pub url: Option<&'a str>,
+    pub title: Option<&'a str>,
+    pub date: Option<DateView<'a>>,
+}
+
+impl<'a> SourceView<'a> {
+    pub fn of(kb: &'a Kb, s: &'a Source) -> SourceView<'a> {
+        SourceView {
+            outlet: s.outlet.map(|o| Ref::actor(kb, o)),
+            url: s.url.as_deref(),
+            title: s.title.as_deref(),
+            date: s.date.as_ref().map(DateView::of),
+        }
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct ResponseView<'a> {
+    pub to: &'a str,
+    pub stance: Stance,
+}
+
+/// A statement with everything written about it.
+#[derive(Debug, Serialize)]
+pub struct StatementView<'a> {
+    #[serde(rename = "type")]
+    pub node: &'static str,
+    pub id: &'a str,
+    pub date: DateView<'a>,
+    pub by: Ref<'a>,
+    pub at: Option<Ref<'a>>,
+    pub kind: crate::model::StatementKind,
+    pub summary: &'a str,
+    pub quotes: Vec<QuoteView<'a>>,
+    pub about: Vec<Ref<'a>>,
+    pub topics: &'a [String],
+    pub responds_to: Vec<ResponseView<'a>>,
+    pub sources: Vec<SourceView<'a>>,
+    pub note: Option<&'a str>,
+}
+
+impl<'a> StatementView<'a> {
+    pub fn of(kb: &'a Kb, ix: StatementIx) -> StatementView<'a> {
+        let s: &'a Statement = kb.statement(ix);
+        StatementView {
+            node: "statement",
+            id: &s.id,
+            date: DateView::of(&s.date),
+            by: Ref::actor(kb, s.by),
+            at: s.at.map(|e| Ref::event(kb, e)),
+            kind: s.kind,
+            summary: &s.summary,
+            quotes: s.quotes.iter().map(QuoteView::of).collect(),
+            about: s.about.iter().map(|n| Ref::node(kb, *n)).collect(),
+            topics: &s.topics,
+            responds_to: s
+                .responds_to
+                .iter()
+                .map(|r| ResponseView {
+                    to: &kb.statement(r.to).id,
+                    stance: r.stance,
+                })
+                .collect(),
+            sources: s
+                .sources
+                .iter()
+                .map(|src| SourceView::of(kb, src))
+                .collect(),
+            note: s.note.as_deref(),
+        }
+    }
+}
+
+/// An event with everything written about it.
+#[derive(Debug, Serialize)]
+pub struct EventView<'a> {
+    #[serde(rename = "type")]
+    pub node: &'static str,
+    pub id: &'a str,
+    pub date: DateView<'a>,
+    pub name: &'a str,
+    pub kind: crate::model::EventKind,
+    pub place: Option<&'a str>,
+    pub participants: Vec<Ref<'a>>,
+    pub part_of: Option<Ref<'a>>,
+    pub topics: &'a [String],
+    pub sources: Vec<SourceView<'a>>,
+    pub note: Option<&'a str>,
+}
+
+impl<'a> EventView<'a> {
+    pub fn of(kb: &'a Kb, ix: EventIx) -> EventView<'a> {
+        let e = kb.event(ix);
+        EventView {
+            node: "event",
+            id: &e.id,
+            date: DateView::of(&e.date),
+            name: &e.name,
+            kind: e.kind,
+            place: e.place.as_deref(),
+            participants: e.participants.iter().map(|a| Ref::actor(kb, *a)).collect(),
+            part_of: e.part_of.map(|p| Ref::event(kb, p)),
+            topics: &e.topics,
+            sources: e.sources.iter().map(|s| SourceView::of(kb, s)).collect(),
+            note: e.note.as_deref(),
+        }
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct RoleView<'a> {
+    pub title: &'a str,
+    pub of: Ref<'a>,
+    pub from: Option<DateView<'a>>,
+    pub until: Option<DateView<'a>>,
+}
+
+/// An actor with everything written about it.
+#[derive(Debug, Serialize)]
+pub struct ActorView<'a> {
+    #[serde(rename = "type")]
+    pub node: &'static str,
+    pub id: &'a str,
+    pub name: &'a str,
+    pub kind: crate::model::ActorKind,
+    pub aliases: &'a [String],
+    pub part_of: Option<Ref<'a>>,
+    pub roles: Vec<RoleView<'a>>,
+    pub note: Option<&'a str>,
+}
+
+impl<'a> ActorView<'a> {
+    pub fn of(kb: &'a Kb, ix: ActorIx) -> ActorView<'a> {
+        let a = kb.actor(ix);
+        ActorView {
+            node: "actor",
+            id: &a.id,
+            name: &a.name,
+            kind: a.kind,
+            aliases: &a.aliases,
+            part_of: a.part_of.map(|p| Ref::actor(kb, p)),
+            roles: a
+                .roles
+                .iter()
+                .map(|r| RoleView {
+                    title: &r.title,
+                    of: Ref::actor(kb, r.of),
+                    from: r.from.as_ref().map(DateView::of),
+                    until: r.until.as_ref().map(DateView::of),
+                })
+                .collect(),
+            note: a.note.as_deref(),
+        }
+    }
+}
+
+/// A statement in a response tree: who, when, what, its place in the tree
+/// and how it stands towards its parent. Trees are flat lists, root first,
+/// in depth-first order.
+/// Serializes `value` as pretty JSON followed by a newline.
+pub fn write<T: Serialize>(out: &mut dyn std::io::Write, value: &T) -> std::io::Result<()> {
+    crate::escape::write_json(out, value, true)?;
+    out.write_all(b"\n")
+}

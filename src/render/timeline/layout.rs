@@ -1,0 +1,500 @@
+//! The timeline's layout: lanes, rows, bars, ticks, markers and arrows as
+//! plain data (positions in pixels), computed from the KB before anything is
+//! drawn, so tests can check it (no overlaps, inside the canvas) without
+//! reading SVG.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::{
+    cut, span, text_width, ticks, Scale, BINNED, DENSE, LANE_PAD, MAX_ARROWS, MAX_EVENT_LABELS,
+    MAX_EVENT_ROWS, MAX_LANES, MAX_ROWS, R, ROW, TOP, WIDTH,
+};
+use crate::export::{group_by_speaker, select, Selection, View};
+use crate::kb::Kb;
+use crate::model::{ActorIx, Bounds, EventIx, Stance, StatementIx};
+use crate::query::Filter;
+
+/// One statement placed in its lane.
+pub(super) struct Placed {
+    pub s: StatementIx,
+    pub x: f64,
+    pub row: usize,
+    pub label: bool,
+}
+
+pub(super) struct Lane {
+    pub actor: ActorIx,
+    /// How many speakers share the lane (0: only `actor`).
+    pub others: usize,
+    pub statements: Vec<StatementIx>,
+    pub placed: Vec<Placed>,
+    pub rows: usize,
+    pub y: f64,
+}
+
+/// Orders lanes so responses cross few lanes: by first statement, then
+/// barycentre passes, keeping the order with the least total distance.
+fn order_lanes(lanes: &mut [Lane], links: &BTreeMap<(ActorIx, ActorIx), usize>) {
+    let cost = |order: &[ActorIx]| -> usize {
+        let pos: BTreeMap<ActorIx, usize> =
+            order.iter().enumerate().map(|(i, a)| (*a, i)).collect();
+        links
+            .iter()
+            .filter_map(|((a, b), n)| Some(pos.get(a)?.abs_diff(*pos.get(b)?) * n))
+            .sum()
+    };
+    let mut best: Vec<ActorIx> = lanes.iter().map(|l| l.actor).collect();
+    let mut best_cost = cost(&best);
+    let mut current = best.clone();
+    for _ in 0..6 {
+        let pos: BTreeMap<ActorIx, usize> =
+            current.iter().enumerate().map(|(i, a)| (*a, i)).collect();
+        let mut keyed: Vec<(f64, usize, ActorIx)> = current
+            .iter()
+            .enumerate()
+            .map(|(i, a)| {
+                let (sum, n) = links
+                    .iter()
+                    .filter_map(|((x, y), w)| match (*x == *a, *y == *a) {
+                        (true, false) => Some((*pos.get(y)? as f64 * *w as f64, *w)),
+                        (false, true) => Some((*pos.get(x)? as f64 * *w as f64, *w)),
+                        _ => None,
+                    })
+                    .fold((0.0, 0), |(s, c), (v, w)| (s + v, c + w));
+                let key = if n == 0 {
+                    i as f64
+                } else {
+                    (sum / n as f64 + i as f64) / 2.0
+                };
+                (key, i, *a)
+            })
+            .collect();
+        keyed.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+        current = keyed.into_iter().map(|(_, _, a)| a).collect();
+        let c = cost(&current);
+        if c < best_cost {
+            best_cost = c;
+            best = current.clone();
+        }
+    }
+    lanes.sort_by_key(|l| best.iter().position(|a| *a == l.actor));
+}
+
+/// An event bar: its event, its left and right x, its row, its label.
+pub(super) struct Bar {
+    pub event: EventIx,
+    pub x0: f64,
+    pub x1: f64,
+    pub row: usize,
+    pub label: String,
+}
+
+/// A tick of the time axis, and whether its label has room.
+pub(super) struct Tick {
+    pub x: f64,
+    pub label: String,
+    pub shown: bool,
+}
+
+/// A response arrow: a cubic curve from the responding marker to the edge
+/// of the target's.
+pub(super) struct Arrow {
+    pub from: (f64, f64),
+    pub c1: (f64, f64),
+    pub c2: (f64, f64),
+    pub to: (f64, f64),
+    pub stance: Stance,
+}
+
+/// Everything the drawing needs, positioned.
+pub(super) struct Layout {
+    pub sel: Selection,
+    pub scale: Scale,
+    /// Small unlabelled markers, faint arrows.
+    pub dense: bool,
+    /// Lanes are density strips.
+    pub binned: bool,
+    /// The marker radius.
+    pub r: f64,
+    pub ticks: Vec<Tick>,
+    pub unit: &'static str,
+    pub bars: Vec<Bar>,
+    pub event_rows: usize,
+    pub labelled_events: bool,
+    pub events_y: f64,
+    pub lanes: Vec<Lane>,
+    /// Each placed statement's marker centre.
+    pub pos: BTreeMap<StatementIx, (f64, f64)>,
+    pub arrows: Vec<Arrow>,
+    /// Responses between drawn statements, drawn as arrows or not.
+    pub responses: usize,
+    /// The stances of the responses between drawn statements.
+    pub stances: BTreeSet<Stance>,
+    /// Labels left out for room.
+    pub elided: usize,
+    pub plot_bottom: f64,
+    pub legend_y: f64,
+    pub height: f64,
+}
+
+/// Lays out the timeline of the filtered KB.
+pub(super) fn layout(kb: &Kb, filter: &Filter) -> Layout {
+    let sel = select(kb, View::Timeline, filter);
+    let dense = sel.statements.len() > DENSE;
+    let r = if dense { 2.0 } else { R };
+    let mut bounds: Vec<Bounds> = sel
+        .statements
+        .iter()
+        .map(|s| kb.statement(*s).date.bounds())
+        .collect();
+    bounds.extend(sel.events.iter().map(|e| kb.event(*e).date.bounds()));
+    let scale = span(&bounds);
+
+    // Lanes, in order of first statement.
+    let mut lanes: Vec<Lane> = group_by_speaker(kb, &sel.statements, filter)
+        .into_iter()
+        .map(|(actor, statements)| Lane {
+            actor,
+            others: 0,
+            statements,
+            placed: vec![],
+            rows: 1,
+            y: 0.0,
+        })
+        .collect();
+    // Too many lanes: the least active speakers share the last one.
+    let merged = if lanes.len() > MAX_LANES {
+        let first: BTreeMap<StatementIx, usize> = sel
+            .statements
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (*s, i))
+            .collect();
+        lanes.sort_by(|a, b| {
+            b.statements
+                .len()
+                .cmp(&a.statements.len())
+                .then(first[&a.statements[0]].cmp(&first[&b.statements[0]]))
+        });
+        let rest = lanes.split_off(MAX_LANES - 1);
+        lanes.sort_by_key(|l| first[&l.statements[0]]);
+        let mut statements: Vec<StatementIx> = rest
+            .iter()
+            .flat_map(|l| l.statements.iter().copied())
+            .collect();
+        statements.sort_by_key(|s| first[s]);
+        Some(Lane {
+            actor: rest[0].actor,
+            others: rest.len(),
+            statements,
+            placed: vec![],
+            rows: 1,
+            y: 0.0,
+        })
+    } else {
+        None
+    };
+    let mut lane_of: BTreeMap<StatementIx, ActorIx> = BTreeMap::new();
+    for l in lanes.iter().chain(merged.iter()) {
+        for s in &l.statements {
+            lane_of.insert(*s, l.actor);
+        }
+    }
+    let mut links: BTreeMap<(ActorIx, ActorIx), usize> = BTreeMap::new();
+    let mut responses = 0;
+    for &s in &sel.statements {
+        for resp in &kb.statement(s).responds_to {
+            if let Some(t) = lane_of.get(&resp.to) {
+                responses += 1;
+                *links.entry((lane_of[&s], *t)).or_default() += 1;
+            }
+        }
+    }
+    order_lanes(&mut lanes, &links);
+    lanes.extend(merged);
+    let binned = sel.statements.len() > BINNED;
+
+    // Rows within lanes: a marker and its label take the first free row.
+    let mut elided = 0;
+    for lane in &mut lanes {
+        let mut ends: Vec<f64> = Vec::new();
+        // The last statement placed in each row, by index in `lane.placed`.
+        let mut last: Vec<usize> = Vec::new();
+        let mut order = lane.statements.clone();
+        order.sort_by(|a, b| {
+            scale
+                .mid(kb.statement(*a).date.bounds())
+                .total_cmp(&scale.mid(kb.statement(*b).date.bounds()))
+                .then(a.cmp(b))
+        });
+        for s in order {
+            let x = scale.mid(kb.statement(s).date.bounds());
+            if dense {
+                if !binned {
+                    lane.placed.push(Placed {
+                        s,
+                        x,
+                        row: 0,
+                        label: false,
+                    });
+                }
+                continue;
+            }
+            let need = r + 4.0 + text_width(&cut(&kb.statement(s).id, 32), 10.0) + 8.0;
+            let free = ends.iter().position(|e| *e <= x - r - 2.0);
+            let (row, label) = match free {
+                Some(row) => (row, true),
+                None if ends.len() < MAX_ROWS => {
+                    ends.push(f64::MIN);
+                    last.push(usize::MAX);
+                    (ends.len() - 1, true)
+                }
+                None => {
+                    // No room for a label: the marker goes to the row that
+                    // frees up first, and if a label still runs there, that
+                    // label is left out too, so no marker covers text.
+                    elided += 1;
+                    let row = ends
+                        .iter()
+                        .enumerate()
+                        .min_by(|a, b| a.1.total_cmp(b.1))
+                        .map_or(0, |(i, _)| i);
+                    if let Some(prev) = lane.placed.get_mut(last[row]) {
+                        if prev.label && ends[row] > x - r - 2.0 {
+                            prev.label = false;
+                            elided += 1;
+                            ends[row] = prev.x + r + 2.0;
+                        }
+                    }
+                    (row, false)
+                }
+            };
+            ends[row] = ends[row].max(if label { x + need } else { x + r + 2.0 });
+            last[row] = lane.placed.len();
+            lane.placed.push(Placed { s, x, row, label });
+        }
+        lane.rows = ends.len().max(1);
+    }
+
+    // Event bars: rows of non-overlapping bars with their labels; past
+    // MAX_EVENT_LABELS events, bars alone, and past MAX_EVENT_ROWS rows a bar
+    // shares the row that frees up first.
+    let labelled_events = sel.events.len() <= MAX_EVENT_LABELS;
+    let mut event_rows: Vec<f64> = Vec::new();
+    let mut bars = Vec::new();
+    for &e in &sel.events {
+        let ev = kb.event(e);
+        let b = ev.date.bounds();
+        let (x0, x1) = (scale.x(b.start.max(scale.t0)), scale.x(b.end.min(scale.t1)));
+        let x1 = x1.max(x0 + 4.0);
+        let label = if labelled_events {
+            cut(&ev.name, 40)
+        } else {
+            String::new()
+        };
+        let end = if labelled_events {
+            x1.max(x0 + text_width(&label, 10.0) + 10.0) + 6.0
+        } else {
+            x1 + 2.0
+        };
+        let row = match event_rows.iter().position(|e| *e <= x0) {
+            Some(r) => r,
+            None if event_rows.len() < MAX_EVENT_ROWS => {
+                event_rows.push(0.0);
+                event_rows.len() - 1
+            }
+            None => event_rows
+                .iter()
+                .enumerate()
+                .min_by(|a, b| a.1.total_cmp(b.1))
+                .map_or(0, |(i, _)| i),
+        };
+        event_rows[row] = event_rows[row].max(end);
+        bars.push(Bar {
+            event: e,
+            x0,
+            x1,
+            row,
+            label,
+        });
+    }
+
+    // Vertical layout.
+    let mut y = TOP + 8.0;
+    let events_y = y;
+    if !bars.is_empty() {
+        y += event_rows.len() as f64 * 22.0 + 2.0 * LANE_PAD;
+    }
+    for lane in &mut lanes {
+        lane.y = y;
+        y += lane.rows as f64 * ROW + 2.0 * LANE_PAD;
+    }
+    let plot_bottom = y;
+    let legend_y = plot_bottom + 24.0;
+    let height = legend_y + 40.0;
+
+    // Tick labels that would collide with the previous one are thinned.
+    let (tick_times, unit) = ticks(&scale);
+    let mut last_label_end = f64::MIN;
+    let ticks = tick_times
+        .into_iter()
+        .map(|(t, label)| {
+            let x = scale.x(t);
+            let w = text_width(&label, 10.0);
+            let shown = x - w / 2.0 > last_label_end + 6.0 && x + w / 2.0 <= WIDTH;
+            if shown {
+                last_label_end = x + w / 2.0;
+            }
+            Tick { x, label, shown }
+        })
+        .collect();
+
+    // Marker centres.
+    let mut pos: BTreeMap<StatementIx, (f64, f64)> = BTreeMap::new();
+    for lane in &lanes {
+        for p in &lane.placed {
+            pos.insert(
+                p.s,
+                (p.x, lane.y + LANE_PAD + p.row as f64 * ROW + ROW / 2.0),
+            );
+        }
+    }
+
+    // Arrows, bulging to the left (labels are on the right of markers).
+    let mut arrows = Vec::new();
+    if responses <= MAX_ARROWS && !binned {
+        for &s in &sel.statements {
+            for resp in &kb.statement(s).responds_to {
+                let (Some(&(x1, y1)), Some(&(x2, y2))) = (pos.get(&s), pos.get(&resp.to)) else {
+                    continue;
+                };
+                let bulge = -(24.0 + (y2 - y1).abs() * 0.15);
+                let (dx, dy) = (x2 - x1, y2 - y1);
+                let len = (dx * dx + dy * dy).sqrt().max(1.0);
+                arrows.push(Arrow {
+                    from: (x1, y1),
+                    c1: (x1 + bulge, y1 + dy * 0.25),
+                    c2: (x2 + bulge, y2 - dy * 0.25),
+                    // Stop at the target marker's edge.
+                    to: (x2 - dx / len * (r + 1.0), y2 - dy / len * (r + 1.0)),
+                    stance: resp.stance,
+                });
+            }
+        }
+    }
+    let stances = sel
+        .statements
+        .iter()
+        .flat_map(|s| {
+            kb.statement(*s)
+                .responds_to
+                .iter()
+                .filter(|r| pos.contains_key(&r.to))
+                .map(|r| r.stance)
+        })
+        .collect();
+
+    Layout {
+        sel,
+        scale,
+        dense,
+        binned,
+        r,
+        ticks,
+        unit,
+        bars,
+        event_rows: event_rows.len(),
+        labelled_events,
+        events_y,
+        lanes,
+        pos,
+        arrows,
+        responses,
+        stances,
+        elided,
+        plot_bottom,
+        legend_y,
+        height,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{LEFT, RIGHT};
+    use super::*;
+
+    /// A KB of `n` statements by three speakers on two days, each answering
+    /// the one before: crowded lanes.
+    fn crowded(n: usize) -> Kb {
+        let mut text = String::from(
+            "Kb(actors: [Actor(id: \"m\", name: \"M\", kind: Media), Actor(id: \"a\", name: \"A\", kind: Person), Actor(id: \"b\", name: \"B\", kind: Person), Actor(id: \"c\", name: \"C\", kind: Person)], statements: [",
+        );
+        for i in 0..n {
+            let by = ["a", "b", "c"][i % 3];
+            let day = 14 + i % 2;
+            let responds = if i > 0 {
+                format!("responds_to: [\"s{}\"], ", i - 1)
+            } else {
+                String::new()
+            };
+            text.push_str(&format!(
+                "Statement(id: \"s{i}\", by: \"{by}\", date: \"2024-06-{day}T{:02}:00Z\", kind: Claim, summary: \"S\", {responds}sources: [Source(outlet: \"m\")]),",
+                i % 24
+            ));
+        }
+        text.push_str("])");
+        Kb::load_files(&[("kb.ron", text.as_bytes())]).kb
+    }
+
+    #[test]
+    fn labels_in_a_row_never_overlap_and_markers_stay_on_the_canvas() {
+        let kb = crowded(500);
+        let l = layout(&kb, &Filter::default());
+        for lane in &l.lanes {
+            let mut by_row: BTreeMap<usize, Vec<(f64, f64, bool)>> = BTreeMap::new();
+            for p in &lane.placed {
+                assert!(p.x >= LEFT && p.x <= WIDTH - RIGHT, "marker at {}", p.x);
+                let id = &kb.statement(p.s).id;
+                let end = if p.label {
+                    p.x + l.r + 4.0 + text_width(&cut(id, 32), 10.0)
+                } else {
+                    p.x + l.r
+                };
+                by_row
+                    .entry(p.row)
+                    .or_default()
+                    .push((p.x - l.r, end, p.label));
+            }
+            // Markers at one moment may sit on each other; text never sits
+            // under anything.
+            for boxes in by_row.values_mut() {
+                boxes.sort_by(|a, b| a.0.total_cmp(&b.0));
+                for pair in boxes.windows(2) {
+                    let labelled = pair[0].2 || pair[1].2;
+                    assert!(
+                        !labelled || pair[0].1 <= pair[1].0 + 0.01,
+                        "{pair:?} overlap"
+                    );
+                }
+            }
+        }
+        assert!(
+            l.elided > 0,
+            "a crowded lane leaves labels out, and counts them"
+        );
+    }
+
+    #[test]
+    fn lanes_stack_without_overlap_inside_the_image() {
+        let kb = crowded(30);
+        let l = layout(&kb, &Filter::default());
+        let mut bottom = l.events_y;
+        for lane in &l.lanes {
+            assert!(lane.y >= bottom, "lane at {} over the one above", lane.y);
+            bottom = lane.y + lane.rows as f64 * ROW + 2.0 * LANE_PAD;
+        }
+        assert!(bottom <= l.plot_bottom && l.plot_bottom < l.legend_y && l.legend_y < l.height);
+        assert_eq!(l.arrows.len(), 29, "every response drawn");
+        assert_eq!(l.responses, 29);
+    }
+}

@@ -7,6 +7,7 @@
 //! be read at all (no such folder, no `.ron` file) is a [`LoadError`].
 
 mod discover;
+mod items;
 pub(crate) mod parse;
 pub(crate) mod raw;
 mod resolve;
@@ -130,7 +131,7 @@ struct Input {
 }
 
 impl Input {
-    fn parse<T: serde::de::DeserializeOwned>(self, limits: &Limits) -> ParsedFile<T> {
+    fn parse<T: parse::Document>(self, limits: &Limits) -> ParsedFile<T> {
         match self.bytes {
             Some(bytes) => parse::parse_bytes(&self.path, self.name, bytes, limits),
             None => read_and_parse(&self.path, self.name, limits),

@@ -10,10 +10,165 @@ use std::path::{Path, PathBuf};
 
 use serde::de::DeserializeOwned;
 
-use super::spanned::parse_with_spans;
+use super::items;
+use super::raw::{BrokenItem, RawActor, RawDoc, RawEvent, RawSettings, RawStatement};
+use super::spanned::{parse_slice_with_spans, parse_with_spans};
 use crate::diag::Code;
-use crate::model::Limits;
+use crate::model::{Limits, NodeKind};
 use crate::suggest;
+
+/// A document a file holds, and how it is parsed.
+pub trait Document: DeserializeOwned {
+    /// Parses `text`, reporting every problem found.
+    fn parse(text: &str, limits: &Limits, problems: &mut Vec<FileProblem>) -> Option<Self>;
+}
+
+impl Document for RawSettings {
+    fn parse(text: &str, limits: &Limits, problems: &mut Vec<FileProblem>) -> Option<Self> {
+        parse_whole(text, limits, problems)
+    }
+}
+
+impl Document for RawDoc {
+    /// Item by item: a mistake loses its own item only (see `items`).
+    fn parse(text: &str, limits: &Limits, problems: &mut Vec<FileProblem>) -> Option<Self> {
+        let Some(split) = items::split(text) else {
+            return parse_whole(text, limits, problems);
+        };
+        problems.extend(split.problems);
+        let mut doc = RawDoc::default();
+        for (kind, ranges) in split.lists {
+            for range in ranges {
+                let loaded = match kind {
+                    NodeKind::Actor => parse_item::<RawActor>(text, &range, kind, limits)
+                        .map(|a| doc.actors.push(a)),
+                    NodeKind::Event => parse_item::<RawEvent>(text, &range, kind, limits)
+                        .map(|e| doc.events.push(e)),
+                    NodeKind::Statement => parse_item::<RawStatement>(text, &range, kind, limits)
+                        .map(|s| doc.statements.push(s)),
+                };
+                if let Err(problem) = loaded {
+                    problems.push(problem);
+                    let (id, names) = items::salvage(&text[range.clone()]);
+                    let id = id.map(|r| {
+                        text[range.start + r.start + 1..range.start + r.end - 1].to_owned()
+                    });
+                    doc.broken.push(BrokenItem { id, names });
+                }
+            }
+        }
+        Some(doc)
+    }
+}
+
+/// Parses a whole text as one `T`.
+fn parse_whole<T: DeserializeOwned>(
+    text: &str,
+    limits: &Limits,
+    problems: &mut Vec<FileProblem>,
+) -> Option<T> {
+    match parse_with_spans::<T>(text, limits.max_nesting) {
+        Ok(value) => Some(value),
+        Err(failure) => {
+            problems.push(describe(text, &failure.error, failure.inner, limits));
+            None
+        }
+    }
+}
+
+/// Parses one item of a file, its problem placed in the file and naming the
+/// item where that helps (a missing field).
+fn parse_item<T: DeserializeOwned>(
+    text: &str,
+    range: &Range<usize>,
+    kind: NodeKind,
+    limits: &Limits,
+) -> Result<T, FileProblem> {
+    // An item sits two levels deep in its file (`Kb(`, `[`): the limit
+    // counts from the top of the file.
+    let depth = limits.max_nesting.saturating_sub(2).max(1);
+    let failure = match parse_slice_with_spans::<T>(text, range.clone(), depth) {
+        Ok(value) => return Ok(value),
+        Err(failure) => failure,
+    };
+    let slice = &text[range.clone()];
+    let inner = failure.inner.map(|(e, r)| {
+        (
+            e,
+            r.start.saturating_sub(range.start)..r.end.saturating_sub(range.start),
+        )
+    });
+    let mut problem = describe(slice, &failure.error, inner, limits);
+    if let ron::Error::MissingStructField { field, outer } = &failure.error.code {
+        let (id, _) = items::salvage(slice);
+        let item_name = match kind {
+            NodeKind::Actor => "Actor",
+            NodeKind::Event => "Event",
+            NodeKind::Statement => "Statement",
+        };
+        let named = id
+            .as_ref()
+            .map(|r| format!("{} `{}`", kind.as_str(), &slice[r.start + 1..r.end - 1]))
+            .unwrap_or_else(|| format!("this {}", kind.as_str()));
+        if outer.as_deref() == Some(item_name) {
+            problem.message = format!("{named} has no `{field}`");
+            problem.range = id.unwrap_or(0..super::parse::token_len(slice));
+        } else {
+            problem.message = format!("{} (in {named})", problem.message);
+        }
+        if let Some(help) = field_help(field) {
+            problem.help = Some(format!("add it: `{field}` takes {help}"));
+        }
+    } else if problem.code == Code::WrongType {
+        if let Some(field) = field_before(slice, problem.range.start) {
+            if let Some(help) = field_help(field) {
+                problem.help = Some(format!("`{field}` takes {help}"));
+            }
+        }
+    }
+    problem.range = problem.range.start + range.start..problem.range.end + range.start;
+    Err(problem)
+}
+
+/// The name of the field whose value starts at `at` (`by` in `by: [..]`).
+fn field_before(text: &str, at: usize) -> Option<&str> {
+    let before = text.get(..at)?.trim_end().strip_suffix(':')?.trim_end();
+    let start = before
+        .rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .map_or(0, |i| i + 1);
+    Some(&before[start..]).filter(|f| !f.is_empty())
+}
+
+/// What a field takes, with an example in RON.
+fn field_help(field: &str) -> Option<String> {
+    let text = [
+        "name", "summary", "title", "note", "place", "text", "url", "lang",
+    ];
+    if text.contains(&field) {
+        return Some(format!("text in quotes: `{field}: \"…\"`"));
+    }
+    Some(String::from(match field {
+        "id" => "an id in quotes: `id: \"putin-peace-offer\"`",
+        "by" => "one actor id: `by: \"putin\"`",
+        "at" => "one event id: `at: \"summit-2024\"`",
+        "part_of" => "one id: `part_of: \"government-of-ukraine\"`",
+        "of" => "one institution's id: `of: \"nato\"`",
+        "outlet" => "one Media actor's id: `outlet: \"tass\"`",
+        "date" | "from" | "until" => "a date in quotes: `date: \"2024-06-14\"`",
+        "participants" => "a list of actor ids: `participants: [\"putin\", \"lavrov\"]`",
+        "about" => "a list of ids: `about: [\"nato\"]`",
+        "topics" => "a list of words in quotes: `topics: [\"peace-talks\"]`",
+        "aliases" => "a list of names in quotes: `aliases: [\"NATO\"]`",
+        "responds_to" => "a list of statement ids or responses: `responds_to: [Response(to: \"putin-peace-offer\", stance: Rejects)]`",
+        "sources" => "a list of sources: `sources: [Source(outlet: \"tass\")]`",
+        "quotes" => "a list of quotes: `quotes: [Quote(text: \"…\", lang: \"en\")]`",
+        "roles" => "a list of roles: `roles: [Role(title: \"Secretary General\", of: \"nato\", from: \"2014-10-01\")]`",
+        "kind" => "a kind word, without quotes: `kind: Claim`",
+        "stance" => "a stance word, without quotes: `stance: Rejects`",
+        "to" => "one statement id: `to: \"putin-peace-offer\"`",
+        _ => return None,
+    }))
+}
 
 /// A problem found in one file, before the file has a `FileId`.
 #[derive(Debug, Clone)]
@@ -36,11 +191,7 @@ pub struct ParsedFile<T> {
 }
 
 /// Reads `path` and parses it as `T`, within `limits`.
-pub fn read_and_parse<T: DeserializeOwned>(
-    path: &Path,
-    name: String,
-    limits: &Limits,
-) -> ParsedFile<T> {
+pub fn read_and_parse<T: Document>(path: &Path, name: String, limits: &Limits) -> ParsedFile<T> {
     let mut parsed = ParsedFile {
         name,
         path: path.to_path_buf(),
@@ -78,7 +229,7 @@ pub fn read_and_parse<T: DeserializeOwned>(
 }
 
 /// Parses a file's bytes as `T`, within `limits` (the size limit included).
-pub fn parse_bytes<T: DeserializeOwned>(
+pub fn parse_bytes<T: Document>(
     path: &Path,
     name: String,
     bytes: Vec<u8>,
@@ -104,11 +255,7 @@ pub fn parse_bytes<T: DeserializeOwned>(
     parsed
 }
 
-fn parse_bytes_into<T: DeserializeOwned>(
-    parsed: &mut ParsedFile<T>,
-    bytes: Vec<u8>,
-    limits: &Limits,
-) {
+fn parse_bytes_into<T: Document>(parsed: &mut ParsedFile<T>, bytes: Vec<u8>, limits: &Limits) {
     let text = match String::from_utf8(bytes) {
         Ok(text) => text,
         Err(e) => {
@@ -139,13 +286,7 @@ fn parse_bytes_into<T: DeserializeOwned>(
         });
         return;
     }
-    match parse_with_spans::<T>(&parsed.text, limits.max_nesting) {
-        Ok(value) => parsed.value = Some(value),
-        Err(failure) => {
-            let p = describe(&parsed.text, &failure.error, failure.inner, limits);
-            parsed.problems.push(p);
-        }
-    }
+    parsed.value = T::parse(&parsed.text, limits, &mut parsed.problems);
 }
 
 /// The file's bytes, or `None` when it holds more than `max` bytes.

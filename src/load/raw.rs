@@ -14,7 +14,7 @@ use serde::de::{self, MapAccess, Visitor};
 use super::spanned::{offset_of, Located, OrShort, Spanned, SpannedMap, Word};
 
 /// One KB file: `Kb(actors: [..], events: [..], statements: [..])`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Default, Deserialize)]
 #[serde(rename = "Kb", deny_unknown_fields)]
 pub struct RawDoc {
     #[serde(default)]
@@ -23,6 +23,18 @@ pub struct RawDoc {
     pub events: Vec<RawEvent>,
     #[serde(default)]
     pub statements: Vec<RawStatement>,
+    /// Items that did not load (their mistake is reported): what could be
+    /// read of them, so that nothing cascades from their absence.
+    #[serde(skip)]
+    pub broken: Vec<BrokenItem>,
+}
+
+/// An item that did not load: its id when it could be read, and the ids it
+/// names.
+#[derive(Debug)]
+pub struct BrokenItem {
+    pub id: Option<String>,
+    pub names: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]

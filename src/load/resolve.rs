@@ -210,6 +210,16 @@ pub fn resolve(
     }
 
     r.names.ids.reserve(total);
+    // Items that did not load: their ids are known as broken, and what they
+    // name counts as used, so their mistake is reported once.
+    for (_, doc) in docs.iter() {
+        for b in &doc.broken {
+            if let Some(id) = &b.id {
+                r.names.mark_broken(id);
+            }
+            r.names.named_by_broken.extend(b.names.iter().cloned());
+        }
+    }
     // Phase 1 and 2 for actors and events.
     let mut actors = Vec::new();
     // One list per kind of item, borrowed mutably so that phase 3 can move

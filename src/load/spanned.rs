@@ -67,6 +67,32 @@ pub fn parse_with_spans<T: DeserializeOwned>(
     })
 }
 
+/// Parses the slice `range` of `text` as `T`, with [`Spanned`] leaves
+/// placed in the whole text (an item of a file, parsed on its own).
+pub fn parse_slice_with_spans<T: DeserializeOwned>(
+    text: &str,
+    range: Range<usize>,
+    max_nesting: usize,
+) -> Result<T, Box<ParseFailure>> {
+    struct Reset((usize, usize));
+    impl Drop for Reset {
+        fn drop(&mut self) {
+            SOURCE.with(|s| s.set(self.0));
+        }
+    }
+    let previous = SOURCE.with(|s| s.replace((text.as_ptr() as usize, text.len())));
+    let _reset = Reset(previous);
+    INNER_ERROR.with(|e| e.borrow_mut().take());
+    options(max_nesting)
+        .from_str::<T>(&text[range])
+        .map_err(|error| {
+            Box::new(ParseFailure {
+                error,
+                inner: take_inner_error(),
+            })
+        })
+}
+
 /// The precise position of the last error raised inside a nested parse.
 fn take_inner_error() -> Option<(ron::Error, Range<usize>)> {
     INNER_ERROR.with(|e| e.borrow_mut().take())

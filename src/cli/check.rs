@@ -40,11 +40,22 @@ pub fn run(kb: &Path, args: &CheckArgs, color: bool) -> Result<ExitCode, Failure
                 code.default_severity()
             )
         };
+        let e = code.explanation();
+        let indent = |text: &str| {
+            text.lines()
+                .map(|l| format!("    {l}"))
+                .collect::<Vec<_>>()
+                .join("\n")
+        };
         writeln!(
             out,
-            "{}: {}\nlevel: {level}",
+            "{}: {}\nlevel: {level}\n\n{}\n\nFor example:\n\n{}\n\nFix:\n\n{}\n\nEach code has a whole example KB under tests/fixtures/check/{} in annals' repository.",
             code.name(),
-            code.description()
+            code.description(),
+            textwrap(e.meaning, 78),
+            indent(e.mistake),
+            indent(e.fix),
+            code.name()
         )?;
         return Ok(ExitCode::SUCCESS);
     }
@@ -85,4 +96,22 @@ pub fn run(kb: &Path, args: &CheckArgs, color: bool) -> Result<ExitCode, Failure
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// `text` broken into lines of at most `width` columns, at spaces.
+fn textwrap(text: &str, width: usize) -> String {
+    let mut out = String::new();
+    let mut line = 0;
+    for word in text.split(' ') {
+        if line > 0 && line + 1 + word.len() > width {
+            out.push('\n');
+            line = 0;
+        } else if line > 0 {
+            out.push(' ');
+            line += 1;
+        }
+        out.push_str(word);
+        line += word.chars().count();
+    }
+    out
 }

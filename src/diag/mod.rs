@@ -6,11 +6,13 @@
 //! never decide severity; levels are applied before (see `check::Levels`).
 
 mod code;
+mod explain;
 pub mod github;
 pub mod human;
 pub mod json;
 
 pub use code::Code;
+pub use explain::Explanation;
 
 use std::fmt;
 
@@ -130,27 +132,42 @@ fn short(text: String) -> String {
 pub struct Summary {
     pub errors: usize,
     pub warnings: usize,
+    /// Files with at least one diagnostic.
+    pub files_with_problems: usize,
+    /// Files read.
     pub files: usize,
 }
 
 impl Summary {
     pub fn of(diagnostics: &[Diagnostic], sources: &SourceMap) -> Summary {
         let count = |s| diagnostics.iter().filter(|d| d.severity == s).count();
+        let with: std::collections::BTreeSet<_> =
+            diagnostics.iter().map(|d| d.primary.span.file).collect();
         Summary {
             errors: count(Severity::Error),
             warnings: count(Severity::Warning),
+            files_with_problems: with.len(),
             files: sources.len(),
         }
     }
 }
 
 impl fmt::Display for Summary {
-    /// `3 errors, 1 warning in 12 files`, or `no problems in 12 files`.
+    /// `3 errors, 1 warning in 2 of 12 files`, or `no problems in 12
+    /// files`: every problem found is printed, none held back.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         fn plural(n: usize, word: &str) -> String {
             format!("{n} {word}{}", if n == 1 { "" } else { "s" })
         }
-        let files = plural(self.files, "file");
+        let files = if self.errors + self.warnings == 0 {
+            plural(self.files, "file")
+        } else {
+            format!(
+                "{} of {}",
+                self.files_with_problems,
+                plural(self.files, "file")
+            )
+        };
         match (self.errors, self.warnings) {
             (0, 0) => write!(f, "no problems in {files}"),
             (e, 0) => write!(f, "{} in {files}", plural(e, "error")),
@@ -171,17 +188,18 @@ mod tests {
 
     #[test]
     fn the_summary_reads_naturally() {
-        let s = |errors, warnings, files| {
+        let s = |errors, warnings, files_with_problems, files| {
             Summary {
                 errors,
                 warnings,
+                files_with_problems,
                 files,
             }
             .to_string()
         };
-        assert_eq!(s(0, 0, 1), "no problems in 1 file");
-        assert_eq!(s(3, 1, 12), "3 errors, 1 warning in 12 files");
-        assert_eq!(s(1, 0, 2), "1 error in 2 files");
-        assert_eq!(s(0, 2, 2), "2 warnings in 2 files");
+        assert_eq!(s(0, 0, 0, 1), "no problems in 1 file");
+        assert_eq!(s(3, 1, 2, 12), "3 errors, 1 warning in 2 of 12 files");
+        assert_eq!(s(1, 0, 1, 2), "1 error in 1 of 2 files");
+        assert_eq!(s(0, 2, 2, 2), "2 warnings in 2 of 2 files");
     }
 }

@@ -130,13 +130,28 @@ fn parse_item<T: DeserializeOwned>(
     Err(problem)
 }
 
-/// The name of the field whose value starts at `at` (`by` in `by: [..]`).
+/// The name of the field whose value holds `at`: `by` in `by: [..]`, and
+/// `participants` for an element of `participants: [..]`.
 fn field_before(text: &str, at: usize) -> Option<&str> {
-    let before = text.get(..at)?.trim_end().strip_suffix(':')?.trim_end();
-    let start = before
-        .rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-        .map_or(0, |i| i + 1);
-    Some(&before[start..]).filter(|f| !f.is_empty())
+    let b = text.as_bytes();
+    let (mut i, mut depth) = (at.min(b.len()), 0usize);
+    while i > 0 {
+        i -= 1;
+        match b[i] {
+            b')' | b']' | b'}' => depth += 1,
+            b'(' | b'{' if depth == 0 => return None,
+            b'(' | b'{' | b'[' if depth > 0 => depth -= 1,
+            b':' if depth == 0 => {
+                let before = text[..i].trim_end();
+                let start = before
+                    .rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                    .map_or(0, |n| n + 1);
+                return Some(&before[start..]).filter(|f| !f.is_empty());
+            }
+            _ => {}
+        }
+    }
+    None
 }
 
 /// What a field takes, with an example in RON.

@@ -91,7 +91,7 @@ fn twenty_problems_in_five_files_are_reported_in_one_run() {
         .map(|r| r["file"].as_str().unwrap_or(""))
         .collect();
     assert_eq!(files.len(), 5);
-    assert_eq!(out.stderr, "15 errors, 5 warnings in 5 files\n");
+    assert_eq!(out.stderr, "15 errors, 5 warnings in 5 of 5 files\n");
     Run::fixture("many-problems")
         .args(["check"])
         .run()

@@ -11,5 +11,6 @@ mod grammar;
 mod interchange;
 mod pictures;
 mod queries;
+mod recovery;
 mod safety;
 mod support;

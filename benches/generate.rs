@@ -19,6 +19,7 @@ fn parse_args() -> Result<(Options, PathBuf), String> {
         statements: 10_000,
         seed: 1,
         faults: 0,
+        tiny: false,
     };
     let mut out = PathBuf::from("kb-generated");
     let mut it = std::env::args().skip(1);
@@ -30,10 +31,12 @@ fn parse_args() -> Result<(Options, PathBuf), String> {
             }
             "--seed" => opts.seed = value()?.parse().map_err(|e| format!("--seed: {e}"))?,
             "--faults" => opts.faults = value()?.parse().map_err(|e| format!("--faults: {e}"))?,
+            "--tiny" => opts.tiny = true,
             "--out" => out = PathBuf::from(value()?),
             _ => {
                 return Err(
-                    "usage: generate --statements N [--seed S] [--faults K] --out DIR".into(),
+                    "usage: generate --statements N [--seed S] [--faults K] [--tiny] --out DIR"
+                        .into(),
                 )
             }
         }

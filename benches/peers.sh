@@ -14,8 +14,8 @@ bin=target/release/annals
 dir=target/bench-kb-$n
 [ -f "$dir/actors.ron" ] || target/release/examples/generate --statements "$n" --seed 1 --out "$dir" 2>/dev/null
 work=$(mktemp -d)
-"$bin" --kb "$dir" export csv -o "$work/csv" 2>/dev/null
-"$bin" --kb "$dir" export jsonl -o "$work/kb.jsonl"
+"$bin" --kb "$dir" export --format csv -o "$work/csv" 2>/dev/null
+"$bin" --kb "$dir" export --format jsonl -o "$work/kb.jsonl"
 hub="s$((n / 10))"
 
 t() { /usr/bin/time -f "%e s, %M KB" "$@" 2>&1 >/dev/null | tail -1; }

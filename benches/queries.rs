@@ -39,6 +39,7 @@ static DIR: LazyLock<PathBuf> = LazyLock::new(|| {
             statements: n,
             seed: 1,
             faults: 0,
+            tiny: false,
         };
         annals::synthetic::generate(&opts, &dir).expect("generate the benchmark KB");
     }

@@ -227,6 +227,14 @@ impl<W: Write> Escaping<W> {
         let mut from = 0;
         let mut i = 0;
         while i < data.len() {
+            // JSON output can be hundreds of megabytes: jump to the next
+            // byte that may start a hazard.
+            if self.stream == Stream::Json {
+                match memchr::memchr2(0xC2, 0xE2, &data[i..]) {
+                    Some(n) => i += n,
+                    None => break,
+                }
+            }
             let b = data[i];
             if !self.may_start_hazard(b) {
                 i += 1;
@@ -294,7 +302,9 @@ pub fn write_json<T: serde::Serialize + ?Sized>(
     value: &T,
     pretty: bool,
 ) -> io::Result<()> {
-    let mut safe = Escaping::new(&mut *out, Stream::Json);
+    // serde_json writes many small pieces: gather them before they are
+    // scanned, so the scan runs over large chunks.
+    let mut safe = io::BufWriter::with_capacity(8 << 10, Escaping::new(&mut *out, Stream::Json));
     if pretty {
         serde_json::to_writer_pretty(&mut safe, value)?;
     } else {

@@ -13,7 +13,7 @@
 //! duplicate ids, in turn).
 //!
 //! ```no_run
-//! let opts = annals::synthetic::Options { statements: 10_000, seed: 1, faults: 0 };
+//! let opts = annals::synthetic::Options { statements: 10_000, seed: 1, faults: 0, tiny: false };
 //! annals::synthetic::generate(&opts, std::path::Path::new("/tmp/kb10k")).unwrap();
 //! ```
 
@@ -186,6 +186,10 @@ pub struct Options {
     pub seed: u64,
     /// Known problems to plant (0 for a clean KB).
     pub faults: usize,
+    /// Tiny statements: one line each, with only the required fields, a
+    /// short summary, one source and the responses (about 130 bytes), the
+    /// shape where per-item overhead weighs most against the text.
+    pub tiny: bool,
 }
 
 /// What was generated.
@@ -403,6 +407,28 @@ pub fn generate(args: &Options, out: &Path) -> io::Result<Generated> {
                 2 => responds = vec![(k, "Rejects")],
                 _ => id = format!("s{}", k.saturating_sub(1)),
             }
+        }
+        if args.tiny {
+            let first = rng.below(media.len());
+            let responds: String = responds
+                .iter()
+                .map(|(t, stance)| format!("Response(to: \"s{t}\", stance: {stance}), "))
+                .collect();
+            let responds = if responds.is_empty() {
+                String::new()
+            } else {
+                format!(", responds_to: [{}]", responds.trim_end_matches(", "))
+            };
+            writeln!(
+                s,
+                "        Statement(id: \"{id}\", by: \"{by_field}\", date: \"{date_field}\"{at}, kind: Claim, summary: \"S{k}.\"{responds}, sources: [Source(outlet: \"{}\")]),",
+                media[first]
+            )
+            .ok();
+            if let Some(f) = file.as_mut() {
+                f.write_all(s.as_bytes())?;
+            }
+            continue;
         }
         write!(
             s,

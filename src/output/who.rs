@@ -54,21 +54,28 @@ pub fn write(
     style: Style,
 ) -> io::Result<()> {
     if format == Format::Json {
-        let views: Vec<PairView> = pairs
-            .iter()
-            .map(|p| PairView {
-                responder: Ref::actor(kb, p.responder),
-                target: Ref::actor(kb, p.target),
-                count: p.count,
-                first: endpoint(kb, p.first),
-                last: endpoint(kb, p.last),
-                stances: Stance::ALL
-                    .iter()
-                    .map(|s| (s.as_str(), p.stances.get(*s)))
-                    .collect(),
-            })
-            .collect();
-        return json::write(out, &views);
+        // One pair's view at a time: a million pairs' views held at once
+        // took hundreds of megabytes.
+        struct Views<'a>(&'a Kb, &'a [Pair]);
+        impl serde::Serialize for Views<'_> {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                let kb = self.0;
+                s.collect_seq(self.1.iter().map(|p| {
+                    PairView {
+                        responder: Ref::actor(kb, p.responder),
+                        target: Ref::actor(kb, p.target),
+                        count: p.count,
+                        first: endpoint(kb, p.first),
+                        last: endpoint(kb, p.last),
+                        stances: Stance::ALL
+                            .iter()
+                            .map(|s| (s.as_str(), p.stances.get(*s)))
+                            .collect(),
+                    }
+                }))
+            }
+        }
+        return json::write(out, &Views(kb, pairs));
     }
     let mut table = if format == Format::Text {
         Table::new(&[

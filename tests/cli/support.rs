@@ -179,6 +179,7 @@ pub fn write_generated_kb(dir: &Path, statements: usize) {
         statements,
         seed: 1,
         faults: 0,
+        tiny: false,
     };
     annals::synthetic::generate(&options, dir).expect("write the generated KB");
 }

@@ -165,6 +165,11 @@ fn list(
         }
         let start = i;
         let (end, closed) = item(b, i, indent, name)?;
+        if end == start {
+            // A stray closing bracket: no item to take, so the file is
+            // parsed whole and ron says where it goes wrong.
+            return None;
+        }
         let trimmed = start + text[start..end].trim_end().len();
         items.push(start..trimmed);
         i = skip_trivia(text, end);
@@ -188,11 +193,25 @@ fn list(
     }
 }
 
+/// Whether the line starting at `i` closes the list: `]` indented less
+/// than the list's items.
+fn ends_list(b: &[u8], i: usize, indent: Option<usize>) -> bool {
+    let Some(indent) = indent else {
+        return false;
+    };
+    let blanks = b[i..]
+        .iter()
+        .take_while(|c| **c == b' ' || **c == b'\t')
+        .count();
+    blanks < indent && b.get(i + blanks) == Some(&b']')
+}
+
 /// Scans one item from `i`: where it ends, and whether it ended cleanly
-/// (its brackets and strings closed) rather than at a resync point.
+/// (its brackets and strings closed) rather than at a resync point: the
+/// next line that starts an item, or the line that closes the list.
 fn item(b: &[u8], mut i: usize, indent: Option<usize>, name: &[u8]) -> Option<(usize, bool)> {
     let mut depth = 0usize;
-    let resync = |at: usize| starts_item(b, at, indent, name);
+    let resync = |at: usize| starts_item(b, at, indent, name) || ends_list(b, at, indent);
     while i < b.len() {
         match b[i] {
             b'"' => {
@@ -365,6 +384,20 @@ Kb(
         assert_eq!(found[0].len(), 4, "{found:?}");
         assert!(found[0][1].starts_with("Statement(id: \"b\""));
         assert!(found[0][3].starts_with("Statement(id: \"d\""));
+    }
+
+    #[test]
+    fn an_unclosed_last_item_stops_at_the_end_of_its_list() {
+        let text = "Kb(\n    statements: [\n        Statement(id: \"a\"),\n        Statement(id: \"b\", summary: \"\n    ],\n    actors: [\n        Actor(id: \"x\"),\n    ],\n)";
+        let found = items(text);
+        assert_eq!(found[0].len(), 2, "{found:?}");
+        assert_eq!(found[1], vec!["Actor(id: \"x\")"]);
+    }
+
+    #[test]
+    fn a_stray_closing_bracket_is_left_to_ron_and_never_loops() {
+        assert!(split("Kb(statements: [Statement(id: \"a\")) ),])").is_none());
+        assert!(split("Kb(statements: [)])").is_none());
     }
 
     #[test]

@@ -119,6 +119,24 @@ const EXPORT_FORMATS: &str = "dot, mermaid, json, jsonl, csv, graphml, jsonld";
 const IMAGE_FORMATS: &str = "svg, png, pdf";
 
 impl Request {
+    /// An output of `export` or `render`: planned, its path checked.
+    fn make(
+        asked: Artifact,
+        filter: FilterSpec,
+        output: Option<PathBuf>,
+        options: Options,
+        kb_path: &Path,
+    ) -> Result<Request, Failure> {
+        let plan = asked.plan()?;
+        check_output(plan, output.as_deref(), kb_path)?;
+        Ok(Request::Make {
+            plan,
+            filter,
+            output,
+            options,
+        })
+    }
+
     /// Resolves a command (any but `check` and `completions`).
     pub fn resolve(command: Command, kb_path: &Path) -> Result<Request, Failure> {
         Ok(match command {
@@ -173,22 +191,16 @@ impl Request {
                         format.as_str()
                     )));
                 }
-                let plan = Artifact {
+                let asked = Artifact {
                     format,
                     view,
                     engine: None,
-                }
-                .plan()?;
-                check_output(plan, output.as_deref(), kb_path)?;
-                Request::Make {
-                    plan,
-                    filter: spec(filter, Some(to)),
-                    output,
-                    options: Options {
-                        base_iri,
-                        ..Options::default()
-                    },
-                }
+                };
+                let options = Options {
+                    base_iri,
+                    ..Options::default()
+                };
+                Request::make(asked, spec(filter, Some(to)), output, options, kb_path)?
             }
             Command::Render {
                 view,
@@ -206,22 +218,16 @@ impl Request {
                         format.as_str()
                     )));
                 }
-                let plan = Artifact {
+                let asked = Artifact {
                     format,
                     view: Some(view),
                     engine,
-                }
-                .plan()?;
-                check_output(plan, output.as_deref(), kb_path)?;
-                Request::Make {
-                    plan,
-                    filter: spec(filter, Some(to)),
-                    output,
-                    options: Options {
-                        graphviz_timeout: graphviz_timeout()?,
-                        ..Options::default()
-                    },
-                }
+                };
+                let options = Options {
+                    graphviz_timeout: graphviz_timeout()?,
+                    ..Options::default()
+                };
+                Request::make(asked, spec(filter, Some(to)), output, options, kb_path)?
             }
             Command::Build { check, manifest } => Request::Build {
                 manifest: Manifest::read(&manifest)?,

@@ -120,16 +120,21 @@ fn indent_of(b: &[u8], i: usize) -> Option<usize> {
         .then_some(i - line_start)
 }
 
+/// How many blanks (spaces, tabs) start `b[i..]`.
+fn blanks(b: &[u8], i: usize) -> usize {
+    b[i..]
+        .iter()
+        .take_while(|c| **c == b' ' || **c == b'\t')
+        .count()
+}
+
 /// Whether the line starting at `i` starts an item of the list: its type
 /// name and `(` at the list's indentation.
 fn starts_item(b: &[u8], i: usize, indent: Option<usize>, name: &[u8]) -> bool {
     let Some(indent) = indent else {
         return false;
     };
-    let blanks = b[i..]
-        .iter()
-        .take_while(|c| **c == b' ' || **c == b'\t')
-        .count();
+    let blanks = blanks(b, i);
     if blanks != indent {
         return false;
     }
@@ -199,10 +204,7 @@ fn ends_list(b: &[u8], i: usize, indent: Option<usize>) -> bool {
     let Some(indent) = indent else {
         return false;
     };
-    let blanks = b[i..]
-        .iter()
-        .take_while(|c| **c == b' ' || **c == b'\t')
-        .count();
+    let blanks = blanks(b, i);
     blanks < indent && b.get(i + blanks) == Some(&b']')
 }
 

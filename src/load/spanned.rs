@@ -48,23 +48,7 @@ pub fn parse_with_spans<T: DeserializeOwned>(
     text: &str,
     max_nesting: usize,
 ) -> Result<T, Box<ParseFailure>> {
-    struct Reset((usize, usize));
-    impl Drop for Reset {
-        fn drop(&mut self) {
-            SOURCE.with(|s| s.set(self.0));
-        }
-    }
-    let previous = SOURCE.with(|s| s.replace((text.as_ptr() as usize, text.len())));
-    let _reset = Reset(previous);
-    INNER_ERROR.with(|e| e.borrow_mut().take());
-    let opts = options(max_nesting);
-    let result = opts.from_str::<T>(text);
-    result.map_err(|error| {
-        Box::new(ParseFailure {
-            error,
-            inner: take_inner_error(),
-        })
-    })
+    parse_slice_with_spans(text, 0..text.len(), max_nesting)
 }
 
 /// Parses the slice `range` of `text` as `T`, with [`Spanned`] leaves

@@ -2,8 +2,9 @@
 
 use std::io;
 
-/// A command's failure. Every variant exits with status 2, except a query
-/// that found nothing where something was asked for (`path`), which exits 1.
+/// A command's failure: every variant exits with status 2 (a query that
+/// finds nothing where something was asked for, `path`, exits 1 without
+/// failing).
 #[derive(Debug, thiserror::Error)]
 pub enum Failure {
     #[error(transparent)]
@@ -26,11 +27,4 @@ pub enum Failure {
     Usage(String),
     #[error("{0}")]
     BrokenKb(String),
-}
-
-impl Failure {
-    /// The exit status.
-    pub fn status(&self) -> u8 {
-        2
-    }
 }

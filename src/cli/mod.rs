@@ -52,7 +52,7 @@ pub fn run(cli: Cli) -> ExitCode {
             let message = failure.to_string();
             let safe: Vec<_> = message.lines().map(annals::escape::terminal).collect();
             let _ = writeln!(io::stderr(), "error: {}", safe.join("\n"));
-            ExitCode::from(failure.status())
+            ExitCode::from(2)
         }
     }
 }

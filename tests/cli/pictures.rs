@@ -289,10 +289,10 @@ fn outputs_are_never_written_into_the_kb() {
     out.status(2);
 }
 
-#[test]
-fn build_check_passes_on_the_repository_and_names_stale_files_after_an_edit() {
-    Run::bundled().args(["build", "--check"]).run().status(0);
-    let (_keep, dir) = copy_of_the_repo();
+/// A copy of the repository whose KB changed one statement's summary, so
+/// the pictures drawn from it are stale.
+fn copy_of_the_repo_with_an_edited_statement() -> (tempfile::TempDir, std::path::PathBuf) {
+    let (keep, dir) = copy_of_the_repo();
     let story = dir.join("kb/stories/2024-06-14-putin-peace-conditions.ron");
     let text = std::fs::read_to_string(&story).expect("read");
     std::fs::write(
@@ -300,6 +300,13 @@ fn build_check_passes_on_the_repository_and_names_stale_files_after_an_edit() {
         text.replace("should not join NATO", "must not join NATO"),
     )
     .expect("write");
+    (keep, dir)
+}
+
+#[test]
+fn build_check_passes_on_the_repository_and_names_stale_files_after_an_edit() {
+    Run::bundled().args(["build", "--check"]).run().status(0);
+    let (_keep, dir) = copy_of_the_repo_with_an_edited_statement();
     let out = Run::in_dir(&dir).args(["build", "--check"]).run();
     out.status(1);
     assert!(
@@ -326,14 +333,7 @@ fn build_check_passes_on_the_repository_and_names_stale_files_after_an_edit() {
 #[ignore = "needs Graphviz's dot; CI runs it with --include-ignored"]
 fn build_makes_stale_exports_fresh() {
     require_graphviz();
-    let (_keep, dir) = copy_of_the_repo();
-    let story = dir.join("kb/stories/2024-06-14-putin-peace-conditions.ron");
-    let text = std::fs::read_to_string(&story).expect("read");
-    std::fs::write(
-        &story,
-        text.replace("should not join NATO", "must not join NATO"),
-    )
-    .expect("write");
+    let (_keep, dir) = copy_of_the_repo_with_an_edited_statement();
     std::fs::remove_file(dir.join("exports/timeline.png")).expect("remove");
     Run::in_dir(&dir).args(["build"]).run().status(0);
     Run::in_dir(&dir).args(["build", "--check"]).run().status(0);

@@ -11,7 +11,7 @@ use petgraph::graph::{DiGraph, NodeIndex};
 
 use crate::model::Settings;
 use crate::model::{
-    Actor, ActorIx, Event, EventIx, NodeKind, NodeRef, Stance, Statement, StatementIx,
+    Actor, ActorIx, Answered, Event, EventIx, NodeKind, NodeRef, Stance, Statement, StatementIx,
 };
 use crate::source_map::Span;
 
@@ -22,7 +22,7 @@ pub enum Link {
     SaidBy,
     /// statement → the event it was made at
     SaidAt,
-    /// statement → the statement it answers
+    /// statement → the statement or event it answers
     RespondsTo(Stance),
     /// statement or event → a media actor that reported it
     ReportedBy,
@@ -68,12 +68,30 @@ pub struct ResponseLink {
     /// [`Kb::statements_in_order`].
     pub from: StatementIx,
     pub position: u32,
-    /// The statement answered.
-    pub to: StatementIx,
-    /// The speakers of both.
+    /// The statement or event answered.
+    pub to: Answered,
+    /// The speaker of the response.
     pub by: ActorIx,
-    pub target_by: ActorIx,
+    /// Whom it answers: the target statement's speaker, or the event.
+    pub target: Party,
     pub stance: Stance,
+}
+
+/// One side of an actor-level response: an actor, or an event answered as
+/// a whole.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Party {
+    Actor(ActorIx),
+    Event(EventIx),
+}
+
+impl Party {
+    pub fn node(self) -> NodeRef {
+        match self {
+            Party::Actor(a) => NodeRef::Actor(a),
+            Party::Event(e) => NodeRef::Event(e),
+        }
+    }
 }
 
 /// Every id of the KB: what it names and where it is defined. FxHash: a
@@ -101,12 +119,15 @@ pub struct Kb {
     graph: DiGraph<NodeRef, Link>,
     order: Vec<StatementIx>,
     responders: Vec<Vec<Responder>>,
+    event_responders: Vec<Vec<Responder>>,
     by_actor: Vec<Vec<StatementIx>>,
     at_event: Vec<Vec<StatementIx>>,
     members: Vec<Vec<ActorIx>>,
     links: Vec<ResponseLink>,
     actors_by_id: Vec<ActorIx>,
     actor_rank: Vec<u32>,
+    event_rank: Vec<u32>,
+    events_by_id: Vec<EventIx>,
     sub_events: Vec<Vec<EventIx>>,
     /// Nodes named by items that were left out for errors: not "unused".
     pub(crate) named_by_left_out: std::collections::HashSet<NodeRef>,
@@ -178,7 +199,7 @@ impl Kb {
                 edges.push((me, NodeRef::Event(at), Link::SaidAt));
             }
             for r in &s.responds_to {
-                edges.push((me, NodeRef::Statement(r.to), Link::RespondsTo(r.stance)));
+                edges.push((me, r.to.node(), Link::RespondsTo(r.stance)));
             }
             for src in &s.sources {
                 if let Some(o) = src.outlet {
@@ -205,6 +226,7 @@ impl Kb {
             sa.date.order(&sb.date).then_with(|| sa.id.cmp(&sb.id))
         });
         let mut responders = vec![Vec::new(); self.statements.len()];
+        let mut event_responders = vec![Vec::new(); self.events.len()];
         let mut by_actor = vec![Vec::new(); self.actors.len()];
         let mut at_event = vec![Vec::new(); self.events.len()];
         let mut links = Vec::new();
@@ -215,16 +237,26 @@ impl Kb {
                 at_event[at.index()].push(ix);
             }
             for r in &s.responds_to {
-                responders[r.to.index()].push(Responder {
+                let responder = Responder {
                     from: ix,
                     stance: r.stance,
-                });
+                };
+                let target = match r.to {
+                    Answered::Statement(to) => {
+                        responders[to.index()].push(responder);
+                        Party::Actor(self.statements[to.index()].by)
+                    }
+                    Answered::Event(to) => {
+                        event_responders[to.index()].push(responder);
+                        Party::Event(to)
+                    }
+                };
                 links.push(ResponseLink {
                     from: ix,
                     position: position as u32,
                     to: r.to,
                     by: s.by,
-                    target_by: self.statements[r.to.index()].by,
+                    target,
                     stance: r.stance,
                 });
             }
@@ -247,8 +279,17 @@ impl Kb {
                 sub_events[p.index()].push(EventIx(i as u32));
             }
         }
+        let mut events_by_id: Vec<EventIx> = (0..self.events.len() as u32).map(EventIx).collect();
+        events_by_id.sort_by(|a, b| self.events[a.index()].id.cmp(&self.events[b.index()].id));
+        let mut event_rank = vec![0; self.events.len()];
+        for (rank, e) in events_by_id.iter().enumerate() {
+            event_rank[e.index()] = rank as u32;
+        }
         self.order = order;
         self.responders = responders;
+        self.event_responders = event_responders;
+        self.event_rank = event_rank;
+        self.events_by_id = events_by_id;
         self.by_actor = by_actor;
         self.at_event = at_event;
         self.members = members;
@@ -277,6 +318,16 @@ impl Kb {
             NodeRef::Actor(a) => &self.actors[a.index()].id,
             NodeRef::Event(e) => &self.events[e.index()].id,
             NodeRef::Statement(s) => &self.statements[s.index()].id,
+        }
+    }
+
+    /// What a node is called: an actor's or event's name, a statement's
+    /// summary.
+    pub fn name_of(&self, node: NodeRef) -> &str {
+        match node {
+            NodeRef::Actor(a) => &self.actors[a.index()].name,
+            NodeRef::Event(e) => &self.events[e.index()].name,
+            NodeRef::Statement(s) => &self.statements[s.index()].summary,
         }
     }
 
@@ -318,6 +369,11 @@ impl Kb {
         &self.responders[ix.index()]
     }
 
+    /// The statements that answer event `ix` as a whole, in time order.
+    pub fn event_responders(&self, ix: EventIx) -> &[Responder] {
+        &self.event_responders[ix.index()]
+    }
+
     /// Every responds-to link, in the responders' time order.
     pub fn response_links(&self) -> &[ResponseLink] {
         &self.links
@@ -332,6 +388,23 @@ impl Kb {
     /// ids.
     pub fn actor_rank(&self, actor: ActorIx) -> u32 {
         self.actor_rank[actor.index()]
+    }
+
+    /// A party's position when actors sort by id, then events by id:
+    /// comparing ranks compares parties.
+    pub fn party_rank(&self, party: Party) -> u32 {
+        match party {
+            Party::Actor(a) => self.actor_rank[a.index()],
+            Party::Event(e) => self.actors.len() as u32 + self.event_rank[e.index()],
+        }
+    }
+
+    /// The party of a [`Kb::party_rank`].
+    pub fn party_of_rank(&self, rank: u32) -> Party {
+        match rank.checked_sub(self.actors.len() as u32) {
+            None => Party::Actor(self.actors_by_id[rank as usize]),
+            Some(e) => Party::Event(self.events_by_id[e as usize]),
+        }
     }
 
     /// The statements an actor made, in time order.

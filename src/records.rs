@@ -11,7 +11,8 @@ use serde::Serialize;
 
 use crate::kb::Kb;
 use crate::model::{
-    ActorIx, Date, EventIx, Instant, NodeRef, Quote, Source, Stance, Statement, StatementIx,
+    ActorIx, Date, EventIx, Instant, NodeRef, Quote, Response, Source, Stance, Statement,
+    StatementIx,
 };
 
 /// An RFC 3339 UTC timestamp, or `None` for an open end.
@@ -60,15 +61,10 @@ pub struct Ref<'a> {
 
 impl<'a> Ref<'a> {
     pub fn node(kb: &'a Kb, node: NodeRef) -> Ref<'a> {
-        let (name, kind) = match node {
-            NodeRef::Actor(a) => (kb.actor(a).name.as_str(), "actor"),
-            NodeRef::Event(e) => (kb.event(e).name.as_str(), "event"),
-            NodeRef::Statement(s) => (kb.statement(s).summary.as_str(), "statement"),
-        };
         Ref {
             id: kb.id_of(node),
-            node: kind,
-            name,
+            node: node.kind().as_str(),
+            name: kb.name_of(node),
         }
     }
 
@@ -120,7 +116,20 @@ impl<'a> SourceView<'a> {
 #[derive(Debug, Serialize)]
 pub struct ResponseView<'a> {
     pub to: &'a str,
+    /// What `to` names: `statement` or `event`.
+    pub to_type: &'static str,
     pub stance: Stance,
+}
+
+impl<'a> ResponseView<'a> {
+    pub fn of(kb: &'a Kb, r: &Response) -> ResponseView<'a> {
+        let to = r.to.node();
+        ResponseView {
+            to: kb.id_of(to),
+            to_type: to.kind().as_str(),
+            stance: r.stance,
+        }
+    }
 }
 
 /// A statement with everything written about it.
@@ -159,10 +168,7 @@ impl<'a> StatementView<'a> {
             responds_to: s
                 .responds_to
                 .iter()
-                .map(|r| ResponseView {
-                    to: &kb.statement(r.to).id,
-                    stance: r.stance,
-                })
+                .map(|r| ResponseView::of(kb, r))
                 .collect(),
             sources: s
                 .sources

@@ -394,17 +394,23 @@ pub fn generate(args: &Options, out: &Path) -> io::Result<Generated> {
                     1..=3 => k - 1,
                     _ => rng.below(k),
                 };
+                let target = format!("s{target}");
                 if !responds.iter().any(|(t, _)| *t == target) {
                     responds.push((target, *rng.pick(STANCES)));
                 }
             }
+        }
+        // A few react to an event as a whole, one that began before them.
+        if upto > 0 && rng.chance(3) {
+            let (_, _, e) = by_start[upto - 1 - rng.below(upto.min(50))];
+            responds.push((events[e].0.clone(), *rng.pick(STANCES)));
         }
         if faults_left > 0 && k % step == step / 2 {
             faults_left -= 1;
             match faults_left % 4 {
                 0 => by_field = format!("nobody-{k}"),
                 1 => date_field = "2023-02-30".into(),
-                2 => responds = vec![(k, "Rejects")],
+                2 => responds = vec![(format!("s{k}"), "Rejects")],
                 _ => id = format!("s{}", k.saturating_sub(1)),
             }
         }
@@ -412,7 +418,7 @@ pub fn generate(args: &Options, out: &Path) -> io::Result<Generated> {
             let first = rng.below(media.len());
             let responds: String = responds
                 .iter()
-                .map(|(t, stance)| format!("Response(to: \"s{t}\", stance: {stance}), "))
+                .map(|(t, stance)| format!("Response(to: \"{t}\", stance: {stance}), "))
                 .collect();
             let responds = if responds.is_empty() {
                 String::new()
@@ -466,7 +472,7 @@ pub fn generate(args: &Options, out: &Path) -> io::Result<Generated> {
         if !responds.is_empty() {
             s.push_str("            responds_to: [");
             for (target, stance) in &responds {
-                write!(s, "Response(to: \"s{target}\", stance: {stance}), ").ok();
+                write!(s, "Response(to: \"{target}\", stance: {stance}), ").ok();
             }
             s.push_str("],\n");
         }

@@ -2,12 +2,12 @@
 //! `response-cycle`.
 
 use petgraph::algo::tarjan_scc;
-use petgraph::graph::DiGraph;
+use petgraph::graph::{DiGraph, NodeIndex};
 
 use super::MAX_LABELS;
 use crate::diag::{Code, Diagnostic};
 use crate::kb::Kb;
-use crate::model::StatementIx;
+use crate::model::{Answered, StatementIx};
 
 pub fn check(kb: &Kb, out: &mut Vec<Diagnostic>) {
     let mut graph =
@@ -17,37 +17,42 @@ pub fn check(kb: &Kb, out: &mut Vec<Diagnostic>) {
     }
     for (i, s) in kb.statements.iter().enumerate() {
         for (n, r) in s.responds_to.iter().enumerate() {
-            let target = kb.statement(r.to);
-            if r.to.index() == i {
-                out.push(
-                    Diagnostic::new(
-                        Code::SelfResponse,
-                        r.span,
-                        format!("statement `{}` responds to itself", s.id),
-                    )
-                    .label("this response names its own statement")
-                    .with_help("name the statement it answers"),
-                );
-                continue;
-            }
-            graph.add_edge(
-                petgraph::graph::NodeIndex::new(i),
-                petgraph::graph::NodeIndex::new(r.to.index()),
-                n,
-            );
-            if s.date.certainly_before(&target.date) {
+            let (target, target_date, target_date_span, noun) = match r.to {
+                Answered::Statement(to) if to.index() == i => {
+                    out.push(
+                        Diagnostic::new(
+                            Code::SelfResponse,
+                            r.span,
+                            format!("statement `{}` responds to itself", s.id),
+                        )
+                        .label("this response names its own statement")
+                        .with_help("name the statement it answers"),
+                    );
+                    continue;
+                }
+                Answered::Statement(to) => {
+                    graph.add_edge(NodeIndex::new(i), NodeIndex::new(to.index()), n);
+                    let t = kb.statement(to);
+                    (&t.id, &t.date, t.date_span, "statement")
+                }
+                Answered::Event(to) => {
+                    let e = kb.event(to);
+                    (&e.id, &e.date, e.date_span, "event")
+                }
+            };
+            if s.date.certainly_before(target_date) {
                 out.push(
                     Diagnostic::new(
                         Code::ResponseBeforeTarget,
                         r.span,
                         format!(
-                            "`{}` ({}) responds to `{}`, which is dated later ({})",
-                            s.id, s.date, target.id, target.date
+                            "`{}` ({}) responds to `{target}`, which is dated later ({target_date})",
+                            s.id, s.date
                         ),
                     )
-                    .label("responds to a later statement")
+                    .label(format!("responds to a later {noun}"))
                     .with_secondary(s.date_span, "the response is dated here")
-                    .with_secondary(target.date_span, "the target is dated here")
+                    .with_secondary(target_date_span, "the target is dated here")
                     .with_help("check both dates, or mark an uncertain one with `?`"),
                 );
             }
@@ -62,10 +67,9 @@ pub fn check(kb: &Kb, out: &mut Vec<Diagnostic>) {
         // The response each member makes to another member of the cycle.
         let span_of = |ix: StatementIx| {
             kb.statement(ix)
-                .responds_to
-                .iter()
-                .find(|r| members.contains(&r.to) && r.to != ix)
-                .map(|r| r.span)
+                .statement_responses()
+                .find(|&(to, _)| members.contains(&to) && to != ix)
+                .map(|(_, r)| r.span)
         };
         let names: Vec<String> = members
             .iter()

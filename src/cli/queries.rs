@@ -4,6 +4,7 @@
 use std::io::{self, Write};
 use std::process::ExitCode;
 
+use annals::kb::Party;
 use annals::model::{ActorIx, NodeKind, NodeRef, StatementIx};
 use annals::output::{self, Format, Style};
 use annals::query::{self, Filter, FilterSpec};
@@ -163,20 +164,24 @@ pub fn thread(
     Ok(ExitCode::SUCCESS)
 }
 
-/// The target actor of `who-responded --to`; a date there points to
-/// `--until`, which ends the date range.
-fn target(kb: &Kb, text: &str) -> Result<ActorIx, Failure> {
-    actor(kb, text).map_err(|e| {
-        let date = annals::model::Date::parse(text, kb.settings.default_offset).is_ok();
-        if date && kb.lookup(text).is_none() {
-            Failure::Usage(format!(
-                "`{}` is a date, but --to names the target actor in who-responded; the date range ends with --until",
-                annals::escape::shown(text)
-            ))
-        } else {
-            e
+/// The target of `who-responded --to`: an actor, or an event answered as
+/// a whole. A date there points to `--until`, which ends the date range; a
+/// statement to `responses`.
+fn target(kb: &Kb, text: &str) -> Result<Party, Failure> {
+    let shown = annals::escape::shown(text);
+    match query::resolve(kb, text, None) {
+        Ok(NodeRef::Actor(a)) => Ok(Party::Actor(a)),
+        Ok(NodeRef::Event(e)) => Ok(Party::Event(e)),
+        Ok(NodeRef::Statement(_)) => Err(Failure::Usage(format!(
+            "`{shown}` is a statement; --to names the actor or event responded to (what answered this statement: `annals responses {shown}`)"
+        ))),
+        Err(_) if annals::model::Date::parse(text, kb.settings.default_offset).is_ok() => {
+            Err(Failure::Usage(format!(
+                "`{shown}` is a date, but --to names the target actor or event in who-responded; the date range ends with --until"
+            )))
         }
-    })
+        Err(e) => Err(Failure::UnknownId(e)),
+    }
 }
 
 pub fn who_responded(

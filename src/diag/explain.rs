@@ -80,7 +80,7 @@ explain! {
         "Statement(id: \"s1\", by: \"putn\", …)",
         "Statement(id: \"s1\", by: \"putin\", …)";
     WrongReferenceKind:
-        "A reference names an item of the wrong kind: `by` must name an actor, `at` an event, `responds_to` a statement, `outlet` a Media actor.",
+        "A reference names an item of the wrong kind: `by` must name an actor, `at` an event, `responds_to` a statement or an event, `outlet` a Media actor.",
         "Source(outlet: \"putin\")",
         "Source(outlet: \"tass\")";
     DuplicateResponse:

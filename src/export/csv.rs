@@ -12,7 +12,7 @@
 //! | `statements.csv` | id, by, date, earliest, latest, at, kind, summary, topics, note |
 //! | `quotes.csv` | statement, position, text, lang, translated |
 //! | `about.csv` | statement, about, about_type |
-//! | `responses.csv` | from, to, stance |
+//! | `responses.csv` | from, to, to_type (`statement` or `event`), stance |
 //! | `sources.csv` | item, item_type, position, outlet, url, title, date |
 
 use super::Records;
@@ -113,8 +113,8 @@ pub fn tables(kb: &Kb, records: &Records) -> Vec<Table> {
     ]);
     let mut quotes = row(&["statement", "position", "text", "lang", "translated"]);
     let mut about = row(&["statement", "about", "about_type"]);
-    let mut responses = row(&["from", "to", "stance"]);
-    let kept: std::collections::BTreeSet<_> = records.statements.iter().copied().collect();
+    let mut responses = row(&["from", "to", "to_type", "stance"]);
+    let kept = records.targets();
     for s in &records.statements {
         let st = kb.statement(*s);
         let (earliest, latest) = bounds(&st.date);
@@ -143,8 +143,9 @@ pub fn tables(kb: &Kb, records: &Records) -> Vec<Table> {
         for n in &st.about {
             about += &row(&[&st.id, kb.id_of(*n), n.kind().as_str()]);
         }
-        for r in st.responds_to.iter().filter(|r| kept.contains(&r.to)) {
-            responses += &row(&[&st.id, &kb.statement(r.to).id, r.stance.as_str()]);
+        for r in st.responds_to.iter().filter(|r| kept.contains(r.to)) {
+            let to = r.to.node();
+            responses += &row(&[&st.id, kb.id_of(to), to.kind().as_str(), r.stance.as_str()]);
         }
         source_rows(&st.id, "statement", &st.sources, &mut sources);
     }

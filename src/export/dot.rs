@@ -14,8 +14,8 @@ use graphviz_rust::printer::{DotPrinter, PrinterContext};
 
 use super::{event_label, group_by_speaker, select, wrap, View};
 use crate::escape;
-use crate::kb::{Kb, Link};
-use crate::model::{ActorIx, NodeRef, StatementIx};
+use crate::kb::{Kb, Link, Party};
+use crate::model::{Answered, EventIx, NodeRef, StatementIx};
 use crate::palette;
 use crate::query::who_responded::{self, Options};
 use crate::query::Filter;
@@ -96,10 +96,23 @@ fn statement_label(kb: &Kb, s: StatementIx, with_speaker: bool) -> String {
     lines.join("\n")
 }
 
+/// An event as a grey ellipse.
+fn event_node(kb: &Kb, e: EventIx) -> Stmt {
+    node(
+        &kb.event(e).id,
+        vec![
+            attr("label", &event_label(kb, e)),
+            attr("shape", "ellipse"),
+            attr("style", "filled"),
+            attr("fillcolor", "#f2f3f4"),
+        ],
+    )
+}
+
 fn stance_edge(
     kb: &Kb,
     from: StatementIx,
-    to: StatementIx,
+    to: Answered,
     stance: crate::model::Stance,
     extra: Vec<Attribute>,
 ) -> Stmt {
@@ -111,7 +124,7 @@ fn stance_edge(
         attr("penwidth", "1.6"),
     ];
     attrs.extend(extra);
-    edge(&kb.statement(from).id, &kb.statement(to).id, attrs)
+    edge(&kb.statement(from).id, kb.id_of(to.node()), attrs)
 }
 
 /// The DOT text of a view.
@@ -157,24 +170,18 @@ fn responses(kb: &Kb, filter: &Filter) -> String {
         }));
     }
     for &e in &sel.events {
-        let ev = kb.event(e);
-        let label = event_label(kb, e);
-        stmts.push(node(
-            &ev.id,
-            vec![
-                attr("label", &label),
-                attr("shape", "ellipse"),
-                attr("style", "filled"),
-                attr("fillcolor", "#f2f3f4"),
-            ],
-        ));
+        stmts.push(event_node(kb, e));
     }
     let selected: std::collections::BTreeSet<StatementIx> =
         sel.statements.iter().copied().collect();
     for &s in &sel.statements {
         let st = kb.statement(s);
         for r in &st.responds_to {
-            if selected.contains(&r.to) {
+            let drawn = match r.to {
+                Answered::Statement(to) => selected.contains(&to),
+                Answered::Event(to) => sel.events.contains(&to),
+            };
+            if drawn {
                 stmts.push(stance_edge(kb, s, r.to, r.stance, vec![]));
             }
         }
@@ -196,15 +203,23 @@ fn responses(kb: &Kb, filter: &Filter) -> String {
 fn actors(kb: &Kb, filter: &Filter) -> String {
     let pairs = who_responded::who_responded(kb, filter, &Options::default());
     let mut stmts = defaults("Who responded to whom (actors)", "LR");
-    let mut seen: Vec<ActorIx> = pairs.iter().flat_map(|p| [p.responder, p.target]).collect();
-    seen.sort_by_key(|a| kb.actor_rank(*a));
+    let mut seen: Vec<Party> = pairs
+        .iter()
+        .flat_map(|p| [Party::Actor(p.responder), p.target])
+        .collect();
+    seen.sort_by_key(|a| kb.party_rank(*a));
     seen.dedup();
-    for a in &seen {
-        let actor = kb.actor(*a);
-        stmts.push(node(
-            &actor.id,
-            vec![attr("label", &format!("{}\n{}", actor.name, actor.kind))],
-        ));
+    for party in &seen {
+        stmts.push(match *party {
+            Party::Actor(a) => {
+                let actor = kb.actor(a);
+                node(
+                    &actor.id,
+                    vec![attr("label", &format!("{}\n{}", actor.name, actor.kind))],
+                )
+            }
+            Party::Event(e) => event_node(kb, e),
+        });
     }
     for p in &pairs {
         let dominant = p.stances.dominant();
@@ -217,7 +232,7 @@ fn actors(kb: &Kb, filter: &Filter) -> String {
         let width = 1.0 + (p.count as f64).ln_1p() * 1.5;
         stmts.push(edge(
             &kb.actor(p.responder).id,
-            &kb.actor(p.target).id,
+            kb.id_of(p.target.node()),
             vec![
                 attr("label", &stances.join("\n")),
                 attr("color", color),
@@ -292,10 +307,10 @@ fn timeline(kb: &Kb, filter: &Filter) -> String {
         }));
     }
     for &s in &sel.statements {
-        for r in &kb.statement(s).responds_to {
+        for (to, r) in kb.statement(s).statement_responses() {
             if sel
                 .statements
-                .binary_search_by(|x| order(kb, *x, r.to))
+                .binary_search_by(|x| order(kb, *x, to))
                 .is_ok()
             {
                 stmts.push(stance_edge(

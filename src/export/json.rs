@@ -56,6 +56,8 @@ struct ResponseRecord<'a> {
     node: &'static str,
     from: &'a str,
     to: &'a str,
+    /// What `to` names: `statement` or `event`.
+    to_type: &'static str,
     stance: Stance,
 }
 
@@ -74,14 +76,16 @@ pub fn write_jsonl(kb: &Kb, records: &Records, out: &mut dyn Write) -> io::Resul
     for s in &records.statements {
         line(&StatementView::of(kb, *s))?;
     }
-    let kept: std::collections::BTreeSet<_> = records.statements.iter().copied().collect();
+    let kept = records.targets();
     for s in &records.statements {
         let st = kb.statement(*s);
-        for r in st.responds_to.iter().filter(|r| kept.contains(&r.to)) {
+        for r in st.responds_to.iter().filter(|r| kept.contains(r.to)) {
+            let to = r.to.node();
             line(&ResponseRecord {
                 node: "response",
                 from: &st.id,
-                to: &kb.statement(r.to).id,
+                to: kb.id_of(to),
+                to_type: to.kind().as_str(),
                 stance: r.stance,
             })?;
         }

@@ -293,7 +293,7 @@ fn statement(kb: &Kb, base: &str, s: &StatementIx) -> Value {
         let responses: Vec<Value> = st
             .responds_to
             .iter()
-            .map(|r| json!({ "annals:target": iri(base, &kb.statement(r.to).id), "annals:stance": r.stance.as_str() }))
+            .map(|r| json!({ "annals:target": iri(base, kb.id_of(r.to.node())), "annals:stance": r.stance.as_str() }))
             .collect();
         m.insert("annals:respondsTo".into(), json!(responses));
     }

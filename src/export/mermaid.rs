@@ -10,7 +10,7 @@ use std::fmt::Write;
 use super::{group_by_speaker, select, wrap, View};
 use crate::escape;
 use crate::kb::Kb;
-use crate::model::StatementIx;
+use crate::model::{Answered, EventIx, StatementIx};
 use crate::palette;
 use crate::query::Filter;
 
@@ -56,13 +56,37 @@ fn responses(kb: &Kb, filter: &Filter) -> String {
         }
         out.push_str("    end\n");
     }
+    // Events answered as a whole, as rounded nodes `e0`, `e1`, ….
+    let answered: std::collections::BTreeSet<EventIx> = sel
+        .statements
+        .iter()
+        .flat_map(|s| &kb.statement(*s).responds_to)
+        .filter_map(|r| match r.to {
+            Answered::Event(e) if sel.events.contains(&e) => Some(e),
+            _ => None,
+        })
+        .collect();
+    let events: BTreeMap<EventIx, usize> = answered
+        .into_iter()
+        .enumerate()
+        .map(|(i, e)| (e, i))
+        .collect();
+    for (e, i) in &events {
+        let ev = kb.event(*e);
+        let lines = vec![format!("{} · {}", ev.date, ev.kind), ev.name.clone()];
+        let _ = writeln!(out, "    e{i}([\"{}\"])", label(&lines));
+    }
     let mut styles = Vec::new();
     for &s in &sel.statements {
         for r in &kb.statement(s).responds_to {
-            if let Some(to) = ids.get(&r.to) {
+            let to = match r.to {
+                Answered::Statement(to) => ids.get(&to).map(|n| format!("n{n}")),
+                Answered::Event(to) => events.get(&to).map(|n| format!("e{n}")),
+            };
+            if let Some(to) = to {
                 let _ = writeln!(
                     out,
-                    "    n{} -->|{}| n{to}",
+                    "    n{} -->|{}| {to}",
                     ids[&s],
                     r.stance.as_str().to_lowercase()
                 );

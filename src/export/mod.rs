@@ -16,7 +16,7 @@ pub mod mermaid;
 use std::collections::BTreeSet;
 
 use crate::kb::Kb;
-use crate::model::{ActorIx, EventIx, StatementIx};
+use crate::model::{ActorIx, Answered, EventIx, StatementIx};
 use crate::query::{rollup, Filter};
 
 /// What a picture shows.
@@ -53,23 +53,32 @@ pub struct Selection {
 }
 
 /// Picks the statements and events of a view: for `Responses`, the kept
-/// statements that answer or are answered by another kept statement; for
-/// the timeline and the whole KB, every kept statement. Events are those the
-/// filter keeps that a selected statement was said at or speaks of (all kept
-/// events for the timeline and the KB).
+/// statements that answer or are answered by another kept statement, or
+/// answer a kept event; for the timeline and the whole KB, every kept
+/// statement. Events are those the filter keeps that a selected statement
+/// was said at or answers (all kept events for the timeline and the KB).
 pub fn select(kb: &Kb, view: View, filter: &Filter) -> Selection {
     let kept = filter.statements(kb);
+    let kept_events = filter.events(kb);
     let statements = match view {
         View::Responses | View::Actors => {
-            let set: BTreeSet<StatementIx> = kept.iter().copied().collect();
+            let targets = Records {
+                actors: Vec::new(),
+                events: kept_events.clone(),
+                statements: kept.clone(),
+            }
+            .targets();
             kept.iter()
                 .copied()
                 .filter(|s| {
                     kb.statement(*s)
                         .responds_to
                         .iter()
-                        .any(|r| set.contains(&r.to))
-                        || kb.responders(*s).iter().any(|r| set.contains(&r.from))
+                        .any(|r| targets.contains(r.to))
+                        || kb
+                            .responders(*s)
+                            .iter()
+                            .any(|r| targets.contains(Answered::Statement(r.from)))
                 })
                 .collect()
         }
@@ -77,14 +86,21 @@ pub fn select(kb: &Kb, view: View, filter: &Filter) -> Selection {
     };
     let events = match view {
         View::Actors => Vec::new(),
-        View::Timeline | View::Kb => filter.events(kb),
+        View::Timeline | View::Kb => kept_events,
         View::Responses => {
             let used: BTreeSet<EventIx> = statements
                 .iter()
-                .flat_map(|s| kb.statement(*s).at)
+                .flat_map(|s| {
+                    let st = kb.statement(*s);
+                    st.at
+                        .into_iter()
+                        .chain(st.responds_to.iter().filter_map(|r| match r.to {
+                            Answered::Event(e) => Some(e),
+                            Answered::Statement(_) => None,
+                        }))
+                })
                 .collect();
-            filter
-                .events(kb)
+            kept_events
                 .into_iter()
                 .filter(|e| used.contains(e))
                 .collect()
@@ -101,6 +117,32 @@ pub struct Records {
     pub actors: Vec<ActorIx>,
     pub events: Vec<EventIx>,
     pub statements: Vec<StatementIx>,
+}
+
+impl Records {
+    /// What the records' responses may point to: their statements and
+    /// events (a response to anything else leads out of the export).
+    pub fn targets(&self) -> Targets {
+        Targets {
+            statements: self.statements.iter().copied().collect(),
+            events: self.events.iter().copied().collect(),
+        }
+    }
+}
+
+/// See [`Records::targets`].
+pub struct Targets {
+    statements: BTreeSet<StatementIx>,
+    events: BTreeSet<EventIx>,
+}
+
+impl Targets {
+    pub fn contains(&self, to: Answered) -> bool {
+        match to {
+            Answered::Statement(s) => self.statements.contains(&s),
+            Answered::Event(e) => self.events.contains(&e),
+        }
+    }
 }
 
 /// The records of the KB the filter keeps.

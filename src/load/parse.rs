@@ -174,7 +174,7 @@ fn field_help(field: &str) -> Option<String> {
         "about" => "a list of ids: `about: [\"nato\"]`",
         "topics" => "a list of words in quotes: `topics: [\"peace-talks\"]`",
         "aliases" => "a list of names in quotes: `aliases: [\"NATO\"]`",
-        "responds_to" => "a list of statement ids or responses: `responds_to: [Response(to: \"putin-peace-offer\", stance: Rejects)]`",
+        "responds_to" => "a list of statement or event ids, or responses: `responds_to: [Response(to: \"putin-peace-offer\", stance: Rejects)]`",
         "sources" => "a list of sources: `sources: [Source(outlet: \"tass\")]`",
         "quotes" => "a list of quotes: `quotes: [Quote(text: \"…\", lang: \"en\")]`",
         "roles" => "a list of roles: `roles: [Role(title: \"Secretary General\", of: \"nato\", from: \"2014-10-01\")]`",

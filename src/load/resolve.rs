@@ -20,9 +20,9 @@ use crate::diag::{Code, Diagnostic};
 use crate::kb::{IdMap, Kb};
 use crate::model::Settings;
 use crate::model::{
-    id_problem, suggest_id, Actor, ActorIx, ActorKind, Date, Event, EventIx, EventKind, NodeKind,
-    NodeRef, Quote, Response, Role, Source, Stance, Statement, StatementIx, StatementKind,
-    Vocabulary,
+    id_problem, suggest_id, Actor, ActorIx, ActorKind, Answered, Date, Event, EventIx, EventKind,
+    NodeKind, NodeRef, Quote, Response, Role, Source, Stance, Statement, StatementIx,
+    StatementKind, Vocabulary,
 };
 use crate::source_map::{FileId, Span};
 use crate::suggest;
@@ -38,7 +38,8 @@ enum Want {
     Institution,
     Media,
     Event,
-    Statement,
+    /// A statement or an event: what `responds_to` may name.
+    Answerable,
 }
 
 impl Want {
@@ -49,7 +50,7 @@ impl Want {
             Want::Institution => "institution",
             Want::Media => "Media actor",
             Want::Event => "event",
-            Want::Statement => "statement",
+            Want::Answerable => "statement or event",
         }
     }
 
@@ -58,7 +59,8 @@ impl Want {
             Want::Any => None,
             Want::Actor | Want::Institution | Want::Media => Some(NodeKind::Actor),
             Want::Event => Some(NodeKind::Event),
-            Want::Statement => Some(NodeKind::Statement),
+            // Suggestions look among every id: statements and events.
+            Want::Answerable => None,
         }
     }
 }
@@ -550,7 +552,7 @@ impl Linker<'_> {
             Want::Institution => actual.is_some_and(ActorKind::is_institution),
             Want::Media => actual == Some(ActorKind::Media),
             Want::Event => node.kind() == NodeKind::Event,
-            Want::Statement => node.kind() == NodeKind::Statement,
+            Want::Answerable => node.kind() != NodeKind::Actor,
         };
         if fits {
             return Some(node);
@@ -749,14 +751,16 @@ impl Linker<'_> {
                     Some(w) => self.word::<Stance>(file, w)?,
                     None => Stance::Acknowledges,
                 };
-                match self.reference(file, &r.to, Want::Statement, "responds_to")? {
-                    NodeRef::Statement(to) => Some(Response {
-                        to,
-                        stance,
-                        span: Self::span(file, &r.to),
-                    }),
-                    _ => None,
-                }
+                let to = match self.reference(file, &r.to, Want::Answerable, "responds_to")? {
+                    NodeRef::Statement(s) => Answered::Statement(s),
+                    NodeRef::Event(e) => Answered::Event(e),
+                    NodeRef::Actor(_) => return None,
+                };
+                Some(Response {
+                    to,
+                    stance,
+                    span: Self::span(file, &r.to),
+                })
             })
             .collect();
         let responds_to = self.distinct_responses(&raw.id.value, &raw.responds_to, responses);

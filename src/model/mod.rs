@@ -101,6 +101,16 @@ pub struct Statement {
     pub note: Option<String>,
 }
 
+impl Statement {
+    /// The responses that answer statements, with the statement each one
+    /// answers (responses to events left out).
+    pub fn statement_responses(&self) -> impl Iterator<Item = (StatementIx, &Response)> {
+        self.responds_to
+            .iter()
+            .filter_map(|r| Some((r.statement()?, r)))
+    }
+}
+
 /// A verbatim quotation.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Quote {
@@ -111,13 +121,40 @@ pub struct Quote {
     pub translated: bool,
 }
 
-/// A link from a statement to one it answers.
+/// A link from a statement to what it answers: another statement, or an
+/// event as a whole (a reaction to a summit).
 #[derive(Debug, Clone, Copy)]
 pub struct Response {
-    pub to: StatementIx,
+    pub to: Answered,
     pub stance: Stance,
     /// Where the response is written.
     pub span: Span,
+}
+
+impl Response {
+    /// The statement answered, when the response names one.
+    pub fn statement(&self) -> Option<StatementIx> {
+        match self.to {
+            Answered::Statement(s) => Some(s),
+            Answered::Event(_) => None,
+        }
+    }
+}
+
+/// What a response answers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Answered {
+    Statement(StatementIx),
+    Event(EventIx),
+}
+
+impl Answered {
+    pub fn node(self) -> NodeRef {
+        match self {
+            Answered::Statement(s) => NodeRef::Statement(s),
+            Answered::Event(e) => NodeRef::Event(e),
+        }
+    }
 }
 
 /// Where something is documented.

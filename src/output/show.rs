@@ -120,6 +120,10 @@ fn links(kb: &Kb, node: NodeRef) -> Links<'_> {
                 .iter()
                 .map(|x| Ref::event(kb, *x))
                 .collect();
+            for r in kb.event_responders(e) {
+                l.responses.push((statement_ref(kb, r.from), r.stance));
+                count(&mut l, r.stance);
+            }
         }
         NodeRef::Statement(s) => {
             for r in kb.responders(s) {

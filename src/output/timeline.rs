@@ -71,7 +71,7 @@ pub fn write(
                 // Grouped by stance, in the order first written.
                 let mut groups: Vec<(crate::model::Stance, Vec<&str>)> = Vec::new();
                 for r in &s.responds_to {
-                    let to = kb.statement(r.to).id.as_str();
+                    let to = kb.id_of(r.to.node());
                     match groups.iter_mut().find(|(st, _)| *st == r.stance) {
                         Some((_, ids)) => ids.push(to),
                         None => groups.push((r.stance, vec![to])),

@@ -22,7 +22,10 @@ struct Endpoint<'a> {
 struct PairView<'a> {
     responder: Ref<'a>,
     target: Ref<'a>,
+    /// Links (one statement answering two is two).
     count: usize,
+    /// Responding statements.
+    statements: usize,
     first: Endpoint<'a>,
     last: Endpoint<'a>,
     /// Every stance, with zero counts, in a fixed order.
@@ -63,8 +66,9 @@ pub fn write(
                 s.collect_seq(self.1.iter().map(|p| {
                     PairView {
                         responder: Ref::actor(kb, p.responder),
-                        target: Ref::actor(kb, p.target),
+                        target: Ref::node(kb, p.target.node()),
                         count: p.count,
+                        statements: p.statements,
                         first: endpoint(kb, p.first),
                         last: endpoint(kb, p.last),
                         stances: Stance::ALL
@@ -82,7 +86,8 @@ pub fn write(
             "responder",
             "",
             "target",
-            "responses",
+            "statements",
+            "links",
             "first",
             "last",
             "stances",
@@ -93,7 +98,8 @@ pub fn write(
             "responder_name",
             "target",
             "target_name",
-            "responses",
+            "statements",
+            "links",
             "first",
             "last",
             "stances",
@@ -109,7 +115,8 @@ pub fn write(
             vec![
                 cell(name(kb, p.responder), Role::Plain),
                 "→".into(),
-                name(kb, p.target).into(),
+                kb.name_of(p.target.node()).into(),
+                p.statements.to_string().into(),
                 p.count.to_string().into(),
                 cell(first, Role::Date),
                 cell(last, Role::Date),
@@ -119,8 +126,9 @@ pub fn write(
             vec![
                 kb.actor(p.responder).id.as_str().into(),
                 name(kb, p.responder).into(),
-                kb.actor(p.target).id.as_str().into(),
-                name(kb, p.target).into(),
+                kb.id_of(p.target.node()).into(),
+                kb.name_of(p.target.node()).into(),
+                p.statements.to_string().into(),
                 p.count.to_string().into(),
                 first.into(),
                 last.into(),

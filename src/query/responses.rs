@@ -98,7 +98,11 @@ pub fn responses(kb: &Kb, root: StatementIx, depth: Option<usize>) -> Tree {
 /// nothing: a node's children are the statements it answers.
 pub fn answered(kb: &Kb, root: StatementIx) -> Tree {
     walk(kb, root, None, |s, out| {
-        out.extend(kb.statement(s).responds_to.iter().map(|r| (r.to, r.stance)));
+        out.extend(
+            kb.statement(s)
+                .statement_responses()
+                .map(|(to, r)| (to, r.stance)),
+        );
     })
 }
 

@@ -3,16 +3,20 @@
 use rayon::prelude::*;
 
 use super::{rollup, Filter};
-use crate::kb::{Kb, ResponseLink};
-use crate::model::{ActorIx, Stance, StatementIx};
+use crate::kb::{Kb, Party, ResponseLink};
+use crate::model::{ActorIx, Answered, Stance, StatementIx};
 
 /// One responder → target pair.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Pair {
     pub responder: ActorIx,
-    pub target: ActorIx,
-    /// How many responses (statement-level links) go from one to the other.
+    /// An actor, or an event answered as a whole.
+    pub target: Party,
+    /// How many responds-to links go from one to the other: one statement
+    /// rejecting two of the target's statements is two links.
     pub count: usize,
+    /// How many responding statements those links come from.
+    pub statements: usize,
     /// The earliest and latest responding statements.
     pub first: StatementIx,
     pub last: StatementIx,
@@ -52,8 +56,9 @@ impl StanceCounts {
 /// Options beyond the shared filter.
 #[derive(Debug, Clone, Default)]
 pub struct Options {
-    /// Keep only responses whose target speaks for this actor.
-    pub to: Option<ActorIx>,
+    /// Keep only responses whose target speaks for this actor, or answer
+    /// this event.
+    pub to: Option<Party>,
     /// Keep only responses whose responder speaks for this actor.
     pub by: Option<ActorIx>,
 }
@@ -88,13 +93,21 @@ pub fn who_responded(kb: &Kb, filter: &Filter, options: &Options) -> Vec<Pair> {
             && options
                 .by
                 .is_none_or(|by| rollup::speaks_for(kb, l.by, date(l.from), by))
-            && options
-                .to
-                .is_none_or(|to| rollup::speaks_for(kb, l.target_by, date(l.to), to))
+            && options.to.is_none_or(|to| match (to, l.target, l.to) {
+                (Party::Actor(to), Party::Actor(t), Answered::Statement(s)) => {
+                    rollup::speaks_for(kb, t, date(s), to)
+                }
+                (Party::Event(to), Party::Event(e), _) => to == e,
+                _ => false,
+            })
     };
     let key = |l: &ResponseLink| {
-        let (r, t) = (side(l.by, l.from), side(l.target_by, l.to));
-        let key = u64::from(kb.actor_rank(r)) << 32 | u64::from(kb.actor_rank(t));
+        let target = match (l.target, l.to) {
+            (Party::Actor(t), Answered::Statement(s)) => Party::Actor(side(t, s)),
+            (target, _) => target,
+        };
+        let key =
+            u64::from(kb.actor_rank(side(l.by, l.from))) << 32 | u64::from(kb.party_rank(target));
         (key, l.position, l.stance)
     };
     let mut keys: Vec<(u64, u32, Stance)> = if every && options.by.is_none() && options.to.is_none()
@@ -103,7 +116,9 @@ pub fn who_responded(kb: &Kb, filter: &Filter, options: &Options) -> Vec<Pair> {
     } else {
         links.par_iter().filter(|l| keep(l)).map(key).collect()
     };
-    keys.par_sort_unstable_by_key(|k| k.0);
+    // By pair, then responding statement, so that one statement's links to
+    // one pair sit side by side and count once among `statements`.
+    keys.par_sort_unstable_by_key(|k| (k.0, k.1));
 
     // Each run of equal keys is one pair: (start in keys, length).
     let mut runs: Vec<(u32, u32)> = Vec::with_capacity(keys.len());
@@ -126,10 +141,12 @@ pub fn who_responded(kb: &Kb, filter: &Filter, options: &Options) -> Vec<Pair> {
                 first = first.min(position);
                 last = last.max(position);
             }
+            let statements = run.chunk_by(|a, b| a.1 == b.1).count();
             Pair {
                 responder: by_rank[(key >> 32) as usize],
-                target: by_rank[(key & u64::from(u32::MAX)) as usize],
+                target: kb.party_of_rank((key & u64::from(u32::MAX)) as u32),
                 count: run.len(),
+                statements,
                 first: order[first as usize],
                 last: order[last as usize],
                 stances,

@@ -293,9 +293,11 @@ fn sqlite_who_responded(kb_dir: &Path) -> String {
         .status(0);
     let script = format!(
         ".mode csv\n.import {t}/statements.csv statements\n.import {t}/responses.csv responses\n\
-         select r.by, t.by, count(*) from responses x \
-         join statements r on r.id = x.\"from\" join statements t on t.id = x.\"to\" \
-         group by r.by, t.by order by count(*) desc, r.by, t.by;\n",
+         select r.by, coalesce(t.by, x.\"to\"), count(distinct x.\"from\"), count(*) \
+         from responses x join statements r on r.id = x.\"from\" \
+         left join statements t on t.id = x.\"to\" and x.to_type = 'statement' \
+         group by r.by, coalesce(t.by, x.\"to\") \
+         order by count(*) desc, r.by, x.to_type = 'event', coalesce(t.by, x.\"to\");\n",
         t = tables.path().display()
     );
     let mut child = Command::new("sqlite3")
@@ -329,7 +331,7 @@ fn annals_who_responded(kb_dir: &Path) -> String {
         .skip(1)
         .map(|l| {
             let cells: Vec<&str> = l.split(',').collect();
-            format!("{},{},{}\n", cells[0], cells[2], cells[4])
+            format!("{},{},{},{}\n", cells[0], cells[2], cells[4], cells[5])
         })
         .collect()
 }
@@ -340,8 +342,9 @@ fn sqlite_reading_the_csv_tables_agrees_with_who_responded() {
     require_sqlite();
     let bundled = sqlite_who_responded(&root());
     assert_eq!(bundled, annals_who_responded(&root()));
-    assert!(bundled.contains("mfa-ukraine,putin,9"), "{bundled}");
-    // A generated KB with many speakers and chains of responses.
+    assert!(bundled.contains("mfa-ukraine,putin,4,9"), "{bundled}");
+    // A generated KB with many speakers, chains of responses and reactions
+    // to events.
     let dir = tempfile::tempdir().expect("temp dir");
     crate::support::write_generated_kb(&dir.path().join("kb"), 900);
     assert_eq!(

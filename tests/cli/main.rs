@@ -9,6 +9,7 @@ mod check;
 mod corpus;
 mod grammar;
 mod interchange;
+mod model;
 mod pictures;
 mod queries;
 mod recovery;

@@ -300,6 +300,7 @@ const PAIR: &[(&str, &str)] = &[
     ("responder", "object"),
     ("target", "object"),
     ("count", "number"),
+    ("statements", "number"),
     ("first", "object"),
     ("last", "object"),
     ("stances", "object"),

@@ -11,7 +11,7 @@ use super::{
 };
 use crate::export::{group_by_speaker, select, Selection, View};
 use crate::kb::Kb;
-use crate::model::{ActorIx, Bounds, EventIx, Stance, StatementIx};
+use crate::model::{ActorIx, Answered, Bounds, EventIx, Stance, StatementIx};
 use crate::query::Filter;
 
 /// One statement placed in its lane.
@@ -203,12 +203,18 @@ pub(super) fn layout(kb: &Kb, filter: &Filter) -> Layout {
     let mut links: BTreeMap<(ActorIx, ActorIx), usize> = BTreeMap::new();
     let mut responses = 0;
     for &s in &sel.statements {
-        for resp in &kb.statement(s).responds_to {
-            if let Some(t) = lane_of.get(&resp.to) {
+        for (to, _) in kb.statement(s).statement_responses() {
+            if let Some(t) = lane_of.get(&to) {
                 responses += 1;
                 *links.entry((lane_of[&s], *t)).or_default() += 1;
             }
         }
+        responses += kb
+            .statement(s)
+            .responds_to
+            .iter()
+            .filter(|r| matches!(r.to, Answered::Event(e) if sel.events.contains(&e)))
+            .count();
     }
     order_lanes(&mut lanes, &links);
     lanes.extend(merged);
@@ -360,12 +366,33 @@ pub(super) fn layout(kb: &Kb, filter: &Filter) -> Layout {
         }
     }
 
+    // Where a response to an event ends: under its bar, straight above
+    // the responding statement where the bar spans it.
+    let bar_at: BTreeMap<EventIx, (f64, f64, f64)> = bars
+        .iter()
+        .map(|b| {
+            let bottom = events_y + LANE_PAD + b.row as f64 * 22.0 + 17.0;
+            (b.event, (b.x0, b.x1, bottom))
+        })
+        .collect();
+    // The point a response ends at, and how far short of it the arrow
+    // stops (a statement's marker radius; nothing for a bar).
+    let target = |from_x: f64, to: Answered| match to {
+        Answered::Statement(t) => pos.get(&t).map(|&(x, y)| (x, y, r + 1.0)),
+        Answered::Event(e) => bar_at
+            .get(&e)
+            .map(|&(x0, x1, bottom)| (from_x.clamp(x0, x1), bottom + 1.0, 0.0)),
+    };
+
     // Arrows, bulging to the left (labels are on the right of markers).
     let mut arrows = Vec::new();
     if responses <= MAX_ARROWS && !binned {
         for &s in &sel.statements {
+            let Some(&(x1, y1)) = pos.get(&s) else {
+                continue;
+            };
             for resp in &kb.statement(s).responds_to {
-                let (Some(&(x1, y1)), Some(&(x2, y2))) = (pos.get(&s), pos.get(&resp.to)) else {
+                let Some((x2, y2, stop)) = target(x1, resp.to) else {
                     continue;
                 };
                 let bulge = -(24.0 + (y2 - y1).abs() * 0.15);
@@ -375,8 +402,7 @@ pub(super) fn layout(kb: &Kb, filter: &Filter) -> Layout {
                     from: (x1, y1),
                     c1: (x1 + bulge, y1 + dy * 0.25),
                     c2: (x2 + bulge, y2 - dy * 0.25),
-                    // Stop at the target marker's edge.
-                    to: (x2 - dx / len * (r + 1.0), y2 - dy / len * (r + 1.0)),
+                    to: (x2 - dx / len * stop, y2 - dy / len * stop),
                     stance: resp.stance,
                 });
             }
@@ -389,8 +415,8 @@ pub(super) fn layout(kb: &Kb, filter: &Filter) -> Layout {
             kb.statement(*s)
                 .responds_to
                 .iter()
-                .filter(|r| pos.contains_key(&r.to))
-                .map(|r| r.stance)
+                .filter(|resp| target(0.0, resp.to).is_some())
+                .map(|resp| resp.stance)
         })
         .collect();
 

@@ -1,0 +1,132 @@
+//! The model of the next stories (`tests/fixtures/next-story`): reactions
+//! to an event as a whole, and statements counted apart from links.
+
+use serde_json::Value;
+
+use crate::support::Run;
+
+fn story() -> Run {
+    Run::fixture("next-story")
+}
+
+fn json(args: &[&str]) -> Value {
+    let out = story().args(args).args(["--format", "json"]).run();
+    out.status(0);
+    serde_json::from_str(&out.stdout).unwrap_or_else(|e| panic!("{args:?}: not JSON: {e}"))
+}
+
+#[test]
+fn the_story_checks_clean() {
+    story()
+        .args(["check", "--deny", "warnings"])
+        .run()
+        .status(0);
+}
+
+#[test]
+fn every_query_on_the_story_matches_its_golden_output() {
+    let commands: &[(&str, &[&str])] = &[
+        ("who-responded", &["who-responded"]),
+        ("who-responded-rollup", &["who-responded", "--rollup"]),
+        (
+            "who-responded-to-event",
+            &["who-responded", "--to", "lakeside-summit"],
+        ),
+        ("show-event", &["show", "lakeside-summit"]),
+        ("show-reaction", &["show", "vessel-dismisses-summit"]),
+        ("timeline", &["timeline"]),
+    ];
+    for (name, args) in commands {
+        for format in ["text", "json"] {
+            story()
+                .args(*args)
+                .args(["--format", format])
+                .run()
+                .status(0)
+                .stdout_golden(&format!("golden/model/{name}.{format}"));
+        }
+    }
+}
+
+#[test]
+fn one_statement_answering_two_counts_once_among_statements_and_twice_among_links() {
+    let rows = json(&["who-responded", "--to", "vessel"]);
+    let row = &rows[0];
+    assert_eq!(row["responder"]["id"], "mfa-arcadia");
+    assert_eq!(row["statements"], 1);
+    assert_eq!(row["count"], 2);
+    assert_eq!(row["stances"]["Rejects"], 1);
+    assert_eq!(row["stances"]["Disputes"], 1);
+}
+
+#[test]
+fn a_reaction_to_an_event_names_the_event_as_its_target() {
+    let rows = json(&["who-responded", "--to", "lakeside-summit"]);
+    assert_eq!(rows.as_array().map(Vec::len), Some(1));
+    assert_eq!(rows[0]["target"]["type"], "event");
+    assert_eq!(rows[0]["target"]["id"], "lakeside-summit");
+    assert_eq!(rows[0]["responder"]["id"], "vessel");
+    // The event's own record lists it among its responses.
+    let shown = json(&["show", "lakeside-summit"]);
+    assert_eq!(
+        shown["links"]["responses"][0][0]["id"],
+        "vessel-dismisses-summit"
+    );
+}
+
+#[test]
+fn a_statement_given_to_who_responded_to_says_what_to_ask_instead() {
+    let out = story()
+        .args(["who-responded", "--to", "vessel-demands"])
+        .run();
+    out.status(2);
+    assert!(
+        out.stderr.contains("is a statement")
+            && out.stderr.contains("annals responses vessel-demands"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn every_export_carries_the_reaction_to_the_event() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let tables = dir.path().join("tables");
+    story()
+        .args([
+            "export",
+            "--format",
+            "csv",
+            "-o",
+            tables.to_str().expect("UTF-8"),
+        ])
+        .run()
+        .any_status();
+    let csv = std::fs::read_to_string(tables.join("responses.csv")).expect("responses.csv");
+    assert!(
+        csv.contains("vessel-dismisses-summit,lakeside-summit,event,Rejects"),
+        "{csv}"
+    );
+    for (format, expected) in [
+        ("mermaid", "-->|rejects| e0"),
+        ("dot", "\"vessel-dismisses-summit\" -> \"lakeside-summit\""),
+        ("jsonl", "\"to\":\"lakeside-summit\",\"to_type\":\"event\""),
+    ] {
+        let out = story().args(["export", "--format", format]).run();
+        out.status(0);
+        assert!(out.stdout.contains(expected), "{format}: {}", out.stdout);
+    }
+    let out = story().args(["export", "--format", "jsonld"]).run();
+    out.status(0);
+    let ld: Value = serde_json::from_str(&out.stdout).expect("JSON-LD is JSON");
+    let reaction = ld["@graph"]
+        .as_array()
+        .expect("a graph")
+        .iter()
+        .find(|n| n["@id"] == "urn:annals:vessel-dismisses-summit")
+        .expect("the reaction");
+    assert_eq!(
+        reaction["annals:respondsTo"][0]["annals:target"]["@id"],
+        "urn:annals:lakeside-summit"
+    );
+}

@@ -132,8 +132,8 @@ pub enum Command {
   annals who-responded --by nato --until 2024-06-15 --format json")]
     WhoResponded {
         /// Only responses to statements by this actor (or by anyone speaking
-        /// for it: its people in their roles, its member institutions), or
-        /// to this event as a whole.
+        /// for it: its people in their roles, its member institutions) and
+        /// to events it took part in; or only responses to this event.
         #[arg(long = "to", value_name = "ACTOR|EVENT")]
         target: Option<String>,
         /// Only responses by this actor (or by anyone speaking for it).

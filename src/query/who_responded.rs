@@ -56,7 +56,8 @@ impl StanceCounts {
 /// Options beyond the shared filter.
 #[derive(Debug, Clone, Default)]
 pub struct Options {
-    /// Keep only responses whose target speaks for this actor, or answer
+    /// Keep only responses whose target speaks for this actor (or answer
+    /// an event it took part in, or someone speaking for it did), or answer
     /// this event.
     pub to: Option<Party>,
     /// Keep only responses whose responder speaks for this actor.
@@ -69,7 +70,9 @@ pub struct Options {
 /// first), then responder and target id.
 ///
 /// `--by` and `--to` match an actor's own statements and those of everyone
-/// who speaks for it (its people in their roles, its member institutions).
+/// who speaks for it (its people in their roles, its member institutions);
+/// `--to` an actor also keeps reactions to events it took part in, with the
+/// event as the target.
 ///
 /// Works on the KB's flat list of links in time order: each kept link
 /// becomes a key of two actor ranks (so sorting the keys sorts by ids), the
@@ -96,6 +99,14 @@ pub fn who_responded(kb: &Kb, filter: &Filter, options: &Options) -> Vec<Pair> {
             && options.to.is_none_or(|to| match (to, l.target, l.to) {
                 (Party::Actor(to), Party::Actor(t), Answered::Statement(s)) => {
                     rollup::speaks_for(kb, t, date(s), to)
+                }
+                // A reaction to an event answers its participants.
+                (Party::Actor(to), Party::Event(e), _) => {
+                    let event = kb.event(e);
+                    event
+                        .participants
+                        .iter()
+                        .any(|p| rollup::speaks_for(kb, *p, &event.date, to))
                 }
                 (Party::Event(to), Party::Event(e), _) => to == e,
                 _ => false,

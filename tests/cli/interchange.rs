@@ -176,7 +176,7 @@ fn json_lines_have_a_type_and_one_record_each() {
         ("actor", 15),
         ("event", 3),
         ("statement", 15),
-        ("response", 12),
+        ("response", 8),
     ]
     .iter()
     .map(|(k, n)| (k.to_string(), *n))

@@ -5,6 +5,7 @@
 // `#[ignore]`d with the reason, so `cargo test` shows them as ignored rather
 // than passing them silently; CI runs them with --include-ignored.
 
+mod bundled;
 mod check;
 mod corpus;
 mod grammar;
@@ -12,6 +13,7 @@ mod interchange;
 mod model;
 mod pictures;
 mod queries;
+mod readme;
 mod recovery;
 mod safety;
 mod support;

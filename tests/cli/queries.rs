@@ -50,7 +50,7 @@ fn json(args: &[&str]) -> Value {
 }
 
 #[test]
-fn who_responded_to_putin_names_the_ministry_and_stoltenberg_rejecting() {
+fn who_responded_to_putin_names_stoltenberg_and_the_ministry_answering_him_and_his_meeting() {
     let rows = json(&["who-responded", "--to", "putin"]);
     let rows = rows.as_array().expect("an array");
     let pairs: Vec<(&str, &str)> = rows
@@ -62,14 +62,24 @@ fn who_responded_to_putin_names_the_ministry_and_stoltenberg_rejecting() {
             )
         })
         .collect();
-    assert_eq!(pairs, [("mfa-ukraine", "putin"), ("stoltenberg", "putin")]);
-    for r in rows {
-        assert!(r["stances"]["Rejects"].as_u64().unwrap_or(0) > 0, "{r}");
-    }
+    // The ministry answered Putin's statements at the meeting as a whole:
+    // those rows name the meeting, which Putin took part in.
+    assert_eq!(
+        pairs,
+        [
+            ("stoltenberg", "putin"),
+            ("mfa-ukraine", "putin-lavrov-meeting-2024-06-14"),
+            ("mfa-ukraine", "putin")
+        ]
+    );
+    assert_eq!(rows[0]["stances"]["Rejects"], 3);
+    assert_eq!(rows[0]["statements"], 3);
+    assert_eq!(rows[1]["target"]["type"], "event");
+    assert_eq!(rows[1]["stances"]["Rejects"], 2);
 }
 
 #[test]
-fn with_rollup_the_rows_read_ukraine_and_nato_to_russia() {
+fn with_rollup_the_rows_read_nato_and_ukraine_to_russia() {
     let rows = json(&["who-responded", "--to", "putin", "--rollup"]);
     let pairs: Vec<(String, String)> = rows
         .as_array()
@@ -85,25 +95,41 @@ fn with_rollup_the_rows_read_ukraine_and_nato_to_russia() {
     assert_eq!(
         pairs,
         [
+            ("\"NATO\"".into(), "\"Russia\"".into()),
+            (
+                "\"Ukraine\"".into(),
+                "\"Putin's meeting with Foreign Minister Lavrov\"".into()
+            ),
             ("\"Ukraine\"".into(), "\"Russia\"".into()),
-            ("\"NATO\"".into(), "\"Russia\"".into())
         ]
     );
 }
 
 #[test]
 fn responses_to_putins_conditions_include_both_reactions() {
-    let tree = json(&["responses", "putin-withdrawal-condition"]);
-    let speakers: Vec<&str> = tree
-        .as_array()
-        .expect("a flat list of nodes")
-        .iter()
-        .filter(|n| n["depth"] == 1 && n["parent"] == "putin-withdrawal-condition")
-        .map(|c| c["by"]["id"].as_str().unwrap_or(""))
-        .collect();
-    assert!(
-        speakers.contains(&"mfa-ukraine") && speakers.contains(&"stoltenberg"),
-        "{speakers:?}"
+    let children = |id: &str| -> Vec<String> {
+        json(&["responses", id])
+            .as_array()
+            .expect("a flat list of nodes")
+            .iter()
+            .filter(|n| n["depth"] == 1 && n["parent"] == id)
+            .map(|c| c["id"].as_str().unwrap_or("").to_owned())
+            .collect()
+    };
+    assert_eq!(
+        children("putin-withdrawal-condition"),
+        [
+            "stoltenberg-goal-was-territory",
+            "stoltenberg-not-in-good-faith",
+            "stoltenberg-russia-should-withdraw"
+        ]
+    );
+    assert_eq!(
+        children("putin-peaceful-option"),
+        [
+            "mfa-ukraine-summit-first-step",
+            "stoltenberg-not-in-good-faith"
+        ]
     );
 }
 

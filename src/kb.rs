@@ -11,7 +11,8 @@ use petgraph::graph::{DiGraph, NodeIndex};
 
 use crate::model::Settings;
 use crate::model::{
-    Actor, ActorIx, Answered, Event, EventIx, NodeKind, NodeRef, Stance, Statement, StatementIx,
+    Actor, ActorIx, Answered, Event, EventIx, NodeKind, NodeRef, ParticipationRole, Stance,
+    Statement, StatementIx,
 };
 use crate::source_map::Span;
 
@@ -30,8 +31,8 @@ pub enum Link {
     About,
     /// actor → actor, event → event
     PartOf,
-    /// actor → event it took part in
-    ParticipantOf,
+    /// actor → event it took part in, or was invited to, declined, …
+    ParticipantOf(ParticipationRole),
     /// person → institution, with the index of the role in the person's roles
     RoleOf(u32),
 }
@@ -46,7 +47,14 @@ impl Link {
             Link::ReportedBy => "reported by",
             Link::About => "about",
             Link::PartOf => "part of",
-            Link::ParticipantOf => "participant of",
+            Link::ParticipantOf(role) => match role {
+                ParticipationRole::Host => "host of",
+                ParticipationRole::Participant => "participant of",
+                ParticipationRole::Observer => "observer at",
+                ParticipationRole::Invited => "invited to",
+                ParticipationRole::Declined => "declined",
+                ParticipationRole::NotInvited => "not invited to",
+            },
             Link::RoleOf(_) => "role of",
         }
     }
@@ -183,8 +191,8 @@ impl Kb {
             if let Some(p) = e.part_of {
                 edges.push((me, NodeRef::Event(p), Link::PartOf));
             }
-            for &p in &e.participants {
-                edges.push((NodeRef::Actor(p), me, Link::ParticipantOf));
+            for p in &e.participants {
+                edges.push((NodeRef::Actor(p.actor), me, Link::ParticipantOf(p.role)));
             }
             for s in &e.sources {
                 if let Some(o) = s.outlet {

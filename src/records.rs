@@ -11,8 +11,8 @@ use serde::Serialize;
 
 use crate::kb::Kb;
 use crate::model::{
-    ActorIx, Date, EventIx, Instant, NodeRef, Quote, Response, Source, Stance, Statement,
-    StatementIx,
+    ActorIx, Date, EventIx, Instant, NodeRef, ParticipationRole, Quote, Response, Source, Stance,
+    Statement, StatementIx,
 };
 
 /// An RFC 3339 UTC timestamp, or `None` for an open end.
@@ -132,6 +132,14 @@ impl<'a> ResponseView<'a> {
     }
 }
 
+/// An event's participant: the actor's Ref with its role.
+#[derive(Debug, Serialize)]
+pub struct ParticipantView<'a> {
+    #[serde(flatten)]
+    pub actor: Ref<'a>,
+    pub role: ParticipationRole,
+}
+
 /// A statement with everything written about it.
 #[derive(Debug, Serialize)]
 pub struct StatementView<'a> {
@@ -190,7 +198,7 @@ pub struct EventView<'a> {
     pub name: &'a str,
     pub kind: crate::model::EventKind,
     pub place: Option<&'a str>,
-    pub participants: Vec<Ref<'a>>,
+    pub participants: Vec<ParticipantView<'a>>,
     pub part_of: Option<Ref<'a>>,
     pub topics: &'a [String],
     pub sources: Vec<SourceView<'a>>,
@@ -207,7 +215,14 @@ impl<'a> EventView<'a> {
             name: &e.name,
             kind: e.kind,
             place: e.place.as_deref(),
-            participants: e.participants.iter().map(|a| Ref::actor(kb, *a)).collect(),
+            participants: e
+                .participants
+                .iter()
+                .map(|p| ParticipantView {
+                    actor: Ref::actor(kb, p.actor),
+                    role: p.role,
+                })
+                .collect(),
             part_of: e.part_of.map(|p| Ref::event(kb, p)),
             topics: &e.topics,
             sources: e.sources.iter().map(|s| SourceView::of(kb, s)).collect(),

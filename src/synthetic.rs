@@ -325,10 +325,20 @@ pub fn generate(args: &Options, out: &Path) -> io::Result<Generated> {
             day(start)
         };
         let who = &rng.pick(&speakers).id;
+        // A third of events list a host, an observer or someone who was
+        // not there.
+        let mut participants = format!("\"{who}\"");
+        if rng.chance(33) {
+            let other = &rng.pick(&speakers).id;
+            if other != who {
+                let role = rng.pick(&["Host", "Observer", "Invited", "Declined", "NotInvited"]);
+                participants.push_str(&format!(", Participant(actor: \"{other}\", role: {role})"));
+            }
+        }
         let kind = rng.pick(EVENT_KINDS);
         writeln!(
             text,
-            "        Event(id: \"{id}\", name: \"{kind} on {}\", kind: {kind}, date: \"{date}\", place: \"Genève\", participants: [\"{who}\"]{part_of}, topics: [\"{}\"]),",
+            "        Event(id: \"{id}\", name: \"{kind} on {}\", kind: {kind}, date: \"{date}\", place: \"Genève\", participants: [{participants}]{part_of}, topics: [\"{}\"]),",
             sentence(&mut rng, 2),
             rng.pick(TOPICS)
         )

@@ -48,7 +48,7 @@ pub fn check(kb: &Kb, out: &mut Vec<Diagnostic>) {
             .is_some()
             || graph
                 .edges_directed(node, Direction::Outgoing)
-                .any(|e| *e.weight() == Link::ParticipantOf)
+                .any(|e| matches!(e.weight(), Link::ParticipantOf(_)))
             || kb.is_named_by_left_out(me);
         if !referred {
             out.push(

@@ -97,7 +97,8 @@ pub fn timeline(
     format: Format,
     style: Style,
 ) -> Result<ExitCode, Failure> {
-    let items = query::timeline::timeline(kb, &filter(kb, spec)?);
+    let kept = filter(kb, spec)?;
+    let items = query::timeline::timeline(kb, &kept);
     if items.is_empty() {
         let code = nothing(format, "statements or events")?;
         // Institutions speak through their people: say when roll-up finds
@@ -124,7 +125,7 @@ pub fn timeline(
         return Ok(code);
     }
     emit_query(format, |o| {
-        output::timeline::write(kb, &items, format, o, style)
+        output::timeline::write(kb, &items, &kept.actors, format, o, style)
     })?;
     Ok(ExitCode::SUCCESS)
 }

@@ -8,7 +8,7 @@
 //! | `actors.csv` | id, name, kind, aliases, part_of, note |
 //! | `roles.csv` | actor, title, of, from, until |
 //! | `events.csv` | id, name, kind, date, earliest, latest, place, part_of, topics, note |
-//! | `participants.csv` | event, actor |
+//! | `participants.csv` | event, actor, role (`Host`, `Participant`, `Observer`, `Invited`, `Declined`, `NotInvited`) |
 //! | `statements.csv` | id, by, date, earliest, latest, at, kind, summary, topics, note |
 //! | `quotes.csv` | statement, position, text, lang, translated |
 //! | `about.csv` | statement, about, about_type |
@@ -62,7 +62,7 @@ pub fn tables(kb: &Kb, records: &Records) -> Vec<Table> {
     let mut events = row(&[
         "id", "name", "kind", "date", "earliest", "latest", "place", "part_of", "topics", "note",
     ]);
-    let mut participants = row(&["event", "actor"]);
+    let mut participants = row(&["event", "actor", "role"]);
     let mut sources = row(&[
         "item",
         "item_type",
@@ -104,7 +104,7 @@ pub fn tables(kb: &Kb, records: &Records) -> Vec<Table> {
             ev.note.as_deref().unwrap_or(""),
         ]);
         for p in &ev.participants {
-            participants += &row(&[&ev.id, &kb.actor(*p).id]);
+            participants += &row(&[&ev.id, &kb.actor(p.actor).id, p.role.as_str()]);
         }
         source_rows(&ev.id, "event", &ev.sources, &mut sources);
     }

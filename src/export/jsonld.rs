@@ -28,7 +28,7 @@ use serde_json::{json, Map, Value};
 
 use super::Records;
 use crate::kb::Kb;
-use crate::model::{ActorIx, ActorKind, Date, EventIx, Source, StatementIx};
+use crate::model::{ActorIx, ActorKind, Date, EventIx, ParticipationRole, Source, StatementIx};
 use crate::records::DateView;
 
 /// The default base of ids.
@@ -231,14 +231,31 @@ fn event(kb: &Kb, base: &str, e: &EventIx) -> Value {
     if let Some(p) = ev.part_of {
         m.insert("superEvent".into(), iri(base, &kb.event(p).id));
     }
-    if !ev.participants.is_empty() {
+    // Those who were there are schema.org attendees (hosts are organizers,
+    // observers annals:observer too); the others carry their role in
+    // annals' terms.
+    for (key, role) in [
+        ("organizer", Some(ParticipationRole::Host)),
+        ("attendee", None),
+        ("annals:observer", Some(ParticipationRole::Observer)),
+        ("annals:invited", Some(ParticipationRole::Invited)),
+        ("annals:declined", Some(ParticipationRole::Declined)),
+        ("annals:notInvited", Some(ParticipationRole::NotInvited)),
+    ] {
         let who: Vec<Value> = ev
             .participants
             .iter()
-            .map(|a| iri(base, &kb.actor(*a).id))
+            .filter(|p| match role {
+                None => p.role.attended(),
+                Some(r) => p.role == r,
+            })
+            .map(|p| iri(base, &kb.actor(p.actor).id))
             .collect();
-        m.insert("attendee".into(), json!(who));
+        if !who.is_empty() {
+            m.insert(key.into(), json!(who));
+        }
     }
+
     if !ev.topics.is_empty() {
         m.insert("keywords".into(), json!(ev.topics));
     }

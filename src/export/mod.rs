@@ -163,7 +163,7 @@ pub fn records(kb: &Kb, filter: &Filter) -> Records {
             set.extend(st.sources.iter().filter_map(|src| src.outlet));
         }
         for e in &events {
-            set.extend(kb.event(*e).participants.iter().copied());
+            set.extend(kb.event(*e).participants.iter().map(|p| p.actor));
         }
         // Institutions they are part of or hold roles in.
         let mut stack: Vec<ActorIx> = set.iter().copied().collect();

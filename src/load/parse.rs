@@ -170,7 +170,7 @@ fn field_help(field: &str) -> Option<String> {
         "of" => "one institution's id: `of: \"nato\"`",
         "outlet" => "one Media actor's id: `outlet: \"tass\"`",
         "date" | "from" | "until" => "a date in quotes: `date: \"2024-06-14\"`",
-        "participants" => "a list of actor ids: `participants: [\"putin\", \"lavrov\"]`",
+        "participants" => "a list of actor ids, or `Participant(actor: …, role: Host)` for a role: `participants: [\"putin\", \"lavrov\"]`",
         "about" => "a list of ids: `about: [\"nato\"]`",
         "topics" => "a list of words in quotes: `topics: [\"peace-talks\"]`",
         "aliases" => "a list of names in quotes: `aliases: [\"NATO\"]`",

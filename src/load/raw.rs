@@ -74,7 +74,7 @@ pub struct RawEvent {
     #[serde(default)]
     pub place: Option<String>,
     #[serde(default)]
-    pub participants: Vec<Spanned<String>>,
+    pub participants: Vec<Located<OrShort<RawParticipant>>>,
     #[serde(default)]
     pub part_of: Option<Spanned<String>>,
     #[serde(default)]
@@ -83,6 +83,26 @@ pub struct RawEvent {
     pub topics: Vec<String>,
     #[serde(default)]
     pub note: Option<String>,
+}
+
+/// `Participant(actor: "china", role: Declined)`; a bare id is a
+/// `Participant` who was there.
+#[derive(Debug, Deserialize)]
+#[serde(rename = "Participant", deny_unknown_fields)]
+pub struct RawParticipant {
+    pub actor: Spanned<String>,
+    #[serde(default)]
+    pub role: Option<Spanned<Word>>,
+}
+
+impl Located<OrShort<RawParticipant>> {
+    /// The actor id written, in either form.
+    pub fn actor(&self) -> &Spanned<String> {
+        match &self.value {
+            OrShort::Full(p) => &p.actor,
+            OrShort::Short(id) => id,
+        }
+    }
 }
 
 #[derive(Debug, Deserialize)]

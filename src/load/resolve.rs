@@ -14,15 +14,17 @@ use std::collections::HashSet;
 
 use rayon::prelude::*;
 
-use super::raw::{RawActor, RawDoc, RawEvent, RawResponse, RawRole, RawSource, RawStatement};
+use super::raw::{
+    RawActor, RawDoc, RawEvent, RawParticipant, RawResponse, RawRole, RawSource, RawStatement,
+};
 use super::spanned::{Located, OrShort, Spanned, Word};
 use crate::diag::{Code, Diagnostic};
 use crate::kb::{IdMap, Kb};
 use crate::model::Settings;
 use crate::model::{
     id_problem, suggest_id, Actor, ActorIx, ActorKind, Answered, Date, Event, EventIx, EventKind,
-    NodeKind, NodeRef, Quote, Response, Role, Source, Stance, Statement, StatementIx,
-    StatementKind, Vocabulary,
+    NodeKind, NodeRef, Participant, ParticipationRole, Quote, Response, Role, Source, Stance,
+    Statement, StatementIx, StatementKind, Vocabulary,
 };
 use crate::source_map::{FileId, Span};
 use crate::suggest;
@@ -283,6 +285,7 @@ pub fn resolve(
                 let named = raw
                     .participants
                     .iter()
+                    .map(|p| p.actor())
                     .chain(&raw.part_of)
                     .chain(outlets(&raw.sources));
                 r.names
@@ -675,10 +678,21 @@ impl Linker<'_> {
                 NodeRef::Event(x) => Some(x),
                 _ => None,
             });
-        let participants = self
-            .references(e.file, &raw.participants, Want::Actor, "participants")
-            .into_iter()
-            .filter_map(as_actor)
+        let participants = raw
+            .participants
+            .iter()
+            .filter_map(|p| {
+                let role = match &p.value {
+                    OrShort::Full(RawParticipant {
+                        role: Some(word), ..
+                    }) => self.word::<ParticipationRole>(e.file, word)?,
+                    _ => ParticipationRole::Participant,
+                };
+                let actor = self
+                    .reference(e.file, p.actor(), Want::Actor, "participants")
+                    .and_then(as_actor)?;
+                Some(Participant { actor, role })
+            })
             .collect();
         Event {
             id: std::mem::take(&mut raw.id.value),

@@ -113,6 +113,36 @@ vocabulary! {
 }
 
 vocabulary! {
+    /// How an actor stood towards an event: the first three were there.
+    ParticipationRole, "participation role" {
+        Host, Participant, Observer, Invited, Declined, NotInvited,
+    }
+}
+
+impl ParticipationRole {
+    /// Whether the actor was there: host, participant or observer (not one
+    /// that was invited and stayed away, declined or was not invited).
+    pub fn attended(self) -> bool {
+        matches!(
+            self,
+            ParticipationRole::Host | ParticipationRole::Participant | ParticipationRole::Observer
+        )
+    }
+
+    /// The role as lowercase words: `not invited`.
+    pub fn words(self) -> &'static str {
+        match self {
+            ParticipationRole::Host => "host",
+            ParticipationRole::Participant => "participant",
+            ParticipationRole::Observer => "observer",
+            ParticipationRole::Invited => "invited",
+            ParticipationRole::Declined => "declined",
+            ParticipationRole::NotInvited => "not invited",
+        }
+    }
+}
+
+vocabulary! {
     /// A lint level, as written in the settings file.
     LevelWord, "lint level" {
         Allow, Warn, Deny,

@@ -12,7 +12,10 @@ mod settings;
 
 pub use date::{parse_utc_offset, Bounds, Date, DateError, Instant, Point, Precision};
 pub use id::{id_problem, suggest_id, ActorIx, EventIx, NodeKind, NodeRef, StatementIx};
-pub use kind::{by_meaning, ActorKind, EventKind, LevelWord, Stance, StatementKind, Vocabulary};
+pub use kind::{
+    by_meaning, ActorKind, EventKind, LevelWord, ParticipationRole, Stance, StatementKind,
+    Vocabulary,
+};
 pub use settings::{Limits, Settings, MAX_NESTING, MIN_NESTING};
 
 use crate::source_map::Span;
@@ -72,11 +75,38 @@ pub struct Event {
     pub date: Date,
     pub date_span: Span,
     pub place: Option<String>,
-    pub participants: Vec<ActorIx>,
+    /// The actors it concerned, each with how it stood: host, participant,
+    /// observer, or invited, declined, not invited (those were not there).
+    pub participants: Vec<Participant>,
     pub part_of: Option<EventIx>,
     pub sources: Vec<Source>,
     pub topics: Vec<String>,
     pub note: Option<String>,
+}
+
+/// An actor listed with an event, and how it stood towards it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Participant {
+    pub actor: ActorIx,
+    pub role: ParticipationRole,
+}
+
+impl Event {
+    /// The actors that were there: hosts, participants, observers.
+    pub fn attendees(&self) -> impl Iterator<Item = ActorIx> + '_ {
+        self.participants
+            .iter()
+            .filter(|p| p.role.attended())
+            .map(|p| p.actor)
+    }
+
+    /// How `actor` stood towards the event, if it is listed.
+    pub fn role_of(&self, actor: ActorIx) -> Option<ParticipationRole> {
+        self.participants
+            .iter()
+            .find(|p| p.actor == actor)
+            .map(|p| p.role)
+    }
 }
 
 /// Something an actor said, on a date, possibly at an event.

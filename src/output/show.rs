@@ -11,7 +11,7 @@ use super::table::cut;
 use super::{stance_word, Format, Style};
 use crate::escape;
 use crate::kb::Kb;
-use crate::model::{ActorIx, EventIx, NodeRef, Stance, StatementIx};
+use crate::model::{ActorIx, EventIx, NodeRef, ParticipationRole, Stance, StatementIx};
 
 /// Links into and out of one item, gathered from the KB's indexes.
 #[derive(Serialize, Default)]
@@ -99,7 +99,7 @@ fn links(kb: &Kb, node: NodeRef) -> Links<'_> {
                 .collect();
             l.events = (0..kb.events.len() as u32)
                 .map(EventIx)
-                .filter(|e| kb.event(*e).participants.contains(&a))
+                .filter(|e| kb.event(*e).role_of(a).is_some())
                 .map(|e| Ref::event(kb, e))
                 .collect();
             for s in kb.statements_by(a) {
@@ -196,15 +196,22 @@ pub fn write(
             if let Some(p) = e.place {
                 field("place", t(p));
             }
-            if !e.participants.is_empty() {
-                field(
-                    "participants",
-                    e.participants
-                        .iter()
-                        .map(|p| t(p.name))
-                        .collect::<Vec<_>>()
-                        .join(", "),
-                );
+            // One line per role: hosts, participants, observers, then
+            // those who were not there.
+            for role in ParticipationRole::ALL {
+                let names: Vec<String> = e
+                    .participants
+                    .iter()
+                    .filter(|p| p.role == *role)
+                    .map(|p| t(p.actor.name))
+                    .collect();
+                if !names.is_empty() {
+                    let label = match role {
+                        ParticipationRole::Participant => "participants",
+                        other => other.words(),
+                    };
+                    field(label, names.join(", "));
+                }
             }
             if let Some(p) = &e.part_of {
                 field("part of", format!("{} ({})", t(p.id), t(p.name)));

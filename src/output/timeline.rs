@@ -9,7 +9,7 @@ use super::style::Role;
 use super::table::{cell, Table};
 use super::{name, stance_word, write_table, Format, Style};
 use crate::kb::Kb;
-use crate::model::Date;
+use crate::model::{ActorIx, Date, ParticipationRole};
 use crate::query::timeline::Item;
 
 #[derive(Serialize)]
@@ -29,9 +29,13 @@ fn span_days(d: &Date) -> Option<i64> {
     (days > 1).then_some(days)
 }
 
+/// Writes a timeline. For an event, the `who` column names how the
+/// `focus` actors (those the filter asked for) stood towards it when they
+/// were not plain participants ("China: declined"), else the event's kind.
 pub fn write(
     kb: &Kb,
     items: &[Item],
+    focus: &[ActorIx],
     format: Format,
     out: &mut dyn Write,
     style: Style,
@@ -107,7 +111,20 @@ pub fn write(
                 if let Some(days) = span_days(&e.date) {
                     what.push_str(&format!(" ({days} days)"));
                 }
-                ("event", e.kind.to_string(), what, String::new())
+                let roles: Vec<String> = e
+                    .participants
+                    .iter()
+                    .filter(|p| {
+                        p.role != ParticipationRole::Participant && focus.contains(&p.actor)
+                    })
+                    .map(|p| format!("{}: {}", name(kb, p.actor), p.role.words()))
+                    .collect();
+                let who = if roles.is_empty() {
+                    e.kind.to_string()
+                } else {
+                    roles.join("; ")
+                };
+                ("event", who, what, String::new())
             }
         };
         let kind_word = match *item {

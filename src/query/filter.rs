@@ -101,7 +101,11 @@ impl Filter {
             }
         }
         if !self.actors.is_empty() {
-            let took_part = e.participants.iter().any(|p| self.actors.contains(p));
+            // Any role: `--actor china` shows the summit China declined.
+            let took_part = e
+                .participants
+                .iter()
+                .any(|p| self.actors.contains(&p.actor));
             let spoke = kb.statements_at(ix).iter().any(|s| {
                 let s = kb.statement(*s);
                 self.actors.contains(&s.by)

@@ -104,9 +104,8 @@ pub fn who_responded(kb: &Kb, filter: &Filter, options: &Options) -> Vec<Pair> {
                 (Party::Actor(to), Party::Event(e), _) => {
                     let event = kb.event(e);
                     event
-                        .participants
-                        .iter()
-                        .any(|p| rollup::speaks_for(kb, *p, &event.date, to))
+                        .attendees()
+                        .any(|p| rollup::speaks_for(kb, p, &event.date, to))
                 }
                 (Party::Event(to), Party::Event(e), _) => to == e,
                 _ => false,

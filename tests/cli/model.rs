@@ -15,6 +15,18 @@ fn json(args: &[&str]) -> Value {
     serde_json::from_str(&out.stdout).unwrap_or_else(|e| panic!("{args:?}: not JSON: {e}"))
 }
 
+/// One table of `export --format csv` on the story.
+fn table(name: &str) -> String {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let tables = dir.path().join("tables");
+    story()
+        .args(["export", "--format", "csv", "-o"])
+        .args([tables.to_str().expect("UTF-8")])
+        .run()
+        .status(0);
+    std::fs::read_to_string(tables.join(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
+}
+
 #[test]
 fn the_story_checks_clean() {
     story()
@@ -35,6 +47,7 @@ fn every_query_on_the_story_matches_its_golden_output() {
         ("show-event", &["show", "lakeside-summit"]),
         ("show-reaction", &["show", "vessel-dismisses-summit"]),
         ("timeline", &["timeline"]),
+        ("timeline-declined", &["timeline", "--actor", "zembla"]),
     ];
     for (name, args) in commands {
         for format in ["text", "json"] {
@@ -75,6 +88,47 @@ fn a_reaction_to_an_event_names_the_event_as_its_target() {
 }
 
 #[test]
+fn each_participant_keeps_its_role_and_only_those_there_attended() {
+    let shown = json(&["show", "lakeside-summit"]);
+    let roles: Vec<(&str, &str)> = shown["item"]["participants"]
+        .as_array()
+        .expect("participants")
+        .iter()
+        .map(|p| {
+            (
+                p["id"].as_str().unwrap_or(""),
+                p["role"].as_str().unwrap_or(""),
+            )
+        })
+        .collect();
+    assert_eq!(
+        roles,
+        [
+            ("lakeland", "Host"),
+            ("arcadia", "Participant"),
+            ("cordovia", "Observer"),
+            ("zembla", "Declined"),
+            ("borduria", "NotInvited"),
+        ]
+    );
+    // Borduria was not invited: Vessel's reaction to the summit does not
+    // answer Borduria, so `--to borduria` does not list it.
+    let rows = json(&["who-responded", "--to", "borduria"]);
+    let targets: Vec<&str> = rows
+        .as_array()
+        .expect("an array")
+        .iter()
+        .map(|r| r["target"]["id"].as_str().unwrap_or(""))
+        .collect();
+    assert_eq!(targets, ["vessel"]);
+    // The tables carry the role.
+    let csv = table("participants.csv");
+    let rows: Vec<&str> = csv.lines().collect();
+    assert_eq!(rows[0], "event,actor,role");
+    assert!(rows.contains(&"lakeside-summit,zembla,Declined"), "{csv}");
+}
+
+#[test]
 fn a_statement_given_to_who_responded_to_says_what_to_ask_instead() {
     let out = story()
         .args(["who-responded", "--to", "vessel-demands"])
@@ -90,19 +144,7 @@ fn a_statement_given_to_who_responded_to_says_what_to_ask_instead() {
 
 #[test]
 fn every_export_carries_the_reaction_to_the_event() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let tables = dir.path().join("tables");
-    story()
-        .args([
-            "export",
-            "--format",
-            "csv",
-            "-o",
-            tables.to_str().expect("UTF-8"),
-        ])
-        .run()
-        .any_status();
-    let csv = std::fs::read_to_string(tables.join("responses.csv")).expect("responses.csv");
+    let csv = table("responses.csv");
     assert!(
         csv.contains("vessel-dismisses-summit,lakeside-summit,event,Rejects"),
         "{csv}"

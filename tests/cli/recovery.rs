@@ -65,7 +65,7 @@ fn a_wrong_type_in_a_list_says_what_the_field_takes() {
     out.status(1);
     assert_eq!(
         out.json_lines()[0]["help"],
-        "`participants` takes a list of actor ids: `participants: [\"putin\", \"lavrov\"]`"
+        "`participants` takes a list of actor ids, or `Participant(actor: …, role: Host)` for a role: `participants: [\"putin\", \"lavrov\"]`"
     );
 }
 

@@ -70,6 +70,7 @@ pub struct Responder {
 /// A responds-to link, with what actor-level queries need of both ends,
 /// kept in one flat list in the responders' time order so that
 /// who-responded scans memory in sequence instead of chasing statements.
+/// A link between joint statements is listed once per pair of speakers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ResponseLink {
     /// The responding statement and its position in
@@ -78,9 +79,9 @@ pub struct ResponseLink {
     pub position: u32,
     /// The statement or event answered.
     pub to: Answered,
-    /// The speaker of the response.
+    /// A speaker of the response.
     pub by: ActorIx,
-    /// Whom it answers: the target statement's speaker, or the event.
+    /// Whom it answers: a speaker of the target statement, or the event.
     pub target: Party,
     pub stance: Stance,
 }
@@ -202,7 +203,9 @@ impl Kb {
         }
         for (i, s) in self.statements.iter().enumerate() {
             let me = NodeRef::Statement(StatementIx(i as u32));
-            edges.push((me, NodeRef::Actor(s.by), Link::SaidBy));
+            for speaker in s.speakers() {
+                edges.push((me, NodeRef::Actor(speaker), Link::SaidBy));
+            }
             if let Some(at) = s.at {
                 edges.push((me, NodeRef::Event(at), Link::SaidAt));
             }
@@ -240,7 +243,9 @@ impl Kb {
         let mut links = Vec::new();
         for (position, &ix) in order.iter().enumerate() {
             let s = &self.statements[ix.index()];
-            by_actor[s.by.index()].push(ix);
+            for speaker in s.speakers() {
+                by_actor[speaker.index()].push(ix);
+            }
             if let Some(at) = s.at {
                 at_event[at.index()].push(ix);
             }
@@ -249,24 +254,33 @@ impl Kb {
                     from: ix,
                     stance: r.stance,
                 };
-                let target = match r.to {
+                // One link per speaker of each side: a joint statement
+                // answers, and is answered, for each of its signatories.
+                let targets: &[Party] = &match r.to {
                     Answered::Statement(to) => {
                         responders[to.index()].push(responder);
-                        Party::Actor(self.statements[to.index()].by)
+                        self.statements[to.index()]
+                            .speakers()
+                            .map(Party::Actor)
+                            .collect::<Vec<_>>()
                     }
                     Answered::Event(to) => {
                         event_responders[to.index()].push(responder);
-                        Party::Event(to)
+                        vec![Party::Event(to)]
                     }
                 };
-                links.push(ResponseLink {
-                    from: ix,
-                    position: position as u32,
-                    to: r.to,
-                    by: s.by,
-                    target,
-                    stance: r.stance,
-                });
+                for by in s.speakers() {
+                    for &target in targets {
+                        links.push(ResponseLink {
+                            from: ix,
+                            position: position as u32,
+                            to: r.to,
+                            by,
+                            target,
+                            stance: r.stance,
+                        });
+                    }
+                }
             }
         }
         let mut actors_by_id: Vec<ActorIx> = (0..self.actors.len() as u32).map(ActorIx).collect();
@@ -326,6 +340,24 @@ impl Kb {
             NodeRef::Actor(a) => &self.actors[a.index()].id,
             NodeRef::Event(e) => &self.events[e.index()].id,
             NodeRef::Statement(s) => &self.statements[s.index()].id,
+        }
+    }
+
+    /// Who made a statement, for labels: "Vladimir Putin"; of a joint
+    /// statement the first `shown` names and how many more ("Ukraine,
+    /// Chile + 78 more").
+    pub fn speaker_names(&self, s: &Statement, shown: usize) -> String {
+        let all = s.signatories.len().max(1);
+        let names: Vec<&str> = s
+            .speakers()
+            .take(shown.max(1))
+            .map(|a| self.actors[a.index()].name.as_str())
+            .collect();
+        let (list, more) = (names.join(", "), all - names.len());
+        if more == 0 {
+            list
+        } else {
+            format!("{list} + {more} more")
         }
     }
 

@@ -140,6 +140,16 @@ pub struct ParticipantView<'a> {
     pub role: ParticipationRole,
 }
 
+/// A speaker of a statement: the actor's Ref, with the dates (as written)
+/// a signatory joined or withdrew.
+#[derive(Debug, Serialize)]
+pub struct SpeakerView<'a> {
+    #[serde(flatten)]
+    pub actor: Ref<'a>,
+    pub joined: Option<&'a str>,
+    pub withdrew: Option<&'a str>,
+}
+
 /// A statement with everything written about it.
 #[derive(Debug, Serialize)]
 pub struct StatementView<'a> {
@@ -147,7 +157,11 @@ pub struct StatementView<'a> {
     pub node: &'static str,
     pub id: &'a str,
     pub date: DateView<'a>,
+    /// The speaker; of a joint statement, the first signatory.
     pub by: Ref<'a>,
+    /// Every speaker (one for most statements), with the dates a
+    /// signatory joined or withdrew.
+    pub speakers: Vec<SpeakerView<'a>>,
     pub at: Option<Ref<'a>>,
     pub kind: crate::model::StatementKind,
     pub summary: &'a str,
@@ -167,6 +181,22 @@ impl<'a> StatementView<'a> {
             id: &s.id,
             date: DateView::of(&s.date),
             by: Ref::actor(kb, s.by),
+            speakers: if s.signatories.is_empty() {
+                vec![SpeakerView {
+                    actor: Ref::actor(kb, s.by),
+                    joined: None,
+                    withdrew: None,
+                }]
+            } else {
+                s.signatories
+                    .iter()
+                    .map(|g| SpeakerView {
+                        actor: Ref::actor(kb, g.actor),
+                        joined: g.joined.as_ref().map(Date::as_str),
+                        withdrew: g.withdrew.as_ref().map(Date::as_str),
+                    })
+                    .collect()
+            },
             at: s.at.map(|e| Ref::event(kb, e)),
             kind: s.kind,
             summary: &s.summary,

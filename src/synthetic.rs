@@ -393,7 +393,34 @@ pub fn generate(args: &Options, out: &Path) -> io::Result<Generated> {
             _ => (date_containing(&mut rng, t), String::new()),
         };
         let mut id = format!("s{k}");
-        let mut by_field = by.clone();
+        // The value of `by`: one speaker, or for 1% of statements the
+        // signatories of a joint statement, one of them joining later.
+        let mut by_field = format!("\"{by}\"");
+        if rng.chance(1) {
+            let mut names = vec![by.clone()];
+            for _ in 0..1 + rng.below(4) {
+                let other = &rng.pick(&speakers).id;
+                if !names.contains(other) {
+                    names.push(other.clone());
+                }
+            }
+            let last = names.len() - 1;
+            let list: Vec<String> = names
+                .iter()
+                .enumerate()
+                .map(|(i, n)| {
+                    if i == last && i > 0 {
+                        format!(
+                            "Signatory(actor: \"{n}\", joined: \"{}\")",
+                            day(t + 86_400 * 7)
+                        )
+                    } else {
+                        format!("\"{n}\"")
+                    }
+                })
+                .collect();
+            by_field = format!("[{}]", list.join(", "));
+        }
         let mut date_field = date;
         let mut responds = Vec::new();
         if k > 0 && rng.chance(60) {
@@ -418,7 +445,7 @@ pub fn generate(args: &Options, out: &Path) -> io::Result<Generated> {
         if faults_left > 0 && k % step == step / 2 {
             faults_left -= 1;
             match faults_left % 4 {
-                0 => by_field = format!("nobody-{k}"),
+                0 => by_field = format!("\"nobody-{k}\""),
                 1 => date_field = "2023-02-30".into(),
                 2 => responds = vec![(format!("s{k}"), "Rejects")],
                 _ => id = format!("s{}", k.saturating_sub(1)),
@@ -437,7 +464,7 @@ pub fn generate(args: &Options, out: &Path) -> io::Result<Generated> {
             };
             writeln!(
                 s,
-                "        Statement(id: \"{id}\", by: \"{by_field}\", date: \"{date_field}\"{at}, kind: Claim, summary: \"S{k}.\"{responds}, sources: [Source(outlet: \"{}\")]),",
+                "        Statement(id: \"{id}\", by: {by_field}, date: \"{date_field}\"{at}, kind: Claim, summary: \"S{k}.\"{responds}, sources: [Source(outlet: \"{}\")]),",
                 media[first]
             )
             .ok();
@@ -448,7 +475,7 @@ pub fn generate(args: &Options, out: &Path) -> io::Result<Generated> {
         }
         write!(
             s,
-            "        Statement(\n            id: \"{id}\",\n            by: \"{by_field}\",\n            date: \"{date_field}\"{at},\n            kind: {},\n            summary: \"Statement {k} on {} — “{}”.\",\n",
+            "        Statement(\n            id: \"{id}\",\n            by: {by_field},\n            date: \"{date_field}\"{at},\n            kind: {},\n            summary: \"Statement {k} on {} — “{}”.\",\n",
             rng.pick(STATEMENT_KINDS),
             sentence(&mut rng, 6),
             sentence(&mut rng, 2)

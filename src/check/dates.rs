@@ -25,26 +25,27 @@ pub fn check(kb: &Kb, out: &mut Vec<Diagnostic>) {
                 );
             }
         }
-        let speaker = kb.actor(s.by);
-        if speaker.kind == ActorKind::Person
-            && !speaker.roles.is_empty()
-            && !s.date.is_qualified()
-            && speaker.roles.iter().all(|r| {
-                let (role, date) = (r.bounds(), s.date.bounds());
-                date.end <= role.start || role.end <= date.start
-            })
-        {
-            let mut d = Diagnostic::new(
-                Code::RoleOutsideDates,
-                s.date_span,
-                format!("`{}` is dated {}, outside every role of `{}`", s.id, s.date, speaker.id),
-            )
-            .label("no role of the speaker covers this date")
-            .with_help("check the date and the roles' `from`/`until`; --rollup cannot attribute this statement to an institution");
-            for r in &speaker.roles {
-                d = d.with_secondary(r.span, format!("{} of `{}`", r.title, kb.actor(r.of).id));
+        for speaker in s.speakers().map(|a| kb.actor(a)) {
+            if speaker.kind == ActorKind::Person
+                && !speaker.roles.is_empty()
+                && !s.date.is_qualified()
+                && speaker.roles.iter().all(|r| {
+                    let (role, date) = (r.bounds(), s.date.bounds());
+                    date.end <= role.start || role.end <= date.start
+                })
+            {
+                let mut d = Diagnostic::new(
+                    Code::RoleOutsideDates,
+                    s.date_span,
+                    format!("`{}` is dated {}, outside every role of `{}`", s.id, s.date, speaker.id),
+                )
+                .label("no role of the speaker covers this date")
+                .with_help("check the date and the roles' `from`/`until`; --rollup cannot attribute this statement to an institution");
+                for r in &speaker.roles {
+                    d = d.with_secondary(r.span, format!("{} of `{}`", r.title, kb.actor(r.of).id));
+                }
+                out.push(d);
             }
-            out.push(d);
         }
     }
 }

@@ -103,6 +103,8 @@ codes! {
         "a statement with an empty summary and no quotes";
     DuplicateSource = "duplicate-source", Warning, false,
         "an item that cites the same source twice";
+    DuplicateEntry = "duplicate-entry", Warning, false,
+        "a list that names one actor twice (speakers of a statement, participants of an event)";
 }
 
 impl Code {

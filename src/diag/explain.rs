@@ -147,6 +147,10 @@ explain! {
         "An item cites the same source twice.",
         "sources: [Source(outlet: \"tass\"), Source(outlet: \"tass\")]",
         "sources: [Source(outlet: \"tass\")]";
+    DuplicateEntry:
+        "A joint statement names one speaker twice, or an event one participant twice (perhaps with two roles). The first is kept.",
+        "by: [\"ukraine\", \"chile\", \"ukraine\"]",
+        "by: [\"ukraine\", \"chile\"]";
 }
 
 #[cfg(test)]

@@ -9,7 +9,8 @@
 //! | `roles.csv` | actor, title, of, from, until |
 //! | `events.csv` | id, name, kind, date, earliest, latest, place, part_of, topics, note |
 //! | `participants.csv` | event, actor, role (`Host`, `Participant`, `Observer`, `Invited`, `Declined`, `NotInvited`) |
-//! | `statements.csv` | id, by, date, earliest, latest, at, kind, summary, topics, note |
+//! | `statements.csv` | id, by (the first speaker), date, earliest, latest, at, kind, summary, topics, note |
+//! | `speakers.csv` | statement, actor, joined, withdrew (every speaker of every statement) |
 //! | `quotes.csv` | statement, position, text, lang, translated |
 //! | `about.csv` | statement, about, about_type |
 //! | `responses.csv` | from, to, to_type (`statement` or `event`), stance |
@@ -111,6 +112,7 @@ pub fn tables(kb: &Kb, records: &Records) -> Vec<Table> {
     let mut statements = row(&[
         "id", "by", "date", "earliest", "latest", "at", "kind", "summary", "topics", "note",
     ]);
+    let mut speakers = row(&["statement", "actor", "joined", "withdrew"]);
     let mut quotes = row(&["statement", "position", "text", "lang", "translated"]);
     let mut about = row(&["statement", "about", "about_type"]);
     let mut responses = row(&["from", "to", "to_type", "stance"]);
@@ -131,6 +133,17 @@ pub fn tables(kb: &Kb, records: &Records) -> Vec<Table> {
             &st.topics.join(" | "),
             st.note.as_deref().unwrap_or(""),
         ]);
+        if st.signatories.is_empty() {
+            speakers += &row(&[&st.id, &kb.actor(st.by).id, "", ""]);
+        }
+        for g in &st.signatories {
+            speakers += &row(&[
+                &st.id,
+                &kb.actor(g.actor).id,
+                g.joined.as_ref().map_or("", Date::as_str),
+                g.withdrew.as_ref().map_or("", Date::as_str),
+            ]);
+        }
         for (i, q) in st.quotes.iter().enumerate() {
             quotes += &row(&[
                 &st.id,
@@ -155,6 +168,7 @@ pub fn tables(kb: &Kb, records: &Records) -> Vec<Table> {
         ("events.csv", events),
         ("participants.csv", participants),
         ("statements.csv", statements),
+        ("speakers.csv", speakers),
         ("quotes.csv", quotes),
         ("about.csv", about),
         ("responses.csv", responses),

@@ -80,7 +80,7 @@ pub fn export(kb: &Kb, records: &Records) -> String {
                 data(
                     &mut out,
                     "label",
-                    &format!("{} · {}", kb.actor(st.by).name, st.date),
+                    &format!("{} · {}", kb.speaker_names(st, 2), st.date),
                 );
                 data(&mut out, "type", "statement");
                 data(&mut out, "kind", st.kind.as_str());

@@ -14,7 +14,7 @@
 //! | Event | `Event` with `startDate`, `endDate`, `location`, `superEvent`, `attendee` |
 //! | Statement with quotes | `Quotation` (`text`: the quotes; `spokenByCharacter`: the speaker) |
 //! | Statement without quotes | `Claim` (`text`: the summary) |
-//! | speaker, date, summary | `author`, `dateCreated`, `description` |
+//! | speaker(s), date, summary | `author` (a list for a joint statement), `dateCreated`, `description` |
 //! | about, topics | `about`, `keywords` |
 //! | sources | `citation`: `CreativeWork` with `publisher`, `url`, `name`, `datePublished` |
 //! | at | `annals:saidAt` |
@@ -268,7 +268,13 @@ fn event(kb: &Kb, base: &str, e: &EventIx) -> Value {
 
 fn statement(kb: &Kb, base: &str, s: &StatementIx) -> Value {
     let st = kb.statement(*s);
-    let author = iri(base, &kb.actor(st.by).id);
+    // One author, or the list of a joint statement's signatories.
+    let authors: Vec<Value> = st.speakers().map(|a| iri(base, &kb.actor(a).id)).collect();
+    let author = if authors.len() == 1 {
+        authors[0].clone()
+    } else {
+        json!(authors)
+    };
     let mut m = Map::new();
     m.insert("@id".into(), json!(format!("{base}{}", st.id)));
     if st.quotes.is_empty() {

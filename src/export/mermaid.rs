@@ -117,7 +117,7 @@ fn timeline(kb: &Kb, filter: &Filter) -> String {
                 let summary = wrap(&st.summary, 80, 1).join("");
                 (
                     st.date.to_string(),
-                    format!("{}: {summary}", kb.actor(st.by).name),
+                    format!("{}: {summary}", kb.speaker_names(st, 2)),
                 )
             }
             _ => continue,

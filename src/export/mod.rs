@@ -155,7 +155,7 @@ pub fn records(kb: &Kb, filter: &Filter) -> Records {
         let mut set = BTreeSet::new();
         for s in &statements {
             let st = kb.statement(*s);
-            set.insert(st.by);
+            set.extend(st.speakers());
             set.extend(st.about.iter().filter_map(|n| match n {
                 crate::model::NodeRef::Actor(a) => Some(*a),
                 _ => None,
@@ -222,8 +222,9 @@ pub fn event_label(kb: &Kb, e: EventIx) -> String {
     )
 }
 
-/// Whom a statement is drawn for: its speaker, or with roll-up the
-/// institution it counts for.
+/// Whom a statement is drawn for: its speaker (the first signatory of a
+/// joint statement, which is drawn once), or with roll-up the institution
+/// it counts for.
 pub fn speaker(kb: &Kb, s: StatementIx, filter: &Filter) -> ActorIx {
     let st = kb.statement(s);
     if filter.rollup {

@@ -11,7 +11,7 @@ use std::fmt;
 
 use serde::de::{self, MapAccess, Visitor};
 
-use super::spanned::{offset_of, Located, OrShort, Spanned, SpannedMap, Word};
+use super::spanned::{offset_of, Located, OneOrMany, OrShort, Spanned, SpannedMap, Word};
 
 /// One KB file: `Kb(actors: [..], events: [..], statements: [..])`.
 #[derive(Debug, Default, Deserialize)]
@@ -95,11 +95,22 @@ pub struct RawParticipant {
     pub role: Option<Spanned<Word>>,
 }
 
-impl Located<OrShort<RawParticipant>> {
+/// An entry that names one actor, written in full or as a bare id.
+pub trait NamesActor {
+    fn actor(&self) -> &Spanned<String>;
+}
+
+impl NamesActor for RawParticipant {
+    fn actor(&self) -> &Spanned<String> {
+        &self.actor
+    }
+}
+
+impl<T: NamesActor> Located<OrShort<T>> {
     /// The actor id written, in either form.
     pub fn actor(&self) -> &Spanned<String> {
         match &self.value {
-            OrShort::Full(p) => &p.actor,
+            OrShort::Full(entry) => entry.actor(),
             OrShort::Short(id) => id,
         }
     }
@@ -109,7 +120,8 @@ impl Located<OrShort<RawParticipant>> {
 #[serde(rename = "Statement", deny_unknown_fields)]
 pub struct RawStatement {
     pub id: Spanned<String>,
-    pub by: Spanned<String>,
+    /// One speaker, or the signatories of a joint statement.
+    pub by: OneOrMany<Located<OrShort<RawSignatory>>>,
     pub date: Spanned<String>,
     #[serde(default)]
     pub at: Option<Spanned<String>>,
@@ -127,6 +139,35 @@ pub struct RawStatement {
     pub sources: Vec<RawSource>,
     #[serde(default)]
     pub note: Option<String>,
+}
+
+/// One speaker of a joint statement with the dates it joined or withdrew:
+/// `Signatory(actor: "chile", joined: "2024-06-20")`; a bare id joined from
+/// the start.
+#[derive(Debug, Deserialize)]
+#[serde(rename = "Signatory", deny_unknown_fields)]
+pub struct RawSignatory {
+    pub actor: Spanned<String>,
+    #[serde(default)]
+    pub joined: Option<Spanned<String>>,
+    #[serde(default)]
+    pub withdrew: Option<Spanned<String>>,
+}
+
+impl NamesActor for RawSignatory {
+    fn actor(&self) -> &Spanned<String> {
+        &self.actor
+    }
+}
+
+impl RawStatement {
+    /// Every speaker id written in `by`, in order.
+    pub fn speakers(&self) -> Vec<&Spanned<String>> {
+        match &self.by {
+            OneOrMany::One(id) => vec![id],
+            OneOrMany::Many(list) => list.iter().map(|s| s.actor()).collect(),
+        }
+    }
 }
 
 /// A quote: `Quote(text: "…", lang: "en", translated: true)`, or a bare

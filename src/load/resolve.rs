@@ -15,16 +15,17 @@ use std::collections::HashSet;
 use rayon::prelude::*;
 
 use super::raw::{
-    RawActor, RawDoc, RawEvent, RawParticipant, RawResponse, RawRole, RawSource, RawStatement,
+    RawActor, RawDoc, RawEvent, RawParticipant, RawResponse, RawRole, RawSignatory, RawSource,
+    RawStatement,
 };
-use super::spanned::{Located, OrShort, Spanned, Word};
+use super::spanned::{Located, OneOrMany, OrShort, Spanned, Word};
 use crate::diag::{Code, Diagnostic};
 use crate::kb::{IdMap, Kb};
 use crate::model::Settings;
 use crate::model::{
     id_problem, suggest_id, Actor, ActorIx, ActorKind, Answered, Date, Event, EventIx, EventKind,
-    NodeKind, NodeRef, Participant, ParticipationRole, Quote, Response, Role, Source, Stance,
-    Statement, StatementIx, StatementKind, Vocabulary,
+    NodeKind, NodeRef, Participant, ParticipationRole, Quote, Response, Role, Signatory, Source,
+    Stance, Statement, StatementIx, StatementKind, Vocabulary,
 };
 use crate::source_map::{FileId, Span};
 use crate::suggest;
@@ -313,9 +314,30 @@ pub fn resolve(
     let mut statements = Vec::new();
     for ((file, raw), (kind, date)) in raw_statements.into_iter().zip(fields) {
         let span = Span::new(file, raw.id.range.clone());
-        let by = r.linker().reference(file, &raw.by, Want::Actor, "by");
-        match (kind, date, by) {
-            (Some(kind), Some(date), Some(NodeRef::Actor(by)))
+        // Every speaker must be known; the first is `by`.
+        let speakers = raw.speakers();
+        let mut by = None;
+        let mut known = !speakers.is_empty();
+        for (i, id) in speakers.iter().enumerate() {
+            match r.linker().reference(file, id, Want::Actor, "by") {
+                Some(NodeRef::Actor(a)) if i == 0 => by = Some(a),
+                Some(NodeRef::Actor(_)) => {}
+                _ => known = false,
+            }
+        }
+        if speakers.is_empty() {
+            r.report.diags.push(
+                Diagnostic::new(
+                    Code::MissingField,
+                    span,
+                    format!("statement `{}` names no speaker", raw.id.value),
+                )
+                .label("`by: []` is empty")
+                .with_help("name who made it: `by: \"putin\"`, or the signatories of a joint statement: `by: [\"ukraine\", \"chile\"]`"),
+            );
+        }
+        match (kind, date, by.filter(|_| known)) {
+            (Some(kind), Some(date), Some(by))
                 if r.define(
                     &raw.id,
                     span,
@@ -331,7 +353,8 @@ pub fn resolve(
             }
             _ => {
                 r.names.mark_broken(&raw.id.value);
-                let named = std::iter::once(&raw.by)
+                let named = speakers
+                    .into_iter()
                     .chain(&raw.at)
                     .chain(&raw.about)
                     .chain(outlets(&raw.sources));
@@ -678,22 +701,49 @@ impl Linker<'_> {
                 NodeRef::Event(x) => Some(x),
                 _ => None,
             });
-        let participants = raw
-            .participants
-            .iter()
-            .filter_map(|p| {
-                let role = match &p.value {
-                    OrShort::Full(RawParticipant {
-                        role: Some(word), ..
-                    }) => self.word::<ParticipationRole>(e.file, word)?,
-                    _ => ParticipationRole::Participant,
-                };
-                let actor = self
-                    .reference(e.file, p.actor(), Want::Actor, "participants")
-                    .and_then(as_actor)?;
-                Some(Participant { actor, role })
-            })
-            .collect();
+        let mut participants: Vec<Participant> = Vec::with_capacity(raw.participants.len());
+        let mut first_at: Vec<Span> = Vec::new();
+        for p in &raw.participants {
+            let role = match &p.value {
+                OrShort::Full(RawParticipant {
+                    role: Some(word), ..
+                }) => match self.word::<ParticipationRole>(e.file, word) {
+                    Some(role) => role,
+                    None => continue,
+                },
+                _ => ParticipationRole::Participant,
+            };
+            let Some(actor) = self
+                .reference(e.file, p.actor(), Want::Actor, "participants")
+                .and_then(as_actor)
+            else {
+                continue;
+            };
+            let span = Self::span(e.file, p.actor());
+            if let Some(i) = participants.iter().position(|q| q.actor == actor) {
+                self.report.diags.push(
+                    Diagnostic::new(
+                        Code::DuplicateEntry,
+                        span,
+                        format!(
+                            "`{}` is named twice among the participants",
+                            p.actor().value
+                        ),
+                    )
+                    .label(format!("named again here, {}", role.words()))
+                    .with_secondary(
+                        first_at[i],
+                        format!("first named here, {}", participants[i].role.words()),
+                    )
+                    .with_help(
+                        "name each participant once, with the one role it had; the first is kept",
+                    ),
+                );
+                continue;
+            }
+            participants.push(Participant { actor, role });
+            first_at.push(span);
+        }
         Event {
             id: std::mem::take(&mut raw.id.value),
             span: Self::span(e.file, &raw.id),
@@ -778,7 +828,12 @@ impl Linker<'_> {
             })
             .collect();
         let responds_to = self.distinct_responses(&raw.id.value, &raw.responds_to, responses);
+        let signatories = match &raw.by {
+            OneOrMany::One(_) => Vec::new(),
+            OneOrMany::Many(list) => self.signatories(file, list),
+        };
         Statement {
+            signatories,
             id: std::mem::take(&mut raw.id.value),
             span: Self::span(file, &raw.id),
             by,
@@ -799,6 +854,67 @@ impl Linker<'_> {
 }
 
 impl Linker<'_> {
+    /// The signatories of a joint statement (phase 2 knows every actor),
+    /// with their dates; one named twice is reported and kept once.
+    fn signatories(
+        &mut self,
+        file: FileId,
+        list: &[Located<OrShort<RawSignatory>>],
+    ) -> Vec<Signatory> {
+        let mut out: Vec<Signatory> = Vec::with_capacity(list.len());
+        for written in list {
+            let span = Self::span(file, written.actor());
+            let Some(NodeRef::Actor(actor)) =
+                self.names.ids.get(&written.actor().value).map(|n| n.0)
+            else {
+                continue;
+            };
+            let (joined, withdrew) = match &written.value {
+                OrShort::Full(s) => (
+                    self.optional_date(file, &s.joined),
+                    self.optional_date(file, &s.withdrew),
+                ),
+                OrShort::Short(_) => (None, None),
+            };
+            if let (Some(j), Some(w)) = (&joined, &withdrew) {
+                if w.bounds().end <= j.bounds().start {
+                    self.report.diags.push(
+                        Diagnostic::new(
+                            Code::ReversedInterval,
+                            Span::new(file, written.range.clone()),
+                            "the signatory withdrew before it joined",
+                        )
+                        .label("`withdrew` is earlier than `joined`")
+                        .with_help("swap `joined` and `withdrew`"),
+                    );
+                }
+            }
+            if let Some(first) = out.iter().find(|s| s.actor == actor) {
+                self.report.diags.push(
+                    Diagnostic::new(
+                        Code::DuplicateEntry,
+                        span,
+                        format!(
+                            "`{}` is named twice among the speakers",
+                            written.actor().value
+                        ),
+                    )
+                    .label("named again here")
+                    .with_secondary(first.span, "first named here")
+                    .with_help("name each signatory once; the first is kept"),
+                );
+                continue;
+            }
+            out.push(Signatory {
+                actor,
+                joined,
+                withdrew,
+                span,
+            });
+        }
+        out
+    }
+
     /// Keeps the first response to each target; a target named again is a
     /// `duplicate-response` with every place it is named and the stances
     /// given there (they may contradict each other).

@@ -185,6 +185,16 @@ fn nested<T: DeserializeOwned, E: serde::de::Error>(text: &str, start: usize) ->
 impl<'de> Deserialize<'de> for Spanned<String> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let (text, range) = raw(d)?;
+        spanned_string(text, range)
+    }
+}
+
+/// A string leaf from its raw text.
+fn spanned_string<E: serde::de::Error>(
+    text: &str,
+    range: Range<usize>,
+) -> Result<Spanned<String>, E> {
+    {
         if !text.starts_with('"') && !text.starts_with('r') {
             let len = super::parse::token_len(text);
             return Err(fail(
@@ -202,8 +212,29 @@ impl<'de> Deserialize<'de> for Spanned<String> {
                 });
             }
         }
-        let value = nested::<String, D::Error>(text, range.start)?;
+        let value = nested::<String, E>(text, range.start)?;
         Ok(Spanned { value, range })
+    }
+}
+
+/// One id in quotes, or a list (`by: "putin"`, `by: ["ukraine", …]`).
+#[derive(Debug, Clone)]
+pub enum OneOrMany<T> {
+    One(Spanned<String>),
+    Many(Vec<T>),
+}
+
+impl<'de, T: DeserializeOwned> Deserialize<'de> for OneOrMany<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let (text, range) = raw(d)?;
+        if text.starts_with('[') {
+            Ok(OneOrMany::Many(nested::<Vec<T>, D::Error>(
+                text,
+                range.start,
+            )?))
+        } else {
+            Ok(OneOrMany::One(spanned_string(text, range)?))
+        }
     }
 }
 

@@ -114,7 +114,11 @@ impl Event {
 pub struct Statement {
     pub id: String,
     pub span: Span,
+    /// The speaker; of a joint statement, the first signatory.
     pub by: ActorIx,
+    /// Every signatory of a joint statement, `by` first; empty when one
+    /// actor spoke (so a single speaker costs no allocation).
+    pub signatories: Vec<Signatory>,
     pub date: Date,
     pub date_span: Span,
     pub at: Option<EventIx>,
@@ -131,7 +135,30 @@ pub struct Statement {
     pub note: Option<String>,
 }
 
+/// A speaker of a joint statement, with the dates it joined (after the
+/// statement was made) or withdrew, when the KB gives them.
+#[derive(Debug, Clone)]
+pub struct Signatory {
+    pub actor: ActorIx,
+    pub joined: Option<Date>,
+    pub withdrew: Option<Date>,
+    /// Where it is written.
+    pub span: Span,
+}
+
 impl Statement {
+    /// Every speaker: `by` alone, or each signatory in order.
+    pub fn speakers(&self) -> impl Iterator<Item = ActorIx> + '_ {
+        let one = self.signatories.is_empty().then_some(self.by);
+        one.into_iter()
+            .chain(self.signatories.iter().map(|s| s.actor))
+    }
+
+    /// Whether several actors made it.
+    pub fn is_joint(&self) -> bool {
+        self.signatories.len() > 1
+    }
+
     /// The responses that answer statements, with the statement each one
     /// answers (responses to events left out).
     pub fn statement_responses(&self) -> impl Iterator<Item = (StatementIx, &Response)> {

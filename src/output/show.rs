@@ -12,6 +12,7 @@ use super::{stance_word, Format, Style};
 use crate::escape;
 use crate::kb::Kb;
 use crate::model::{ActorIx, EventIx, NodeRef, ParticipationRole, Stance, StatementIx};
+use crate::query;
 
 /// Links into and out of one item, gathered from the KB's indexes.
 #[derive(Serialize, Default)]
@@ -38,6 +39,9 @@ struct Links<'a> {
     /// Responses received, by stance.
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     responses_by_stance: BTreeMap<&'static str, usize>,
+    /// A joint statement made at an event: those there who did not sign.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    did_not_sign: Vec<Ref<'a>>,
 }
 
 #[derive(Serialize)]
@@ -126,6 +130,10 @@ fn links(kb: &Kb, node: NodeRef) -> Links<'_> {
             }
         }
         NodeRef::Statement(s) => {
+            l.did_not_sign = query::not_signed(kb, s)
+                .into_iter()
+                .map(|a| Ref::actor(kb, a))
+                .collect();
             for r in kb.responders(s) {
                 l.responses.push((statement_ref(kb, r.from), r.stance));
                 count(&mut l, r.stance);
@@ -231,7 +239,16 @@ pub fn write(
         }
         ItemView::Statement(s) => {
             field("statement", t(s.id));
-            field("by", format!("{} ({})", t(s.by.name), t(s.by.id)));
+            for sp in &s.speakers {
+                let mut id = t(sp.actor.id);
+                if let Some(d) = sp.joined {
+                    id.push_str(&format!(", joined {}", t(d)));
+                }
+                if let Some(d) = sp.withdrew {
+                    id.push_str(&format!(", withdrew {}", t(d)));
+                }
+                field("by", format!("{} ({id})", t(sp.actor.name)));
+            }
             field("date", t(s.date.written));
             if let Some(at) = &s.at {
                 field("at", format!("{} ({})", t(at.name), t(at.id)));
@@ -311,6 +328,10 @@ pub fn write(
                 cut(&t(r.name), 50)
             ),
         );
+    }
+    if !links.did_not_sign.is_empty() {
+        let names: Vec<String> = links.did_not_sign.iter().map(|r| t(r.name)).collect();
+        field("did not sign", names.join(", "));
     }
     if !links.responses_by_stance.is_empty() {
         let counts: Vec<String> = links

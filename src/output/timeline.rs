@@ -97,7 +97,7 @@ pub fn write(
                 };
                 (
                     "statement",
-                    name(kb, s.by).to_owned(),
+                    kb.speaker_names(s, 2),
                     what,
                     responds.join("; "),
                 )

@@ -12,7 +12,7 @@ use serde::Serialize;
 use super::json::{self, TreeView};
 use super::style::Role;
 use super::table::{cut, Table};
-use super::{name, stance_word, write_table, Format, Style};
+use super::{stance_word, write_table, Format, Style};
 use crate::escape;
 use crate::kb::Kb;
 use crate::model::Stance;
@@ -36,7 +36,7 @@ fn line(kb: &Kb, node: &Node, with_stance: bool, style: Style) -> String {
     format!(
         "{stance}{id}  {}  {}: {summary}",
         style.paint(Role::Date, &escape::terminal(s.date.as_str())),
-        escape::terminal(name(kb, s.by)),
+        escape::terminal(&kb.speaker_names(s, 2)),
     )
 }
 
@@ -77,7 +77,7 @@ fn rows(kb: &Kb, tree: &Tree, direction: &'static str, table: &mut Table) {
             n.stance.map(stance_word).unwrap_or_default().into(),
             s.id.as_str().into(),
             s.date.as_str().into(),
-            name(kb, s.by).into(),
+            kb.speaker_names(s, usize::MAX).into(),
             s.summary.as_str().into(),
             if n.repeated { "yes" } else { "" }.into(),
         ]);

@@ -2,7 +2,9 @@
 //! topics, kinds, and roll-up.
 
 use crate::kb::Kb;
-use crate::model::{ActorIx, Bounds, EventIx, EventKind, Instant, StatementIx, StatementKind};
+use crate::model::{
+    ActorIx, Bounds, EventIx, EventKind, Instant, Statement, StatementIx, StatementKind,
+};
 
 use super::rollup;
 
@@ -70,17 +72,22 @@ impl Filter {
                 return false;
             }
         }
-        if !self.actors.is_empty() {
-            let speaks_for = if self.rollup {
-                rollup::chain(kb, s.by, &s.date)
-            } else {
-                vec![s.by]
-            };
-            if !speaks_for.iter().any(|a| self.actors.contains(a)) {
-                return false;
-            }
+        if !self.actors.is_empty() && !self.speaks_for_actors(kb, s) {
+            return false;
         }
         true
+    }
+
+    /// Whether a speaker of `s` is one of the filter's actors, or with
+    /// `--rollup` speaks for one of them.
+    fn speaks_for_actors(&self, kb: &Kb, s: &Statement) -> bool {
+        s.speakers().any(|speaker| {
+            self.actors.contains(&speaker)
+                || (self.rollup
+                    && rollup::chain(kb, speaker, &s.date)
+                        .iter()
+                        .any(|a| self.actors.contains(a)))
+        })
     }
 
     /// Whether the filter keeps an event.
@@ -106,14 +113,10 @@ impl Filter {
                 .participants
                 .iter()
                 .any(|p| self.actors.contains(&p.actor));
-            let spoke = kb.statements_at(ix).iter().any(|s| {
-                let s = kb.statement(*s);
-                self.actors.contains(&s.by)
-                    || (self.rollup
-                        && rollup::chain(kb, s.by, &s.date)
-                            .iter()
-                            .any(|a| self.actors.contains(a)))
-            });
+            let spoke = kb
+                .statements_at(ix)
+                .iter()
+                .any(|s| self.speaks_for_actors(kb, kb.statement(*s)));
             if !took_part && !spoke {
                 return false;
             }

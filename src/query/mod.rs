@@ -15,7 +15,7 @@ pub mod who_responded;
 pub use filter::{Filter, FilterError, FilterSpec};
 
 use crate::kb::Kb;
-use crate::model::{NodeKind, NodeRef};
+use crate::model::{ActorIx, NodeKind, NodeRef, StatementIx};
 use crate::suggest;
 
 /// An id the KB does not have (or has, as another kind of item), with the
@@ -74,5 +74,29 @@ pub fn resolve(kb: &Kb, id: &str, kind: Option<NodeKind>) -> Result<NodeRef, Unk
                 suggestions,
             })
         }
+    }
+}
+
+/// Those who attended the event a joint statement was made at and are not
+/// among its signatories ("which participants of the summit did not sign
+/// the communiqué"), in the event's order. Empty for a statement by one
+/// actor or made at no event.
+///
+/// ```no_run
+/// # let loaded = annals::Kb::load(std::path::Path::new("kb")).unwrap();
+/// # let kb = &loaded.kb;
+/// use annals::model::NodeRef;
+/// let Some(NodeRef::Statement(s)) = kb.lookup("putin-peaceful-option") else { panic!() };
+/// assert!(annals::query::not_signed(kb, s).is_empty(), "Putin spoke alone");
+/// ```
+pub fn not_signed(kb: &Kb, statement: StatementIx) -> Vec<ActorIx> {
+    let s = kb.statement(statement);
+    match s.at {
+        Some(at) if s.is_joint() => kb
+            .event(at)
+            .attendees()
+            .filter(|a| !s.speakers().any(|sp| sp == *a))
+            .collect(),
+        _ => Vec::new(),
     }
 }

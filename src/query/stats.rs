@@ -41,7 +41,9 @@ pub fn stats(kb: &Kb, top: usize) -> Stats {
         let n = kb.responders(ix).len();
         if n > 0 {
             per_statement.push((ix, n));
-            *by_actor.entry(s.by).or_default() += n;
+            for speaker in s.speakers() {
+                *by_actor.entry(speaker).or_default() += n;
+            }
         }
     }
     let dates = kb

@@ -111,24 +111,44 @@ pub fn who_responded(kb: &Kb, filter: &Filter, options: &Options) -> Vec<Pair> {
                 _ => false,
             })
     };
+    // A key per link: the pair of ranks (so sorting the keys sorts by ids),
+    // the responding statement's position, what it answers, the stance.
+    // Links between joint statements are listed per pair of speakers:
+    // `None` for a pair that two signatories rolled up into (one institution
+    // answering itself, or a pair already counted for this link).
     let key = |l: &ResponseLink| {
         let target = match (l.target, l.to) {
             (Party::Actor(t), Answered::Statement(s)) => Party::Actor(side(t, s)),
             (target, _) => target,
         };
-        let key =
-            u64::from(kb.actor_rank(side(l.by, l.from))) << 32 | u64::from(kb.party_rank(target));
-        (key, l.position, l.stance)
+        let responder = side(l.by, l.from);
+        let joint = kb.statement(l.from).is_joint()
+            || matches!(l.to, Answered::Statement(s) if kb.statement(s).is_joint());
+        if joint && target == Party::Actor(responder) {
+            return None;
+        }
+        let key = u64::from(kb.actor_rank(responder)) << 32 | u64::from(kb.party_rank(target));
+        let to = match l.to {
+            Answered::Statement(s) => s.0,
+            Answered::Event(e) => e.0 | 1 << 31,
+        };
+        Some((key, l.position, to, l.stance))
     };
-    let mut keys: Vec<(u64, u32, Stance)> = if every && options.by.is_none() && options.to.is_none()
-    {
-        links.par_iter().map(key).collect()
-    } else {
-        links.par_iter().filter(|l| keep(l)).map(key).collect()
-    };
+    let mut keys: Vec<(u64, u32, u32, Stance)> =
+        if every && options.by.is_none() && options.to.is_none() {
+            links.par_iter().filter_map(key).collect()
+        } else {
+            links
+                .par_iter()
+                .filter(|l| keep(l))
+                .filter_map(key)
+                .collect()
+        };
     // By pair, then responding statement, so that one statement's links to
-    // one pair sit side by side and count once among `statements`.
-    keys.par_sort_unstable_by_key(|k| (k.0, k.1));
+    // one pair sit side by side and count once among `statements`; a link
+    // that reaches one pair through several signatories counts once.
+    keys.par_sort_unstable_by_key(|k| (k.0, k.1, k.2));
+    keys.dedup_by_key(|k| (k.0, k.1, k.2));
 
     // Each run of equal keys is one pair: (start in keys, length).
     let mut runs: Vec<(u32, u32)> = Vec::with_capacity(keys.len());
@@ -146,7 +166,7 @@ pub fn who_responded(kb: &Kb, filter: &Filter, options: &Options) -> Vec<Pair> {
             let key = run[0].0;
             let mut stances = StanceCounts::default();
             let (mut first, mut last) = (u32::MAX, 0);
-            for &(_, position, stance) in run {
+            for &(_, position, _, stance) in run {
                 stances.add(stance);
                 first = first.min(position);
                 last = last.max(position);

@@ -48,6 +48,8 @@ fn every_query_on_the_story_matches_its_golden_output() {
         ("show-reaction", &["show", "vessel-dismisses-summit"]),
         ("timeline", &["timeline"]),
         ("timeline-declined", &["timeline", "--actor", "zembla"]),
+        ("show-communique", &["show", "lakeside-communique"]),
+        ("timeline-signatory", &["timeline", "--actor", "southmark"]),
     ];
     for (name, args) in commands {
         for format in ["text", "json"] {
@@ -112,15 +114,14 @@ fn each_participant_keeps_its_role_and_only_those_there_attended() {
         ]
     );
     // Borduria was not invited: Vessel's reaction to the summit does not
-    // answer Borduria, so `--to borduria` does not list it.
+    // answer Borduria, so `--to borduria` lists only answers to Vessel.
     let rows = json(&["who-responded", "--to", "borduria"]);
-    let targets: Vec<&str> = rows
-        .as_array()
-        .expect("an array")
-        .iter()
-        .map(|r| r["target"]["id"].as_str().unwrap_or(""))
-        .collect();
-    assert_eq!(targets, ["vessel"]);
+    let rows = rows.as_array().expect("an array");
+    assert!(!rows.is_empty());
+    assert!(
+        rows.iter().all(|r| r["target"]["id"] == "vessel"),
+        "{rows:?}"
+    );
     // The tables carry the role.
     let csv = table("participants.csv");
     let rows: Vec<&str> = csv.lines().collect();
@@ -171,4 +172,89 @@ fn every_export_carries_the_reaction_to_the_event() {
         reaction["annals:respondsTo"][0]["annals:target"]["@id"],
         "urn:annals:lakeside-summit"
     );
+}
+
+#[test]
+fn a_joint_statement_counts_for_each_signatory_and_never_answers_itself() {
+    let pairs = |args: &[&str]| -> Vec<(String, String, u64, u64)> {
+        json(args)
+            .as_array()
+            .expect("an array")
+            .iter()
+            .map(|r| {
+                (
+                    r["responder"]["id"].as_str().unwrap_or("").to_owned(),
+                    r["target"]["id"].as_str().unwrap_or("").to_owned(),
+                    r["statements"].as_u64().unwrap_or(0),
+                    r["count"].as_u64().unwrap_or(0),
+                )
+            })
+            .collect()
+    };
+    // The communiqué answers Vessel for each of its four signatories.
+    let to_vessel = pairs(&["who-responded", "--to", "vessel"]);
+    for signatory in ["lakeland", "arcadia", "southmark", "westmark"] {
+        assert!(
+            to_vessel.contains(&(signatory.into(), "vessel".into(), 1, 1)),
+            "{signatory}: {to_vessel:?}"
+        );
+    }
+    // Lakeland co-signed the follow-up to its own communiqué: no row has
+    // Lakeland answering itself. Rolled up, Arcadia's ministry and Arcadia
+    // are one: the follow-up counts once for Arcadia → Borduria's rows and
+    // never as Arcadia answering Arcadia.
+    for rollup in [false, true] {
+        let mut args = vec!["who-responded"];
+        if rollup {
+            args.push("--rollup");
+        }
+        for (r, t, _, _) in pairs(&args) {
+            assert_ne!(r, t, "a self-response with rollup {rollup}");
+        }
+    }
+    let rolled = pairs(&["who-responded", "--rollup", "--to", "borduria"]);
+    assert!(
+        rolled.contains(&("arcadia".into(), "borduria".into(), 2, 3)),
+        "{rolled:?}"
+    );
+}
+
+#[test]
+fn a_joint_statement_lists_its_signatories_and_who_did_not_sign() {
+    let shown = json(&["show", "lakeside-communique"]);
+    let speakers: Vec<(&str, &Value, &Value)> = shown["item"]["speakers"]
+        .as_array()
+        .expect("speakers")
+        .iter()
+        .map(|s| (s["id"].as_str().unwrap_or(""), &s["joined"], &s["withdrew"]))
+        .collect();
+    assert_eq!(speakers.len(), 4);
+    assert_eq!(
+        speakers[2],
+        ("southmark", &Value::from("2025-03-20"), &Value::Null)
+    );
+    assert_eq!(
+        speakers[3],
+        ("westmark", &Value::Null, &Value::from("2025-04-01"))
+    );
+    // Cordovia observed the summit and did not sign.
+    assert_eq!(shown["links"]["did_not_sign"][0]["id"], "cordovia");
+    assert_eq!(
+        shown["links"]["did_not_sign"].as_array().map(Vec::len),
+        Some(1)
+    );
+    // `timeline --actor` finds a statement by any of its signatories.
+    let items = json(&["timeline", "--actor", "westmark"]);
+    assert!(items
+        .as_array()
+        .expect("items")
+        .iter()
+        .any(|i| i["id"] == "lakeside-communique"));
+    let csv = table("speakers.csv");
+    assert!(
+        csv.lines()
+            .any(|l| l == "lakeside-communique,westmark,,2025-04-01"),
+        "{csv}"
+    );
+    assert!(csv.lines().any(|l| l == "vessel-demands,vessel,,"), "{csv}");
 }

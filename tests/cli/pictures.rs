@@ -414,9 +414,9 @@ fn a_large_timeline_is_aggregated_and_says_so() {
         0
     );
     assert!(text.contains("each lane shows how many statements fall in each moment"));
-    // Every response of the KB (5,276, as `annals stats` counts them).
+    // Every response of the KB (5,501, as `annals stats` counts them).
     assert!(
-        text.contains("5276 responses not drawn"),
+        text.contains("5501 responses not drawn"),
         "{}",
         &text[text.len().saturating_sub(600)..]
     );

@@ -292,6 +292,7 @@ const STATEMENT: &[(&str, &str)] = &[
     ("id", "string"),
     ("date", "object"),
     ("by", "object"),
+    ("speakers", "array"),
     ("at", "object?"),
     ("kind", "string"),
     ("summary", "string"),

@@ -5,7 +5,9 @@ use std::collections::BTreeMap;
 use std::fmt::Write;
 
 use super::layout::Layout;
-use super::{cut, text_width, BINNED, DENSE, FONT, LANE_PAD, MAX_EVENT_LABELS, ROW, TOP, WIDTH};
+use super::{
+    cut, marker_label, text_width, BINNED, DENSE, FONT, LANE_PAD, MAX_EVENT_LABELS, ROW, TOP, WIDTH,
+};
 use crate::escape::xml;
 use crate::kb::Kb;
 use crate::model::Stance;
@@ -220,8 +222,12 @@ pub(super) fn svg(kb: &Kb, l: &Layout) -> String {
                 );
             }
             let tip = xml(&format!(
-                "{} · {} · {}: {}",
-                st.id, st.date, st.kind, st.summary
+                "{} · {} · {} by {}: {}",
+                st.id,
+                st.date,
+                st.kind,
+                kb.speaker_names(st, usize::MAX),
+                st.summary
             ));
             if st.date.is_qualified() {
                 let _ = writeln!(
@@ -243,7 +249,7 @@ pub(super) fn svg(kb: &Kb, l: &Layout) -> String {
                     x + r + 4.0,
                     y + 3.5,
                     palette::INK,
-                    xml(&cut(&st.id, 32))
+                    xml(&marker_label(st))
                 );
             }
         }

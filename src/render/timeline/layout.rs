@@ -6,8 +6,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::{
-    cut, span, text_width, ticks, Scale, BINNED, DENSE, LANE_PAD, MAX_ARROWS, MAX_EVENT_LABELS,
-    MAX_EVENT_ROWS, MAX_LANES, MAX_ROWS, R, ROW, TOP, WIDTH,
+    cut, marker_label, span, text_width, ticks, Scale, BINNED, DENSE, LANE_PAD, MAX_ARROWS,
+    MAX_EVENT_LABELS, MAX_EVENT_ROWS, MAX_LANES, MAX_ROWS, R, ROW, TOP, WIDTH,
 };
 use crate::export::{group_by_speaker, select, Selection, View};
 use crate::kb::Kb;
@@ -246,7 +246,7 @@ pub(super) fn layout(kb: &Kb, filter: &Filter) -> Layout {
                 }
                 continue;
             }
-            let need = r + 4.0 + text_width(&cut(&kb.statement(s).id, 32), 10.0) + 8.0;
+            let need = r + 4.0 + text_width(&marker_label(kb.statement(s)), 10.0) + 8.0;
             let free = ends.iter().position(|e| *e <= x - r - 2.0);
             let (row, label) = match free {
                 Some(row) => (row, true),
@@ -480,9 +480,8 @@ mod tests {
             let mut by_row: BTreeMap<usize, Vec<(f64, f64, bool)>> = BTreeMap::new();
             for p in &lane.placed {
                 assert!(p.x >= LEFT && p.x <= WIDTH - RIGHT, "marker at {}", p.x);
-                let id = &kb.statement(p.s).id;
                 let end = if p.label {
-                    p.x + l.r + 4.0 + text_width(&cut(id, 32), 10.0)
+                    p.x + l.r + 4.0 + text_width(&marker_label(kb.statement(p.s)), 10.0)
                 } else {
                     p.x + l.r
                 };

@@ -24,7 +24,7 @@ mod draw;
 mod layout;
 
 use crate::kb::Kb;
-use crate::model::{Bounds, Instant};
+use crate::model::{Bounds, Instant, Statement};
 use crate::query::Filter;
 
 const WIDTH: f64 = 1280.0;
@@ -54,6 +54,17 @@ const FONT: f64 = 11.0;
 /// Approximate width of text in DejaVu Sans at `size` pixels.
 fn text_width(text: &str, size: f64) -> f64 {
     text.width() as f64 * size * 0.6
+}
+
+/// The label beside a statement's marker: its id, and for a joint
+/// statement (drawn once, in its first signatory's lane) how many other
+/// signatories it has: `lakeside-communique (+3)`.
+fn marker_label(s: &Statement) -> String {
+    let id = cut(&s.id, 32);
+    match s.signatories.len() {
+        0 | 1 => id,
+        n => format!("{id} (+{})", n - 1),
+    }
 }
 
 fn cut(text: &str, max: usize) -> String {

@@ -21,6 +21,8 @@ use crate::source_map::Span;
 pub enum Link {
     /// statement → its speaker
     SaidBy,
+    /// statement → the principal a spokesperson spoke for
+    OnBehalfOf,
     /// statement → the event it was made at
     SaidAt,
     /// statement → the statement or event it answers
@@ -42,6 +44,7 @@ impl Link {
     pub fn as_str(self) -> &'static str {
         match self {
             Link::SaidBy => "said by",
+            Link::OnBehalfOf => "on behalf of",
             Link::SaidAt => "said at",
             Link::RespondsTo(_) => "responds to",
             Link::ReportedBy => "reported by",
@@ -206,6 +209,9 @@ impl Kb {
             for speaker in s.speakers() {
                 edges.push((me, NodeRef::Actor(speaker), Link::SaidBy));
             }
+            if let Some(p) = s.on_behalf_of {
+                edges.push((me, NodeRef::Actor(p), Link::OnBehalfOf));
+            }
             if let Some(at) = s.at {
                 edges.push((me, NodeRef::Event(at), Link::SaidAt));
             }
@@ -243,8 +249,12 @@ impl Kb {
         let mut links = Vec::new();
         for (position, &ix) in order.iter().enumerate() {
             let s = &self.statements[ix.index()];
-            for speaker in s.speakers() {
-                by_actor[speaker.index()].push(ix);
+            // Listed for each speaker and for the principal.
+            for actor in s.speakers().chain(s.on_behalf_of) {
+                let list = &mut by_actor[actor.index()];
+                if list.last() != Some(&ix) {
+                    list.push(ix);
+                }
             }
             if let Some(at) = s.at {
                 at_event[at.index()].push(ix);
@@ -254,13 +264,14 @@ impl Kb {
                     from: ix,
                     stance: r.stance,
                 };
-                // One link per speaker of each side: a joint statement
-                // answers, and is answered, for each of its signatories.
+                // One link per credited actor of each side: a joint
+                // statement answers, and is answered, for each of its
+                // signatories; a spokesperson's for the principal.
                 let targets: &[Party] = &match r.to {
                     Answered::Statement(to) => {
                         responders[to.index()].push(responder);
                         self.statements[to.index()]
-                            .speakers()
+                            .credited()
                             .map(Party::Actor)
                             .collect::<Vec<_>>()
                     }
@@ -269,7 +280,7 @@ impl Kb {
                         vec![Party::Event(to)]
                     }
                 };
-                for by in s.speakers() {
+                for by in s.credited() {
                     for &target in targets {
                         links.push(ResponseLink {
                             from: ix,
@@ -359,6 +370,30 @@ impl Kb {
         } else {
             format!("{list} + {more} more")
         }
+    }
+
+    /// Who made a statement, as a reporter writes it: the speaker with the
+    /// role held on the statement's date, and the principal a spokesperson
+    /// spoke for ("Dmitry Peskov, Press Secretary, for Vladimir Putin";
+    /// "Jens Stoltenberg, Secretary General of NATO"). A joint statement
+    /// gives its signatories as [`Kb::speaker_names`] does.
+    pub fn attribution(&self, s: &Statement, shown: usize) -> String {
+        let mut out = self.speaker_names(s, shown);
+        if !s.is_joint() {
+            if let Some(role) = self.actors[s.by.index()].role_on(&s.date) {
+                out.push_str(", ");
+                out.push_str(&role.title);
+                if Some(role.of) != s.on_behalf_of {
+                    out.push_str(" of ");
+                    out.push_str(&self.actors[role.of.index()].name);
+                }
+            }
+        }
+        if let Some(p) = s.on_behalf_of {
+            out.push_str(", for ");
+            out.push_str(&self.actors[p.index()].name);
+        }
+        out
     }
 
     /// What a node is called: an actor's or event's name, a statement's

@@ -146,8 +146,31 @@ pub struct ParticipantView<'a> {
 pub struct SpeakerView<'a> {
     #[serde(flatten)]
     pub actor: Ref<'a>,
+    /// The role the speaker held on the statement's date, if any.
+    pub role: Option<RoleOnDate<'a>>,
     pub joined: Option<&'a str>,
     pub withdrew: Option<&'a str>,
+}
+
+/// A role held on a date: its title and whom it is held with.
+#[derive(Debug, Serialize)]
+pub struct RoleOnDate<'a> {
+    pub title: &'a str,
+    pub of: Ref<'a>,
+}
+
+impl<'a> SpeakerView<'a> {
+    fn of(kb: &'a Kb, s: &'a Statement, actor: ActorIx) -> SpeakerView<'a> {
+        SpeakerView {
+            actor: Ref::actor(kb, actor),
+            role: kb.actor(actor).role_on(&s.date).map(|r| RoleOnDate {
+                title: &r.title,
+                of: Ref::actor(kb, r.of),
+            }),
+            joined: None,
+            withdrew: None,
+        }
+    }
 }
 
 /// A statement with everything written about it.
@@ -162,6 +185,8 @@ pub struct StatementView<'a> {
     /// Every speaker (one for most statements), with the dates a
     /// signatory joined or withdrew.
     pub speakers: Vec<SpeakerView<'a>>,
+    /// The principal a spokesperson spoke for.
+    pub on_behalf_of: Option<Ref<'a>>,
     pub at: Option<Ref<'a>>,
     pub kind: crate::model::StatementKind,
     pub summary: &'a str,
@@ -182,21 +207,18 @@ impl<'a> StatementView<'a> {
             date: DateView::of(&s.date),
             by: Ref::actor(kb, s.by),
             speakers: if s.signatories.is_empty() {
-                vec![SpeakerView {
-                    actor: Ref::actor(kb, s.by),
-                    joined: None,
-                    withdrew: None,
-                }]
+                vec![SpeakerView::of(kb, s, s.by)]
             } else {
                 s.signatories
                     .iter()
                     .map(|g| SpeakerView {
-                        actor: Ref::actor(kb, g.actor),
                         joined: g.joined.as_ref().map(Date::as_str),
                         withdrew: g.withdrew.as_ref().map(Date::as_str),
+                        ..SpeakerView::of(kb, s, g.actor)
                     })
                     .collect()
             },
+            on_behalf_of: s.on_behalf_of.map(|p| Ref::actor(kb, p)),
             at: s.at.map(|e| Ref::event(kb, e)),
             kind: s.kind,
             summary: &s.summary,

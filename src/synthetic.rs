@@ -420,6 +420,12 @@ pub fn generate(args: &Options, out: &Path) -> io::Result<Generated> {
                 })
                 .collect();
             by_field = format!("[{}]", list.join(", "));
+        } else if rng.chance(1) {
+            // A spokesperson's statement, for a principal.
+            let principal = &rng.pick(&speakers).id;
+            if principal != &by {
+                by_field.push_str(&format!(", on_behalf_of: \"{principal}\""));
+            }
         }
         let mut date_field = date;
         let mut responds = Vec::new();

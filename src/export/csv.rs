@@ -9,7 +9,7 @@
 //! | `roles.csv` | actor, title, of, from, until |
 //! | `events.csv` | id, name, kind, date, earliest, latest, place, part_of, topics, note |
 //! | `participants.csv` | event, actor, role (`Host`, `Participant`, `Observer`, `Invited`, `Declined`, `NotInvited`) |
-//! | `statements.csv` | id, by (the first speaker), date, earliest, latest, at, kind, summary, topics, note |
+//! | `statements.csv` | id, by (the first speaker), date, earliest, latest, at, kind, summary, topics, note, on_behalf_of |
 //! | `speakers.csv` | statement, actor, joined, withdrew (every speaker of every statement) |
 //! | `quotes.csv` | statement, position, text, lang, translated |
 //! | `about.csv` | statement, about, about_type |
@@ -110,7 +110,17 @@ pub fn tables(kb: &Kb, records: &Records) -> Vec<Table> {
         source_rows(&ev.id, "event", &ev.sources, &mut sources);
     }
     let mut statements = row(&[
-        "id", "by", "date", "earliest", "latest", "at", "kind", "summary", "topics", "note",
+        "id",
+        "by",
+        "date",
+        "earliest",
+        "latest",
+        "at",
+        "kind",
+        "summary",
+        "topics",
+        "note",
+        "on_behalf_of",
     ]);
     let mut speakers = row(&["statement", "actor", "joined", "withdrew"]);
     let mut quotes = row(&["statement", "position", "text", "lang", "translated"]);
@@ -132,6 +142,7 @@ pub fn tables(kb: &Kb, records: &Records) -> Vec<Table> {
             &st.summary,
             &st.topics.join(" | "),
             st.note.as_deref().unwrap_or(""),
+            st.on_behalf_of.map_or("", |p| kb.actor(p).id.as_str()),
         ]);
         if st.signatories.is_empty() {
             speakers += &row(&[&st.id, &kb.actor(st.by).id, "", ""]);

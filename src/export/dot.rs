@@ -87,7 +87,7 @@ fn print(id: &str, stmts: Vec<Stmt>) -> String {
 fn statement_label(kb: &Kb, s: StatementIx, with_speaker: bool) -> String {
     let st = kb.statement(s);
     let head = if with_speaker {
-        format!("{} · {} · {}", kb.speaker_names(st, 2), st.date, st.kind)
+        format!("{} · {} · {}", kb.attribution(st, 2), st.date, st.kind)
     } else {
         format!("{} · {}", st.date, st.kind)
     };

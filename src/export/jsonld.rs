@@ -290,6 +290,9 @@ fn statement(kb: &Kb, base: &str, s: &StatementIx) -> Value {
         }
     }
     m.insert("author".into(), author);
+    if let Some(p) = st.on_behalf_of {
+        m.insert("annals:onBehalfOf".into(), iri(base, &kb.actor(p).id));
+    }
     if let Some(d) = iso(&st.date) {
         m.insert("dateCreated".into(), json!(d));
     }

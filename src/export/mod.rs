@@ -223,14 +223,15 @@ pub fn event_label(kb: &Kb, e: EventIx) -> String {
 }
 
 /// Whom a statement is drawn for: its speaker (the first signatory of a
-/// joint statement, which is drawn once), or with roll-up the institution
-/// it counts for.
+/// joint statement, which is drawn once; the principal a spokesperson spoke
+/// for), or with roll-up the institution it counts for.
 pub fn speaker(kb: &Kb, s: StatementIx, filter: &Filter) -> ActorIx {
     let st = kb.statement(s);
+    let who = st.on_behalf_of.unwrap_or(st.by);
     if filter.rollup {
-        rollup::top(kb, st.by, &st.date)
+        rollup::top(kb, who, &st.date)
     } else {
-        st.by
+        who
     }
 }
 

@@ -123,6 +123,9 @@ pub struct RawStatement {
     /// One speaker, or the signatories of a joint statement.
     pub by: OneOrMany<Located<OrShort<RawSignatory>>>,
     pub date: Spanned<String>,
+    /// The principal a spokesperson spoke for.
+    #[serde(default)]
+    pub on_behalf_of: Option<Spanned<String>>,
     #[serde(default)]
     pub at: Option<Spanned<String>>,
     pub kind: Spanned<Word>,

@@ -38,7 +38,6 @@ const MAX_SUGGESTION_SEARCHES: usize = 200;
 enum Want {
     Any,
     Actor,
-    Institution,
     Media,
     Event,
     /// A statement or an event: what `responds_to` may name.
@@ -50,7 +49,6 @@ impl Want {
         match self {
             Want::Any => "item",
             Want::Actor => "actor",
-            Want::Institution => "institution",
             Want::Media => "Media actor",
             Want::Event => "event",
             Want::Answerable => "statement or event",
@@ -60,7 +58,7 @@ impl Want {
     fn kind(self) -> Option<NodeKind> {
         match self {
             Want::Any => None,
-            Want::Actor | Want::Institution | Want::Media => Some(NodeKind::Actor),
+            Want::Actor | Want::Media => Some(NodeKind::Actor),
             Want::Event => Some(NodeKind::Event),
             // Suggestions look among every id: statements and events.
             Want::Answerable => None,
@@ -355,6 +353,7 @@ pub fn resolve(
                 r.names.mark_broken(&raw.id.value);
                 let named = speakers
                     .into_iter()
+                    .chain(&raw.on_behalf_of)
                     .chain(&raw.at)
                     .chain(&raw.about)
                     .chain(outlets(&raw.sources));
@@ -435,7 +434,6 @@ impl Names {
             want.kind().is_none_or(|k| node.kind() == k)
                 && match (want, node) {
                     (Want::Media, NodeRef::Actor(a)) => kinds[a.index()] == ActorKind::Media,
-                    (Want::Institution, NodeRef::Actor(a)) => kinds[a.index()].is_institution(),
                     _ => true,
                 }
         });
@@ -575,7 +573,6 @@ impl Linker<'_> {
         let fits = match want {
             Want::Any => true,
             Want::Actor => node.kind() == NodeKind::Actor,
-            Want::Institution => actual.is_some_and(ActorKind::is_institution),
             Want::Media => actual == Some(ActorKind::Media),
             Want::Event => node.kind() == NodeKind::Event,
             Want::Answerable => node.kind() != NodeKind::Actor,
@@ -665,7 +662,7 @@ impl Linker<'_> {
             }
         };
         let of = self
-            .reference(file, &raw.of, Want::Institution, "of")
+            .reference(file, &raw.of, Want::Actor, "of")
             .and_then(as_actor);
         let from = self.optional_date(file, &raw.from);
         let until = self.optional_date(file, &raw.until);
@@ -789,6 +786,11 @@ impl Linker<'_> {
         let raw = s.raw;
         let (date, by) = s.extra;
         let file = s.file;
+        let on_behalf_of = raw
+            .on_behalf_of
+            .as_ref()
+            .and_then(|p| self.reference(file, p, Want::Actor, "on_behalf_of"))
+            .and_then(as_actor);
         let at = raw
             .at
             .as_ref()
@@ -834,6 +836,7 @@ impl Linker<'_> {
         };
         Statement {
             signatories,
+            on_behalf_of,
             id: std::mem::take(&mut raw.id.value),
             span: Self::span(file, &raw.id),
             by,

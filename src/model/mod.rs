@@ -35,7 +35,19 @@ pub struct Actor {
     pub note: Option<String>,
 }
 
-/// A role a person holds in an institution, possibly bounded in time.
+impl Actor {
+    /// The role this person held on `date` (the first that overlaps it).
+    pub fn role_on(&self, date: &Date) -> Option<&Role> {
+        if self.kind != ActorKind::Person {
+            return None;
+        }
+        let when = date.bounds();
+        self.roles.iter().find(|r| r.bounds().overlaps(&when))
+    }
+}
+
+/// A role a person holds in an institution (or with a person: a press
+/// secretary of the president), possibly bounded in time.
 #[derive(Debug, Clone)]
 pub struct Role {
     pub title: String,
@@ -119,6 +131,9 @@ pub struct Statement {
     /// Every signatory of a joint statement, `by` first; empty when one
     /// actor spoke (so a single speaker costs no allocation).
     pub signatories: Vec<Signatory>,
+    /// The principal a spokesperson spoke for (Peskov for Putin): queries
+    /// credit the statement to it.
+    pub on_behalf_of: Option<ActorIx>,
     pub date: Date,
     pub date_span: Span,
     pub at: Option<EventIx>,
@@ -152,6 +167,16 @@ impl Statement {
         let one = self.signatories.is_empty().then_some(self.by);
         one.into_iter()
             .chain(self.signatories.iter().map(|s| s.actor))
+    }
+
+    /// Whom the statement counts for: the principal it was made on behalf
+    /// of, else every speaker.
+    pub fn credited(&self) -> impl Iterator<Item = ActorIx> + '_ {
+        let (principal, speakers) = match self.on_behalf_of {
+            Some(p) => (Some(p), None),
+            None => (None, Some(self.speakers())),
+        };
+        principal.into_iter().chain(speakers.into_iter().flatten())
     }
 
     /// Whether several actors made it.

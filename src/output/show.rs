@@ -247,7 +247,13 @@ pub fn write(
                 if let Some(d) = sp.withdrew {
                     id.push_str(&format!(", withdrew {}", t(d)));
                 }
-                field("by", format!("{} ({id})", t(sp.actor.name)));
+                let role = sp.role.as_ref().map_or(String::new(), |r| {
+                    format!(", {} of {}", t(r.title), t(r.of.name))
+                });
+                field("by", format!("{} ({id}){role}", t(sp.actor.name)));
+            }
+            if let Some(p) = &s.on_behalf_of {
+                field("for", format!("{} ({})", t(p.name), t(p.id)));
             }
             field("date", t(s.date.written));
             if let Some(at) = &s.at {

@@ -95,12 +95,7 @@ pub fn write(
                 } else {
                     s.summary.clone()
                 };
-                (
-                    "statement",
-                    kb.speaker_names(s, 2),
-                    what,
-                    responds.join("; "),
-                )
+                ("statement", kb.attribution(s, 2), what, responds.join("; "))
             }
             Item::Event(ix) => {
                 let e = kb.event(ix);

@@ -78,10 +78,10 @@ impl Filter {
         true
     }
 
-    /// Whether a speaker of `s` is one of the filter's actors, or with
-    /// `--rollup` speaks for one of them.
+    /// Whether a speaker of `s`, or the principal it spoke for, is one of
+    /// the filter's actors, or with `--rollup` speaks for one of them.
     fn speaks_for_actors(&self, kb: &Kb, s: &Statement) -> bool {
-        s.speakers().any(|speaker| {
+        s.speakers().chain(s.on_behalf_of).any(|speaker| {
             self.actors.contains(&speaker)
                 || (self.rollup
                     && rollup::chain(kb, speaker, &s.date)

@@ -63,16 +63,7 @@ fn walk(kb: &Kb, speaker: ActorIx, date: &Date, mut visit: impl FnMut(ActorIx) -
     if !visit(speaker) {
         return;
     }
-    let actor = kb.actor(speaker);
-    let mut at = if actor.kind == ActorKind::Person {
-        actor
-            .roles
-            .iter()
-            .find(|r| r.bounds().overlaps(&date.bounds()))
-            .map(|r| r.of)
-    } else {
-        actor.part_of
-    };
+    let mut at = up(kb, speaker, date);
     while let Some(next) = at {
         let repeated = seen[..len.min(INLINE)].contains(&next) || spilled.contains(&next);
         if repeated || len > kb.actors.len() {
@@ -87,7 +78,19 @@ fn walk(kb: &Kb, speaker: ActorIx, date: &Date, mut visit: impl FnMut(ActorIx) -
         if !visit(next) {
             return;
         }
-        at = kb.actor(next).part_of;
+        at = up(kb, next, date);
+    }
+}
+
+/// One step up the chain: a person to the actor of the role covering
+/// `date` (an institution, or a person: a press secretary speaks for the
+/// president), an institution to what it is part of.
+fn up(kb: &Kb, actor: ActorIx, date: &Date) -> Option<ActorIx> {
+    let actor = kb.actor(actor);
+    if actor.kind == ActorKind::Person {
+        actor.role_on(date).map(|r| r.of)
+    } else {
+        actor.part_of
     }
 }
 

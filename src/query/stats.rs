@@ -41,7 +41,7 @@ pub fn stats(kb: &Kb, top: usize) -> Stats {
         let n = kb.responders(ix).len();
         if n > 0 {
             per_statement.push((ix, n));
-            for speaker in s.speakers() {
+            for speaker in s.credited() {
                 *by_actor.entry(speaker).or_default() += n;
             }
         }

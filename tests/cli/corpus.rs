@@ -60,7 +60,7 @@ fn cases() -> Vec<Case> {
     );
     let wrong_kinds = format!(
         r#"Kb(
-    actors: [{A}, Actor(id: "p", name: "P", kind: Person, part_of: "e", roles: [Role(title: "T", of: "a"), Role(title: "U", of: "p")])],
+    actors: [{A}, Actor(id: "p", name: "P", kind: Person, part_of: "e", roles: [Role(title: "T", of: "a"), Role(title: "U", of: "e")])],
     events: [Event(id: "e", name: "E", kind: Meeting, date: "2024", participants: ["s2"])],
     statements: [
         Statement(id: "s1", by: "e", date: "2024", kind: Claim, summary: "x"),

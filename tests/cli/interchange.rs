@@ -293,16 +293,20 @@ fn sqlite_who_responded(kb_dir: &Path) -> String {
         .run()
         .status(0);
     let script = format!(
-        // Each link counts once per pair of speakers (a joint statement
-        // speaks for each signatory); a joint statement never answers its
-        // own signatory.
-        ".mode csv\n.import {t}/speakers.csv speakers\n.import {t}/responses.csv responses\n\
+        // Each link counts once per pair of credited actors (a joint
+        // statement speaks for each signatory, a spokesperson's for the
+        // principal); a joint statement never answers its own signatory.
+        ".mode csv\n.import {t}/speakers.csv speakers\n.import {t}/statements.csv statements\n\
+         .import {t}/responses.csv responses\n\
          with joint as (select statement from speakers group by statement having count(*) > 1), \
+         credited as (select id statement, on_behalf_of actor from statements \
+           where on_behalf_of != '' union all select s.statement, s.actor from speakers s \
+           join statements t on t.id = s.statement where t.on_behalf_of = ''), \
          pairs as (select distinct x.\"from\" f, x.\"to\" t, rs.actor r, \
            coalesce(ts.actor, x.\"to\") g, x.to_type tt, \
            (x.\"from\" in joint or x.\"to\" in joint) j \
-           from responses x join speakers rs on rs.statement = x.\"from\" \
-           left join speakers ts on ts.statement = x.\"to\" and x.to_type = 'statement') \
+           from responses x join credited rs on rs.statement = x.\"from\" \
+           left join credited ts on ts.statement = x.\"to\" and x.to_type = 'statement') \
          select r, g, count(distinct f), count(*) from pairs where not (j and r = g) \
          group by r, g order by count(*) desc, r, tt = 'event', g;\n",
         t = tables.path().display()

@@ -50,6 +50,8 @@ fn every_query_on_the_story_matches_its_golden_output() {
         ("timeline-declined", &["timeline", "--actor", "zembla"]),
         ("show-communique", &["show", "lakeside-communique"]),
         ("timeline-signatory", &["timeline", "--actor", "southmark"]),
+        ("show-spokesperson", &["show", "dal-rejects-communique"]),
+        ("timeline-principal", &["timeline", "--actor", "vessel"]),
     ];
     for (name, args) in commands {
         for format in ["text", "json"] {
@@ -257,4 +259,44 @@ fn a_joint_statement_lists_its_signatories_and_who_did_not_sign() {
         "{csv}"
     );
     assert!(csv.lines().any(|l| l == "vessel-demands,vessel,,"), "{csv}");
+}
+
+#[test]
+fn a_spokespersons_statement_counts_for_the_principal_with_the_speaker_visible() {
+    // Credited to Vessel, not to her press secretary.
+    let rows = json(&["who-responded", "--to", "lakeland"]);
+    let responders: Vec<&str> = rows
+        .as_array()
+        .expect("an array")
+        .iter()
+        .map(|r| r["responder"]["id"].as_str().unwrap_or(""))
+        .collect();
+    assert!(responders.contains(&"vessel"), "{responders:?}");
+    assert!(!responders.contains(&"dal"), "{responders:?}");
+    // Rolled up through Vessel's role: Borduria.
+    let rows = json(&["who-responded", "--to", "lakeland", "--rollup"]);
+    assert!(rows
+        .as_array()
+        .expect("an array")
+        .iter()
+        .any(|r| r["responder"]["id"] == "borduria"));
+    // The record names both, and the speaker's role on the date.
+    let shown = json(&["show", "dal-rejects-communique"]);
+    let item = &shown["item"];
+    assert_eq!(item["by"]["id"], "dal");
+    assert_eq!(item["on_behalf_of"]["id"], "vessel");
+    assert_eq!(item["speakers"][0]["role"]["title"], "Press Secretary");
+    assert_eq!(item["speakers"][0]["role"]["of"]["id"], "vessel");
+    // Both the speaker's and the principal's timelines list it.
+    for actor in ["dal", "vessel"] {
+        let items = json(&["timeline", "--actor", actor]);
+        assert!(
+            items
+                .as_array()
+                .expect("items")
+                .iter()
+                .any(|i| i["id"] == "dal-rejects-communique"),
+            "{actor}"
+        );
+    }
 }

@@ -293,6 +293,7 @@ const STATEMENT: &[(&str, &str)] = &[
     ("date", "object"),
     ("by", "object"),
     ("speakers", "array"),
+    ("on_behalf_of", "object?"),
     ("at", "object?"),
     ("kind", "string"),
     ("summary", "string"),

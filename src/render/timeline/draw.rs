@@ -226,7 +226,7 @@ pub(super) fn svg(kb: &Kb, l: &Layout) -> String {
                 st.id,
                 st.date,
                 st.kind,
-                kb.speaker_names(st, usize::MAX),
+                kb.attribution(st, usize::MAX),
                 st.summary
             ));
             if st.date.is_qualified() {

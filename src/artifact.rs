@@ -12,6 +12,7 @@ use serde::Deserialize;
 pub use crate::export::View;
 use crate::export::{self, Records};
 use crate::kb::Kb;
+use crate::model::Zone;
 use crate::query::Filter;
 use crate::render::{self, graphviz, ImageFormat, RenderError};
 
@@ -226,6 +227,8 @@ pub struct Options {
     pub base_iri: String,
     /// How long Graphviz may take to draw one picture.
     pub graphviz_timeout: Duration,
+    /// The zone of the timeline picture's axis; the KB's when `None`.
+    pub zone: Option<Zone>,
 }
 
 impl Default for Options {
@@ -233,6 +236,7 @@ impl Default for Options {
         Options {
             base_iri: export::jsonld::BASE.to_owned(),
             graphviz_timeout: graphviz::DEFAULT_TIMEOUT,
+            zone: None,
         }
     }
 }
@@ -262,7 +266,7 @@ pub fn make(kb: &Kb, plan: Plan, filter: &Filter, options: &Options) -> Result<M
                     image,
                 ));
             }
-            let svg = render::timeline::svg(kb, filter);
+            let svg = render::timeline::svg(kb, filter, options.zone.unwrap_or(kb.settings.zone));
             match image {
                 ImageFormat::Png => Ok(Made::Bytes(render::png::from_svg(&svg, 2.0)?)),
                 _ => text(svg),

@@ -28,6 +28,7 @@ use crate::atomic;
 use crate::escape::{shown, shown_path};
 use crate::kb::Kb;
 use crate::load::spanned::{parse_with_spans, Spanned};
+use crate::model::Zone;
 use crate::query::{FilterError, FilterSpec};
 use crate::render::{fingerprint, graphviz, ImageFormat, RenderError};
 use crate::source_map::{SourceMap, Span};
@@ -44,6 +45,8 @@ pub struct Output {
     pub at: String,
     pub plan: Plan,
     pub filter: FilterSpec,
+    /// The zone of a timeline picture's axis, when the output names one.
+    pub time_zone: Option<Zone>,
 }
 
 /// An output as written, with the position of its file name.
@@ -58,6 +61,8 @@ struct RawOutput {
     engine: Option<Engine>,
     #[serde(default)]
     filter: FilterSpec,
+    #[serde(default)]
+    time_zone: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -179,6 +184,21 @@ impl Manifest {
                 ));
                 continue;
             }
+            let time_zone = match &o.time_zone {
+                None => None,
+                Some(tz) => match Zone::parse(&tz.value) {
+                    Some(zone) => Some(zone),
+                    None => {
+                        problems.push(format!(
+                            "{}: `{}` is not a time zone annals knows ({})",
+                            at(tz.range.clone()),
+                            shown(&tz.value),
+                            Zone::help_for(&tz.value)
+                        ));
+                        continue;
+                    }
+                },
+            };
             let asked = Artifact {
                 format: o.format,
                 view: o.view,
@@ -190,6 +210,7 @@ impl Manifest {
                     at: here,
                     plan,
                     filter: o.filter,
+                    time_zone,
                 }),
                 Err(e) => problems.push(format!("{here}: {e}")),
             }
@@ -215,7 +236,11 @@ pub fn make(kb: &Kb, output: &Output, options: &Options) -> Result<Made, BuildEr
         .filter
         .resolve(kb)
         .map_err(|e| BuildError::Filter(output.at.clone(), e))?;
-    artifact::make(kb, output.plan, &filter, options)
+    let options = Options {
+        zone: output.time_zone.or(options.zone),
+        ..options.clone()
+    };
+    artifact::make(kb, output.plan, &filter, &options)
         .map_err(|e| BuildError::Render(output.file.clone(), e))
 }
 

@@ -154,6 +154,17 @@ impl Kb {
         ids: IdMap,
         settings: Settings,
     ) -> Kb {
+        // A statement made at an event narrower than its own date happened
+        // within the event.
+        let mut statements = statements;
+        for s in &mut statements {
+            if let Some(at) = s.at {
+                let event = events[at.index()].date.bounds();
+                if s.when.contains(&event) && s.when != event {
+                    s.when = event;
+                }
+            }
+        }
         let mut kb = Kb {
             actors,
             events,
@@ -240,7 +251,9 @@ impl Kb {
         // deterministic.
         order.par_sort_unstable_by(|a, b| {
             let (sa, sb) = (&self.statements[a.index()], &self.statements[b.index()]);
-            sa.date.order(&sb.date).then_with(|| sa.id.cmp(&sb.id))
+            (sa.when.start, sa.when.end)
+                .cmp(&(sb.when.start, sb.when.end))
+                .then_with(|| sa.id.cmp(&sb.id))
         });
         let mut responders = vec![Vec::new(); self.statements.len()];
         let mut event_responders = vec![Vec::new(); self.events.len()];

@@ -250,6 +250,8 @@ pub struct EventView<'a> {
     pub name: &'a str,
     pub kind: crate::model::EventKind,
     pub place: Option<&'a str>,
+    /// The zone its dates are read in, when it names one.
+    pub time_zone: Option<String>,
     pub participants: Vec<ParticipantView<'a>>,
     pub part_of: Option<Ref<'a>>,
     pub topics: &'a [String],
@@ -267,6 +269,7 @@ impl<'a> EventView<'a> {
             name: &e.name,
             kind: e.kind,
             place: e.place.as_deref(),
+            time_zone: e.time_zone.map(|z| z.to_string()),
             participants: e
                 .participants
                 .iter()

@@ -336,9 +336,23 @@ pub fn generate(args: &Options, out: &Path) -> io::Result<Generated> {
             }
         }
         let kind = rng.pick(EVENT_KINDS);
+        // A third of events name the zone of their place.
+        let zone = if rng.chance(33) {
+            format!(
+                ", time_zone: \"{}\"",
+                rng.pick(&[
+                    "Europe/Zurich",
+                    "Europe/Kyiv",
+                    "America/New_York",
+                    "Asia/Tokyo"
+                ])
+            )
+        } else {
+            String::new()
+        };
         writeln!(
             text,
-            "        Event(id: \"{id}\", name: \"{kind} on {}\", kind: {kind}, date: \"{date}\", place: \"Genève\", participants: [{participants}]{part_of}, topics: [\"{}\"]),",
+            "        Event(id: \"{id}\", name: \"{kind} on {}\", kind: {kind}, date: \"{date}\"{zone}, place: \"Genève\", participants: [{participants}]{part_of}, topics: [\"{}\"]),",
             sentence(&mut rng, 2),
             rng.pick(TOPICS)
         )

@@ -5,11 +5,19 @@
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|text: &str| {
-    for offset in [0, 3 * 3600, -12 * 3600] {
-        match annals::model::Date::parse(text, offset) {
+    use annals::model::Zone;
+    let zones = [
+        Zone::Fixed(0),
+        Zone::Fixed(3 * 3600),
+        Zone::Fixed(-12 * 3600),
+        Zone::Named(chrono_tz::Europe::Zurich),
+        Zone::Named(chrono_tz::Pacific::Chatham),
+    ];
+    for zone in zones {
+        match annals::model::Date::parse(text, zone) {
             Ok(date) => {
                 let b = date.bounds();
-                assert!(b.start < b.end || date.is_reversed(offset), "{text}: {b:?}");
+                assert!(b.start < b.end || date.is_reversed(zone), "{text}: {b:?}");
                 assert_eq!(date.as_str(), text);
                 let _ = date.precision();
             }

@@ -18,6 +18,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 use annals::artifact::{Engine, Format as OutputFormat, View};
 use annals::diag::Code;
+use annals::model::Zone;
 
 /// A structured event-timeline knowledge base: who said what, when, and who
 /// responded to whom.
@@ -257,6 +258,10 @@ pub enum Command {
         /// the graphs, unless given).
         #[arg(long, value_enum, ignore_case = true)]
         engine: Option<Engine>,
+        /// The zone of the timeline's axis: its days and hours (`UTC`,
+        /// `+03:00`, `Europe/Kyiv`); the KB's zone unless given.
+        #[arg(long = "tz", value_name = "ZONE", value_parser = zone)]
+        tz: Option<Zone>,
         #[command(flatten)]
         filter: FilterArgs,
         #[command(flatten)]
@@ -457,6 +462,16 @@ fn parse_deny(text: &str) -> Result<Deny, String> {
             .map(Deny::Code)
             .ok_or_else(|| unknown_code(text, &DENY_WORDS))
     }
+}
+
+/// Reads a `--tz` value.
+fn zone(text: &str) -> Result<Zone, String> {
+    Zone::parse(text).ok_or_else(|| {
+        format!(
+            "`{}` is not a time zone: write `UTC`, an offset such as `+03:00`, or a tz database name such as `Europe/Kyiv`",
+            annals::escape::shown(text)
+        )
+    })
 }
 
 #[cfg(test)]

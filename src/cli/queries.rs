@@ -176,7 +176,7 @@ fn target(kb: &Kb, text: &str) -> Result<Party, Failure> {
         Ok(NodeRef::Statement(_)) => Err(Failure::Usage(format!(
             "`{shown}` is a statement; --to names the actor or event responded to (what answered this statement: `annals responses {shown}`)"
         ))),
-        Err(_) if annals::model::Date::parse(text, kb.settings.default_offset).is_ok() => {
+        Err(_) if annals::model::Date::parse(text, kb.settings.zone).is_ok() => {
             Err(Failure::Usage(format!(
                 "`{shown}` is a date, but --to names the target actor or event in who-responded; the date range ends with --until"
             )))

@@ -207,6 +207,7 @@ impl Request {
                 output,
                 format,
                 engine,
+                tz,
                 filter,
                 to,
             } => {
@@ -225,6 +226,7 @@ impl Request {
                 };
                 let options = Options {
                     graphviz_timeout: graphviz_timeout()?,
+                    zone: tz,
                     ..Options::default()
                 };
                 Request::make(asked, spec(filter, Some(to)), output, options, kb_path)?

@@ -275,7 +275,7 @@ fn timeline(kb: &Kb, filter: &Filter) -> String {
             vec![attr("label", &statement_label(kb, s, true))],
         ));
         ranks
-            .entry(day(st.date.bounds().start))
+            .entry(day(st.when.start))
             .or_default()
             .push(st.id.clone());
     }
@@ -329,7 +329,9 @@ fn timeline(kb: &Kb, filter: &Filter) -> String {
 /// The position of statements in the KB's total order.
 fn order(kb: &Kb, a: StatementIx, b: StatementIx) -> std::cmp::Ordering {
     let (x, y) = (kb.statement(a), kb.statement(b));
-    x.date.order(&y.date).then_with(|| x.id.cmp(&y.id))
+    (x.when.start, x.when.end)
+        .cmp(&(y.when.start, y.when.end))
+        .then_with(|| x.id.cmp(&y.id))
 }
 
 fn whole(kb: &Kb, filter: &Filter) -> String {

@@ -38,19 +38,16 @@ fn iri(base: &str, id: &str) -> Value {
     json!({ "@id": format!("{base}{id}") })
 }
 
-/// A date as schema.org wants it: the day (or instant) it starts on; the
-/// written form is kept in `annals:date`.
+/// A date as schema.org wants it (ISO 8601): the year, month or day it
+/// starts on as written, which is that day wherever it is read, or for a
+/// time the UTC instant; the written form is kept in `annals:date`.
 fn iso(d: &Date) -> Option<String> {
-    let v = DateView::of(d);
-    let start = v.earliest?;
-    Some(match d.precision() {
-        crate::model::Precision::Minute | crate::model::Precision::Second => start,
-        _ => start[..10].to_owned(),
-    })
+    d.first()?.calendar().or_else(|| DateView::of(d).earliest)
 }
 
+/// The year, month or day a date ends on, as [`iso`] gives its start.
 fn end(d: &Date) -> Option<String> {
-    DateView::of(d).latest.map(|l| l[..10].to_owned())
+    d.last()?.calendar().or_else(|| DateView::of(d).latest)
 }
 
 fn citation(kb: &Kb, base: &str, s: &Source) -> Value {

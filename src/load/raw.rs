@@ -17,6 +17,9 @@ use super::spanned::{offset_of, Located, OneOrMany, OrShort, Spanned, SpannedMap
 #[derive(Debug, Default, Deserialize)]
 #[serde(rename = "Kb", deny_unknown_fields)]
 pub struct RawDoc {
+    /// The zone of this file's dates: `UTC`, `+03:00` or `Europe/Kyiv`.
+    #[serde(default)]
+    pub time_zone: Option<Spanned<String>>,
     #[serde(default)]
     pub actors: Vec<RawActor>,
     #[serde(default)]
@@ -71,6 +74,10 @@ pub struct RawEvent {
     pub name: String,
     pub kind: Spanned<Word>,
     pub date: Spanned<String>,
+    /// The zone of the place it happened at: its dates, and those of the
+    /// statements made at it, are read there.
+    #[serde(default)]
+    pub time_zone: Option<Spanned<String>>,
     #[serde(default)]
     pub place: Option<String>,
     #[serde(default)]

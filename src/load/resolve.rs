@@ -10,7 +10,7 @@
 //! 3. every other reference resolves, or is reported and dropped. A
 //!    reference to a broken item is dropped silently: its cause is reported.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use rayon::prelude::*;
 
@@ -25,7 +25,7 @@ use crate::model::Settings;
 use crate::model::{
     id_problem, suggest_id, Actor, ActorIx, ActorKind, Answered, Date, Event, EventIx, EventKind,
     NodeKind, NodeRef, Participant, ParticipationRole, Quote, Response, Role, Signatory, Source,
-    Stance, Statement, StatementIx, StatementKind, Vocabulary,
+    Stance, Statement, StatementIx, StatementKind, Vocabulary, Zone,
 };
 use crate::source_map::{FileId, Span};
 use crate::suggest;
@@ -85,6 +85,11 @@ struct Names {
     /// Ids that left-out items refer to: still "used" for the unused checks.
     named_by_broken: HashSet<String>,
     actor_kinds: Vec<ActorKind>,
+    /// The zone a story file names for its dates.
+    file_zones: HashMap<FileId, Zone>,
+    /// The zone each kept event names for its dates (and those of the
+    /// statements made at it).
+    event_zones: Vec<Option<Zone>>,
 }
 
 /// A reference diagnostic that would help with a "did you mean": each
@@ -120,7 +125,7 @@ impl Report {
 struct Resolver {
     names: Names,
     report: Report,
-    default_offset: i32,
+    zone: Zone,
 }
 
 impl Resolver {
@@ -135,7 +140,7 @@ impl Resolver {
         Linker {
             names: &self.names,
             report: &mut self.report,
-            default_offset: self.default_offset,
+            zone: self.zone,
         }
     }
 }
@@ -146,7 +151,7 @@ impl Resolver {
 struct Linker<'a> {
     names: &'a Names,
     report: &'a mut Report,
-    default_offset: i32,
+    zone: Zone,
 }
 
 /// Resolves the accepted items of one kind in parallel, keeping their
@@ -154,7 +159,7 @@ struct Linker<'a> {
 fn link_all<A: Send, T: Send>(
     items: Vec<A>,
     names: &Names,
-    default_offset: i32,
+    zone: Zone,
     report: &mut Report,
     link: impl Fn(&mut Linker<'_>, A) -> T + Sync,
 ) -> Vec<T> {
@@ -166,7 +171,7 @@ fn link_all<A: Send, T: Send>(
             let mut linker = Linker {
                 names,
                 report: &mut own,
-                default_offset,
+                zone,
             };
             (link(&mut linker, item), own)
         })
@@ -186,7 +191,7 @@ pub fn resolve(
     let mut r = Resolver {
         names: Names::default(),
         report: Report::default(),
-        default_offset: settings.default_offset,
+        zone: settings.zone,
     };
     let total: usize = docs
         .iter()
@@ -221,6 +226,14 @@ pub fn resolve(
                 r.names.mark_broken(id);
             }
             r.names.named_by_broken.extend(b.names.iter().cloned());
+        }
+    }
+    // Zones named by story files.
+    for (file, doc) in docs.iter() {
+        if let Some(tz) = &doc.time_zone {
+            if let Some(zone) = r.linker().zone_setting(*file, tz) {
+                r.names.file_zones.insert(*file, zone);
+            }
         }
     }
     // Phase 1 and 2 for actors and events.
@@ -267,16 +280,25 @@ pub fn resolve(
         let span = Span::new(file, raw.id.range.clone());
         r.linker().check_id(file, &raw.id);
         let kind = r.linker().word::<EventKind>(file, &raw.kind);
-        let date = r.linker().date(file, &raw.date);
+        let zone = raw
+            .time_zone
+            .as_ref()
+            .and_then(|tz| r.linker().zone_setting(file, tz));
+        let date = {
+            let mut l = r.linker();
+            let in_zone = zone.unwrap_or_else(|| l.file_zone(file));
+            l.date_in(file, &raw.date, in_zone)
+        };
         match (kind, date) {
             (Some(kind), Some(date))
                 if r.define(&raw.id, span, NodeRef::Event(EventIx(events.len() as u32))) =>
             {
+                r.names.event_zones.push(zone);
                 events.push(Accepted {
                     file,
                     raw,
                     kind,
-                    extra: date,
+                    extra: (date, zone),
                 });
             }
             _ => {
@@ -298,14 +320,23 @@ pub fn resolve(
     let fields = link_all(
         raw_statements.iter().collect(),
         &r.names,
-        r.default_offset,
+        r.zone,
         &mut r.report,
         |l, item| {
             let (file, raw) = (item.0, &*item.1);
             l.check_id(file, &raw.id);
+            // Made at an event with a zone: read where it was made.
+            let event_zone = raw
+                .at
+                .as_ref()
+                .and_then(|at| match l.names.ids.get(&at.value) {
+                    Some((NodeRef::Event(e), _)) => l.names.event_zones[e.index()],
+                    _ => None,
+                });
+            let zone = event_zone.unwrap_or_else(|| l.file_zone(file));
             (
                 l.word::<StatementKind>(file, &raw.kind),
-                l.date(file, &raw.date),
+                l.date_in(file, &raw.date, zone),
             )
         },
     );
@@ -365,7 +396,7 @@ pub fn resolve(
     }
 
     // Phase 3: everything else, in parallel: names are frozen now.
-    let (names, offset) = (&r.names, r.default_offset);
+    let (names, offset) = (&r.names, r.zone);
     let actors = link_all(actors, names, offset, &mut r.report, |l, a| l.actor(a));
     let events = link_all(events, names, offset, &mut r.report, |l, e| l.event(e));
     let statements = link_all(statements, names, offset, &mut r.report, |l, s| {
@@ -494,12 +525,45 @@ impl Linker<'_> {
         None
     }
 
-    /// Parses a date, pointing an error at the offending character.
+    /// The zone of a file's dates: its own, else the KB's.
+    fn file_zone(&self, file: FileId) -> Zone {
+        self.names
+            .file_zones
+            .get(&file)
+            .copied()
+            .unwrap_or(self.zone)
+    }
+
+    /// Reads a `time_zone` field; a zone annals does not know is reported.
+    fn zone_setting(&mut self, file: FileId, tz: &Spanned<String>) -> Option<Zone> {
+        let zone = Zone::parse(&tz.value);
+        if zone.is_none() {
+            self.report.diags.push(
+                Diagnostic::new(
+                    Code::InvalidSetting,
+                    Self::span(file, tz),
+                    format!("`{}` is not a time zone annals knows", tz.value),
+                )
+                .label("not UTC, an offset or a tz database name")
+                .with_help(Zone::help_for(&tz.value)),
+            );
+        }
+        zone
+    }
+
+    /// Parses a date in its file's zone.
     fn date(&mut self, file: FileId, d: &Spanned<String>) -> Option<Date> {
+        let zone = self.file_zone(file);
+        self.date_in(file, d, zone)
+    }
+
+    /// Parses a date read in `zone`, pointing an error at the offending
+    /// character.
+    fn date_in(&mut self, file: FileId, d: &Spanned<String>, zone: Zone) -> Option<Date> {
         let span = Self::span(file, d);
-        match Date::parse(&d.value, self.default_offset) {
+        match Date::parse(&d.value, zone) {
             Ok(date) => {
-                if date.is_reversed(self.default_offset) {
+                if date.is_reversed(zone) {
                     self.report.diags.push(
                         Diagnostic::new(
                             Code::ReversedInterval,
@@ -688,7 +752,7 @@ impl Linker<'_> {
         Some(role)
     }
 
-    fn event(&mut self, e: Accepted<'_, RawEvent, EventKind, Date>) -> Event {
+    fn event(&mut self, e: Accepted<'_, RawEvent, EventKind, (Date, Option<Zone>)>) -> Event {
         let raw = e.raw;
         let part_of = raw
             .part_of
@@ -746,7 +810,8 @@ impl Linker<'_> {
             span: Self::span(e.file, &raw.id),
             name: std::mem::take(&mut raw.name),
             kind: e.kind,
-            date: e.extra,
+            date: e.extra.0,
+            time_zone: e.extra.1,
             date_span: Self::span(e.file, &raw.date),
             place: std::mem::take(&mut raw.place),
             participants,
@@ -835,6 +900,7 @@ impl Linker<'_> {
             OneOrMany::Many(list) => self.signatories(file, list),
         };
         Statement {
+            when: date.bounds(),
             signatories,
             on_behalf_of,
             id: std::mem::take(&mut raw.id.value),

@@ -2,7 +2,7 @@
 //!
 //! ```ron
 //! Settings(
-//!     time_zone: "UTC",                      // or "+03:00": times without an offset
+//!     time_zone: "UTC",                      // or "+03:00", "Europe/Kyiv": days and times without an offset
 //!     lints: { "unused-actor": Allow, "missing-source": Deny },
 //!     limits: Limits(max_file_bytes: 67108864, max_nesting: 128, max_items: 5000000),
 //! )
@@ -12,7 +12,7 @@ use super::parse::FileProblem;
 use super::raw::RawSettings;
 use super::spanned::Spanned;
 use crate::diag::Code;
-use crate::model::{parse_utc_offset, LevelWord, Limits, Settings, MAX_NESTING, MIN_NESTING};
+use crate::model::{LevelWord, Limits, Settings, Zone, MAX_NESTING, MIN_NESTING};
 use crate::suggest;
 
 /// The settings file's name, at the top of the KB folder.
@@ -22,16 +22,13 @@ pub const SETTINGS_FILE: &str = "annals.ron";
 pub(crate) fn read(raw: RawSettings, problems: &mut Vec<FileProblem>) -> Settings {
     let mut settings = Settings::default();
     if let Some(tz) = raw.time_zone {
-        match parse_utc_offset(&tz.value) {
-            Some(offset) => settings.default_offset = offset,
+        match Zone::parse(&tz.value) {
+            Some(zone) => settings.zone = zone,
             None => problems.push(FileProblem {
                 code: Code::InvalidSetting,
-                range: tz.range,
-                message: format!("`{}` is not a time zone annals can use", tz.value),
-                help: Some(
-                    "write `UTC` or a fixed offset such as `+03:00`; zone names are not supported"
-                        .into(),
-                ),
+                range: tz.range.clone(),
+                message: format!("`{}` is not a time zone annals knows", tz.value),
+                help: Some(Zone::help_for(&tz.value)),
             }),
         }
     }

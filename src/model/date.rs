@@ -15,8 +15,11 @@
 //! | `2024-06-15/2024-06-16`     | from the start of the first to the end of the second |
 //! | `2024-06-15/..`, `../2024`  | open at one end                            |
 //!
-//! A time without an offset, and every date without a time, is read in the
-//! KB's default zone (UTC unless the settings say otherwise).
+//! A time without an offset, and every date without a time, is read in a
+//! [`Zone`]: a fixed offset or a zone of the tz database (`Europe/Zurich`),
+//! whose offset on that day decides (summer time included). The KB's zone
+//! is UTC unless the settings say otherwise; a story file or an event may
+//! name its own.
 //!
 //! "A before B" is *certain* only when A ends before B starts and neither date
 //! carries a qualifier; checks use certainty, so precision never raises a
@@ -25,7 +28,102 @@
 use std::cmp::Ordering;
 use std::fmt;
 
-use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
+use chrono::{NaiveDate, NaiveDateTime, NaiveTime, Offset, TimeZone};
+
+/// Where a date without an offset is read: a fixed offset from UTC, or a
+/// zone of the tz database, whose offset may change with the date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Zone {
+    /// Seconds east of UTC.
+    Fixed(i32),
+    Named(chrono_tz::Tz),
+}
+
+impl Default for Zone {
+    fn default() -> Zone {
+        Zone::Fixed(0)
+    }
+}
+
+impl From<i32> for Zone {
+    fn from(offset: i32) -> Zone {
+        Zone::Fixed(offset)
+    }
+}
+
+impl Zone {
+    /// Reads `UTC`, a fixed offset (`+03:00`) or a tz database name
+    /// (`Europe/Kyiv`, exactly as the database spells it).
+    ///
+    /// ```
+    /// use annals::model::Zone;
+    /// assert_eq!(Zone::parse("+03:00"), Some(Zone::Fixed(10_800)));
+    /// assert!(matches!(Zone::parse("Europe/Zurich"), Some(Zone::Named(_))));
+    /// assert_eq!(Zone::parse("Mars/Olympus"), None);
+    /// ```
+    pub fn parse(text: &str) -> Option<Zone> {
+        parse_utc_offset(text)
+            .map(Zone::Fixed)
+            .or_else(|| text.parse::<chrono_tz::Tz>().ok().map(Zone::Named))
+    }
+
+    /// What to write instead of a zone annals does not know: the closest tz
+    /// database names, or the forms it accepts.
+    pub fn help_for(written: &str) -> String {
+        let names = chrono_tz::TZ_VARIANTS.iter().map(|z| z.name());
+        crate::suggest::did_you_mean(&crate::suggest::closest(written, names)).unwrap_or_else(|| {
+            "write `UTC`, a fixed offset such as `+03:00`, or a tz database name such as `Europe/Kyiv`"
+                .into()
+        })
+    }
+
+    /// Seconds east of UTC in effect at the wall-clock time `local` (given
+    /// as seconds since the epoch read as if it were UTC). A wall time that
+    /// a summer-time change skips reads with the offset before the change.
+    pub fn offset_at_local(self, local: Instant) -> i32 {
+        // The offset at the instant the wall time would be with the offset
+        // in effect then: two steps settle it.
+        let first = self.offset_at(local);
+        self.offset_at(local - i64::from(first))
+    }
+
+    /// Seconds east of UTC in effect at the instant `utc`.
+    pub fn offset_at(self, utc: Instant) -> i32 {
+        match self {
+            Zone::Fixed(offset) => offset,
+            Zone::Named(tz) => chrono::DateTime::from_timestamp(utc, 0).map_or(0, |t| {
+                tz.offset_from_utc_datetime(&t.naive_utc())
+                    .fix()
+                    .local_minus_utc()
+            }),
+        }
+    }
+
+    /// The wall-clock time at the instant `utc`, as seconds since the epoch
+    /// read as if it were UTC (what [`Zone::offset_at_local`] takes).
+    pub fn to_local(self, utc: Instant) -> Instant {
+        utc + i64::from(self.offset_at(utc))
+    }
+
+    /// The instant of the wall-clock time `local`.
+    pub fn from_local(self, local: Instant) -> Instant {
+        local - i64::from(self.offset_at_local(local))
+    }
+}
+
+impl fmt::Display for Zone {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Zone::Fixed(0) => f.write_str("UTC"),
+            Zone::Fixed(o) => {
+                let sign = if *o < 0 { '-' } else { '+' };
+                let a = o.unsigned_abs();
+                write!(f, "{sign}{:02}:{:02}", a / 3600, a % 3600 / 60)
+            }
+            Zone::Named(tz) => f.write_str(tz.name()),
+        }
+    }
+}
 
 /// Seconds since 1970-01-01T00:00:00Z.
 pub type Instant = i64;
@@ -83,9 +181,28 @@ impl Point {
         }
     }
 
-    /// The instants this point covers, reading it in `default_offset` (seconds
-    /// east of UTC) where it carries no offset of its own.
-    fn bounds(&self, default_offset: i32) -> Bounds {
+    /// The calendar date as written, at its own precision (`2024`,
+    /// `2024-06`, `2024-06-14`), for a point without a time: the same day
+    /// in every zone.
+    pub fn calendar(&self) -> Option<String> {
+        if self.time.is_some() {
+            return None;
+        }
+        let year = if self.year < 0 {
+            format!("-{:04}", -i64::from(self.year))
+        } else {
+            format!("{:04}", self.year)
+        };
+        Some(match (self.month, self.day) {
+            (Some(m), Some(d)) => format!("{year}-{m:02}-{d:02}"),
+            (Some(m), None) => format!("{year}-{m:02}"),
+            _ => year,
+        })
+    }
+
+    /// The instants this point covers, reading it in `zone` where it
+    /// carries no offset of its own.
+    fn bounds(&self, zone: Zone) -> Bounds {
         let month = self.month.unwrap_or(1);
         let day = self.day.unwrap_or(1);
         // Validated at parse time, so these constructions cannot fail; fall
@@ -111,13 +228,16 @@ impl Point {
                 (start, end)
             }
         };
-        let offset = self
-            .time
-            .and_then(|(_, _, _, o)| o)
-            .unwrap_or(default_offset);
+        let written = self.time.and_then(|(_, _, _, o)| o);
+        let offset =
+            |local: Instant| i64::from(written.unwrap_or_else(|| zone.offset_at_local(local)));
         Bounds {
-            start: start - i64::from(offset),
-            end: end.saturating_sub(i64::from(offset)),
+            start: start - offset(start),
+            end: if end == Instant::MAX {
+                end
+            } else {
+                end.saturating_sub(offset(end))
+            },
         }
     }
 }
@@ -141,8 +261,8 @@ pub struct Date {
 }
 
 impl Date {
-    /// Parses `text`, reading times without an offset in `default_offset`
-    /// (seconds east of UTC).
+    /// Parses `text`, reading times without an offset, and days, in `zone`
+    /// (a [`Zone`], or seconds east of UTC).
     ///
     /// ```
     /// use annals::model::Date;
@@ -151,7 +271,8 @@ impl Date {
     /// assert_eq!(d.bounds().end - d.bounds().start, 2 * 86_400);
     /// assert!(Date::parse("2024-02-30", 0).is_err());
     /// ```
-    pub fn parse(text: &str, default_offset: i32) -> Result<Date, DateError> {
+    pub fn parse(text: &str, zone: impl Into<Zone>) -> Result<Date, DateError> {
+        let zone = zone.into();
         let (start, end, interval) = match text.find('/') {
             Some(slash) => {
                 let (a, b) = (&text[..slash], &text[slash + 1..]);
@@ -167,9 +288,9 @@ impl Date {
             }
             None => (Some(parse_point(text, 0)?), None, false),
         };
-        let first = start.as_ref().map(|p| p.bounds(default_offset));
+        let first = start.as_ref().map(|p| p.bounds(zone));
         let last = if interval {
-            end.as_ref().map(|p| p.bounds(default_offset))
+            end.as_ref().map(|p| p.bounds(zone))
         } else {
             first
         };
@@ -184,6 +305,21 @@ impl Date {
             interval,
             bounds,
         })
+    }
+
+    /// The point it starts at (`None` for an open start).
+    pub fn first(&self) -> Option<&Point> {
+        self.start.as_ref()
+    }
+
+    /// The point it ends at: the second of an interval (`None` when open),
+    /// else the date's only point.
+    pub fn last(&self) -> Option<&Point> {
+        if self.interval {
+            self.end.as_ref()
+        } else {
+            self.start.as_ref()
+        }
     }
 
     /// The date exactly as written.
@@ -225,9 +361,10 @@ impl Date {
     }
 
     /// For an interval: whether its end lies entirely before its start.
-    pub fn is_reversed(&self, default_offset: i32) -> bool {
+    pub fn is_reversed(&self, zone: impl Into<Zone>) -> bool {
+        let zone = zone.into();
         match (&self.start, &self.end) {
-            (Some(a), Some(b)) => b.bounds(default_offset).end <= a.bounds(default_offset).start,
+            (Some(a), Some(b)) => b.bounds(zone).end <= a.bounds(zone).start,
             _ => false,
         }
     }
@@ -647,6 +784,32 @@ mod tests {
         assert_eq!(d("2024-06-15/2024-06-16").precision(), Precision::Day);
         assert_eq!(d("2024-06-14T15:30Z").precision(), Precision::Minute);
         assert_eq!(d("2024-06-14T15:30:01Z").precision(), Precision::Second);
+    }
+
+    #[test]
+    fn days_in_a_named_zone_follow_its_summer_time() {
+        let zurich = Zone::parse("Europe/Zurich").expect("a tz database name");
+        let day = |text: &str| Date::parse(text, zurich).expect("a date").bounds();
+        // A winter day starts at 23:00 UTC the day before, a summer day at
+        // 22:00; the day summer time begins has 23 hours, the day it ends 25.
+        assert_eq!(day("2024-01-15").start, ts("2024-01-14T23:00:00Z"));
+        assert_eq!(day("2024-06-15").start, ts("2024-06-14T22:00:00Z"));
+        let (spring, autumn) = (day("2024-03-31"), day("2024-10-27"));
+        assert_eq!(spring.end - spring.start, 23 * 3600);
+        assert_eq!(autumn.end - autumn.start, 25 * 3600);
+        // A time with its own offset ignores the zone; one without reads in it.
+        assert_eq!(
+            day("2024-06-15T00:30+02:00").start,
+            ts("2024-06-14T22:30:00Z")
+        );
+        assert_eq!(day("2024-06-15T00:30").start, ts("2024-06-14T22:30:00Z"));
+        // A wall time that the spring change skips reads with winter's offset.
+        assert_eq!(day("2024-03-31T02:30").start, ts("2024-03-31T01:30:00Z"));
+        // Open ends stay open; years far from today still read.
+        assert_eq!(day("2024-06-15/..").end, Instant::MAX);
+        assert!(day("1200").start < day("1201").start);
+        assert_eq!(zurich.to_string(), "Europe/Zurich");
+        assert_eq!(Zone::Fixed(-19_800).to_string(), "-05:30");
     }
 
     #[test]

@@ -10,7 +10,7 @@ mod id;
 mod kind;
 mod settings;
 
-pub use date::{parse_utc_offset, Bounds, Date, DateError, Instant, Point, Precision};
+pub use date::{parse_utc_offset, Bounds, Date, DateError, Instant, Point, Precision, Zone};
 pub use id::{id_problem, suggest_id, ActorIx, EventIx, NodeKind, NodeRef, StatementIx};
 pub use kind::{
     by_meaning, ActorKind, EventKind, LevelWord, ParticipationRole, Stance, StatementKind,
@@ -86,6 +86,9 @@ pub struct Event {
     pub kind: EventKind,
     pub date: Date,
     pub date_span: Span,
+    /// The zone its dates, and those of the statements made at it, are
+    /// read in, when it names one.
+    pub time_zone: Option<Zone>,
     pub place: Option<String>,
     /// The actors it concerned, each with how it stood: host, participant,
     /// observer, or invited, declined, not invited (those were not there).
@@ -136,6 +139,11 @@ pub struct Statement {
     pub on_behalf_of: Option<ActorIx>,
     pub date: Date,
     pub date_span: Span,
+    /// When it was said, as precisely as the KB knows: the bounds of its
+    /// date, or of the event it was made at when those are narrower (a
+    /// statement dated by day, made at the 12:00-18:00 session). Queries
+    /// order, filter and draw by it; checks read the date as written.
+    pub when: Bounds,
     pub at: Option<EventIx>,
     pub kind: StatementKind,
     /// A neutral one-paragraph paraphrase.

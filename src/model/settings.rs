@@ -33,8 +33,8 @@ impl Default for Limits {
 /// The settings that apply to a KB.
 #[derive(Debug, Clone, Default)]
 pub struct Settings {
-    /// Seconds east of UTC for times written without an offset.
-    pub default_offset: i32,
+    /// Where times written without an offset, and days, are read.
+    pub zone: crate::model::Zone,
     /// Lint levels set in the file, in written order.
     pub lints: Vec<(Code, LevelWord)>,
     pub limits: Limits,

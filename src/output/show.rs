@@ -204,6 +204,9 @@ pub fn write(
             if let Some(p) = e.place {
                 field("place", t(p));
             }
+            if let Some(z) = &e.time_zone {
+                field("time zone", t(z));
+            }
             // One line per role: hosts, participants, observers, then
             // those who were not there.
             for role in ParticipationRole::ALL {

@@ -58,7 +58,7 @@ impl Filter {
     /// Whether the filter keeps a statement.
     pub fn keeps_statement(&self, kb: &Kb, ix: StatementIx) -> bool {
         let s = kb.statement(ix);
-        if !self.in_range(s.date.bounds()) {
+        if !self.in_range(s.when) {
             return false;
         }
         if self.has_kind_filter() && !self.statement_kinds.contains(&s.kind) {
@@ -152,7 +152,7 @@ impl Filter {
     pub fn starting_before_end(&self, kb: &Kb) -> usize {
         let end = self.to.unwrap_or(Instant::MAX);
         kb.statements_in_order()
-            .partition_point(|ix| kb.statement(*ix).date.bounds().start < end)
+            .partition_point(|ix| kb.statement(*ix).when.start < end)
     }
 
     /// The events the filter keeps, in time order (earliest, latest, id).
@@ -211,7 +211,7 @@ impl FilterSpec {
     pub fn resolve(&self, kb: &Kb) -> Result<Filter, FilterError> {
         use crate::model::{Date, NodeKind, NodeRef, Vocabulary};
         let date = |flag: &'static str, text: &str| {
-            Date::parse(text, kb.settings.default_offset).map_err(|e| FilterError::Date {
+            Date::parse(text, kb.settings.zone).map_err(|e| FilterError::Date {
                 flag,
                 text: text.to_owned(),
                 message: e.message,

@@ -49,7 +49,7 @@ pub fn stats(kb: &Kb, top: usize) -> Stats {
     let dates = kb
         .statements
         .iter()
-        .map(|s| s.date.bounds())
+        .map(|s| s.when)
         .chain(kb.events.iter().map(|e| e.date.bounds()));
     let (mut lo, mut hi) = (Instant::MAX, Instant::MIN);
     for b in dates {

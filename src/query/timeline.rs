@@ -3,7 +3,7 @@
 
 use super::Filter;
 use crate::kb::Kb;
-use crate::model::{Date, EventIx, StatementIx};
+use crate::model::{Bounds, Date, EventIx, StatementIx};
 
 /// One line of a timeline.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -20,6 +20,15 @@ impl Item {
         }
     }
 
+    /// When it happened: an event's dates, a statement's
+    /// [`when`](crate::model::Statement::when).
+    pub fn when(self, kb: &Kb) -> Bounds {
+        match self {
+            Item::Event(e) => kb.event(e).date.bounds(),
+            Item::Statement(s) => kb.statement(s).when,
+        }
+    }
+
     pub fn id(self, kb: &Kb) -> &str {
         match self {
             Item::Event(e) => &kb.event(e).id,
@@ -29,7 +38,9 @@ impl Item {
 }
 
 /// Statements and events the filter keeps, ordered by earliest instant,
-/// latest instant, then id; an event comes before statements tied with it.
+/// latest instant, then id; an event comes before statements tied with it
+/// (a statement made at an event narrower than its date is placed at the
+/// event).
 pub fn timeline(kb: &Kb, filter: &Filter) -> Vec<Item> {
     let mut items: Vec<Item> = filter
         .events(kb)
@@ -38,8 +49,9 @@ pub fn timeline(kb: &Kb, filter: &Filter) -> Vec<Item> {
         .chain(filter.statements(kb).into_iter().map(Item::Statement))
         .collect();
     items.sort_by(|a, b| {
-        a.date(kb)
-            .order(b.date(kb))
+        let (x, y) = (a.when(kb), b.when(kb));
+        (x.start, x.end)
+            .cmp(&(y.start, y.end))
             .then_with(|| matches!(b, Item::Event(_)).cmp(&matches!(a, Item::Event(_))))
             .then_with(|| a.id(kb).cmp(b.id(kb)))
     });

@@ -300,3 +300,109 @@ fn a_spokespersons_statement_counts_for_the_principal_with_the_speaker_visible()
         );
     }
 }
+
+#[test]
+fn an_events_time_zone_decides_what_its_days_mean() {
+    // 00:30 Swiss time on the summit's first day is the evening before in
+    // UTC: inside the summit read in Zurich, outside it read in UTC.
+    story()
+        .args(["check", "--deny", "warnings"])
+        .run()
+        .status(0);
+    let shown = json(&["show", "lakeside-summit"]);
+    assert_eq!(shown["item"]["time_zone"], "Europe/Zurich");
+    assert_eq!(
+        shown["item"]["date"]["earliest"], "2025-03-09T23:00:00Z",
+        "midnight in Zurich, in winter"
+    );
+    let dir = tempfile::tempdir().expect("temp dir");
+    let kb = dir.path().join("kb");
+    std::fs::create_dir(&kb).expect("mkdir");
+    let story =
+        std::fs::read_to_string(crate::support::fixture("next-story/kb/story.ron")).expect("read");
+    std::fs::write(
+        kb.join("story.ron"),
+        story.replace(
+            "time_zone: \"Europe/Zurich\"",
+            "time_zone: \"Europe/Zurik\"",
+        ),
+    )
+    .expect("write");
+    let out = Run::in_dir(dir.path())
+        .args(["check", "--format", "json"])
+        .run();
+    out.status(1);
+    let codes: Vec<String> = out
+        .json_lines()
+        .iter()
+        .map(|d| format!("{} {}", d["code"], d["help"]))
+        .collect();
+    assert!(
+        codes
+            .iter()
+            .any(|c| c.starts_with("\"invalid-setting\"") && c.contains("Europe/Zurich")),
+        "{codes:?}"
+    );
+    // Without the zone the opening remarks fall outside the summit.
+    assert!(
+        codes
+            .iter()
+            .any(|c| c.starts_with("\"outside-event-dates\"")),
+        "{codes:?}"
+    );
+}
+
+#[test]
+fn a_statement_dated_by_day_sorts_within_the_session_it_was_made_at() {
+    let items = json(&["timeline", "--until", "2025-03-10"]);
+    let ids: Vec<&str> = items
+        .as_array()
+        .expect("items")
+        .iter()
+        .map(|i| i["id"].as_str().unwrap_or(""))
+        .collect();
+    let at = |id: &str| ids.iter().position(|x| *x == id).expect(id);
+    // After the summit opened and after the session began: not at midnight.
+    assert!(
+        at("lakeside-summit") < at("arcadia-session-remarks"),
+        "{ids:?}"
+    );
+    assert!(
+        at("lakeland-opens-summit") < at("arcadia-session-remarks"),
+        "{ids:?}"
+    );
+    assert_eq!(
+        at("lakeside-session") + 1,
+        at("arcadia-session-remarks"),
+        "{ids:?}"
+    );
+    // A range that ends before the session leaves the remarks out.
+    let morning = json(&["timeline", "--until", "2025-03-10T11:00+01:00"]);
+    assert!(!morning
+        .as_array()
+        .expect("items")
+        .iter()
+        .any(|i| i["id"] == "arcadia-session-remarks"));
+}
+
+#[test]
+fn the_timeline_picture_draws_its_axis_in_the_zone_asked_for() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let svg = dir.path().join("t.svg");
+    story()
+        .args(["render", "timeline", "--tz", "Europe/Zurich", "-o"])
+        .args([svg.to_str().expect("UTF-8")])
+        .run()
+        .status(0);
+    let text = std::fs::read_to_string(&svg).expect("read");
+    assert!(
+        text.contains("(Europe/Zurich)</text>"),
+        "the axis names its zone"
+    );
+    let out = story()
+        .args(["render", "timeline", "--tz", "Mars/Olympus", "-o"])
+        .args([svg.to_str().expect("UTF-8")])
+        .run();
+    out.status(2);
+    assert!(out.stderr.contains("is not a time zone"), "{}", out.stderr);
+}

@@ -311,6 +311,7 @@ const EVENT: &[(&str, &str)] = &[
     ("name", "string"),
     ("kind", "string"),
     ("place", "string?"),
+    ("time_zone", "string?"),
     ("participants", "array"),
     ("part_of", "object?"),
     ("topics", "array"),

@@ -10,7 +10,7 @@ use super::{
 };
 use crate::escape::xml;
 use crate::kb::Kb;
-use crate::model::Stance;
+use crate::model::{Instant, Stance};
 use crate::palette;
 
 /// The SVG document of a laid-out timeline.
@@ -55,11 +55,10 @@ pub(super) fn svg(kb: &Kb, l: &Layout) -> String {
     );
 
     // Title.
-    let range = match (
-        crate::records::instant(scale.t0),
-        crate::records::instant(scale.t1),
-    ) {
-        (Some(a), Some(b)) => format!("{} – {}", &a[..10], &b[..10]),
+    // The first and last day shown, in the axis's zone.
+    let day = |t: Instant| crate::records::instant(l.zone.to_local(t)).map(|s| s[..10].to_owned());
+    let range = match (day(scale.t0), day(scale.t1)) {
+        (Some(a), Some(b)) => format!("{a} – {b}"),
         _ => String::new(),
     };
     let title = format!(
@@ -98,10 +97,11 @@ pub(super) fn svg(kb: &Kb, l: &Layout) -> String {
     }
     let _ = writeln!(
         out,
-        r#"<text x="20" y="{:.1}" font-size="10" fill="{}">ticks: {}s (UTC)</text>"#,
+        r#"<text x="20" y="{:.1}" font-size="10" fill="{}">ticks: {}s ({})</text>"#,
         TOP - 10.0,
         palette::MUTED,
-        l.unit
+        l.unit,
+        xml(&l.zone.to_string())
     );
 
     // Event lane.
@@ -174,7 +174,7 @@ pub(super) fn svg(kb: &Kb, l: &Layout) -> String {
             let mut bins: BTreeMap<i64, usize> = BTreeMap::new();
             for s in &lane.statements {
                 *bins
-                    .entry((scale.mid(kb.statement(*s).date.bounds()) / 2.0) as i64)
+                    .entry((scale.mid(kb.statement(*s).when) / 2.0) as i64)
                     .or_default() += 1;
             }
             let most = bins.values().copied().max().unwrap_or(1) as f64;
@@ -210,7 +210,7 @@ pub(super) fn svg(kb: &Kb, l: &Layout) -> String {
         for p in &lane.placed {
             let st = kb.statement(p.s);
             let (x, y) = pos[&p.s];
-            let b = st.date.bounds();
+            let b = st.when;
             let (bx0, bx1) = (scale.x(b.start), scale.x(b.end));
             if bx1 - bx0 > 2.0 * r + 2.0 {
                 let _ = writeln!(

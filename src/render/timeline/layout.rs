@@ -11,7 +11,7 @@ use super::{
 };
 use crate::export::{group_by_speaker, select, Selection, View};
 use crate::kb::Kb;
-use crate::model::{ActorIx, Answered, Bounds, EventIx, Stance, StatementIx};
+use crate::model::{ActorIx, Answered, Bounds, EventIx, Stance, StatementIx, Zone};
 use crate::query::Filter;
 
 /// One statement placed in its lane.
@@ -118,6 +118,8 @@ pub(super) struct Layout {
     pub r: f64,
     pub ticks: Vec<Tick>,
     pub unit: &'static str,
+    /// The zone of the axis.
+    pub zone: Zone,
     pub bars: Vec<Bar>,
     pub event_rows: usize,
     pub labelled_events: bool,
@@ -138,14 +140,14 @@ pub(super) struct Layout {
 }
 
 /// Lays out the timeline of the filtered KB.
-pub(super) fn layout(kb: &Kb, filter: &Filter) -> Layout {
+pub(super) fn layout(kb: &Kb, filter: &Filter, zone: Zone) -> Layout {
     let sel = select(kb, View::Timeline, filter);
     let dense = sel.statements.len() > DENSE;
     let r = if dense { 2.0 } else { R };
     let mut bounds: Vec<Bounds> = sel
         .statements
         .iter()
-        .map(|s| kb.statement(*s).date.bounds())
+        .map(|s| kb.statement(*s).when)
         .collect();
     bounds.extend(sel.events.iter().map(|e| kb.event(*e).date.bounds()));
     let scale = span(&bounds);
@@ -229,12 +231,12 @@ pub(super) fn layout(kb: &Kb, filter: &Filter) -> Layout {
         let mut order = lane.statements.clone();
         order.sort_by(|a, b| {
             scale
-                .mid(kb.statement(*a).date.bounds())
-                .total_cmp(&scale.mid(kb.statement(*b).date.bounds()))
+                .mid(kb.statement(*a).when)
+                .total_cmp(&scale.mid(kb.statement(*b).when))
                 .then(a.cmp(b))
         });
         for s in order {
-            let x = scale.mid(kb.statement(s).date.bounds());
+            let x = scale.mid(kb.statement(s).when);
             if dense {
                 if !binned {
                     lane.placed.push(Placed {
@@ -340,7 +342,7 @@ pub(super) fn layout(kb: &Kb, filter: &Filter) -> Layout {
     let height = legend_y + 40.0;
 
     // Tick labels that would collide with the previous one are thinned.
-    let (tick_times, unit) = ticks(&scale);
+    let (tick_times, unit) = ticks(&scale, zone);
     let mut last_label_end = f64::MIN;
     let ticks = tick_times
         .into_iter()
@@ -428,6 +430,7 @@ pub(super) fn layout(kb: &Kb, filter: &Filter) -> Layout {
         r,
         ticks,
         unit,
+        zone,
         bars,
         event_rows: event_rows.len(),
         labelled_events,
@@ -475,7 +478,7 @@ mod tests {
     #[test]
     fn labels_in_a_row_never_overlap_and_markers_stay_on_the_canvas() {
         let kb = crowded(500);
-        let l = layout(&kb, &Filter::default());
+        let l = layout(&kb, &Filter::default(), Zone::default());
         for lane in &l.lanes {
             let mut by_row: BTreeMap<usize, Vec<(f64, f64, bool)>> = BTreeMap::new();
             for p in &lane.placed {
@@ -512,7 +515,7 @@ mod tests {
     #[test]
     fn lanes_stack_without_overlap_inside_the_image() {
         let kb = crowded(30);
-        let l = layout(&kb, &Filter::default());
+        let l = layout(&kb, &Filter::default(), Zone::default());
         let mut bottom = l.events_y;
         for lane in &l.lanes {
             assert!(lane.y >= bottom, "lane at {} over the one above", lane.y);

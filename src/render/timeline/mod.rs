@@ -24,7 +24,7 @@ mod draw;
 mod layout;
 
 use crate::kb::Kb;
-use crate::model::{Bounds, Instant, Statement};
+use crate::model::{Bounds, Instant, Statement, Zone};
 use crate::query::Filter;
 
 const WIDTH: f64 = 1280.0;
@@ -127,8 +127,9 @@ fn utc(t: Instant) -> DateTime<Utc> {
     DateTime::from_timestamp(t, 0).unwrap_or_default()
 }
 
-/// Calendar-aligned ticks, at most about ten over the span.
-fn ticks(scale: &Scale) -> (Vec<(Instant, String)>, &'static str) {
+/// Calendar-aligned ticks in `zone` (its midnights, its month starts), at
+/// most about ten over the span, each labelled with its wall-clock time.
+fn ticks(scale: &Scale, zone: Zone) -> (Vec<(Instant, String)>, &'static str) {
     const H: i64 = 3600;
     const D: i64 = 86_400;
     let steps = [
@@ -163,19 +164,25 @@ fn ticks(scale: &Scale) -> (Vec<(Instant, String)>, &'static str) {
     let mut out = Vec::new();
     match step {
         Step::Seconds(n) => {
-            // Align to UTC midnight (weeks to Mondays), then step.
-            let day0 = utc(scale.t0).date_naive();
-            let mut t = Utc
+            // Align to the zone's midnight (weeks to Mondays), then step in
+            // wall-clock time, so that a day tick stays at midnight across
+            // a change to or from summer time.
+            let day0 = utc(zone.to_local(scale.t0)).date_naive();
+            let mut local = Utc
                 .from_utc_datetime(&day0.and_hms_opt(0, 0, 0).unwrap_or_default())
                 .timestamp();
             if n == 7 * D || n == 14 * D {
-                t -= i64::from(day0.weekday().num_days_from_monday()) * D;
+                local -= i64::from(day0.weekday().num_days_from_monday()) * D;
             }
-            while t < scale.t0 {
-                t += n;
+            while zone.from_local(local) < scale.t0 {
+                local += n;
             }
-            while t <= scale.t1 && out.len() < 64 {
-                let d = utc(t);
+            loop {
+                let t = zone.from_local(local);
+                if t > scale.t1 || out.len() >= 64 {
+                    break;
+                }
+                let d = utc(local);
                 let label = if n < D {
                     if d.format("%H:%M").to_string() == "00:00" {
                         d.format("%b %-d").to_string()
@@ -186,11 +193,11 @@ fn ticks(scale: &Scale) -> (Vec<(Instant, String)>, &'static str) {
                     d.format("%b %-d, %Y").to_string()
                 };
                 out.push((t, label));
-                t += n;
+                local += n;
             }
         }
         Step::Months(m) => {
-            let start = utc(scale.t0);
+            let start = utc(zone.to_local(scale.t0));
             let months = |y: i32, mo: u32| y * 12 + mo as i32 - 1;
             let mut k = months(start.year(), start.month());
             let m = m as i32;
@@ -200,9 +207,10 @@ fn ticks(scale: &Scale) -> (Vec<(Instant, String)>, &'static str) {
                 let Some(date) = NaiveDate::from_ymd_opt(y, mo, 1) else {
                     break;
                 };
-                let t = Utc
-                    .from_utc_datetime(&date.and_hms_opt(0, 0, 0).unwrap_or_default())
-                    .timestamp();
+                let t = zone.from_local(
+                    Utc.from_utc_datetime(&date.and_hms_opt(0, 0, 0).unwrap_or_default())
+                        .timestamp(),
+                );
                 if t > scale.t1 || out.len() >= 64 {
                     break;
                 }
@@ -222,9 +230,9 @@ fn ticks(scale: &Scale) -> (Vec<(Instant, String)>, &'static str) {
 }
 
 /// The timeline of the filtered KB as an SVG document: laid out, then
-/// drawn.
-pub fn svg(kb: &Kb, filter: &Filter) -> String {
-    draw::svg(kb, &layout::layout(kb, filter))
+/// drawn, its axis in `zone`.
+pub fn svg(kb: &Kb, filter: &Filter, zone: Zone) -> String {
+    draw::svg(kb, &layout::layout(kb, filter, zone))
 }
 
 #[cfg(test)]
@@ -238,24 +246,58 @@ mod tests {
         }
     }
 
+    fn ticks_utc(scale: &Scale) -> (Vec<(Instant, String)>, &'static str) {
+        ticks(scale, Zone::default())
+    }
+
+    #[test]
+    fn ticks_in_a_zone_fall_on_its_midnights_across_summer_time() {
+        // Eight days across the end of summer time in Zurich: a tick at
+        // each local midnight, 25 hours apart on the day the clocks go back.
+        let zurich = Zone::parse("Europe/Zurich").expect("zone");
+        let t0 = 1_729_900_800; // 2024-10-26T00:00Z
+        let (ticks, unit) = ticks(
+            &Scale {
+                t0,
+                t1: t0 + 8 * 86_400,
+            },
+            zurich,
+        );
+        assert_eq!(unit, "day");
+        for w in ticks.windows(2) {
+            assert!(
+                w[1].0 - w[0].0 == 86_400 || w[1].0 - w[0].0 == 90_000,
+                "{ticks:?}"
+            );
+        }
+        assert!(ticks.windows(2).any(|w| w[1].0 - w[0].0 == 90_000));
+        for (t, _) in &ticks {
+            assert_eq!(
+                zurich.to_local(*t).rem_euclid(86_400),
+                0,
+                "midnight in Zurich"
+            );
+        }
+    }
+
     #[test]
     fn ticks_follow_the_span() {
-        let (t, unit) = ticks(&Scale {
+        let (t, unit) = ticks_utc(&Scale {
             t0: 1_718_323_200,
             t1: 1_718_323_200 + 20 * 3600,
         });
         assert_eq!(unit, "hour");
         assert!(t.len() <= 11 && t.len() >= 3, "{t:?}");
-        assert_eq!(ticks(&scale_of(8)).1, "day");
-        assert_eq!(ticks(&scale_of(60)).1, "week");
-        assert_eq!(ticks(&scale_of(250)).1, "month");
-        assert_eq!(ticks(&scale_of(6 * 365)).1, "year");
-        assert_eq!(ticks(&scale_of(80 * 365)).1, "decade");
+        assert_eq!(ticks_utc(&scale_of(8)).1, "day");
+        assert_eq!(ticks_utc(&scale_of(60)).1, "week");
+        assert_eq!(ticks_utc(&scale_of(250)).1, "month");
+        assert_eq!(ticks_utc(&scale_of(6 * 365)).1, "year");
+        assert_eq!(ticks_utc(&scale_of(80 * 365)).1, "decade");
     }
 
     #[test]
     fn month_ticks_start_on_the_first() {
-        let (t, _) = ticks(&scale_of(250));
+        let (t, _) = ticks_utc(&scale_of(250));
         for (at, label) in t {
             assert_eq!(utc(at).day(), 1, "{label}");
         }

@@ -23,6 +23,8 @@ pub enum Link {
     SaidBy,
     /// statement → the principal a spokesperson spoke for
     OnBehalfOf,
+    /// statement → a fact-checker that judged it
+    JudgedBy,
     /// statement → the event it was made at
     SaidAt,
     /// statement → the statement or event it answers
@@ -45,6 +47,7 @@ impl Link {
         match self {
             Link::SaidBy => "said by",
             Link::OnBehalfOf => "on behalf of",
+            Link::JudgedBy => "judged by",
             Link::SaidAt => "said at",
             Link::RespondsTo(_) => "responds to",
             Link::ReportedBy => "reported by",
@@ -222,6 +225,12 @@ impl Kb {
             }
             if let Some(p) = s.on_behalf_of {
                 edges.push((me, NodeRef::Actor(p), Link::OnBehalfOf));
+            }
+            for v in &s.verdicts {
+                edges.push((me, NodeRef::Actor(v.by), Link::JudgedBy));
+                if let Some(o) = v.source.as_ref().and_then(|src| src.outlet) {
+                    edges.push((me, NodeRef::Actor(o), Link::ReportedBy));
+                }
             }
             if let Some(at) = s.at {
                 edges.push((me, NodeRef::Event(at), Link::SaidAt));

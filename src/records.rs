@@ -11,8 +11,8 @@ use serde::Serialize;
 
 use crate::kb::Kb;
 use crate::model::{
-    ActorIx, Date, EventIx, Instant, NodeRef, ParticipationRole, Quote, Response, Source, Stance,
-    Statement, StatementIx,
+    ActorIx, Date, EventIx, Instant, NodeRef, ParticipationRole, Quote, Rating, Response, Source,
+    Stance, Statement, StatementIx, StatusKind, Verdict,
 };
 
 /// An RFC 3339 UTC timestamp, or `None` for an open end.
@@ -113,6 +113,36 @@ impl<'a> SourceView<'a> {
     }
 }
 
+/// A fact-checker's verdict.
+#[derive(Debug, Serialize)]
+pub struct VerdictView<'a> {
+    pub by: Ref<'a>,
+    pub date: Option<DateView<'a>>,
+    pub rating: Rating,
+    pub source: Option<SourceView<'a>>,
+    pub note: Option<&'a str>,
+}
+
+impl<'a> VerdictView<'a> {
+    pub fn of(kb: &'a Kb, v: &'a Verdict) -> VerdictView<'a> {
+        VerdictView {
+            by: Ref::actor(kb, v.by),
+            date: v.date.as_ref().map(DateView::of),
+            rating: v.rating,
+            source: v.source.as_ref().map(|s| SourceView::of(kb, s)),
+            note: v.note.as_deref(),
+        }
+    }
+}
+
+/// What became of a statement.
+#[derive(Debug, Serialize)]
+pub struct StatusView<'a> {
+    pub kind: StatusKind,
+    pub date: Option<DateView<'a>>,
+    pub note: Option<&'a str>,
+}
+
 #[derive(Debug, Serialize)]
 pub struct ResponseView<'a> {
     pub to: &'a str,
@@ -195,6 +225,8 @@ pub struct StatementView<'a> {
     pub topics: &'a [String],
     pub responds_to: Vec<ResponseView<'a>>,
     pub sources: Vec<SourceView<'a>>,
+    pub verdicts: Vec<VerdictView<'a>>,
+    pub status: Option<StatusView<'a>>,
     pub note: Option<&'a str>,
 }
 
@@ -235,6 +267,12 @@ impl<'a> StatementView<'a> {
                 .iter()
                 .map(|src| SourceView::of(kb, src))
                 .collect(),
+            verdicts: s.verdicts.iter().map(|v| VerdictView::of(kb, v)).collect(),
+            status: s.status.as_deref().map(|st| StatusView {
+                kind: st.kind,
+                date: st.date.as_ref().map(DateView::of),
+                note: st.note.as_deref(),
+            }),
             note: s.note.as_deref(),
         }
     }

@@ -533,6 +533,33 @@ pub fn generate(args: &Options, out: &Path) -> io::Result<Generated> {
             }
             s.push_str("],\n");
         }
+        // Half a percent are fact-checked, a tenth of a percent retracted,
+        // some days later.
+        if rng.chance(1) && rng.chance(50) {
+            let rating = rng.pick(&[
+                "True",
+                "MostlyTrue",
+                "Mixed",
+                "MostlyFalse",
+                "False",
+                "Unproven",
+            ]);
+            writeln!(
+                s,
+                "            verdicts: [Verdict(by: \"{}\", date: \"{}\", rating: {rating}, source: Source(url: \"https://example.org/check/{k}\"))],",
+                rng.pick(&media),
+                day(t + 3 * 86_400)
+            )
+            .ok();
+        }
+        if rng.chance(1) && rng.chance(10) {
+            writeln!(
+                s,
+                "            status: Status(kind: Retracted, date: \"{}\"),",
+                day(t + 5 * 86_400)
+            )
+            .ok();
+        }
         let first = rng.below(media.len());
         write!(
             s,

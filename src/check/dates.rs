@@ -1,5 +1,6 @@
-//! Checks on dates across items: `outside-event-dates`, `role-outside-dates`.
-//! Both use certainty: precision never raises a false alarm.
+//! Checks on dates across items: `outside-event-dates`,
+//! `role-outside-dates`, `verdict-before-statement`. All use certainty:
+//! precision never raises a false alarm.
 
 use crate::diag::{Code, Diagnostic};
 use crate::kb::Kb;
@@ -22,6 +23,35 @@ pub fn check(kb: &Kb, out: &mut Vec<Diagnostic>) {
                     .label("outside the event's dates")
                     .with_secondary(event.date_span, "the event is dated here")
                     .with_help("check both dates; if it was said elsewhere, change or remove `at`"),
+                );
+            }
+        }
+        // Judged, or retracted, before it was said.
+        let judged = s.verdicts.iter().filter_map(|v| {
+            Some((
+                v.date.as_ref()?,
+                v.span,
+                format!("a {} verdict by `{}`", v.rating, kb.actor(v.by).id),
+            ))
+        });
+        let status = s.status.iter().filter_map(|st| {
+            Some((
+                st.date.as_ref()?,
+                st.span,
+                format!("its status ({})", st.kind),
+            ))
+        });
+        for (date, span, what) in judged.chain(status) {
+            if date.certainly_before(&s.date) {
+                out.push(
+                    Diagnostic::new(
+                        Code::VerdictBeforeStatement,
+                        span,
+                        format!("`{}` ({}) has {what} dated earlier ({date})", s.id, s.date),
+                    )
+                    .label("dated before the statement")
+                    .with_secondary(s.date_span, "the statement is dated here")
+                    .with_help("check both dates, or mark an uncertain one with `?`"),
                 );
             }
         }

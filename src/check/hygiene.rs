@@ -54,7 +54,7 @@ pub fn check(kb: &Kb, out: &mut Vec<Diagnostic>) {
             out.push(
                 Diagnostic::new(Code::UnusedActor, a.span, format!("actor `{}` is not used", a.id))
                     .label("nothing refers to this actor")
-                    .with_help("remove it, or refer to it (`by`, `about`, `participants`, `part_of`, a role's `of`, an `outlet`)"),
+                    .with_help("remove it, or refer to it (`by`, `about`, `participants`, `part_of`, a role's `of`, an `outlet`, a verdict's `by`)"),
             );
         }
     }

@@ -321,6 +321,10 @@ pub struct FilterArgs {
     /// any case). Repeatable.
     #[arg(long, value_name = "K")]
     pub kind: Vec<String>,
+    /// Keep statements a fact-checker rated so: True, MostlyTrue, Mixed,
+    /// MostlyFalse, False, Unproven (any case). Repeatable.
+    #[arg(long, value_name = "RATING")]
+    pub verdict: Vec<String>,
     /// Count a person's statements for the institution they held a role in on
     /// that date, and an institution's for what it is part of, to the top.
     #[arg(long)]

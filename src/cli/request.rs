@@ -53,6 +53,7 @@ fn spec(args: FilterArgs, to: Option<OldTo>) -> FilterSpec {
         event: args.event,
         topics: args.topic,
         kinds: args.kind,
+        verdicts: args.verdict,
         rollup: args.rollup,
     }
 }

@@ -85,6 +85,8 @@ codes! {
         "a statement responds to itself";
     ResponseBeforeTarget = "response-before-target", Error, false,
         "a response dated certainly before the statement it responds to";
+    VerdictBeforeStatement = "verdict-before-statement", Error, false,
+        "a verdict or status dated certainly before the statement it judges";
     ResponseCycle = "response-cycle", Error, false,
         "statements that respond to each other in a cycle";
     PartOfCycle = "part-of-cycle", Error, false,

@@ -147,6 +147,10 @@ explain! {
         "An item cites the same source twice.",
         "sources: [Source(outlet: \"tass\"), Source(outlet: \"tass\")]",
         "sources: [Source(outlet: \"tass\")]";
+    VerdictBeforeStatement:
+        "A fact-checker's verdict, or a retraction, is dated before the statement it is about: one of the dates is wrong.",
+        "Statement(id: \"claim\", date: \"2024-06-14\", verdicts: [Verdict(by: \"checker\", date: \"2024-06-10\", rating: False)], …)",
+        "Statement(id: \"claim\", date: \"2024-06-14\", verdicts: [Verdict(by: \"checker\", date: \"2024-06-20\", rating: False)], …)";
     DuplicateEntry:
         "A joint statement names one speaker twice, or an event one participant twice (perhaps with two roles). The first is kept.",
         "by: [\"ukraine\", \"chile\", \"ukraine\"]",

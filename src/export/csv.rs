@@ -9,8 +9,9 @@
 //! | `roles.csv` | actor, title, of, from, until |
 //! | `events.csv` | id, name, kind, date, earliest, latest, place, part_of, topics, note |
 //! | `participants.csv` | event, actor, role (`Host`, `Participant`, `Observer`, `Invited`, `Declined`, `NotInvited`) |
-//! | `statements.csv` | id, by (the first speaker), date, earliest, latest, at, kind, summary, topics, note, on_behalf_of |
+//! | `statements.csv` | id, by (the first speaker), date, earliest, latest, at, kind, summary, topics, note, on_behalf_of, status, status_date |
 //! | `speakers.csv` | statement, actor, joined, withdrew (every speaker of every statement) |
+//! | `verdicts.csv` | statement, position, by, date, rating, url, note |
 //! | `quotes.csv` | statement, position, text, lang, translated |
 //! | `about.csv` | statement, about, about_type |
 //! | `responses.csv` | from, to, to_type (`statement` or `event`), stance |
@@ -121,6 +122,17 @@ pub fn tables(kb: &Kb, records: &Records) -> Vec<Table> {
         "topics",
         "note",
         "on_behalf_of",
+        "status",
+        "status_date",
+    ]);
+    let mut verdicts = row(&[
+        "statement",
+        "position",
+        "by",
+        "date",
+        "rating",
+        "url",
+        "note",
     ]);
     let mut speakers = row(&["statement", "actor", "joined", "withdrew"]);
     let mut quotes = row(&["statement", "position", "text", "lang", "translated"]);
@@ -143,7 +155,26 @@ pub fn tables(kb: &Kb, records: &Records) -> Vec<Table> {
             &st.topics.join(" | "),
             st.note.as_deref().unwrap_or(""),
             st.on_behalf_of.map_or("", |p| kb.actor(p).id.as_str()),
+            st.status.as_ref().map_or("", |s| s.kind.as_str()),
+            st.status
+                .as_ref()
+                .and_then(|s| s.date.as_ref())
+                .map_or("", Date::as_str),
         ]);
+        for (i, v) in st.verdicts.iter().enumerate() {
+            verdicts += &row(&[
+                &st.id,
+                &(i + 1).to_string(),
+                &kb.actor(v.by).id,
+                v.date.as_ref().map_or("", Date::as_str),
+                v.rating.as_str(),
+                v.source
+                    .as_ref()
+                    .and_then(|s| s.url.as_deref())
+                    .unwrap_or(""),
+                v.note.as_deref().unwrap_or(""),
+            ]);
+        }
         if st.signatories.is_empty() {
             speakers += &row(&[&st.id, &kb.actor(st.by).id, "", ""]);
         }
@@ -180,6 +211,7 @@ pub fn tables(kb: &Kb, records: &Records) -> Vec<Table> {
         ("participants.csv", participants),
         ("statements.csv", statements),
         ("speakers.csv", speakers),
+        ("verdicts.csv", verdicts),
         ("quotes.csv", quotes),
         ("about.csv", about),
         ("responses.csv", responses),

@@ -12,7 +12,7 @@ use graphviz_rust::dot_structures::{
 };
 use graphviz_rust::printer::{DotPrinter, PrinterContext};
 
-use super::{event_label, group_by_speaker, select, wrap, View};
+use super::{event_label, group_by_speaker, select, standing, wrap, View};
 use crate::escape;
 use crate::kb::{Kb, Link, Party};
 use crate::model::{Answered, EventIx, NodeRef, StatementIx};
@@ -92,8 +92,29 @@ fn statement_label(kb: &Kb, s: StatementIx, with_speaker: bool) -> String {
         format!("{} · {}", st.date, st.kind)
     };
     let mut lines = vec![head];
+    lines.extend(
+        standing(kb, st)
+            .map(|s| wrap(&s, 38, 2))
+            .unwrap_or_default(),
+    );
     lines.extend(wrap(&st.summary, 38, 3));
     lines.join("\n")
+}
+
+/// A statement's node: rated false or retracted, it is drawn with a
+/// dashed red border.
+fn statement_node(kb: &Kb, s: StatementIx, with_speaker: bool) -> Stmt {
+    let st = kb.statement(s);
+    let mut attrs = vec![attr("label", &statement_label(kb, s, with_speaker))];
+    if st.is_discredited() {
+        attrs.push(attr(
+            "color",
+            palette::stance(crate::model::Stance::Rejects),
+        ));
+        attrs.push(attr("style", "rounded,filled,dashed"));
+        attrs.push(attr("penwidth", "2"));
+    }
+    node(&st.id, attrs)
 }
 
 /// An event as a grey ellipse.
@@ -159,10 +180,7 @@ fn responses(kb: &Kb, filter: &Filter) -> String {
         ];
         for &s in list {
             // With roll-up the cluster is an institution: name the speaker.
-            inner.push(node(
-                &kb.statement(s).id,
-                vec![attr("label", &statement_label(kb, s, filter.rollup))],
-            ));
+            inner.push(statement_node(kb, s, filter.rollup));
         }
         stmts.push(Stmt::Subgraph(Subgraph {
             id: q(&format!("cluster_{}", actor.id)),
@@ -270,10 +288,7 @@ fn timeline(kb: &Kb, filter: &Filter) -> String {
     }
     for &s in &sel.statements {
         let st = kb.statement(s);
-        stmts.push(node(
-            &st.id,
-            vec![attr("label", &statement_label(kb, s, true))],
-        ));
+        stmts.push(statement_node(kb, s, true));
         ranks
             .entry(day(st.when.start))
             .or_default()

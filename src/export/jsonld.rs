@@ -20,6 +20,8 @@
 //! | at | `annals:saidAt` |
 //! | responds_to | `annals:respondsTo`: `{"annals:target": {"@id"}, "annals:stance": "Rejects"}` |
 //! | date as written | `annals:date` |
+//! | verdicts | `review`: `ClaimReview` with `author`, `reviewRating` (1 false … 5 true, `alternateName` the rating), `datePublished`, `url`, `reviewBody` |
+//! | status | `annals:status`, `annals:statusDate` |
 //!
 //! `annals:` terms live in `<base>vocab#`; schema.org has no term for a
 //! response and its stance.
@@ -28,7 +30,9 @@ use serde_json::{json, Map, Value};
 
 use super::Records;
 use crate::kb::Kb;
-use crate::model::{ActorIx, ActorKind, Date, EventIx, ParticipationRole, Source, StatementIx};
+use crate::model::{
+    ActorIx, ActorKind, Date, EventIx, ParticipationRole, Source, StatementIx, Verdict,
+};
 use crate::records::DateView;
 
 /// The default base of ids.
@@ -321,8 +325,52 @@ fn statement(kb: &Kb, base: &str, s: &StatementIx) -> Value {
         m.insert("annals:respondsTo".into(), json!(responses));
     }
     cite(kb, base, &st.sources, &mut m);
+    if !st.verdicts.is_empty() {
+        let own = json!({ "@id": format!("{base}{}", st.id) });
+        let reviews: Vec<Value> = st
+            .verdicts
+            .iter()
+            .map(|v| claim_review(kb, base, v, &own))
+            .collect();
+        m.insert("review".into(), json!(reviews));
+    }
+    if let Some(status) = &st.status {
+        m.insert("annals:status".into(), json!(status.kind.as_str()));
+        if let Some(d) = status.date.as_ref().and_then(iso) {
+            m.insert("annals:statusDate".into(), json!(d));
+        }
+    }
     if let Some(n) = &st.note {
         m.insert("annals:note".into(), json!(n));
+    }
+    Value::Object(m)
+}
+
+/// A verdict as a schema.org `ClaimReview` of the statement: the rating on
+/// schema.org's 1 (false) to 5 (true) scale with its name, or only the
+/// name for `Unproven`.
+fn claim_review(kb: &Kb, base: &str, v: &Verdict, reviewed: &Value) -> Value {
+    let mut rating = Map::new();
+    rating.insert("@type".into(), json!("Rating"));
+    rating.insert("alternateName".into(), json!(v.rating.as_str()));
+    if let Some(value) = v.rating.value() {
+        rating.insert("ratingValue".into(), json!(value));
+        rating.insert("bestRating".into(), json!(5));
+        rating.insert("worstRating".into(), json!(1));
+    }
+    let mut m = Map::new();
+    m.insert("@type".into(), json!("ClaimReview"));
+    m.insert("itemReviewed".into(), reviewed.clone());
+    m.insert("author".into(), iri(base, &kb.actor(v.by).id));
+    m.insert("reviewRating".into(), Value::Object(rating));
+    if let Some(d) = v.date.as_ref().and_then(iso) {
+        m.insert("datePublished".into(), json!(d));
+    }
+    if let Some(url) = v.source.as_ref().and_then(|s| s.url.as_ref()) {
+        m.insert("url".into(), json!(url));
+    }
+    if let Some(n) = &v.note {
+        m.insert("reviewBody".into(), json!(n));
     }
     Value::Object(m)
 }

@@ -7,7 +7,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
-use super::{group_by_speaker, select, wrap, View};
+use super::{group_by_speaker, select, standing, wrap, View};
 use crate::escape;
 use crate::kb::Kb;
 use crate::model::{Answered, EventIx, StatementIx};
@@ -51,6 +51,11 @@ fn responses(kb: &Kb, filter: &Filter) -> String {
         for s in list {
             let st = kb.statement(*s);
             let mut lines = vec![format!("{} · {}", st.date, st.kind)];
+            lines.extend(
+                standing(kb, st)
+                    .map(|s| wrap(&s, 40, 2))
+                    .unwrap_or_default(),
+            );
             lines.extend(wrap(&st.summary, 40, 3));
             let _ = writeln!(out, "        n{}[\"{}\"]", ids[s], label(&lines));
         }

@@ -161,6 +161,8 @@ pub fn records(kb: &Kb, filter: &Filter) -> Records {
                 _ => None,
             }));
             set.extend(st.sources.iter().filter_map(|src| src.outlet));
+            set.extend(st.on_behalf_of);
+            set.extend(st.verdicts.iter().map(|v| v.by));
         }
         for e in &events {
             set.extend(kb.event(*e).participants.iter().map(|p| p.actor));
@@ -233,6 +235,23 @@ pub fn speaker(kb: &Kb, s: StatementIx, filter: &Filter) -> ActorIx {
     } else {
         who
     }
+}
+
+/// What fact-checkers and the statement's status say, as one line for a
+/// label: "rated False by FactCheck Lakeside; Retracted 2025-03-20".
+pub fn standing(kb: &Kb, st: &crate::model::Statement) -> Option<String> {
+    let mut parts: Vec<String> = st
+        .verdicts
+        .iter()
+        .map(|v| format!("rated {} by {}", v.rating, kb.actor(v.by).name))
+        .collect();
+    if let Some(status) = &st.status {
+        parts.push(match &status.date {
+            Some(d) => format!("{} {d}", status.kind),
+            None => status.kind.to_string(),
+        });
+    }
+    (!parts.is_empty()).then(|| parts.join("; "))
 }
 
 /// Wraps text at spaces into lines of at most `width` characters, keeping at

@@ -148,6 +148,36 @@ pub struct RawStatement {
     #[serde(default)]
     pub sources: Vec<RawSource>,
     #[serde(default)]
+    pub verdicts: Vec<RawVerdict>,
+    #[serde(default)]
+    pub status: Option<RawStatus>,
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// `Verdict(by: "factcheck", date: "2024-06-20", rating: False, source:
+/// Source(url: "…"), note: "…")`.
+#[derive(Debug, Deserialize)]
+#[serde(rename = "Verdict", deny_unknown_fields)]
+pub struct RawVerdict {
+    pub by: Spanned<String>,
+    #[serde(default)]
+    pub date: Option<Spanned<String>>,
+    pub rating: Spanned<Word>,
+    #[serde(default)]
+    pub source: Option<RawSource>,
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// `Status(kind: Retracted, date: "2024-06-21", note: "…")`.
+#[derive(Debug, Deserialize)]
+#[serde(rename = "Status", deny_unknown_fields)]
+pub struct RawStatus {
+    pub kind: Spanned<Word>,
+    #[serde(default)]
+    pub date: Option<Spanned<String>>,
+    #[serde(default)]
     pub note: Option<String>,
 }
 

@@ -24,8 +24,9 @@ use crate::kb::{IdMap, Kb};
 use crate::model::Settings;
 use crate::model::{
     id_problem, suggest_id, Actor, ActorIx, ActorKind, Answered, Date, Event, EventIx, EventKind,
-    NodeKind, NodeRef, Participant, ParticipationRole, Quote, Response, Role, Signatory, Source,
-    Stance, Statement, StatementIx, StatementKind, Vocabulary, Zone,
+    NodeKind, NodeRef, Participant, ParticipationRole, Quote, Rating, Response, Role, Signatory,
+    Source, Stance, Statement, StatementIx, StatementKind, Status, StatusKind, Verdict, Vocabulary,
+    Zone,
 };
 use crate::source_map::{FileId, Span};
 use crate::suggest;
@@ -827,21 +828,24 @@ impl Linker<'_> {
     fn sources(&mut self, file: FileId, sources: &mut [RawSource], owner: Span) -> Vec<Source> {
         sources
             .iter_mut()
-            .map(|raw| {
-                let span = raw.outlet.as_ref().map_or(owner, |o| Self::span(file, o));
-                Source {
-                    outlet: raw
-                        .outlet
-                        .as_ref()
-                        .and_then(|o| self.reference(file, o, Want::Media, "outlet"))
-                        .and_then(as_actor),
-                    url: std::mem::take(&mut raw.url),
-                    title: std::mem::take(&mut raw.title),
-                    date: self.optional_date(file, &raw.date),
-                    span,
-                }
-            })
+            .map(|raw| self.source(file, raw, owner))
             .collect()
+    }
+
+    /// Resolves one source, labelled at its outlet (or at `owner`).
+    fn source(&mut self, file: FileId, raw: &mut RawSource, owner: Span) -> Source {
+        let span = raw.outlet.as_ref().map_or(owner, |o| Self::span(file, o));
+        Source {
+            outlet: raw
+                .outlet
+                .as_ref()
+                .and_then(|o| self.reference(file, o, Want::Media, "outlet"))
+                .and_then(as_actor),
+            url: std::mem::take(&mut raw.url),
+            title: std::mem::take(&mut raw.title),
+            date: self.optional_date(file, &raw.date),
+            span,
+        }
     }
 
     fn statement(
@@ -899,7 +903,39 @@ impl Linker<'_> {
             OneOrMany::One(_) => Vec::new(),
             OneOrMany::Many(list) => self.signatories(file, list),
         };
+        let verdicts = raw
+            .verdicts
+            .iter_mut()
+            .filter_map(|v| {
+                let rating = self.word::<Rating>(file, &v.rating);
+                let by = self
+                    .reference(file, &v.by, Want::Actor, "by")
+                    .and_then(as_actor);
+                let vdate = self.optional_date(file, &v.date);
+                let span = Self::span(file, &v.by);
+                let source = v.source.as_mut().map(|s| self.source(file, s, span));
+                Some(Verdict {
+                    by: by?,
+                    date: vdate,
+                    rating: rating?,
+                    source,
+                    note: v.note.take(),
+                    span,
+                })
+            })
+            .collect();
+        let status = raw.status.as_mut().and_then(|st| {
+            let kind = self.word::<StatusKind>(file, &st.kind)?;
+            Some(Box::new(Status {
+                kind,
+                date: self.optional_date(file, &st.date),
+                note: st.note.take(),
+                span: Self::span(file, &st.kind),
+            }))
+        });
         Statement {
+            verdicts,
+            status,
             when: date.bounds(),
             signatories,
             on_behalf_of,

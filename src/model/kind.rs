@@ -143,6 +143,40 @@ impl ParticipationRole {
 }
 
 vocabulary! {
+    /// A fact-checker's rating of a claim, from true to false, or unproven.
+    Rating, "rating" {
+        True, MostlyTrue, Mixed, MostlyFalse, False, Unproven,
+    }
+}
+
+impl Rating {
+    /// Whether the rating says the claim is wrong: mostly false or false.
+    pub fn is_false(self) -> bool {
+        matches!(self, Rating::MostlyFalse | Rating::False)
+    }
+
+    /// The rating's place on schema.org's scale (5 true … 1 false); none
+    /// for `Unproven`, which is not on it.
+    pub fn value(self) -> Option<u8> {
+        match self {
+            Rating::True => Some(5),
+            Rating::MostlyTrue => Some(4),
+            Rating::Mixed => Some(3),
+            Rating::MostlyFalse => Some(2),
+            Rating::False => Some(1),
+            Rating::Unproven => None,
+        }
+    }
+}
+
+vocabulary! {
+    /// What became of a statement after it was made.
+    StatusKind, "status" {
+        Retracted, Corrected, Clarified,
+    }
+}
+
+vocabulary! {
     /// A lint level, as written in the settings file.
     LevelWord, "lint level" {
         Allow, Warn, Deny,

@@ -13,8 +13,8 @@ mod settings;
 pub use date::{parse_utc_offset, Bounds, Date, DateError, Instant, Point, Precision, Zone};
 pub use id::{id_problem, suggest_id, ActorIx, EventIx, NodeKind, NodeRef, StatementIx};
 pub use kind::{
-    by_meaning, ActorKind, EventKind, LevelWord, ParticipationRole, Stance, StatementKind,
-    Vocabulary,
+    by_meaning, ActorKind, EventKind, LevelWord, ParticipationRole, Rating, Stance, StatementKind,
+    StatusKind, Vocabulary,
 };
 pub use settings::{Limits, Settings, MAX_NESTING, MIN_NESTING};
 
@@ -155,7 +155,46 @@ pub struct Statement {
     pub topics: Vec<String>,
     pub responds_to: Vec<Response>,
     pub sources: Vec<Source>,
+    /// What fact-checkers found, in the order written.
+    pub verdicts: Vec<Verdict>,
+    /// What became of it (retracted, corrected), when the KB says.
+    pub status: Option<Box<Status>>,
     pub note: Option<String>,
+}
+
+/// A fact-checker's judgment of a statement.
+#[derive(Debug, Clone)]
+pub struct Verdict {
+    /// Who judged it: a fact-checking organisation, usually.
+    pub by: ActorIx,
+    pub date: Option<Date>,
+    pub rating: Rating,
+    /// Where the verdict is published.
+    pub source: Option<Source>,
+    pub note: Option<String>,
+    /// Where it is written.
+    pub span: Span,
+}
+
+/// What became of a statement: retracted, corrected, clarified, and when.
+#[derive(Debug, Clone)]
+pub struct Status {
+    pub kind: StatusKind,
+    pub date: Option<Date>,
+    pub note: Option<String>,
+    pub span: Span,
+}
+
+impl Statement {
+    /// Whether a verdict rates it (mostly) false, or it was retracted:
+    /// what pictures mark.
+    pub fn is_discredited(&self) -> bool {
+        self.verdicts.iter().any(|v| v.rating.is_false())
+            || self
+                .status
+                .as_ref()
+                .is_some_and(|s| s.kind == StatusKind::Retracted)
+    }
 }
 
 /// A speaker of a joint statement, with the dates it joined (after the

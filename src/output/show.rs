@@ -49,7 +49,7 @@ struct Links<'a> {
 enum ItemView<'a> {
     Actor(ActorView<'a>),
     Event(EventView<'a>),
-    Statement(StatementView<'a>),
+    Statement(Box<StatementView<'a>>),
 }
 
 #[derive(Serialize)]
@@ -153,7 +153,7 @@ pub fn write(
     let item = match node {
         NodeRef::Actor(a) => ItemView::Actor(ActorView::of(kb, a)),
         NodeRef::Event(e) => ItemView::Event(EventView::of(kb, e)),
-        NodeRef::Statement(s) => ItemView::Statement(StatementView::of(kb, s)),
+        NodeRef::Statement(s) => ItemView::Statement(Box::new(StatementView::of(kb, s))),
     };
     let links = links(kb, node);
     if format == Format::Json {
@@ -292,6 +292,29 @@ pub fn write(
             }
             for src in &s.sources {
                 field("source", source_line(src));
+            }
+            for v in &s.verdicts {
+                let mut line = format!("{} by {}", v.rating, t(v.by.name));
+                if let Some(d) = &v.date {
+                    line.push_str(&format!(", {}", t(d.written)));
+                }
+                if let Some(src) = &v.source {
+                    line.push_str(&format!(" ({})", source_line(src)));
+                }
+                if let Some(n) = v.note {
+                    line.push_str(&format!(": {}", t(n)));
+                }
+                field("verdict", line);
+            }
+            if let Some(st) = &s.status {
+                let mut line = st.kind.to_string();
+                if let Some(d) = &st.date {
+                    line.push_str(&format!(" on {}", t(d.written)));
+                }
+                if let Some(n) = st.note {
+                    line.push_str(&format!(": {}", t(n)));
+                }
+                field("status", line);
             }
             if let Some(n) = s.note {
                 field("note", t(n));

@@ -15,8 +15,8 @@ use crate::query::timeline::Item;
 #[derive(Serialize)]
 #[serde(untagged)]
 enum ItemView<'a> {
-    Statement(StatementView<'a>),
-    Event(EventView<'a>),
+    Statement(Box<StatementView<'a>>),
+    Event(Box<EventView<'a>>),
 }
 
 /// How many whole days an interval spans, for multi-day events.
@@ -44,8 +44,8 @@ pub fn write(
         let views: Vec<ItemView> = items
             .iter()
             .map(|i| match *i {
-                Item::Statement(s) => ItemView::Statement(StatementView::of(kb, s)),
-                Item::Event(e) => ItemView::Event(EventView::of(kb, e)),
+                Item::Statement(s) => ItemView::Statement(Box::new(StatementView::of(kb, s))),
+                Item::Event(e) => ItemView::Event(Box::new(EventView::of(kb, e))),
             })
             .collect();
         return json::write(out, &views);
@@ -90,8 +90,22 @@ pub fn write(
                 } else {
                     responds
                 };
+                // On a terminal, verdicts and a status lead, so a false or
+                // retracted claim is never read as standing (the other
+                // formats carry them in their own fields: JSON, `show`).
+                let mut marks: Vec<String> = s
+                    .verdicts
+                    .iter()
+                    .map(|v| format!("[{}]", v.rating))
+                    .collect();
+                marks.extend(s.status.as_ref().map(|st| format!("[{}]", st.kind)));
+                let marks = if marks.is_empty() {
+                    String::new()
+                } else {
+                    format!("{} ", marks.join(" "))
+                };
                 let what = if text {
-                    format!("{}: {}", s.kind, s.summary)
+                    format!("{marks}{}: {}", s.kind, s.summary)
                 } else {
                     s.summary.clone()
                 };

@@ -3,7 +3,7 @@
 
 use crate::kb::Kb;
 use crate::model::{
-    ActorIx, Bounds, EventIx, EventKind, Instant, Statement, StatementIx, StatementKind,
+    ActorIx, Bounds, EventIx, EventKind, Instant, Rating, Statement, StatementIx, StatementKind,
 };
 
 use super::rollup;
@@ -23,6 +23,9 @@ pub struct Filter {
     pub topics: Vec<String>,
     pub statement_kinds: Vec<StatementKind>,
     pub event_kinds: Vec<EventKind>,
+    /// Keep statements with a verdict of one of these ratings (and no
+    /// events).
+    pub ratings: Vec<Rating>,
     /// Count statements for the institutions their speakers roll up to.
     pub rollup: bool,
 }
@@ -52,6 +55,7 @@ impl Filter {
             && self.actors.is_empty()
             && self.event.is_none()
             && self.topics.is_empty()
+            && self.ratings.is_empty()
             && !self.has_kind_filter()
     }
 
@@ -62,6 +66,10 @@ impl Filter {
             return false;
         }
         if self.has_kind_filter() && !self.statement_kinds.contains(&s.kind) {
+            return false;
+        }
+        if !self.ratings.is_empty() && !s.verdicts.iter().any(|v| self.ratings.contains(&v.rating))
+        {
             return false;
         }
         if !self.topics.is_empty() && !s.topics.iter().any(|t| self.topics.contains(t)) {
@@ -97,6 +105,9 @@ impl Filter {
             return false;
         }
         if self.has_kind_filter() && !self.event_kinds.contains(&e.kind) {
+            return false;
+        }
+        if !self.ratings.is_empty() {
             return false;
         }
         if !self.topics.is_empty() && !e.topics.iter().any(|t| self.topics.contains(t)) {
@@ -184,6 +195,8 @@ pub struct FilterSpec {
     pub event: Option<String>,
     pub topics: Vec<String>,
     pub kinds: Vec<String>,
+    /// Ratings: keep statements a fact-checker gave one of them.
+    pub verdicts: Vec<String>,
     pub rollup: bool,
 }
 
@@ -202,6 +215,8 @@ pub enum FilterError {
     Kind { kind: String, help: String },
     #[error("the date range is reversed: --from {} starts after --until {} ends; swap them", crate::escape::shown(.from), crate::escape::shown(.until))]
     Reversed { from: String, until: String },
+    #[error("unknown rating `{}`; {}", crate::escape::shown(.rating), crate::escape::terminal(.help))]
+    Rating { rating: String, help: String },
     #[error("no item of the KB has the topic `{}`; {}", crate::escape::shown(.topic), crate::escape::terminal(.help))]
     Topic { topic: String, help: String },
 }
@@ -278,6 +293,28 @@ impl FilterSpec {
             }
             f.statement_kinds.extend(s);
             f.event_kinds.extend(e);
+        }
+        for r in &self.verdicts {
+            match Rating::parse_any_case(r) {
+                Some(rating) => f.ratings.push(rating),
+                None => {
+                    // Ratings are matched in any case: so are suggestions.
+                    let lower = |w: &str| w.to_ascii_lowercase();
+                    let words: Vec<String> =
+                        Rating::all().iter().map(|w| lower(w.word())).collect();
+                    let close: Vec<&str> =
+                        crate::suggest::closest(&lower(r), words.iter().map(String::as_str))
+                            .into_iter()
+                            .filter_map(|c| Rating::parse_any_case(c).map(|w| w.word()))
+                            .collect();
+                    return Err(FilterError::Rating {
+                        rating: r.clone(),
+                        help: crate::suggest::did_you_mean(&close).unwrap_or_else(|| {
+                            "ratings: True, MostlyTrue, Mixed, MostlyFalse, False, Unproven".into()
+                        }),
+                    });
+                }
+            }
         }
         Ok(f)
     }

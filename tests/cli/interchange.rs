@@ -58,7 +58,8 @@ fn every_format_matches_its_golden_file_and_is_deterministic() {
             "roles.csv",
             "sources.csv",
             "speakers.csv",
-            "statements.csv"
+            "statements.csv",
+            "verdicts.csv"
         ]
     );
     for name in names {

@@ -52,6 +52,8 @@ fn every_query_on_the_story_matches_its_golden_output() {
         ("timeline-signatory", &["timeline", "--actor", "southmark"]),
         ("show-spokesperson", &["show", "dal-rejects-communique"]),
         ("timeline-principal", &["timeline", "--actor", "vessel"]),
+        ("show-rated-false", &["show", "vessel-no-talks"]),
+        ("timeline-false", &["timeline", "--verdict", "false"]),
     ];
     for (name, args) in commands {
         for format in ["text", "json"] {
@@ -405,4 +407,80 @@ fn the_timeline_picture_draws_its_axis_in_the_zone_asked_for() {
         .run();
     out.status(2);
     assert!(out.stderr.contains("is not a time zone"), "{}", out.stderr);
+}
+
+#[test]
+fn verdicts_and_a_retraction_reach_every_output() {
+    let shown = json(&["show", "vessel-no-talks"]);
+    let v = &shown["item"]["verdicts"][0];
+    assert_eq!(v["by"]["id"], "lake-check");
+    assert_eq!(v["rating"], "False");
+    assert_eq!(
+        v["source"]["url"],
+        "https://lake-check.example/borduria-talks"
+    );
+    let retracted = json(&["show", "vessel-demands"]);
+    assert_eq!(retracted["item"]["status"]["kind"], "Retracted");
+    // The filter keeps what was rated so, and nothing else.
+    let rated = json(&["timeline", "--verdict", "FALSE"]);
+    let ids: Vec<&str> = rated
+        .as_array()
+        .expect("items")
+        .iter()
+        .map(|i| i["id"].as_str().unwrap_or(""))
+        .collect();
+    assert_eq!(ids, ["vessel-no-talks"]);
+    let out = story().args(["timeline", "--verdict", "fals"]).run();
+    out.status(2);
+    assert!(
+        out.stderr.contains("did you mean `False`"),
+        "{}",
+        out.stderr
+    );
+    // Tables, JSON-LD, DOT and the picture.
+    let csv = table("verdicts.csv");
+    assert!(
+        csv.lines()
+            .any(|l| l.starts_with("vessel-no-talks,1,lake-check,2025-03-15,False,")),
+        "{csv}"
+    );
+    let ld = story().args(["export", "--format", "jsonld"]).run();
+    ld.status(0);
+    let ld: Value = serde_json::from_str(&ld.stdout).expect("JSON-LD");
+    let node = ld["@graph"]
+        .as_array()
+        .expect("graph")
+        .iter()
+        .find(|n| n["@id"] == "urn:annals:vessel-no-talks")
+        .expect("the claim");
+    let review = &node["review"][0];
+    assert_eq!(review["@type"], "ClaimReview");
+    assert_eq!(review["reviewRating"]["ratingValue"], 1);
+    assert_eq!(review["reviewRating"]["alternateName"], "False");
+    assert_eq!(review["itemReviewed"]["@id"], "urn:annals:vessel-no-talks");
+    let dot = story()
+        .args(["export", "--format", "dot", "--view", "timeline"])
+        .run();
+    dot.status(0);
+    assert!(
+        dot.stdout.contains("rated False by Lake Check"),
+        "{}",
+        dot.stdout
+    );
+    let dir = tempfile::tempdir().expect("temp dir");
+    let svg = dir.path().join("t.svg");
+    story()
+        .args(["render", "timeline", "-o"])
+        .args([svg.to_str().expect("UTF-8")])
+        .run()
+        .status(0);
+    let text = std::fs::read_to_string(&svg).expect("read");
+    assert!(
+        text.contains("rated false or retracted"),
+        "the legend explains the ring"
+    );
+    assert!(
+        text.contains("[rated False by Lake Check]"),
+        "the tooltip says who rated it"
+    );
 }

@@ -302,6 +302,8 @@ const STATEMENT: &[(&str, &str)] = &[
     ("topics", "array"),
     ("responds_to", "array"),
     ("sources", "array"),
+    ("verdicts", "array"),
+    ("status", "object?"),
     ("note", "string?"),
 ];
 const EVENT: &[(&str, &str)] = &[

@@ -206,6 +206,7 @@ pub(super) fn svg(kb: &Kb, l: &Layout) -> String {
     }
 
     // Markers and labels.
+    let mut discredited = false;
     for lane in lanes.iter() {
         for p in &lane.placed {
             let st = kb.statement(p.s);
@@ -221,14 +222,27 @@ pub(super) fn svg(kb: &Kb, l: &Layout) -> String {
                     palette::INK
                 );
             }
+            let standing = crate::export::standing(kb, st)
+                .map(|s| format!(" [{s}]"))
+                .unwrap_or_default();
             let tip = xml(&format!(
-                "{} · {} · {} by {}: {}",
+                "{} · {} · {} by {}{standing}: {}",
                 st.id,
                 st.date,
                 st.kind,
                 kb.attribution(st, usize::MAX),
                 st.summary
             ));
+            // Rated false or retracted: a red ring around the marker.
+            if st.is_discredited() {
+                discredited = true;
+                let _ = writeln!(
+                    out,
+                    r##"<circle cx="{x:.1}" cy="{y:.1}" r="{:.1}" fill="none" stroke="{}" stroke-width="2"/>"##,
+                    r + 3.0,
+                    palette::stance(Stance::Rejects)
+                );
+            }
             if st.date.is_qualified() {
                 let _ = writeln!(
                     out,
@@ -260,6 +274,7 @@ pub(super) fn svg(kb: &Kb, l: &Layout) -> String {
         Line(&'static str),
         Dot,
         Hollow,
+        Ring,
         Bar,
     }
     let mut keys: Vec<(Key, String)> = l
@@ -269,6 +284,9 @@ pub(super) fn svg(kb: &Kb, l: &Layout) -> String {
         .collect();
     keys.push((Key::Dot, "statement".into()));
     keys.push((Key::Hollow, "uncertain or approximate date".into()));
+    if discredited {
+        keys.push((Key::Ring, "rated false or retracted".into()));
+    }
     if !bars.is_empty() {
         keys.push((Key::Bar, "event".into()));
     }
@@ -291,6 +309,12 @@ pub(super) fn svg(kb: &Kb, l: &Layout) -> String {
                 r##"<circle cx="{:.1}" cy="{ly:.1}" r="5" fill="#ffffff" stroke="{}" stroke-width="1.5" stroke-dasharray="2,1.5"/>"##,
                 lx + 10.0,
                 palette::INK
+            ),
+            Key::Ring => writeln!(
+                out,
+                r##"<circle cx="{:.1}" cy="{ly:.1}" r="7" fill="none" stroke="{}" stroke-width="2"/>"##,
+                lx + 10.0,
+                palette::stance(Stance::Rejects)
             ),
             Key::Bar => writeln!(
                 out,

@@ -82,6 +82,11 @@ pub struct QuoteView<'a> {
     pub text: &'a str,
     pub lang: Option<&'a str>,
     pub translated: bool,
+    /// The position (from 1) in the statement's `sources` of the source it
+    /// is taken from.
+    pub source: Option<usize>,
+    pub original: Option<&'a str>,
+    pub original_lang: Option<&'a str>,
 }
 
 impl<'a> QuoteView<'a> {
@@ -90,16 +95,22 @@ impl<'a> QuoteView<'a> {
             text: &q.text,
             lang: q.lang.as_deref(),
             translated: q.translated,
+            source: q.source.map(|i| i + 1),
+            original: q.original.as_deref(),
+            original_lang: q.original_lang.as_deref(),
         }
     }
 }
 
 #[derive(Debug, Serialize)]
 pub struct SourceView<'a> {
+    /// Who published it: a Media actor, or any other publisher.
     pub outlet: Option<Ref<'a>>,
     pub url: Option<&'a str>,
+    pub archived: Option<&'a str>,
     pub title: Option<&'a str>,
     pub date: Option<DateView<'a>>,
+    pub accessed: Option<DateView<'a>>,
 }
 
 impl<'a> SourceView<'a> {
@@ -107,8 +118,10 @@ impl<'a> SourceView<'a> {
         SourceView {
             outlet: s.outlet.map(|o| Ref::actor(kb, o)),
             url: s.url.as_deref(),
+            archived: s.archived.as_deref(),
             title: s.title.as_deref(),
             date: s.date.as_ref().map(DateView::of),
+            accessed: s.accessed.as_ref().map(DateView::of),
         }
     }
 }

@@ -505,9 +505,20 @@ pub fn generate(args: &Options, out: &Path) -> io::Result<Generated> {
         if quotes > 0 {
             s.push_str("            quotes: [");
             for _ in 0..quotes {
+                // A third name the source they are taken from; a tenth
+                // keep the original beside the translation.
+                let source = if rng.chance(33) { ", source: 1" } else { "" };
+                let original = if rng.chance(10) {
+                    format!(
+                        ", original: \"{}\", original_lang: \"uk\"",
+                        rng.pick(QUOTES)
+                    )
+                } else {
+                    String::new()
+                };
                 write!(
                     s,
-                    "Quote(text: \"{}\", lang: \"uk\", translated: true), ",
+                    "Quote(text: \"{}\", lang: \"en\", translated: true{source}{original}), ",
                     rng.pick(QUOTES)
                 )
                 .ok();

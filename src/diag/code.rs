@@ -105,6 +105,8 @@ codes! {
         "a statement with an empty summary and no quotes";
     DuplicateSource = "duplicate-source", Warning, false,
         "an item that cites the same source twice";
+    InvalidUrl = "invalid-url", Warning, false,
+        "a source URL that is not http(s), or an archived copy that is the original URL";
     DuplicateEntry = "duplicate-entry", Warning, false,
         "a list that names one actor twice (speakers of a statement, participants of an event)";
 }

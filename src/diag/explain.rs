@@ -151,6 +151,10 @@ explain! {
         "A fact-checker's verdict, or a retraction, is dated before the statement it is about: one of the dates is wrong.",
         "Statement(id: \"claim\", date: \"2024-06-14\", verdicts: [Verdict(by: \"checker\", date: \"2024-06-10\", rating: False)], …)",
         "Statement(id: \"claim\", date: \"2024-06-14\", verdicts: [Verdict(by: \"checker\", date: \"2024-06-20\", rating: False)], …)";
+    InvalidUrl:
+        "A source's `url` or `archived` is not an http(s) address, or the archived copy is the original URL: readers cannot follow it, or the archive was never made.",
+        "Source(url: \"www.tass.ru/…\", archived: \"www.tass.ru/…\")",
+        "Source(url: \"https://tass.ru/…\", archived: \"https://web.archive.org/web/2024/https://tass.ru/…\")";
     DuplicateEntry:
         "A joint statement names one speaker twice, or an event one participant twice (perhaps with two roles). The first is kept.",
         "by: [\"ukraine\", \"chile\", \"ukraine\"]",

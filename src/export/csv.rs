@@ -12,10 +12,10 @@
 //! | `statements.csv` | id, by (the first speaker), date, earliest, latest, at, kind, summary, topics, note, on_behalf_of, status, status_date |
 //! | `speakers.csv` | statement, actor, joined, withdrew (every speaker of every statement) |
 //! | `verdicts.csv` | statement, position, by, date, rating, url, note |
-//! | `quotes.csv` | statement, position, text, lang, translated |
+//! | `quotes.csv` | statement, position, text, lang, translated, source_position (in sources.csv), original, original_lang |
 //! | `about.csv` | statement, about, about_type |
 //! | `responses.csv` | from, to, to_type (`statement` or `event`), stance |
-//! | `sources.csv` | item, item_type, position, outlet, url, title, date |
+//! | `sources.csv` | item, item_type, position, outlet (the publisher), url, title, date, archived, accessed |
 
 use super::Records;
 use crate::escape::csv_cell;
@@ -73,6 +73,8 @@ pub fn tables(kb: &Kb, records: &Records) -> Vec<Table> {
         "url",
         "title",
         "date",
+        "archived",
+        "accessed",
     ]);
     let source_rows = |item: &str, kind: &str, list: &[Source], out: &mut String| {
         for (i, s) in list.iter().enumerate() {
@@ -86,6 +88,8 @@ pub fn tables(kb: &Kb, records: &Records) -> Vec<Table> {
                 s.url.as_deref().unwrap_or(""),
                 s.title.as_deref().unwrap_or(""),
                 date,
+                s.archived.as_deref().unwrap_or(""),
+                s.accessed.as_ref().map_or("", Date::as_str),
             ]);
         }
     };
@@ -135,7 +139,16 @@ pub fn tables(kb: &Kb, records: &Records) -> Vec<Table> {
         "note",
     ]);
     let mut speakers = row(&["statement", "actor", "joined", "withdrew"]);
-    let mut quotes = row(&["statement", "position", "text", "lang", "translated"]);
+    let mut quotes = row(&[
+        "statement",
+        "position",
+        "text",
+        "lang",
+        "translated",
+        "source_position",
+        "original",
+        "original_lang",
+    ]);
     let mut about = row(&["statement", "about", "about_type"]);
     let mut responses = row(&["from", "to", "to_type", "stance"]);
     let kept = records.targets();
@@ -193,6 +206,9 @@ pub fn tables(kb: &Kb, records: &Records) -> Vec<Table> {
                 &q.text,
                 q.lang.as_deref().unwrap_or(""),
                 if q.translated { "true" } else { "false" },
+                &q.source.map(|i| (i + 1).to_string()).unwrap_or_default(),
+                q.original.as_deref().unwrap_or(""),
+                q.original_lang.as_deref().unwrap_or(""),
             ]);
         }
         for n in &st.about {

@@ -16,7 +16,7 @@
 //! | Statement without quotes | `Claim` (`text`: the summary) |
 //! | speaker(s), date, summary | `author` (a list for a joint statement), `dateCreated`, `description` |
 //! | about, topics | `about`, `keywords` |
-//! | sources | `citation`: `CreativeWork` with `publisher`, `url`, `name`, `datePublished` |
+//! | sources | `citation`: `CreativeWork` with `publisher`, `url`, `name`, `datePublished`, `archivedAt`, `annals:accessed` |
 //! | at | `annals:saidAt` |
 //! | responds_to | `annals:respondsTo`: `{"annals:target": {"@id"}, "annals:stance": "Rejects"}` |
 //! | date as written | `annals:date` |
@@ -68,6 +68,12 @@ fn citation(kb: &Kb, base: &str, s: &Source) -> Value {
     }
     if let Some(d) = s.date.as_ref().and_then(iso) {
         m.insert("datePublished".into(), json!(d));
+    }
+    if let Some(a) = &s.archived {
+        m.insert("archivedAt".into(), json!(a));
+    }
+    if let Some(d) = s.accessed.as_ref().and_then(iso) {
+        m.insert("annals:accessed".into(), json!(d));
     }
     Value::Object(m)
 }

@@ -210,13 +210,28 @@ impl RawStatement {
     }
 }
 
-/// A quote: `Quote(text: "…", lang: "en", translated: true)`, or a bare
-/// string for its text. Read in one pass (no position is needed).
+/// A quote: `Quote(text: "…", lang: "en", translated: true, source: 1,
+/// original: "…", original_lang: "ru")`, or a bare string for its text.
+/// Read in one pass (no position is needed).
 #[derive(Debug, Default)]
 pub struct RawQuote {
     pub text: String,
     pub lang: Option<String>,
     pub translated: bool,
+    /// The source it is taken from: its position in `sources` (from 1),
+    /// or its outlet's id.
+    pub source: Option<RawQuoteSource>,
+    /// The words as said, when `text` is a translation.
+    pub original: Option<String>,
+    pub original_lang: Option<String>,
+}
+
+/// How a quote names its source.
+#[derive(Debug, Clone, serde::Deserialize)]
+#[serde(untagged)]
+pub enum RawQuoteSource {
+    Position(u64),
+    Outlet(String),
 }
 
 impl<'de> Deserialize<'de> for RawQuote {
@@ -241,10 +256,22 @@ impl<'de> Deserialize<'de> for RawQuote {
                         "text" => text = Some(map.next_value::<String>()?),
                         "lang" => quote.lang = map.next_value::<Option<String>>()?,
                         "translated" => quote.translated = map.next_value()?,
+                        "source" => quote.source = map.next_value::<Option<RawQuoteSource>>()?,
+                        "original" => quote.original = map.next_value::<Option<String>>()?,
+                        "original_lang" => {
+                            quote.original_lang = map.next_value::<Option<String>>()?
+                        }
                         other => {
                             return Err(de::Error::unknown_field(
                                 other,
-                                &["text", "lang", "translated"],
+                                &[
+                                    "text",
+                                    "lang",
+                                    "translated",
+                                    "source",
+                                    "original",
+                                    "original_lang",
+                                ],
                             ))
                         }
                     }
@@ -308,14 +335,24 @@ impl<'de> Deserialize<'de> for RawResponse {
 #[derive(Debug, Deserialize)]
 #[serde(rename = "Source", deny_unknown_fields)]
 pub struct RawSource {
+    /// A Media actor.
     #[serde(default)]
     pub outlet: Option<Spanned<String>>,
+    /// Any actor that published it (a ministry's own site).
     #[serde(default)]
-    pub url: Option<String>,
+    pub publisher: Option<Spanned<String>>,
+    #[serde(default)]
+    pub url: Option<Spanned<String>>,
+    /// A copy kept by an archive.
+    #[serde(default)]
+    pub archived: Option<Spanned<String>>,
     #[serde(default)]
     pub title: Option<String>,
     #[serde(default)]
     pub date: Option<Spanned<String>>,
+    /// When it was read.
+    #[serde(default)]
+    pub accessed: Option<Spanned<String>>,
 }
 
 /// The settings file, `annals.ron` at the top of the KB folder.

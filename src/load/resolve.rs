@@ -15,8 +15,8 @@ use std::collections::{HashMap, HashSet};
 use rayon::prelude::*;
 
 use super::raw::{
-    RawActor, RawDoc, RawEvent, RawParticipant, RawResponse, RawRole, RawSignatory, RawSource,
-    RawStatement,
+    RawActor, RawDoc, RawEvent, RawParticipant, RawQuoteSource, RawResponse, RawRole, RawSignatory,
+    RawSource, RawStatement,
 };
 use super::spanned::{Located, OneOrMany, OrShort, Spanned, Word};
 use crate::diag::{Code, Diagnostic};
@@ -832,18 +832,62 @@ impl Linker<'_> {
             .collect()
     }
 
-    /// Resolves one source, labelled at its outlet (or at `owner`).
+    /// Resolves one source, labelled at its outlet or publisher (or at
+    /// `owner`). URLs must be http(s), and an archived copy another URL.
     fn source(&mut self, file: FileId, raw: &mut RawSource, owner: Span) -> Source {
-        let span = raw.outlet.as_ref().map_or(owner, |o| Self::span(file, o));
+        let published = raw.outlet.as_ref().or(raw.publisher.as_ref());
+        let span = published.map_or(owner, |o| Self::span(file, o));
+        if let (Some(_), Some(p)) = (&raw.outlet, &raw.publisher) {
+            self.report.diags.push(
+                Diagnostic::new(
+                    Code::DuplicateField,
+                    Self::span(file, p),
+                    "a source names both an `outlet` and a `publisher`",
+                )
+                .label("`publisher` is `outlet` for any actor")
+                .with_help("keep one: `outlet` for a Media actor, `publisher` for any other"),
+            );
+        }
+        let outlet = match (&raw.outlet, &raw.publisher) {
+            (Some(o), _) => self.reference(file, o, Want::Media, "outlet"),
+            (None, Some(p)) => self.reference(file, p, Want::Actor, "publisher"),
+            (None, None) => None,
+        }
+        .and_then(as_actor);
+        for u in raw.url.iter().chain(&raw.archived) {
+            if !(u.value.starts_with("https://") || u.value.starts_with("http://")) {
+                self.report.diags.push(
+                    Diagnostic::new(
+                        Code::InvalidUrl,
+                        Self::span(file, u),
+                        format!("`{}` is not an http(s) URL", u.value),
+                    )
+                    .label("not http:// or https://")
+                    .with_help("write the address a browser opens, from `https://`"),
+                );
+            }
+        }
+        if let (Some(u), Some(a)) = (&raw.url, &raw.archived) {
+            if u.value == a.value {
+                self.report.diags.push(
+                    Diagnostic::new(
+                        Code::InvalidUrl,
+                        Self::span(file, a),
+                        "the archived copy is the original URL",
+                    )
+                    .label("the same as `url`")
+                    .with_secondary(Self::span(file, u), "the original")
+                    .with_help("give the archive's address (`https://web.archive.org/web/…`)"),
+                );
+            }
+        }
         Source {
-            outlet: raw
-                .outlet
-                .as_ref()
-                .and_then(|o| self.reference(file, o, Want::Media, "outlet"))
-                .and_then(as_actor),
-            url: std::mem::take(&mut raw.url),
+            outlet,
+            url: raw.url.take().map(|u| u.value),
+            archived: raw.archived.take().map(|u| u.value),
             title: std::mem::take(&mut raw.title),
             date: self.optional_date(file, &raw.date),
+            accessed: self.optional_date(file, &raw.accessed),
             span,
         }
     }
@@ -868,13 +912,71 @@ impl Linker<'_> {
                 NodeRef::Event(x) => Some(x),
                 _ => None,
             });
+        // A quote's source: a position in `sources` (from 1) or the id of
+        // one source's outlet or publisher.
+        let published: Vec<Option<&str>> = raw
+            .sources
+            .iter()
+            .map(|s| {
+                s.outlet
+                    .as_ref()
+                    .or(s.publisher.as_ref())
+                    .map(|o| o.value.as_str())
+            })
+            .collect();
+        let mut unknown_sources = Vec::new();
+        let quote_sources: Vec<Option<usize>> = raw
+            .quotes
+            .iter()
+            .enumerate()
+            .map(|(i, q)| {
+                let found = match q.source.as_ref()? {
+                    RawQuoteSource::Position(n) => (*n as usize)
+                        .checked_sub(1)
+                        .filter(|n| *n < published.len()),
+                    RawQuoteSource::Outlet(id) => {
+                        published.iter().position(|p| *p == Some(id.as_str()))
+                    }
+                };
+                if found.is_none() {
+                    unknown_sources.push((i, q.source.clone()));
+                }
+                found
+            })
+            .collect();
+        for (i, written) in unknown_sources {
+            let written = match written {
+                Some(RawQuoteSource::Position(n)) => format!("source {n}"),
+                Some(RawQuoteSource::Outlet(id)) => format!("source `{id}`"),
+                None => continue,
+            };
+            self.report.diags.push(
+                Diagnostic::new(
+                    Code::UnknownReference,
+                    Self::span(file, &raw.id),
+                    format!(
+                        "quote {} of `{}` is taken from {written}, which is not one of its {} sources",
+                        i + 1,
+                        raw.id.value,
+                        published.len()
+                    ),
+                )
+                .label("this statement's quote")
+                .with_help("name a source by its position in `sources` (from 1) or by its outlet's id"),
+            );
+        }
         let quotes = raw
             .quotes
             .iter_mut()
-            .map(|q| Quote {
+            .zip(quote_sources)
+            .map(|(q, source)| Quote {
                 text: std::mem::take(&mut q.text),
                 lang: q.lang.take(),
-                translated: q.translated,
+                // Given with its original, a quote is a translation.
+                translated: q.translated || q.original.is_some(),
+                source,
+                original: q.original.take(),
+                original_lang: q.original_lang.take(),
             })
             .collect();
         let about = self.references(file, &raw.about, Want::Any, "about");
@@ -1076,7 +1178,9 @@ impl Linker<'_> {
 }
 
 fn outlets(sources: &[RawSource]) -> impl Iterator<Item = &Spanned<String>> {
-    sources.iter().filter_map(|s| s.outlet.as_ref())
+    sources
+        .iter()
+        .filter_map(|s| s.outlet.as_ref().or(s.publisher.as_ref()))
 }
 
 fn as_actor(node: NodeRef) -> Option<ActorIx> {

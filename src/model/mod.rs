@@ -248,6 +248,12 @@ pub struct Quote {
     pub lang: Option<String>,
     /// Whether `text` is a translation of what was said.
     pub translated: bool,
+    /// The statement's source it is taken from (index in `sources`): two
+    /// outlets may quote one statement in different words.
+    pub source: Option<usize>,
+    /// What was said, in its own language, beside the translation.
+    pub original: Option<String>,
+    pub original_lang: Option<String>,
 }
 
 /// A link from a statement to what it answers: another statement, or an
@@ -289,11 +295,16 @@ impl Answered {
 /// Where something is documented.
 #[derive(Debug, Clone)]
 pub struct Source {
-    /// The media actor that reported it.
+    /// Who published it: a Media actor (`outlet`), or any actor
+    /// (`publisher`: a ministry's own site).
     pub outlet: Option<ActorIx>,
     pub url: Option<String>,
+    /// A copy kept by an archive.
+    pub archived: Option<String>,
     pub title: Option<String>,
     pub date: Option<Date>,
+    /// When it was read.
+    pub accessed: Option<Date>,
     /// Where the source is written.
     pub span: Span,
 }

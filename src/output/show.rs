@@ -265,8 +265,27 @@ pub fn write(
             field("kind", s.kind.to_string());
             field("summary", t(s.summary));
             for q in &s.quotes {
-                let mark = if q.translated { " (translated)" } else { "" };
-                field("quote", format!("“{}”{mark}", t(q.text)));
+                let mut line = format!("“{}”", t(q.text));
+                match (q.original, q.original_lang) {
+                    (Some(o), Some(lang)) => {
+                        line.push_str(&format!(" (translated from {}: “{}”)", t(lang), t(o)))
+                    }
+                    (Some(o), None) => line.push_str(&format!(" (translated from “{}”)", t(o))),
+                    (None, _) if q.translated => line.push_str(" (translated)"),
+                    _ => {}
+                }
+                if let Some(src) = q.source.and_then(|i| s.sources.get(i - 1)) {
+                    let name = src
+                        .outlet
+                        .as_ref()
+                        .map(|o| o.name)
+                        .or(src.title)
+                        .or(src.url);
+                    if let Some(name) = name {
+                        line.push_str(&format!(" — {}", t(name)));
+                    }
+                }
+                field("quote", line);
             }
             if !s.about.is_empty() {
                 field(
@@ -413,6 +432,12 @@ fn source_line(src: &super::json::SourceView<'_>) -> String {
     }
     if let Some(x) = src.url {
         parts.push(t(x));
+    }
+    if let Some(x) = src.archived {
+        parts.push(format!("archived {}", t(x)));
+    }
+    if let Some(d) = &src.accessed {
+        parts.push(format!("accessed {}", t(d.written)));
     }
     parts.join(", ")
 }

@@ -54,6 +54,7 @@ fn every_query_on_the_story_matches_its_golden_output() {
         ("timeline-principal", &["timeline", "--actor", "vessel"]),
         ("show-rated-false", &["show", "vessel-no-talks"]),
         ("timeline-false", &["timeline", "--verdict", "false"]),
+        ("show-quoted-twice", &["show", "vessel-dismisses-summit"]),
     ];
     for (name, args) in commands {
         for format in ["text", "json"] {
@@ -482,5 +483,63 @@ fn verdicts_and_a_retraction_reach_every_output() {
     assert!(
         text.contains("[rated False by Lake Check]"),
         "the tooltip says who rated it"
+    );
+}
+
+#[test]
+fn each_quote_names_its_source_and_keeps_its_original() {
+    let shown = json(&["show", "vessel-dismisses-summit"]);
+    let quotes = shown["item"]["quotes"].as_array().expect("quotes");
+    assert_eq!(quotes[0]["source"], 1);
+    assert_eq!(quotes[0]["original_lang"], "uk");
+    assert_eq!(
+        quotes[0]["translated"], true,
+        "an original makes it a translation"
+    );
+    assert_eq!(quotes[1]["source"], 2);
+    let sources = shown["item"]["sources"].as_array().expect("sources");
+    assert_eq!(sources[1]["outlet"]["id"], "borduria-today");
+    assert_eq!(sources[1]["accessed"]["written"], "2025-03-13");
+    assert!(sources[1]["archived"]
+        .as_str()
+        .is_some_and(|a| a.starts_with("https://web.archive.org/")));
+    // An official publisher that is not Media.
+    let ministry = json(&["show", "arcadia-rejects-both"]);
+    assert_eq!(
+        ministry["item"]["sources"][1]["outlet"]["id"],
+        "mfa-arcadia"
+    );
+    let csv = table("quotes.csv");
+    assert!(
+        csv.lines()
+            .any(|l| l
+                .starts_with("vessel-dismisses-summit,2,Nothing came of that summit.,en,true,2,")),
+        "{csv}"
+    );
+    // A quote taken from a source the statement does not cite.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let kb = dir.path().join("kb");
+    std::fs::create_dir(&kb).expect("mkdir");
+    let story =
+        std::fs::read_to_string(crate::support::fixture("next-story/kb/story.ron")).expect("read");
+    std::fs::write(
+        kb.join("story.ron"),
+        story.replace(
+            "translated: true, source: 2)",
+            "translated: true, source: 3)",
+        ),
+    )
+    .expect("write");
+    let out = Run::in_dir(dir.path())
+        .args(["check", "--format", "json"])
+        .run();
+    out.status(1);
+    let first = &out.json_lines()[0];
+    assert_eq!(first["code"], "unknown-reference");
+    assert!(
+        first["message"].as_str().is_some_and(
+            |m| m.contains("quote 2 of `vessel-dismisses-summit` is taken from source 3")
+        ),
+        "{first}"
     );
 }

@@ -107,9 +107,9 @@ pub struct SourceView<'a> {
     /// Who published it: a Media actor, or any other publisher.
     pub outlet: Option<Ref<'a>>,
     pub url: Option<&'a str>,
-    pub archived: Option<&'a str>,
     pub title: Option<&'a str>,
     pub date: Option<DateView<'a>>,
+    pub archived: Option<&'a str>,
     pub accessed: Option<DateView<'a>>,
 }
 
@@ -159,9 +159,9 @@ pub struct StatusView<'a> {
 #[derive(Debug, Serialize)]
 pub struct ResponseView<'a> {
     pub to: &'a str,
+    pub stance: Stance,
     /// What `to` names: `statement` or `event`.
     pub to_type: &'static str,
-    pub stance: Stance,
 }
 
 impl<'a> ResponseView<'a> {
@@ -225,11 +225,6 @@ pub struct StatementView<'a> {
     pub date: DateView<'a>,
     /// The speaker; of a joint statement, the first signatory.
     pub by: Ref<'a>,
-    /// Every speaker (one for most statements), with the dates a
-    /// signatory joined or withdrew.
-    pub speakers: Vec<SpeakerView<'a>>,
-    /// The principal a spokesperson spoke for.
-    pub on_behalf_of: Option<Ref<'a>>,
     pub at: Option<Ref<'a>>,
     pub kind: crate::model::StatementKind,
     pub summary: &'a str,
@@ -238,9 +233,15 @@ pub struct StatementView<'a> {
     pub topics: &'a [String],
     pub responds_to: Vec<ResponseView<'a>>,
     pub sources: Vec<SourceView<'a>>,
+    pub note: Option<&'a str>,
+    // Added in annals/2, after the fields of annals/1.
+    /// Every speaker (one for most statements), with the role held on the
+    /// date and the dates a signatory joined or withdrew.
+    pub speakers: Vec<SpeakerView<'a>>,
+    /// The principal a spokesperson spoke for.
+    pub on_behalf_of: Option<Ref<'a>>,
     pub verdicts: Vec<VerdictView<'a>>,
     pub status: Option<StatusView<'a>>,
-    pub note: Option<&'a str>,
 }
 
 impl<'a> StatementView<'a> {
@@ -301,13 +302,14 @@ pub struct EventView<'a> {
     pub name: &'a str,
     pub kind: crate::model::EventKind,
     pub place: Option<&'a str>,
-    /// The zone its dates are read in, when it names one.
-    pub time_zone: Option<String>,
     pub participants: Vec<ParticipantView<'a>>,
     pub part_of: Option<Ref<'a>>,
     pub topics: &'a [String],
     pub sources: Vec<SourceView<'a>>,
     pub note: Option<&'a str>,
+    // Added in annals/2.
+    /// The zone its dates are read in, when it names one.
+    pub time_zone: Option<String>,
 }
 
 impl<'a> EventView<'a> {

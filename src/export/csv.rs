@@ -14,7 +14,7 @@
 //! | `verdicts.csv` | statement, position, by, date, rating, url, note |
 //! | `quotes.csv` | statement, position, text, lang, translated, source_position (in sources.csv), original, original_lang |
 //! | `about.csv` | statement, about, about_type |
-//! | `responses.csv` | from, to, to_type (`statement` or `event`), stance |
+//! | `responses.csv` | from, to, stance, to_type (`statement` or `event`) |
 //! | `sources.csv` | item, item_type, position, outlet (the publisher), url, title, date, archived, accessed |
 
 use super::Records;
@@ -150,7 +150,7 @@ pub fn tables(kb: &Kb, records: &Records) -> Vec<Table> {
         "original_lang",
     ]);
     let mut about = row(&["statement", "about", "about_type"]);
-    let mut responses = row(&["from", "to", "to_type", "stance"]);
+    let mut responses = row(&["from", "to", "stance", "to_type"]);
     let kept = records.targets();
     for s in &records.statements {
         let st = kb.statement(*s);
@@ -216,7 +216,7 @@ pub fn tables(kb: &Kb, records: &Records) -> Vec<Table> {
         }
         for r in st.responds_to.iter().filter(|r| kept.contains(r.to)) {
             let to = r.to.node();
-            responses += &row(&[&st.id, kb.id_of(to), to.kind().as_str(), r.stance.as_str()]);
+            responses += &row(&[&st.id, kb.id_of(to), r.stance.as_str(), to.kind().as_str()]);
         }
         source_rows(&st.id, "statement", &st.sources, &mut sources);
     }

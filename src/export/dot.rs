@@ -83,10 +83,12 @@ fn print(id: &str, stmts: Vec<Stmt>) -> String {
 }
 
 /// A statement's label: date, kind, and its summary wrapped (the speaker
-/// is the cluster's label, or given by `with_speaker`).
+/// is the cluster's label, or given by `with_speaker`; a joint statement's
+/// signatories and a spokesperson are always named, since the cluster
+/// names only the first signatory or the principal).
 fn statement_label(kb: &Kb, s: StatementIx, with_speaker: bool) -> String {
     let st = kb.statement(s);
-    let head = if with_speaker {
+    let head = if with_speaker || st.is_joint() || st.on_behalf_of.is_some() {
         format!("{} · {} · {}", kb.attribution(st, 2), st.date, st.kind)
     } else {
         format!("{} · {}", st.date, st.kind)

@@ -2,7 +2,7 @@
 //! part): every actor, event and statement with ids resolved and dates as
 //! written plus their UTC bounds, in the schema of `docs/json.md`.
 //!
-//! JSON: one document `{"schema": "annals/1", "actors": [..], "events":
+//! JSON: one document `{"schema": "annals/2", "actors": [..], "events":
 //! [..], "statements": [..]}`, records sorted by id. JSON Lines: one record
 //! per line with a `type` (`actor`, `event`, `statement`, then `response`
 //! records `{"type": "response", "from", "to", "stance"}` for edge tables).
@@ -17,7 +17,7 @@ use crate::model::Stance;
 use crate::records::{ActorView, EventView, StatementView};
 
 /// The schema version of these exports.
-pub const SCHEMA: &str = "annals/1";
+pub const SCHEMA: &str = "annals/2";
 
 #[derive(Serialize)]
 struct Document<'a> {
@@ -56,9 +56,9 @@ struct ResponseRecord<'a> {
     node: &'static str,
     from: &'a str,
     to: &'a str,
+    stance: Stance,
     /// What `to` names: `statement` or `event`.
     to_type: &'static str,
-    stance: Stance,
 }
 
 /// Writes the records as JSON Lines.

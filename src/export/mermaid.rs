@@ -50,7 +50,16 @@ fn responses(kb: &Kb, filter: &Filter) -> String {
         );
         for s in list {
             let st = kb.statement(*s);
-            let mut lines = vec![format!("{} · {}", st.date, st.kind)];
+            // The cluster names the first signatory or the principal: a
+            // joint statement or a spokesperson's names who spoke.
+            let mut lines = if st.is_joint() || st.on_behalf_of.is_some() {
+                vec![
+                    kb.attribution(st, 2),
+                    format!("{} · {}", st.date, st.kind),
+                ]
+            } else {
+                vec![format!("{} · {}", st.date, st.kind)]
+            };
             lines.extend(
                 standing(kb, st)
                     .map(|s| wrap(&s, 40, 2))

@@ -24,12 +24,12 @@ struct PairView<'a> {
     target: Ref<'a>,
     /// Links (one statement answering two is two).
     count: usize,
-    /// Responding statements.
-    statements: usize,
     first: Endpoint<'a>,
     last: Endpoint<'a>,
     /// Every stance, with zero counts, in a fixed order.
     stances: std::collections::BTreeMap<&'static str, usize>,
+    /// Responding statements (added in annals/2).
+    statements: usize,
 }
 
 fn endpoint(kb: &Kb, ix: StatementIx) -> Endpoint<'_> {

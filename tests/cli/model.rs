@@ -152,13 +152,16 @@ fn a_statement_given_to_who_responded_to_says_what_to_ask_instead() {
 fn every_export_carries_the_reaction_to_the_event() {
     let csv = table("responses.csv");
     assert!(
-        csv.contains("vessel-dismisses-summit,lakeside-summit,event,Rejects"),
+        csv.contains("vessel-dismisses-summit,lakeside-summit,Rejects,event"),
         "{csv}"
     );
     for (format, expected) in [
         ("mermaid", "-->|rejects| e0"),
         ("dot", "\"vessel-dismisses-summit\" -> \"lakeside-summit\""),
-        ("jsonl", "\"to\":\"lakeside-summit\",\"to_type\":\"event\""),
+        (
+            "jsonl",
+            "\"to\":\"lakeside-summit\",\"stance\":\"Rejects\",\"to_type\":\"event\"",
+        ),
     ] {
         let out = story().args(["export", "--format", format]).run();
         out.status(0);
@@ -542,4 +545,60 @@ fn each_quote_names_its_source_and_keeps_its_original() {
         ),
         "{first}"
     );
+}
+
+#[test]
+fn every_export_and_picture_of_the_story_matches_its_golden_file() {
+    for (name, args) in [
+        (
+            "responses.dot",
+            &["export", "--format", "dot", "--view", "responses"][..],
+        ),
+        (
+            "actors.dot",
+            &["export", "--format", "dot", "--view", "actors", "--rollup"],
+        ),
+        (
+            "timeline.dot",
+            &["export", "--format", "dot", "--view", "timeline"],
+        ),
+        (
+            "responses.mmd",
+            &["export", "--format", "mermaid", "--view", "responses"],
+        ),
+        ("kb.json", &["export", "--format", "json"]),
+        ("kb.jsonld", &["export", "--format", "jsonld"]),
+        ("kb.graphml", &["export", "--format", "graphml"]),
+    ] {
+        story()
+            .args(args)
+            .run()
+            .status(0)
+            .stdout_golden(&format!("golden/model/export/{name}"));
+    }
+    let dir = tempfile::tempdir().expect("temp dir");
+    let svg = dir.path().join("timeline.svg");
+    story()
+        .args(["render", "timeline", "--tz", "Europe/Zurich", "-o"])
+        .args([svg.to_str().expect("UTF-8")])
+        .run()
+        .status(0);
+    crate::support::golden(
+        &crate::support::root().join("tests/golden/model/export/timeline.svg"),
+        &std::fs::read_to_string(&svg).expect("read"),
+    );
+    for table in [
+        "participants.csv",
+        "speakers.csv",
+        "verdicts.csv",
+        "quotes.csv",
+        "sources.csv",
+        "responses.csv",
+        "statements.csv",
+    ] {
+        crate::support::golden(
+            &crate::support::root().join(format!("tests/golden/model/export/csv/{table}")),
+            &self::table(table),
+        );
+    }
 }

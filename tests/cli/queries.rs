@@ -292,8 +292,6 @@ const STATEMENT: &[(&str, &str)] = &[
     ("id", "string"),
     ("date", "object"),
     ("by", "object"),
-    ("speakers", "array"),
-    ("on_behalf_of", "object?"),
     ("at", "object?"),
     ("kind", "string"),
     ("summary", "string"),
@@ -302,9 +300,11 @@ const STATEMENT: &[(&str, &str)] = &[
     ("topics", "array"),
     ("responds_to", "array"),
     ("sources", "array"),
+    ("note", "string?"),
+    ("speakers", "array"),
+    ("on_behalf_of", "object?"),
     ("verdicts", "array"),
     ("status", "object?"),
-    ("note", "string?"),
 ];
 const EVENT: &[(&str, &str)] = &[
     ("type", "string"),
@@ -313,12 +313,12 @@ const EVENT: &[(&str, &str)] = &[
     ("name", "string"),
     ("kind", "string"),
     ("place", "string?"),
-    ("time_zone", "string?"),
     ("participants", "array"),
     ("part_of", "object?"),
     ("topics", "array"),
     ("sources", "array"),
     ("note", "string?"),
+    ("time_zone", "string?"),
 ];
 const DATE: &[(&str, &str)] = &[
     ("written", "string"),
@@ -331,10 +331,10 @@ const PAIR: &[(&str, &str)] = &[
     ("responder", "object"),
     ("target", "object"),
     ("count", "number"),
-    ("statements", "number"),
     ("first", "object"),
     ("last", "object"),
     ("stances", "object"),
+    ("statements", "number"),
 ];
 const TREE: &[(&str, &str)] = &[
     ("id", "string"),

@@ -289,21 +289,24 @@ impl Kb {
                 // One link per credited actor of each side: a joint
                 // statement answers, and is answered, for each of its
                 // signatories; a spokesperson's for the principal.
-                let targets: &[Party] = &match r.to {
+                // (No list is collected per link: a million responses
+                // would be a million allocations.)
+                let (target_statement, event) = match r.to {
                     Answered::Statement(to) => {
                         responders[to.index()].push(responder);
-                        self.statements[to.index()]
-                            .credited()
-                            .map(Party::Actor)
-                            .collect::<Vec<_>>()
+                        (Some(&self.statements[to.index()]), None)
                     }
                     Answered::Event(to) => {
                         event_responders[to.index()].push(responder);
-                        vec![Party::Event(to)]
+                        (None, Some(Party::Event(to)))
                     }
                 };
                 for by in s.credited() {
-                    for &target in targets {
+                    let targets = target_statement
+                        .into_iter()
+                        .flat_map(|t| t.credited().map(Party::Actor))
+                        .chain(event);
+                    for target in targets {
                         links.push(ResponseLink {
                             from: ix,
                             position: position as u32,

@@ -95,9 +95,9 @@ impl<'a> QuoteView<'a> {
             text: &q.text,
             lang: q.lang.as_deref(),
             translated: q.translated,
-            source: q.source.map(|i| i + 1),
-            original: q.original.as_deref(),
-            original_lang: q.original_lang.as_deref(),
+            source: q.source.map(|i| i as usize + 1),
+            original: q.original.as_ref().map(|o| o.text.as_str()),
+            original_lang: q.original.as_ref().and_then(|o| o.lang.as_deref()),
         }
     }
 }
@@ -121,7 +121,7 @@ impl<'a> SourceView<'a> {
             archived: s.archived.as_deref(),
             title: s.title.as_deref(),
             date: s.date.as_ref().map(DateView::of),
-            accessed: s.accessed.as_ref().map(DateView::of),
+            accessed: s.accessed.as_deref().map(DateView::of),
         }
     }
 }

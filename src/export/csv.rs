@@ -89,7 +89,7 @@ pub fn tables(kb: &Kb, records: &Records) -> Vec<Table> {
                 s.title.as_deref().unwrap_or(""),
                 date,
                 s.archived.as_deref().unwrap_or(""),
-                s.accessed.as_ref().map_or("", Date::as_str),
+                s.accessed.as_deref().map_or("", Date::as_str),
             ]);
         }
     };
@@ -207,8 +207,11 @@ pub fn tables(kb: &Kb, records: &Records) -> Vec<Table> {
                 q.lang.as_deref().unwrap_or(""),
                 if q.translated { "true" } else { "false" },
                 &q.source.map(|i| (i + 1).to_string()).unwrap_or_default(),
-                q.original.as_deref().unwrap_or(""),
-                q.original_lang.as_deref().unwrap_or(""),
+                q.original.as_ref().map_or("", |o| o.text.as_str()),
+                q.original
+                    .as_ref()
+                    .and_then(|o| o.lang.as_deref())
+                    .unwrap_or(""),
             ]);
         }
         for n in &st.about {

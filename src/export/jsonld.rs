@@ -72,7 +72,7 @@ fn citation(kb: &Kb, base: &str, s: &Source) -> Value {
     if let Some(a) = &s.archived {
         m.insert("archivedAt".into(), json!(a));
     }
-    if let Some(d) = s.accessed.as_ref().and_then(iso) {
+    if let Some(d) = s.accessed.as_deref().and_then(iso) {
         m.insert("annals:accessed".into(), json!(d));
     }
     Value::Object(m)

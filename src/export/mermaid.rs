@@ -53,10 +53,7 @@ fn responses(kb: &Kb, filter: &Filter) -> String {
             // The cluster names the first signatory or the principal: a
             // joint statement or a spokesperson's names who spoke.
             let mut lines = if st.is_joint() || st.on_behalf_of.is_some() {
-                vec![
-                    kb.attribution(st, 2),
-                    format!("{} · {}", st.date, st.kind),
-                ]
+                vec![kb.attribution(st, 2), format!("{} · {}", st.date, st.kind)]
             } else {
                 vec![format!("{} · {}", st.date, st.kind)]
             };

@@ -132,7 +132,7 @@ pub struct RawStatement {
     pub date: Spanned<String>,
     /// The principal a spokesperson spoke for.
     #[serde(default)]
-    pub on_behalf_of: Option<Spanned<String>>,
+    pub on_behalf_of: Option<Box<Spanned<String>>>,
     #[serde(default)]
     pub at: Option<Spanned<String>>,
     pub kind: Spanned<Word>,
@@ -150,7 +150,7 @@ pub struct RawStatement {
     #[serde(default)]
     pub verdicts: Vec<RawVerdict>,
     #[serde(default)]
-    pub status: Option<RawStatus>,
+    pub status: Option<Box<RawStatus>>,
     #[serde(default)]
     pub note: Option<String>,
 }
@@ -218,6 +218,13 @@ pub struct RawQuote {
     pub text: String,
     pub lang: Option<String>,
     pub translated: bool,
+    /// What few quotes carry, boxed (a KB holds millions of quotes).
+    pub extra: Option<Box<RawQuoteExtra>>,
+}
+
+/// A quote's rarer fields.
+#[derive(Debug, Default)]
+pub struct RawQuoteExtra {
     /// The source it is taken from: its position in `sources` (from 1),
     /// or its outlet's id.
     pub source: Option<RawQuoteSource>,
@@ -256,10 +263,17 @@ impl<'de> Deserialize<'de> for RawQuote {
                         "text" => text = Some(map.next_value::<String>()?),
                         "lang" => quote.lang = map.next_value::<Option<String>>()?,
                         "translated" => quote.translated = map.next_value()?,
-                        "source" => quote.source = map.next_value::<Option<RawQuoteSource>>()?,
-                        "original" => quote.original = map.next_value::<Option<String>>()?,
+                        "source" => {
+                            quote.extra.get_or_insert_default().source =
+                                map.next_value::<Option<RawQuoteSource>>()?
+                        }
+                        "original" => {
+                            quote.extra.get_or_insert_default().original =
+                                map.next_value::<Option<String>>()?
+                        }
                         "original_lang" => {
-                            quote.original_lang = map.next_value::<Option<String>>()?
+                            quote.extra.get_or_insert_default().original_lang =
+                                map.next_value::<Option<String>>()?
                         }
                         other => {
                             return Err(de::Error::unknown_field(
@@ -340,19 +354,19 @@ pub struct RawSource {
     pub outlet: Option<Spanned<String>>,
     /// Any actor that published it (a ministry's own site).
     #[serde(default)]
-    pub publisher: Option<Spanned<String>>,
+    pub publisher: Option<Box<Spanned<String>>>,
     #[serde(default)]
     pub url: Option<Spanned<String>>,
     /// A copy kept by an archive.
     #[serde(default)]
-    pub archived: Option<Spanned<String>>,
+    pub archived: Option<Box<Spanned<String>>>,
     #[serde(default)]
     pub title: Option<String>,
     #[serde(default)]
     pub date: Option<Spanned<String>>,
     /// When it was read.
     #[serde(default)]
-    pub accessed: Option<Spanned<String>>,
+    pub accessed: Option<Box<Spanned<String>>>,
 }
 
 /// The settings file, `annals.ron` at the top of the KB folder.

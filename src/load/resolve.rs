@@ -24,9 +24,9 @@ use crate::kb::{IdMap, Kb};
 use crate::model::Settings;
 use crate::model::{
     id_problem, suggest_id, Actor, ActorIx, ActorKind, Answered, Date, Event, EventIx, EventKind,
-    NodeKind, NodeRef, Participant, ParticipationRole, Quote, Rating, Response, Role, Signatory,
-    Source, Stance, Statement, StatementIx, StatementKind, Status, StatusKind, Verdict, Vocabulary,
-    Zone,
+    NodeKind, NodeRef, Original, Participant, ParticipationRole, Quote, Rating, Response, Role,
+    Signatory, Source, Stance, Statement, StatementIx, StatementKind, Status, StatusKind, Verdict,
+    Vocabulary, Zone,
 };
 use crate::source_map::{FileId, Span};
 use crate::suggest;
@@ -318,6 +318,7 @@ pub fn resolve(
     }
     // Statements: `by` is required, and actors are all known by now.
     // Their own fields are read in parallel; ids are defined in order.
+    let event_zones = r.names.event_zones.iter().any(Option::is_some);
     let fields = link_all(
         raw_statements.iter().collect(),
         &r.names,
@@ -326,14 +327,14 @@ pub fn resolve(
         |l, item| {
             let (file, raw) = (item.0, &*item.1);
             l.check_id(file, &raw.id);
-            // Made at an event with a zone: read where it was made.
-            let event_zone = raw
-                .at
-                .as_ref()
-                .and_then(|at| match l.names.ids.get(&at.value) {
+            // Made at an event with a zone: read where it was made (no
+            // lookup when no event names a zone).
+            let event_zone = raw.at.as_ref().filter(|_| event_zones).and_then(|at| {
+                match l.names.ids.get(&at.value) {
                     Some((NodeRef::Event(e), _)) => l.names.event_zones[e.index()],
                     _ => None,
-                });
+                }
+            });
             let zone = event_zone.unwrap_or_else(|| l.file_zone(file));
             (
                 l.word::<StatementKind>(file, &raw.kind),
@@ -385,7 +386,7 @@ pub fn resolve(
                 r.names.mark_broken(&raw.id.value);
                 let named = speakers
                     .into_iter()
-                    .chain(&raw.on_behalf_of)
+                    .chain(raw.on_behalf_of.as_deref())
                     .chain(&raw.at)
                     .chain(&raw.about)
                     .chain(outlets(&raw.sources));
@@ -835,7 +836,7 @@ impl Linker<'_> {
     /// Resolves one source, labelled at its outlet or publisher (or at
     /// `owner`). URLs must be http(s), and an archived copy another URL.
     fn source(&mut self, file: FileId, raw: &mut RawSource, owner: Span) -> Source {
-        let published = raw.outlet.as_ref().or(raw.publisher.as_ref());
+        let published = raw.outlet.as_ref().or(raw.publisher.as_deref());
         let span = published.map_or(owner, |o| Self::span(file, o));
         if let (Some(_), Some(p)) = (&raw.outlet, &raw.publisher) {
             self.report.diags.push(
@@ -854,7 +855,7 @@ impl Linker<'_> {
             (None, None) => None,
         }
         .and_then(as_actor);
-        for u in raw.url.iter().chain(&raw.archived) {
+        for u in raw.url.iter().chain(raw.archived.as_deref()) {
             if !(u.value.starts_with("https://") || u.value.starts_with("http://")) {
                 self.report.diags.push(
                     Diagnostic::new(
@@ -884,10 +885,14 @@ impl Linker<'_> {
         Source {
             outlet,
             url: raw.url.take().map(|u| u.value),
-            archived: raw.archived.take().map(|u| u.value),
+            archived: raw.archived.take().map(|u| u.value.into_boxed_str()),
             title: std::mem::take(&mut raw.title),
             date: self.optional_date(file, &raw.date),
-            accessed: self.optional_date(file, &raw.accessed),
+            accessed: raw
+                .accessed
+                .as_deref()
+                .and_then(|d| self.date(file, d))
+                .map(Box::new),
             span,
         }
     }
@@ -901,7 +906,7 @@ impl Linker<'_> {
         let file = s.file;
         let on_behalf_of = raw
             .on_behalf_of
-            .as_ref()
+            .as_deref()
             .and_then(|p| self.reference(file, p, Want::Actor, "on_behalf_of"))
             .and_then(as_actor);
         let at = raw
@@ -920,7 +925,7 @@ impl Linker<'_> {
             .map(|s| {
                 s.outlet
                     .as_ref()
-                    .or(s.publisher.as_ref())
+                    .or(s.publisher.as_deref())
                     .map(|o| o.value.as_str())
             })
             .collect();
@@ -930,7 +935,7 @@ impl Linker<'_> {
             .iter()
             .enumerate()
             .map(|(i, q)| {
-                let found = match q.source.as_ref()? {
+                let found = match q.extra.as_ref()?.source.as_ref()? {
                     RawQuoteSource::Position(n) => (*n as usize)
                         .checked_sub(1)
                         .filter(|n| *n < published.len()),
@@ -939,7 +944,7 @@ impl Linker<'_> {
                     }
                 };
                 if found.is_none() {
-                    unknown_sources.push((i, q.source.clone()));
+                    unknown_sources.push((i, q.extra.as_ref().and_then(|e| e.source.clone())));
                 }
                 found
             })
@@ -969,14 +974,21 @@ impl Linker<'_> {
             .quotes
             .iter_mut()
             .zip(quote_sources)
-            .map(|(q, source)| Quote {
-                text: std::mem::take(&mut q.text),
-                lang: q.lang.take(),
-                // Given with its original, a quote is a translation.
-                translated: q.translated || q.original.is_some(),
-                source,
-                original: q.original.take(),
-                original_lang: q.original_lang.take(),
+            .map(|(q, source)| {
+                let original = q.extra.as_mut().and_then(|e| {
+                    Some(Box::new(Original {
+                        text: e.original.take()?,
+                        lang: e.original_lang.take(),
+                    }))
+                });
+                Quote {
+                    text: std::mem::take(&mut q.text),
+                    lang: q.lang.take(),
+                    // Given with its original, a quote is a translation.
+                    translated: q.translated || original.is_some(),
+                    source: source.map(|i| i as u32),
+                    original,
+                }
             })
             .collect();
         let about = self.references(file, &raw.about, Want::Any, "about");
@@ -1180,7 +1192,7 @@ impl Linker<'_> {
 fn outlets(sources: &[RawSource]) -> impl Iterator<Item = &Spanned<String>> {
     sources
         .iter()
-        .filter_map(|s| s.outlet.as_ref().or(s.publisher.as_ref()))
+        .filter_map(|s| s.outlet.as_ref().or(s.publisher.as_deref()))
 }
 
 fn as_actor(node: NodeRef) -> Option<ActorIx> {

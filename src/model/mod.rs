@@ -250,10 +250,18 @@ pub struct Quote {
     pub translated: bool,
     /// The statement's source it is taken from (index in `sources`): two
     /// outlets may quote one statement in different words.
-    pub source: Option<usize>,
-    /// What was said, in its own language, beside the translation.
-    pub original: Option<String>,
-    pub original_lang: Option<String>,
+    pub source: Option<u32>,
+    /// What was said, in its own language, beside the translation (boxed:
+    /// rare, and a KB holds millions of quotes).
+    pub original: Option<Box<Original>>,
+}
+
+/// The words of a translated quote as they were said.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Original {
+    pub text: String,
+    /// Their language (an IETF tag).
+    pub lang: Option<String>,
 }
 
 /// A link from a statement to what it answers: another statement, or an
@@ -299,12 +307,13 @@ pub struct Source {
     /// (`publisher`: a ministry's own site).
     pub outlet: Option<ActorIx>,
     pub url: Option<String>,
-    /// A copy kept by an archive.
-    pub archived: Option<String>,
+    /// A copy kept by an archive (boxed: rare, and a KB holds millions of
+    /// sources).
+    pub archived: Option<Box<str>>,
     pub title: Option<String>,
     pub date: Option<Date>,
     /// When it was read.
-    pub accessed: Option<Date>,
+    pub accessed: Option<Box<Date>>,
     /// Where the source is written.
     pub span: Span,
 }

@@ -338,26 +338,49 @@ pub fn terminal_same_width(text: &str) -> Cow<'_, str> {
     )
 }
 
-/// A GitHub Actions workflow-command message: `%`, CR and LF are encoded, and
-/// terminal hazards are made visible.
+/// A GitHub Actions workflow-command message, encoded as the runner
+/// decodes it: `%` as `%25`, CR as `%0D`, LF as `%0A`, so a line break in KB
+/// text can never start a forged command. Other controls and bidi
+/// overrides are made visible (`\u{1b}`): the message is shown in the log
+/// and on the pull request, where they would recolour or reorder it.
+///
+/// ```
+/// assert_eq!(annals::escape::github_message("50%\r\n::error::x"), "50%25%0D%0A::error::x");
+/// ```
 pub fn github_message(text: &str) -> String {
-    terminal_keep_newlines(text)
-        .replace('%', "%25")
-        .replace('\r', "%0D")
-        .replace('\n', "%0A")
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '%' => out.push_str("%25"),
+            '\r' => out.push_str("%0D"),
+            '\n' => out.push_str("%0A"),
+            c if is_terminal_hazard(c) => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
-/// A GitHub Actions workflow-command property value (`file=`, `title=`): as a
-/// message, plus `:` and `,`.
+/// A GitHub Actions workflow-command property value (`file=`, `title=`):
+/// exactly GitHub's encoding (`%`, CR, LF, `:`, `,`) and nothing else, so
+/// `file=` names the real file whatever characters its name holds.
+///
+/// ```
+/// assert_eq!(annals::escape::github_property("kb/a,b:c\t.ron"), "kb/a%2Cb%3Ac\t.ron");
+/// ```
 pub fn github_property(text: &str) -> String {
-    github_message(text).replace(':', "%3A").replace(',', "%2C")
-}
-
-fn terminal_keep_newlines(text: &str) -> String {
-    text.split('\n')
-        .map(|line| terminal(line).into_owned())
-        .collect::<Vec<_>>()
-        .join("\n")
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '%' => out.push_str("%25"),
+            '\r' => out.push_str("%0D"),
+            '\n' => out.push_str("%0A"),
+            ':' => out.push_str("%3A"),
+            ',' => out.push_str("%2C"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -436,6 +459,12 @@ mod tests {
         assert_eq!(github_message("50% done\nnext"), "50%25 done%0Anext");
         assert_eq!(github_property("kb/a,b:c.ron"), "kb/a%2Cb%3Ac.ron");
         assert_eq!(github_message("\u{1b}[31m"), "\\u{1b}[31m");
+        // A carriage return is GitHub's to decode, not a hazard to show.
+        assert_eq!(github_message("a\rb"), "a%0Db");
+        assert_eq!(github_property("a\rb"), "a%0Db");
+        // A file name keeps every other character, so it names the file.
+        let name = "kb/\u{1b}x\u{202e}\u{85}\u{2028}.ron";
+        assert_eq!(github_property(name), name);
     }
 }
 

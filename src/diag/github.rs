@@ -1,9 +1,11 @@
 //! The GitHub sink: workflow commands that annotate a pull request.
 //!
-//! `::error file=kb/story.ron,line=16,col=13,endLine=16,endColumn=19,title=unknown-reference::unknown actor `putn` (help: did you mean `putin`?)`
+//! `::error file=kb/story.ron,line=16,col=13,endLine=16,endColumn=18,title=unknown-reference::unknown actor `putn` (help: did you mean `putin`?)`
 //!
-//! Warnings use `::warning`. Values are encoded as GitHub documents
-//! (`%`, CR, LF; in properties also `:` and `,`).
+//! Warnings use `::warning`. Values are encoded as GitHub decodes them
+//! (`%`, CR, LF; in properties also `:` and `,`, and nothing else). Columns
+//! are given only for a one-line span, the end column inclusive, as GitHub
+//! reads them.
 
 use std::io::{self, Write};
 
@@ -27,14 +29,26 @@ pub fn write(
         if let Some(help) = &d.help {
             message.push_str(&format!(" (help: {help})"));
         }
+        // GitHub takes columns only within one line, and its end column is
+        // inclusive (it defaults to the start column), where spans end
+        // after their last character.
+        let (col, end_col) = if start.line == end.line {
+            (
+                format!(",col={}", start.column),
+                format!(
+                    ",endColumn={}",
+                    end.column.saturating_sub(1).max(start.column)
+                ),
+            )
+        } else {
+            (String::new(), String::new())
+        };
         writeln!(
             out,
-            "::{command} file={},line={},col={},endLine={},endColumn={},title={}::{}",
+            "::{command} file={},line={}{col},endLine={}{end_col},title={}::{}",
             github_property(&sources.get(d.primary.span.file).name),
             start.line,
-            start.column,
             end.line,
-            end.column,
             github_property(d.code.name()),
             github_message(&message),
         )?;

@@ -309,3 +309,39 @@ fn snapshot(dir: &Path) -> Vec<(std::path::PathBuf, Vec<u8>)> {
     out.sort();
     out
 }
+
+#[test]
+fn github_annotations_name_the_real_file_and_encode_what_the_runner_decodes() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::create_dir(dir.path().join("kb")).expect("mkdir");
+    // A file name with a comma and a colon, and an id with a carriage
+    // return, a line feed that would start a forged command, and ESC.
+    std::fs::write(
+        dir.path().join("kb/a,b:c.ron"),
+        "Kb(actors: [Actor(id: \"x\\r\\n::error::forged\\u{1b}\", name: \"X\", kind: Group)])\n",
+    )
+    .expect("write");
+    let out = Run::in_dir(dir.path())
+        .args(["check", "--format", "github"])
+        .run();
+    out.status(1);
+    let lines: Vec<&str> = out.stdout.lines().collect();
+    assert!(
+        lines
+            .iter()
+            .all(|l| l.starts_with("::error ") || l.starts_with("::warning ")),
+        "{lines:?}"
+    );
+    let invalid = lines
+        .iter()
+        .find(|l| l.contains("title=invalid-id"))
+        .expect("the id is reported");
+    assert!(
+        invalid.starts_with("::error file=kb/a%2Cb%3Ac.ron,line=1,col=23,endLine=1,endColumn="),
+        "{invalid}"
+    );
+    assert!(
+        invalid.contains("%0D%0A::error::forged\\u{1b}"),
+        "{invalid}"
+    );
+}

@@ -348,17 +348,7 @@ pub fn terminal_same_width(text: &str) -> Cow<'_, str> {
 /// assert_eq!(annals::escape::github_message("50%\r\n::error::x"), "50%25%0D%0A::error::x");
 /// ```
 pub fn github_message(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '%' => out.push_str("%25"),
-            '\r' => out.push_str("%0D"),
-            '\n' => out.push_str("%0A"),
-            c if is_terminal_hazard(c) => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out
+    github(text, false)
 }
 
 /// A GitHub Actions workflow-command property value (`file=`, `title=`):
@@ -369,14 +359,23 @@ pub fn github_message(text: &str) -> String {
 /// assert_eq!(annals::escape::github_property("kb/a,b:c\t.ron"), "kb/a%2Cb%3Ac\t.ron");
 /// ```
 pub fn github_property(text: &str) -> String {
+    github(text, true)
+}
+
+/// GitHub's workflow-command encoding: of a property value, or of a
+/// message (whose hazards are shown).
+fn github(text: &str, property: bool) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
             '%' => out.push_str("%25"),
             '\r' => out.push_str("%0D"),
             '\n' => out.push_str("%0A"),
-            ':' => out.push_str("%3A"),
-            ',' => out.push_str("%2C"),
+            ':' if property => out.push_str("%3A"),
+            ',' if property => out.push_str("%2C"),
+            c if !property && is_terminal_hazard(c) => {
+                out.push_str(&format!("\\u{{{:x}}}", c as u32))
+            }
             c => out.push(c),
         }
     }

@@ -90,6 +90,9 @@ pub struct ResponseLink {
     /// Whom it answers: a speaker of the target statement, or the event.
     pub target: Party,
     pub stance: Stance,
+    /// Whether either end is a joint statement (so who-responded need not
+    /// look the statements up).
+    pub joint: bool,
 }
 
 /// One side of an actor-level response: an actor, or an event answered as
@@ -301,6 +304,7 @@ impl Kb {
                         (None, Some(Party::Event(to)))
                     }
                 };
+                let joint = s.is_joint() || target_statement.is_some_and(Statement::is_joint);
                 for by in s.credited() {
                     let targets = target_statement
                         .into_iter()
@@ -314,6 +318,7 @@ impl Kb {
                             by,
                             target,
                             stance: r.stance,
+                            joint,
                         });
                     }
                 }

@@ -62,12 +62,7 @@ pub fn select(kb: &Kb, view: View, filter: &Filter) -> Selection {
     let kept_events = filter.events(kb);
     let statements = match view {
         View::Responses | View::Actors => {
-            let targets = Records {
-                actors: Vec::new(),
-                events: kept_events.clone(),
-                statements: kept.clone(),
-            }
-            .targets();
+            let targets = Targets::of(&kept, &kept_events);
             kept.iter()
                 .copied()
                 .filter(|s| {
@@ -123,10 +118,7 @@ impl Records {
     /// What the records' responses may point to: their statements and
     /// events (a response to anything else leads out of the export).
     pub fn targets(&self) -> Targets {
-        Targets {
-            statements: self.statements.iter().copied().collect(),
-            events: self.events.iter().copied().collect(),
-        }
+        Targets::of(&self.statements, &self.events)
     }
 }
 
@@ -137,6 +129,13 @@ pub struct Targets {
 }
 
 impl Targets {
+    pub fn of(statements: &[StatementIx], events: &[EventIx]) -> Targets {
+        Targets {
+            statements: statements.iter().copied().collect(),
+            events: events.iter().copied().collect(),
+        }
+    }
+
     pub fn contains(&self, to: Answered) -> bool {
         match to {
             Answered::Statement(s) => self.statements.contains(&s),

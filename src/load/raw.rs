@@ -201,12 +201,14 @@ impl NamesActor for RawSignatory {
 }
 
 impl RawStatement {
-    /// Every speaker id written in `by`, in order.
-    pub fn speakers(&self) -> Vec<&Spanned<String>> {
-        match &self.by {
-            OneOrMany::One(id) => vec![id],
-            OneOrMany::Many(list) => list.iter().map(|s| s.actor()).collect(),
-        }
+    /// Every speaker id written in `by`, in order (no list is built: this
+    /// runs for every statement).
+    pub fn speakers(&self) -> impl Iterator<Item = &Spanned<String>> {
+        let (one, many) = match &self.by {
+            OneOrMany::One(id) => (Some(id), &[][..]),
+            OneOrMany::Many(list) => (None, list.as_slice()),
+        };
+        one.into_iter().chain(many.iter().map(|s| s.actor()))
     }
 }
 

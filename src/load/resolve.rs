@@ -346,17 +346,17 @@ pub fn resolve(
     for ((file, raw), (kind, date)) in raw_statements.into_iter().zip(fields) {
         let span = Span::new(file, raw.id.range.clone());
         // Every speaker must be known; the first is `by`.
-        let speakers = raw.speakers();
+        let none = raw.speakers().next().is_none();
         let mut by = None;
-        let mut known = !speakers.is_empty();
-        for (i, id) in speakers.iter().enumerate() {
+        let mut known = !none;
+        for (i, id) in raw.speakers().enumerate() {
             match r.linker().reference(file, id, Want::Actor, "by") {
                 Some(NodeRef::Actor(a)) if i == 0 => by = Some(a),
                 Some(NodeRef::Actor(_)) => {}
                 _ => known = false,
             }
         }
-        if speakers.is_empty() {
+        if none {
             r.report.diags.push(
                 Diagnostic::new(
                     Code::MissingField,
@@ -384,8 +384,8 @@ pub fn resolve(
             }
             _ => {
                 r.names.mark_broken(&raw.id.value);
-                let named = speakers
-                    .into_iter()
+                let named = raw
+                    .speakers()
                     .chain(raw.on_behalf_of.as_deref())
                     .chain(&raw.at)
                     .chain(&raw.about)

@@ -122,9 +122,7 @@ pub fn who_responded(kb: &Kb, filter: &Filter, options: &Options) -> Vec<Pair> {
             (target, _) => target,
         };
         let responder = side(l.by, l.from);
-        let joint = kb.statement(l.from).is_joint()
-            || matches!(l.to, Answered::Statement(s) if kb.statement(s).is_joint());
-        if joint && target == Party::Actor(responder) {
+        if l.joint && target == Party::Actor(responder) {
             return None;
         }
         let key = u64::from(kb.actor_rank(responder)) << 32 | u64::from(kb.party_rank(target));

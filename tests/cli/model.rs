@@ -27,6 +27,23 @@ fn table(name: &str) -> String {
     std::fs::read_to_string(tables.join(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
 }
 
+/// `check --format json` on a copy of the story with `from` replaced by
+/// `to`; it finds errors (exit 1).
+fn check_story_with(from: &str, to: &str) -> crate::support::Outcome {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let kb = dir.path().join("kb");
+    std::fs::create_dir(&kb).expect("mkdir");
+    let story =
+        std::fs::read_to_string(crate::support::fixture("next-story/kb/story.ron")).expect("read");
+    assert!(story.contains(from), "the story holds {from}");
+    std::fs::write(kb.join("story.ron"), story.replace(from, to)).expect("write");
+    let out = Run::in_dir(dir.path())
+        .args(["check", "--format", "json"])
+        .run();
+    out.status(1);
+    out
+}
+
 #[test]
 fn the_story_checks_clean() {
     story()
@@ -321,23 +338,10 @@ fn an_events_time_zone_decides_what_its_days_mean() {
         shown["item"]["date"]["earliest"], "2025-03-09T23:00:00Z",
         "midnight in Zurich, in winter"
     );
-    let dir = tempfile::tempdir().expect("temp dir");
-    let kb = dir.path().join("kb");
-    std::fs::create_dir(&kb).expect("mkdir");
-    let story =
-        std::fs::read_to_string(crate::support::fixture("next-story/kb/story.ron")).expect("read");
-    std::fs::write(
-        kb.join("story.ron"),
-        story.replace(
-            "time_zone: \"Europe/Zurich\"",
-            "time_zone: \"Europe/Zurik\"",
-        ),
-    )
-    .expect("write");
-    let out = Run::in_dir(dir.path())
-        .args(["check", "--format", "json"])
-        .run();
-    out.status(1);
+    let out = check_story_with(
+        "time_zone: \"Europe/Zurich\"",
+        "time_zone: \"Europe/Zurik\"",
+    );
     let codes: Vec<String> = out
         .json_lines()
         .iter()
@@ -520,23 +524,10 @@ fn each_quote_names_its_source_and_keeps_its_original() {
         "{csv}"
     );
     // A quote taken from a source the statement does not cite.
-    let dir = tempfile::tempdir().expect("temp dir");
-    let kb = dir.path().join("kb");
-    std::fs::create_dir(&kb).expect("mkdir");
-    let story =
-        std::fs::read_to_string(crate::support::fixture("next-story/kb/story.ron")).expect("read");
-    std::fs::write(
-        kb.join("story.ron"),
-        story.replace(
-            "translated: true, source: 2)",
-            "translated: true, source: 3)",
-        ),
-    )
-    .expect("write");
-    let out = Run::in_dir(dir.path())
-        .args(["check", "--format", "json"])
-        .run();
-    out.status(1);
+    let out = check_story_with(
+        "translated: true, source: 2)",
+        "translated: true, source: 3)",
+    );
     let first = &out.json_lines()[0];
     assert_eq!(first["code"], "unknown-reference");
     assert!(

@@ -15,13 +15,9 @@ use crate::model::{
     Stance, Statement, StatementIx, StatusKind, Verdict,
 };
 
-/// An RFC 3339 UTC timestamp, or `None` for an open end.
-pub fn instant(t: Instant) -> Option<String> {
-    if t == Instant::MIN || t == Instant::MAX {
-        return None;
-    }
-    chrono::DateTime::from_timestamp(t, 0).map(|d| d.format("%Y-%m-%dT%H:%M:%SZ").to_string())
-}
+/// An RFC 3339 UTC timestamp, or `None` for an open end or outside the
+/// years 0000 to 9999.
+pub use crate::model::date::rfc3339 as instant;
 
 #[derive(Debug, Serialize)]
 pub struct DateView<'a> {

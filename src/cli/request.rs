@@ -197,6 +197,7 @@ impl Request {
                     view,
                     engine: None,
                 };
+                annals::export::jsonld::check_base(&base_iri).map_err(Failure::Usage)?;
                 let options = Options {
                     base_iri,
                     ..Options::default()

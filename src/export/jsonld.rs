@@ -5,18 +5,18 @@
 //! | KB | schema.org |
 //! |---|---|
 //! | Person | `Person` |
-//! | State | `Country` |
+//! | State | `Country` and `Organization` (a place, and a party that speaks and joins) |
 //! | Government, Ministry | `GovernmentOrganization` |
 //! | Media | `NewsMediaOrganization` |
 //! | Organization, Alliance, Group | `Organization` |
-//! | part_of | `parentOrganization` |
-//! | role | `affiliation` (a `Role` with `roleName`, `startDate`, `endDate`) |
+//! | part_of | `parentOrganization` (`memberOf` for a person) |
+//! | role | `affiliation` (a `Role` with `roleName`, `startDate`, `endDate`, `affiliation`; of a person in an organization) else `annals:role` (a `Role` with `annals:of`) |
 //! | Event | `Event` with `startDate`, `endDate`, `location`, `superEvent`, `attendee` |
-//! | Statement with quotes | `Quotation` (`text`: the quotes; `spokenByCharacter`: the speaker) |
+//! | Statement with quotes | `Quotation` (`text`: each quote in its language; `spokenByCharacter`: the speaker; `annals:quotes`, when there are several or one carries more than its words and language: the list of quotes, each with `text`, `annals:translated`, `annals:original`, `annals:source`) |
 //! | Statement without quotes | `Claim` (`text`: the summary) |
 //! | speaker(s), date, summary | `author` (a list for a joint statement), `dateCreated`, `description` |
 //! | about, topics | `about`, `keywords` |
-//! | sources | `citation`: `CreativeWork` with `publisher`, `url`, `name`, `datePublished`, `archivedAt`, `annals:accessed` |
+//! | sources | `citation` (`subjectOf` for an event): `CreativeWork` with `publisher`, `url`, `name`, `datePublished`, `archivedAt`, `annals:accessed` |
 //! | at | `annals:saidAt` |
 //! | responds_to | `annals:respondsTo`: `{"annals:target": {"@id"}, "annals:stance": "Rejects"}` |
 //! | date as written | `annals:date` |
@@ -24,34 +24,102 @@
 //! | status | `annals:status`, `annals:statusDate` |
 //!
 //! `annals:` terms live in `<base>vocab#`; schema.org has no term for a
-//! response and its stance.
+//! response and its stance. Dates are ISO 8601 as [`Date::iso8601`] gives
+//! them: never moved to another day. Text with a language is a language-
+//! tagged value where the tag is well-formed (BCP 47 syntax).
+//!
+//! The base must be an absolute IRI ([`check_base`]): a relative one would
+//! be resolved against schema.org, the `@vocab`.
 
 use serde_json::{json, Map, Value};
 
 use super::Records;
 use crate::kb::Kb;
 use crate::model::{
-    ActorIx, ActorKind, Date, EventIx, ParticipationRole, Source, StatementIx, Verdict,
+    ActorIx, ActorKind, Date, EventIx, ParticipationRole, Quote, Source, StatementIx, Verdict,
 };
-use crate::records::DateView;
 
 /// The default base of ids.
 pub const BASE: &str = "urn:annals:";
+
+/// Whether `base` can start every id: an absolute IRI (a scheme such as
+/// `https:` or `urn:`) without the characters IRIs forbid (RFC 3987:
+/// spaces, controls, `<>"{}|\^` and backquote).
+///
+/// ```
+/// use annals::export::jsonld::check_base;
+/// assert!(check_base("https://example.org/kb/").is_ok());
+/// assert!(check_base("http://x.org/a b/").is_err());
+/// assert!(check_base("kb/").is_err());
+/// ```
+pub fn check_base(base: &str) -> Result<(), String> {
+    let scheme = base.split_once(':').map_or("", |(s, _)| s);
+    let valid_scheme = scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+        && scheme
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
+    if !valid_scheme {
+        return Err(format!(
+            "the base IRI `{}` is not absolute: start it with a scheme, such as `https://example.org/kb/` or `urn:example:`",
+            crate::escape::shown(base)
+        ));
+    }
+    if let Some(c) = base
+        .chars()
+        .find(|c| c.is_control() || c.is_whitespace() || "<>\"{}|\\^`".contains(*c))
+    {
+        return Err(format!(
+            "the base IRI `{}` holds {:?}, which an IRI cannot: percent-encode it ({})",
+            crate::escape::shown(base),
+            c,
+            c.to_string()
+                .bytes()
+                .map(|b| format!("%{b:02X}"))
+                .collect::<String>()
+        ));
+    }
+    Ok(())
+}
+
+/// Whether `tag` is a well-formed language tag (BCP 47's syntax, not its
+/// registry): letters, then subtags of letters and digits.
+fn language_tag(tag: &str) -> bool {
+    let mut parts = tag.split('-');
+    let first = parts.next().unwrap_or("");
+    (1..=8).contains(&first.len())
+        && first.chars().all(|c| c.is_ascii_alphabetic())
+        && parts.all(|p| (1..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()))
+}
+
+/// A text in a language: a language-tagged JSON-LD value where the tag is
+/// well-formed, else the plain text.
+fn in_language(text: &str, lang: Option<&str>) -> Value {
+    match lang {
+        Some(l) if language_tag(l) => json!({ "@value": text, "@language": l }),
+        _ => json!(text),
+    }
+}
+
+/// Whether the actor is a schema.org `Organization` (a state is both a
+/// `Country` and an `Organization`).
+fn organization(kind: ActorKind) -> bool {
+    kind != ActorKind::Person
+}
 
 fn iri(base: &str, id: &str) -> Value {
     json!({ "@id": format!("{base}{id}") })
 }
 
-/// A date as schema.org wants it (ISO 8601): the year, month or day it
-/// starts on as written, which is that day wherever it is read, or for a
-/// time the UTC instant; the written form is kept in `annals:date`.
+/// A date as schema.org wants it (ISO 8601, [`Date::iso8601`]): where it
+/// starts, never moved to another day; the written form is kept in
+/// `annals:date`.
 fn iso(d: &Date) -> Option<String> {
-    d.first()?.calendar().or_else(|| DateView::of(d).earliest)
+    d.iso8601(false)
 }
 
-/// The year, month or day a date ends on, as [`iso`] gives its start.
+/// Where a date ends, as [`iso`] gives its start.
 fn end(d: &Date) -> Option<String> {
-    d.last()?.calendar().or_else(|| DateView::of(d).latest)
+    d.iso8601(true)
 }
 
 fn citation(kb: &Kb, base: &str, s: &Source) -> Value {
@@ -78,11 +146,12 @@ fn citation(kb: &Kb, base: &str, s: &Source) -> Value {
     Value::Object(m)
 }
 
-/// Adds an item's sources as `citation`, when it has any.
-fn cite(kb: &Kb, base: &str, sources: &[Source], m: &mut Map<String, Value>) {
+/// Adds an item's sources under `key` (`citation` for a statement, a
+/// creative work; `subjectOf` for an event), when it has any.
+fn cite(kb: &Kb, base: &str, key: &str, sources: &[Source], m: &mut Map<String, Value>) {
     if !sources.is_empty() {
         let cited: Vec<Value> = sources.iter().map(|s| citation(kb, base, s)).collect();
-        m.insert("citation".into(), Value::Array(cited));
+        m.insert(key.into(), Value::Array(cited));
     }
 }
 
@@ -178,40 +247,59 @@ fn actor(kb: &Kb, base: &str, a: &ActorIx) -> Value {
     let actor = kb.actor(*a);
     let ty = match actor.kind {
         ActorKind::Person => "Person",
-        ActorKind::State => "Country",
+        ActorKind::State => "Country", // and Organization, below
         ActorKind::Government | ActorKind::Ministry => "GovernmentOrganization",
         ActorKind::Media => "NewsMediaOrganization",
         ActorKind::Organization | ActorKind::Alliance | ActorKind::Group => "Organization",
     };
     let mut m = Map::new();
     m.insert("@id".into(), json!(format!("{base}{}", actor.id)));
-    m.insert("@type".into(), json!(ty));
+    if actor.kind == ActorKind::State {
+        m.insert("@type".into(), json!([ty, "Organization"]));
+    } else {
+        m.insert("@type".into(), json!(ty));
+    }
     m.insert("name".into(), json!(actor.name));
     if !actor.aliases.is_empty() {
         m.insert("alternateName".into(), json!(actor.aliases));
     }
+    let person = !organization(actor.kind);
     if let Some(p) = actor.part_of {
-        m.insert("parentOrganization".into(), iri(base, &kb.actor(p).id));
+        let key = if person {
+            "memberOf"
+        } else {
+            "parentOrganization"
+        };
+        m.insert(key.into(), iri(base, &kb.actor(p).id));
     }
-    if !actor.roles.is_empty() {
-        let roles: Vec<Value> = actor
-            .roles
-            .iter()
-            .map(|r| {
-                let mut role = Map::new();
-                role.insert("@type".into(), json!("Role"));
-                role.insert("roleName".into(), json!(r.title));
-                role.insert("affiliation".into(), iri(base, &kb.actor(r.of).id));
-                if let Some(d) = r.from.as_ref().and_then(iso) {
-                    role.insert("startDate".into(), json!(d));
-                }
-                if let Some(d) = r.until.as_ref().and_then(end) {
-                    role.insert("endDate".into(), json!(d));
-                }
-                Value::Object(role)
-            })
-            .collect();
-        m.insert("affiliation".into(), json!(roles));
+    // schema.org's Role pattern: a person's `affiliation` is a Role whose
+    // `affiliation` is the organization; other roles in annals' terms.
+    let (mut schema_roles, mut other_roles) = (Vec::new(), Vec::new());
+    for r in &actor.roles {
+        let of = kb.actor(r.of);
+        let fits = person && organization(of.kind);
+        let mut role = Map::new();
+        role.insert("@type".into(), json!("Role"));
+        role.insert("roleName".into(), json!(r.title));
+        let key = if fits { "affiliation" } else { "annals:of" };
+        role.insert(key.into(), iri(base, &of.id));
+        if let Some(d) = r.from.as_ref().and_then(iso) {
+            role.insert("startDate".into(), json!(d));
+        }
+        if let Some(d) = r.until.as_ref().and_then(end) {
+            role.insert("endDate".into(), json!(d));
+        }
+        if fits {
+            schema_roles.push(Value::Object(role));
+        } else {
+            other_roles.push(Value::Object(role));
+        }
+    }
+    if !schema_roles.is_empty() {
+        m.insert("affiliation".into(), json!(schema_roles));
+    }
+    if !other_roles.is_empty() {
+        m.insert("annals:role".into(), json!(other_roles));
     }
     if let Some(n) = &actor.note {
         m.insert("description".into(), json!(n));
@@ -266,7 +354,7 @@ fn event(kb: &Kb, base: &str, e: &EventIx) -> Value {
     if !ev.topics.is_empty() {
         m.insert("keywords".into(), json!(ev.topics));
     }
-    cite(kb, base, &ev.sources, &mut m);
+    cite(kb, base, "subjectOf", &ev.sources, &mut m);
     if let Some(n) = &ev.note {
         m.insert("description".into(), json!(n));
     }
@@ -289,11 +377,29 @@ fn statement(kb: &Kb, base: &str, s: &StatementIx) -> Value {
         m.insert("text".into(), json!(st.summary));
     } else {
         m.insert("@type".into(), json!("Quotation"));
-        let text: Vec<&str> = st.quotes.iter().map(|q| q.text.as_str()).collect();
-        m.insert("text".into(), json!(text.join("\n")));
+        // Each quote in its language (an RDF store keeps them as a set), and
+        // the quotes in order with all they carry.
+        let texts: Vec<Value> = st
+            .quotes
+            .iter()
+            .map(|q| in_language(&q.text, q.lang.as_deref()))
+            .collect();
+        m.insert("text".into(), json!(texts));
         m.insert("spokenByCharacter".into(), author.clone());
-        if let Some(lang) = st.quotes.iter().find_map(|q| q.lang.as_deref()) {
-            m.insert("inLanguage".into(), json!(lang));
+        let first = st.quotes[0].lang.as_deref();
+        if first.is_some() && st.quotes.iter().all(|q| q.lang.as_deref() == first) {
+            m.insert("inLanguage".into(), json!(first));
+        }
+        // `text` says all of one plain quote; order and the rest need the list.
+        let plain = |q: &Quote| {
+            !q.translated
+                && q.original.is_none()
+                && q.source.is_none()
+                && q.lang.as_deref().is_none_or(language_tag)
+        };
+        if st.quotes.len() > 1 || !st.quotes.iter().all(plain) {
+            let quotes: Vec<Value> = st.quotes.iter().map(quote).collect();
+            m.insert("annals:quotes".into(), json!({ "@list": quotes }));
         }
     }
     m.insert("author".into(), author);
@@ -330,7 +436,7 @@ fn statement(kb: &Kb, base: &str, s: &StatementIx) -> Value {
             .collect();
         m.insert("annals:respondsTo".into(), json!(responses));
     }
-    cite(kb, base, &st.sources, &mut m);
+    cite(kb, base, "citation", &st.sources, &mut m);
     if !st.verdicts.is_empty() {
         let own = json!({ "@id": format!("{base}{}", st.id) });
         let reviews: Vec<Value> = st
@@ -348,6 +454,30 @@ fn statement(kb: &Kb, base: &str, s: &StatementIx) -> Value {
     }
     if let Some(n) = &st.note {
         m.insert("annals:note".into(), json!(n));
+    }
+    Value::Object(m)
+}
+
+/// One quote, as a blank node of the `annals:quotes` list.
+fn quote(q: &Quote) -> Value {
+    let mut m = Map::new();
+    m.insert("text".into(), in_language(&q.text, q.lang.as_deref()));
+    if let Some(l) = q.lang.as_deref().filter(|l| !language_tag(l)) {
+        m.insert("annals:lang".into(), json!(l));
+    }
+    m.insert("annals:translated".into(), json!(q.translated));
+    if let Some(o) = &q.original {
+        m.insert(
+            "annals:original".into(),
+            in_language(&o.text, o.lang.as_deref()),
+        );
+        if let Some(l) = o.lang.as_deref().filter(|l| !language_tag(l)) {
+            m.insert("annals:originalLang".into(), json!(l));
+        }
+    }
+    if let Some(n) = q.source {
+        // The position (from 1) in the statement's `citation` list.
+        m.insert("annals:source".into(), json!(n + 1));
     }
     Value::Object(m)
 }

@@ -565,7 +565,7 @@ impl Linker<'_> {
         let span = Self::span(file, d);
         match Date::parse(&d.value, zone) {
             Ok(date) => {
-                if date.is_reversed(zone) {
+                if date.is_reversed() {
                     self.report.diags.push(
                         Diagnostic::new(
                             Code::ReversedInterval,
@@ -597,7 +597,7 @@ impl Linker<'_> {
                     )
                     .label("here")
                     .with_secondary(span, "in this date")
-                        .with_help("dates are EDTF: 2024, 2024-06, 2024-06-14, 2024-06-14T15:30+03:00, 2024-06-14?, 2024-06-15/2024-06-16, 2024-06-15/.."),
+                        .with_help("dates are EDTF: 2024, 2024-06, 2024-06-14, 2024-06-14T15:30+03:00, 2024-06-14?, 201X, 2024-06-15/2024-06-16, 2024-06-15/.., [2024-06-14,2024-06-15]; the README lists every form"),
                 );
                 None
             }

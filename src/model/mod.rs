@@ -5,12 +5,12 @@
 //! (spans, unresolved ids) lives in `load::raw`; this module parses only
 //! the values that have a text form of their own (dates, ids, kind words).
 
-mod date;
+pub mod date;
 mod id;
 mod kind;
 mod settings;
 
-pub use date::{parse_utc_offset, Bounds, Date, DateError, Instant, Point, Precision, Zone};
+pub use date::{parse_utc_offset, Bounds, Date, DateError, Instant, Precision, Shape, Zone};
 pub use id::{id_problem, suggest_id, ActorIx, EventIx, NodeKind, NodeRef, StatementIx};
 pub use kind::{
     by_meaning, ActorKind, EventKind, LevelWord, ParticipationRole, Rating, Stance, StatementKind,

@@ -229,7 +229,16 @@ fn json_ld_nodes_have_their_documented_types_and_properties() {
     for node in graph {
         let id = node["@id"].as_str().expect("an @id");
         assert!(id.starts_with("urn:annals:"), "{id}");
-        match node["@type"].as_str().expect("a @type") {
+        // A state is a Country and an Organization.
+        let ty = match &node["@type"] {
+            Value::Array(types) => {
+                assert_eq!(types.len(), 2, "{id}");
+                assert_eq!(types[1], "Organization", "{id}");
+                types[0].as_str().expect("a @type")
+            }
+            ty => ty.as_str().expect("a @type"),
+        };
+        match ty {
             "Person"
             | "Country"
             | "GovernmentOrganization"
@@ -243,12 +252,19 @@ fn json_ld_nodes_have_their_documented_types_and_properties() {
             ),
             "Claim" | "Quotation" => {
                 assert!(node["author"]["@id"].is_string(), "{id}");
-                assert!(
-                    node["dateCreated"].is_string() && node["text"].is_string(),
-                    "{id}"
-                );
+                assert!(node["dateCreated"].is_string(), "{id}");
                 if node["@type"] == "Quotation" {
                     assert_eq!(node["spokenByCharacter"], node["author"], "{id}");
+                    // Each quote in its language, and the list of quotes.
+                    let texts = node["text"].as_array().expect("quotes");
+                    assert!(texts.iter().all(|t| t["@value"].is_string()), "{id}");
+                    if let Some(list) = node["annals:quotes"]["@list"].as_array() {
+                        assert_eq!(list.len(), texts.len(), "{id}");
+                    } else {
+                        assert_eq!(texts.len(), 1, "{id}");
+                    }
+                } else {
+                    assert!(node["text"].is_string(), "{id}");
                 }
             }
             other => panic!("{id}: unexpected type {other}"),
@@ -268,6 +284,17 @@ fn json_ld_nodes_have_their_documented_types_and_properties() {
     assert!(custom
         .stdout
         .contains("\"@id\": \"https://example.org/kb/putin\""));
+    // A base no JSON-LD processor could use is refused before anything runs.
+    for (base, says) in [
+        ("http://x.org/a b/", "percent-encode it (%20)"),
+        ("kb/", "is not absolute"),
+    ] {
+        let refused = Run::bundled()
+            .args(["export", "jsonld", "--base-iri", base])
+            .run();
+        refused.status(2);
+        assert!(refused.stderr.contains(says), "{}", refused.stderr);
+    }
 }
 
 /// Fails a test that needs sqlite3 when it does not run, saying so.

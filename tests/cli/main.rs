@@ -8,6 +8,7 @@
 mod bundled;
 mod check;
 mod corpus;
+mod edtf;
 mod grammar;
 mod interchange;
 mod model;

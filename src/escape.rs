@@ -587,6 +587,38 @@ pub fn xml(text: &str) -> String {
     out
 }
 
+/// XML character data for a data file (GraphML), exactly: as [`xml`], but
+/// line breaks and tabs are kept as character references (`&#10;`), and
+/// C1 controls, bidi controls and line/paragraph separators are written as
+/// references (`&#x202E;`), which a parser reads back and a viewer of the
+/// raw file does not obey. Only what XML 1.0 cannot hold at all (the other
+/// C0 controls, U+FFFE, U+FFFF) is dropped.
+///
+/// ```
+/// assert_eq!(annals::escape::xml_data("a\nb\u{202e}<"), "a&#10;b&#x202E;&lt;");
+/// ```
+pub fn xml_data(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            '\n' => out.push_str("&#10;"),
+            '\t' => out.push_str("&#9;"),
+            '\r' => out.push_str("&#13;"),
+            '\u{0}'..='\u{1f}' | '\u{fffe}' | '\u{ffff}' => {}
+            c if is_terminal_hazard(c) || matches!(c, '\u{2028}' | '\u{2029}') => {
+                out.push_str(&format!("&#x{:X};", c as u32));
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 /// Mermaid label text: letters, digits, spaces and plain punctuation stay;
 /// everything else (quotes, brackets, `:`, `;`, `#`, `<`, control and bidi
 /// characters) becomes a numeric entity code (`#34;`), which Mermaid renders

@@ -1,44 +1,110 @@
 //! GraphML export: actors, events and statements as nodes, every link as an
-//! edge, with typed attributes declared as GraphML keys, so the KB opens in
-//! Gephi, yEd or NetworkX. Every `data` element's key is declared for its
-//! domain (node or edge); text is XML-escaped in one place.
+//! edge, so the KB opens in Gephi, yEd or NetworkX, with nothing left out.
+//!
+//! A node's attributes are its JSON record (`records.rs`, documented in
+//! docs/json.md) field by field: text as `string`, counts as `long`, flags
+//! as `boolean`; the item's date as `date` (written), `earliest`, `latest`,
+//! `uncertain` and `approximate`; a reference as the id it names; a list
+//! or nested object (quotes, sources, roles, verdicts …) as its JSON text.
+//! Every key is declared once, for its domain, with its type; text is
+//! written exactly ([`xml_data`]: line breaks and bidi controls as character
+//! references; only the C0 controls XML 1.0 cannot hold are dropped).
 
 use std::fmt::Write;
 
 use petgraph::visit::EdgeRef;
+use serde_json::Value;
 
 use super::Records;
-use crate::escape::xml;
+use crate::escape::{xml, xml_data};
 use crate::kb::{Kb, Link};
 use crate::model::NodeRef;
-use crate::records::DateView;
+use crate::records::{ActorView, EventView, StatementView};
 
-/// The declared keys: id, domain, type.
-const KEYS: &[(&str, &str)] = &[
-    ("label", "node"),
-    ("type", "node"),
-    ("name", "node"),
-    ("kind", "node"),
-    ("date", "node"),
-    ("earliest", "node"),
-    ("latest", "node"),
-    ("summary", "node"),
-    ("place", "node"),
-    ("link", "edge"),
-    ("stance", "edge"),
+/// A GraphML attribute type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Ty {
+    String,
+    Long,
+    Boolean,
+}
+
+impl Ty {
+    fn as_str(self) -> &'static str {
+        match self {
+            Ty::String => "string",
+            Ty::Long => "long",
+            Ty::Boolean => "boolean",
+        }
+    }
+}
+
+/// The keys of edges: what the link is, a response's stance and its
+/// position in the statement's `responds_to` (from 1), a participant's
+/// role.
+const EDGE_KEYS: &[(&str, Ty)] = &[
+    ("link", Ty::String),
+    ("stance", Ty::String),
+    ("position", Ty::Long),
+    ("role", Ty::String),
 ];
+
+/// One attribute of a node: key, type, value as GraphML writes it.
+type Datum = (String, Ty, String);
+
+/// A node's attributes from its JSON record, in the record's field order.
+fn flatten(record: Value) -> Vec<Datum> {
+    let Value::Object(fields) = record else {
+        return Vec::new();
+    };
+    let mut data = Vec::new();
+    for (key, value) in fields {
+        match value {
+            // The node's id is the node's own.
+            Value::Null => {}
+            _ if key == "id" => {}
+            Value::Bool(b) => data.push((key, Ty::Boolean, b.to_string())),
+            Value::Number(n) => data.push((key, Ty::Long, n.to_string())),
+            Value::String(s) => data.push((key, Ty::String, s)),
+            Value::Array(a) if a.is_empty() => {}
+            // A date: written form, bounds and qualifiers.
+            Value::Object(o) if o.contains_key("written") && o.contains_key("earliest") => {
+                let text = |v: Option<&Value>| v.and_then(Value::as_str).map(str::to_owned);
+                // The item's own date keeps the short names.
+                let name = |part: &str| {
+                    if key == "date" {
+                        part.to_owned()
+                    } else {
+                        format!("{key}_{part}")
+                    }
+                };
+                if let Some(w) = text(o.get("written")) {
+                    data.push((key.clone(), Ty::String, w));
+                }
+                for bound in ["earliest", "latest"] {
+                    if let Some(t) = text(o.get(bound)) {
+                        data.push((name(bound), Ty::String, t));
+                    }
+                }
+                for flag in ["uncertain", "approximate"] {
+                    let on = o.get(flag).and_then(Value::as_bool).unwrap_or(false);
+                    data.push((name(flag), Ty::Boolean, on.to_string()));
+                }
+            }
+            // A reference: the id it names.
+            Value::Object(o) if o.contains_key("id") && o.contains_key("type") => {
+                if let Some(id) = o.get("id").and_then(Value::as_str) {
+                    data.push((key, Ty::String, id.to_owned()));
+                }
+            }
+            other => data.push((key, Ty::String, other.to_string())),
+        }
+    }
+    data
+}
 
 /// The GraphML document of the records.
 pub fn export(kb: &Kb, records: &Records) -> String {
-    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-    out.push_str("<graphml xmlns=\"http://graphml.graphdrawing.org/xmlns\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" xsi:schemaLocation=\"http://graphml.graphdrawing.org/xmlns http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd\">\n");
-    for (id, domain) in KEYS {
-        let _ = writeln!(
-            out,
-            "  <key id=\"{id}\" for=\"{domain}\" attr.name=\"{id}\" attr.type=\"string\"/>"
-        );
-    }
-    out.push_str("  <graph id=\"annals\" edgedefault=\"directed\">\n");
     let nodes: Vec<NodeRef> = records
         .actors
         .iter()
@@ -46,52 +112,73 @@ pub fn export(kb: &Kb, records: &Records) -> String {
         .chain(records.events.iter().map(|e| NodeRef::Event(*e)))
         .chain(records.statements.iter().map(|s| NodeRef::Statement(*s)))
         .collect();
-    let included: std::collections::BTreeSet<NodeRef> = nodes.iter().copied().collect();
-    let data = |out: &mut String, key: &str, value: &str| {
-        if !value.is_empty() {
-            let _ = writeln!(out, "      <data key=\"{key}\">{}</data>", xml(value));
-        }
-    };
+    // Every node's attributes first, so that every key is declared.
+    let mut keys: Vec<(String, Ty)> = vec![("label".into(), Ty::String)];
+    let mut attributes = Vec::with_capacity(nodes.len());
     for n in &nodes {
-        let _ = writeln!(out, "    <node id=\"{}\">", xml(kb.id_of(*n)));
-        match *n {
-            NodeRef::Actor(a) => {
-                let actor = kb.actor(a);
-                data(&mut out, "label", &actor.name);
-                data(&mut out, "type", "actor");
-                data(&mut out, "name", &actor.name);
-                data(&mut out, "kind", actor.kind.as_str());
-            }
-            NodeRef::Event(e) => {
-                let ev = kb.event(e);
-                let d = DateView::of(&ev.date);
-                data(&mut out, "label", &ev.name);
-                data(&mut out, "type", "event");
-                data(&mut out, "name", &ev.name);
-                data(&mut out, "kind", ev.kind.as_str());
-                data(&mut out, "date", d.written);
-                data(&mut out, "earliest", &d.earliest.unwrap_or_default());
-                data(&mut out, "latest", &d.latest.unwrap_or_default());
-                data(&mut out, "place", ev.place.as_deref().unwrap_or(""));
-            }
+        let (label, record) = match *n {
+            NodeRef::Actor(a) => (
+                kb.actor(a).name.clone(),
+                serde_json::to_value(ActorView::of(kb, a)),
+            ),
+            NodeRef::Event(e) => (
+                kb.event(e).name.clone(),
+                serde_json::to_value(EventView::of(kb, e)),
+            ),
             NodeRef::Statement(s) => {
                 let st = kb.statement(s);
-                let d = DateView::of(&st.date);
-                data(
-                    &mut out,
-                    "label",
-                    &format!("{} · {}", kb.speaker_names(st, 2), st.date),
-                );
-                data(&mut out, "type", "statement");
-                data(&mut out, "kind", st.kind.as_str());
-                data(&mut out, "date", d.written);
-                data(&mut out, "earliest", &d.earliest.unwrap_or_default());
-                data(&mut out, "latest", &d.latest.unwrap_or_default());
-                data(&mut out, "summary", &st.summary);
+                let label = format!("{} · {}", kb.speaker_names(st, 2), st.date);
+                (label, serde_json::to_value(StatementView::of(kb, s)))
             }
+        };
+        let data = flatten(record.unwrap_or(Value::Null));
+        for (key, ty, _) in &data {
+            // The first type seen for a key is its type; the records give
+            // one field one type.
+            if !keys.iter().any(|(k, _)| k == key) {
+                keys.push((key.clone(), *ty));
+            }
+        }
+        attributes.push((label, data));
+    }
+
+    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    out.push_str("<graphml xmlns=\"http://graphml.graphdrawing.org/xmlns\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" xsi:schemaLocation=\"http://graphml.graphdrawing.org/xmlns http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd\">\n");
+    let declare = |out: &mut String, domain: &str, prefix: &str, key: &str, ty: Ty| {
+        let _ = writeln!(
+            out,
+            "  <key id=\"{prefix}{}\" for=\"{domain}\" attr.name=\"{}\" attr.type=\"{}\"/>",
+            xml(key),
+            xml(key),
+            ty.as_str()
+        );
+    };
+    for (key, ty) in &keys {
+        declare(&mut out, "node", "", key, *ty);
+    }
+    // Edge keys get their own ids: a node and an edge attribute may share
+    // a name (`role`).
+    for (key, ty) in EDGE_KEYS {
+        declare(&mut out, "edge", "edge_", key, *ty);
+    }
+    out.push_str("  <graph id=\"annals\" edgedefault=\"directed\">\n");
+    let data = |out: &mut String, key: &str, value: &str| {
+        let _ = writeln!(
+            out,
+            "      <data key=\"{}\">{}</data>",
+            xml(key),
+            xml_data(value)
+        );
+    };
+    for (n, (label, attrs)) in nodes.iter().zip(attributes) {
+        let _ = writeln!(out, "    <node id=\"{}\">", xml(kb.id_of(*n)));
+        data(&mut out, "label", &label);
+        for (key, _, value) in &attrs {
+            data(&mut out, key, value);
         }
         out.push_str("    </node>\n");
     }
+    let included: std::collections::BTreeSet<NodeRef> = nodes.iter().copied().collect();
     let g = kb.graph();
     let mut count = 0;
     for n in &nodes {
@@ -110,9 +197,21 @@ pub fn export(kb: &Kb, records: &Records) -> String {
                 xml(kb.id_of(*n)),
                 xml(kb.id_of(target))
             );
-            data(&mut out, "link", link.as_str());
-            if let Link::RespondsTo(stance) = link {
-                data(&mut out, "stance", stance.as_str());
+            data(&mut out, "edge_link", link.as_str());
+            match (link, *n) {
+                (Link::RespondsTo(stance), NodeRef::Statement(s)) => {
+                    data(&mut out, "edge_stance", stance.as_str());
+                    let position = kb
+                        .statement(s)
+                        .responds_to
+                        .iter()
+                        .position(|r| r.to.node() == target && r.stance == stance);
+                    if let Some(p) = position {
+                        data(&mut out, "edge_position", &(p + 1).to_string());
+                    }
+                }
+                (Link::ParticipantOf(role), _) => data(&mut out, "edge_role", role.as_str()),
+                _ => {}
             }
             out.push_str("    </edge>\n");
             count += 1;

@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use serde::Deserialize;
 
+use crate::escape::Cells;
 pub use crate::export::View;
 use crate::export::{self, Records};
 use crate::kb::Kb;
@@ -229,6 +230,8 @@ pub struct Options {
     pub graphviz_timeout: Duration,
     /// The zone of the timeline picture's axis; the KB's when `None`.
     pub zone: Option<Zone>,
+    /// What the CSV tables' cells hold: exact text unless asked otherwise.
+    pub cells: Cells,
 }
 
 impl Default for Options {
@@ -237,6 +240,7 @@ impl Default for Options {
             base_iri: export::jsonld::BASE.to_owned(),
             graphviz_timeout: graphviz::DEFAULT_TIMEOUT,
             zone: None,
+            cells: Cells::Exact,
         }
     }
 }
@@ -257,7 +261,11 @@ pub fn make(kb: &Kb, plan: Plan, filter: &Filter, options: &Options) -> Result<M
         Format::Jsonl => written(&|r, out| export::json::write_jsonl(kb, r, out)),
         Format::Jsonld => written(&|r, out| export::jsonld::write(kb, r, &options.base_iri, out)),
         Format::Graphml => text(export::graphml::export(kb, &records())),
-        Format::Csv => Ok(Made::Tables(export::csv::tables(kb, &records()))),
+        Format::Csv => Ok(Made::Tables(export::csv::tables(
+            kb,
+            &records(),
+            options.cells,
+        ))),
         Format::Svg | Format::Png | Format::Pdf => {
             let image = plan.format.image().unwrap_or(ImageFormat::Svg);
             if plan.engine == Engine::Graphviz {

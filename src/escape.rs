@@ -467,18 +467,32 @@ mod tests {
     }
 }
 
+/// What CSV cells hold: the text exactly (for DuckDB, pandas, `COPY`), or
+/// the text made safe to open in a spreadsheet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cells {
+    /// The text as it is: `-5% growth` stays `-5% growth`.
+    Exact,
+    /// A cell a spreadsheet would run as a formula gets a leading `'`.
+    Safe,
+}
+
 /// A CSV cell (RFC 4180): quoted when it holds a comma, quote, CR or LF,
-/// with quotes doubled. A cell that a spreadsheet would run as a formula
-/// (first non-blank character `=`, `+`, `-`, `@`, or a leading tab or CR) is
-/// prefixed with `'`, so opening the file never executes KB text.
+/// with quotes doubled. With [`Cells::Safe`], a cell that a spreadsheet
+/// would run as a formula (first non-blank character `=`, `+`, `-`, `@`,
+/// or a leading tab or CR) is prefixed with `'`, so opening the file never
+/// executes KB text.
 ///
 /// ```
-/// assert_eq!(annals::escape::csv_cell("a,b"), "\"a,b\"");
-/// assert_eq!(annals::escape::csv_cell("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
+/// use annals::escape::{csv_cell, Cells};
+/// assert_eq!(csv_cell("a,b", Cells::Exact), "\"a,b\"");
+/// assert_eq!(csv_cell("=1+1", Cells::Exact), "=1+1");
+/// assert_eq!(csv_cell("=HYPERLINK(\"x\")", Cells::Safe), "\"'=HYPERLINK(\"\"x\"\")\"");
 /// ```
-pub fn csv_cell(text: &str) -> String {
+pub fn csv_cell(text: &str, cells: Cells) -> String {
     let first = text.trim_start_matches(' ').chars().next();
-    let risky = matches!(first, Some('=' | '+' | '-' | '@')) || text.starts_with(['\t', '\r']);
+    let risky = cells == Cells::Safe
+        && (matches!(first, Some('=' | '+' | '-' | '@')) || text.starts_with(['\t', '\r']));
     let text: Cow<'_, str> = if risky {
         Cow::Owned(format!("'{text}"))
     } else {
@@ -522,14 +536,21 @@ mod table_cell_tests {
     use super::*;
 
     #[test]
-    fn csv_cells_are_quoted_and_formulas_neutralised() {
-        assert_eq!(csv_cell("plain"), "plain");
-        assert_eq!(csv_cell("say \"hi\""), "\"say \"\"hi\"\"\"");
-        assert_eq!(csv_cell("two\nlines"), "\"two\nlines\"");
-        assert_eq!(csv_cell("+1"), "'+1");
-        assert_eq!(csv_cell("  @SUM(A1)"), "'  @SUM(A1)");
-        assert_eq!(csv_cell("-"), "'-");
-        assert_eq!(csv_cell("2024-06-14"), "2024-06-14");
+    fn csv_cells_are_quoted_and_formulas_neutralised_when_safe() {
+        let safe = |t: &str| csv_cell(t, Cells::Safe);
+        assert_eq!(safe("plain"), "plain");
+        assert_eq!(safe("say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert_eq!(safe("two\nlines"), "\"two\nlines\"");
+        assert_eq!(safe("+1"), "'+1");
+        assert_eq!(safe("  @SUM(A1)"), "'  @SUM(A1)");
+        assert_eq!(safe("-"), "'-");
+        assert_eq!(safe("2024-06-14"), "2024-06-14");
+        // Exact cells are the text, quoted only as RFC 4180 needs.
+        let exact = |t: &str| csv_cell(t, Cells::Exact);
+        assert_eq!(exact("-5% growth"), "-5% growth");
+        assert_eq!(exact("-1985"), "-1985");
+        assert_eq!(exact("=1+1"), "=1+1");
+        assert_eq!(exact("\t@x,y"), "\"\t@x,y\"");
     }
 
     #[test]

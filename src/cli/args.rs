@@ -225,6 +225,9 @@ pub enum Command {
         /// The base of the IRIs that jsonld gives every item (`<base><id>`).
         #[arg(long, value_name = "IRI", default_value = annals::export::jsonld::BASE)]
         base_iri: String,
+        /// For csv: the text exactly, or cells safe to open in a spreadsheet.
+        #[arg(long, value_enum, ignore_case = true, default_value_t = CsvCells::Exact)]
+        csv_cells: CsvCells,
         #[command(flatten)]
         filter: FilterArgs,
         #[command(flatten)]
@@ -366,6 +369,38 @@ pub struct OutputArgs {
     /// Output format.
     #[arg(long, value_enum, ignore_case = true, default_value_t = QueryFormat::Text)]
     pub format: QueryFormat,
+    /// With --format csv: cells safe to open in a spreadsheet (formulas
+    /// neutralised), or the text exactly.
+    #[arg(long, value_enum, ignore_case = true, default_value_t = CsvCells::Safe)]
+    pub csv_cells: CsvCells,
+}
+
+impl OutputArgs {
+    /// The format asked for, CSV with its cells.
+    pub fn format(&self) -> annals::output::Format {
+        match self.format {
+            QueryFormat::Csv => annals::output::Format::Csv(self.csv_cells.into()),
+            other => other.into(),
+        }
+    }
+}
+
+/// What CSV cells hold.
+#[derive(Clone, Copy, ValueEnum)]
+pub enum CsvCells {
+    /// the text exactly, for DuckDB, pandas and COPY
+    Exact,
+    /// a leading ' before what a spreadsheet would run as a formula
+    Safe,
+}
+
+impl From<CsvCells> for annals::escape::Cells {
+    fn from(c: CsvCells) -> annals::escape::Cells {
+        match c {
+            CsvCells::Exact => annals::escape::Cells::Exact,
+            CsvCells::Safe => annals::escape::Cells::Safe,
+        }
+    }
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -374,7 +409,7 @@ pub enum QueryFormat {
     Text,
     /// JSON with a stable schema (docs/json.md)
     Json,
-    /// RFC 4180 CSV, formulas neutralised
+    /// RFC 4180 CSV (cells: --csv-cells)
     Csv,
     /// a Markdown table
     Md,
@@ -386,7 +421,7 @@ impl From<QueryFormat> for annals::output::Format {
         match f {
             QueryFormat::Text => Format::Text,
             QueryFormat::Json => Format::Json,
-            QueryFormat::Csv => Format::Csv,
+            QueryFormat::Csv => Format::Csv(annals::escape::Cells::Safe),
             QueryFormat::Md => Format::Md,
         }
     }

@@ -29,7 +29,7 @@ fn emit_query(
     write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
 ) -> Result<(), Failure> {
     use std::io::IsTerminal;
-    if format == Format::Csv && io::stdout().is_terminal() {
+    if matches!(format, Format::Csv(_)) && io::stdout().is_terminal() {
         emit(|out| {
             let mut safe = annals::escape::Escaping::new(out, annals::escape::Stream::Terminal);
             write(&mut safe)?;

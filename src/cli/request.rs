@@ -142,13 +142,13 @@ impl Request {
     pub fn resolve(command: Command, kb_path: &Path) -> Result<Request, Failure> {
         Ok(match command {
             Command::Timeline { filter, to, output } => {
-                Request::Timeline(spec(filter, Some(to)), output.format.into())
+                Request::Timeline(spec(filter, Some(to)), output.format())
             }
             Command::Responses { id, depth, output } => {
-                Request::Responses(id, depth.depth, output.format.into())
+                Request::Responses(id, depth.depth, output.format())
             }
             Command::Thread { id, depth, output } => {
-                Request::Thread(id, depth.depth, output.format.into())
+                Request::Thread(id, depth.depth, output.format())
             }
             Command::WhoResponded {
                 target,
@@ -159,21 +159,17 @@ impl Request {
                 filter: spec(filter, None),
                 to: target,
                 by: responder,
-                format: output.format.into(),
+                format: output.format(),
             },
-            Command::Show { id, output } => Request::Show(id, output.format.into()),
+            Command::Show { id, output } => Request::Show(id, output.format()),
             Command::Search {
                 words,
                 limit,
                 output,
-            } => Request::Search(
-                words.join(" "),
-                limit.limit.unwrap_or(20),
-                output.format.into(),
-            ),
-            Command::Path { from, to, output } => Request::Path(from, to, output.format.into()),
+            } => Request::Search(words.join(" "), limit.limit.unwrap_or(20), output.format()),
+            Command::Path { from, to, output } => Request::Path(from, to, output.format()),
             Command::Stats { limit, output } => {
-                Request::Stats(limit.limit.unwrap_or(5), output.format.into())
+                Request::Stats(limit.limit.unwrap_or(5), output.format())
             }
             Command::Export {
                 format_word,
@@ -181,6 +177,7 @@ impl Request {
                 view,
                 output,
                 base_iri,
+                csv_cells,
                 filter,
                 to,
             } => {
@@ -200,6 +197,7 @@ impl Request {
                 annals::export::jsonld::check_base(&base_iri).map_err(Failure::Usage)?;
                 let options = Options {
                     base_iri,
+                    cells: csv_cells.into(),
                     ..Options::default()
                 };
                 Request::make(asked, spec(filter, Some(to)), output, options, kb_path)?

@@ -1,13 +1,20 @@
-//! CSV export: a folder of tables, RFC 4180, UTF-8, formula-neutralised
-//! cells (see `escape::csv_cell`), ready for `COPY`, `read_csv` and
-//! spreadsheets. Lists inside a cell (aliases, topics) are joined with
-//! ` | `; everything else that is a list is a table of its own.
+//! CSV export: a folder of tables, RFC 4180, UTF-8, ready for `COPY`,
+//! `read_csv` and spreadsheets, and `schema.sql` beside them: every
+//! column's SQL type and one `COPY` per table, so DuckDB loads them typed
+//! (`duckdb kb.duckdb < schema.sql` in the folder) whatever the data looks
+//! like. Cells are the text exactly unless [`Cells::Safe`] is asked for
+//! (formulas neutralised for spreadsheets, see `escape::csv_cell`). Lists
+//! inside a cell (aliases, topics) are joined with ` | `; everything else
+//! that is a list is a table of its own. A date is written as in the KB
+//! (`date`, text: EDTF of any precision) and as its bounds (`earliest`,
+//! `latest`: UTC instants, inclusive, empty when open), in separate
+//! columns. Columns are only ever added, at the end of their table.
 //!
 //! | table | columns |
 //! |---|---|
 //! | `actors.csv` | id, name, kind, aliases, part_of, note |
-//! | `roles.csv` | actor, title, of, from, until |
-//! | `events.csv` | id, name, kind, date, earliest, latest, place, part_of, topics, note |
+//! | `roles.csv` | actor, title, of, from, until, from_earliest, until_latest |
+//! | `events.csv` | id, name, kind, date, earliest, latest, place, part_of, topics, note, time_zone |
 //! | `participants.csv` | event, actor, role (`Host`, `Participant`, `Observer`, `Invited`, `Declined`, `NotInvited`) |
 //! | `statements.csv` | id, by (the first speaker), date, earliest, latest, at, kind, summary, topics, note, on_behalf_of, status, status_date |
 //! | `speakers.csv` | statement, actor, joined, withdrew (every speaker of every statement) |
@@ -18,7 +25,7 @@
 //! | `sources.csv` | item, item_type, position, outlet (the publisher), url, title, date, archived, accessed |
 
 use super::Records;
-use crate::escape::csv_cell;
+use crate::escape::{csv_cell, Cells};
 use crate::kb::Kb;
 use crate::model::{Date, Source};
 use crate::records::DateView;
@@ -26,13 +33,223 @@ use crate::records::DateView;
 /// One table: a file name and its CSV text.
 pub type Table = (&'static str, String);
 
-fn row(cells: &[&str]) -> String {
-    cells
-        .iter()
-        .map(|c| csv_cell(c))
-        .collect::<Vec<_>>()
-        .join(",")
-        + "\r\n"
+/// A column's SQL type (as DuckDB writes it).
+#[derive(Debug, Clone, Copy)]
+enum Sql {
+    Text,
+    Integer,
+    Boolean,
+    /// An RFC 3339 UTC instant.
+    Instant,
+}
+
+impl Sql {
+    fn as_str(self) -> &'static str {
+        match self {
+            Sql::Text => "VARCHAR",
+            Sql::Integer => "INTEGER",
+            Sql::Boolean => "BOOLEAN",
+            Sql::Instant => "TIMESTAMPTZ",
+        }
+    }
+}
+
+use Sql::{Boolean, Instant, Integer, Text};
+
+/// A table's file and columns, in order: the header and `schema.sql` are
+/// both made from these (the SQL table is the file's name without `.csv`).
+type Schema = (&'static str, &'static [(&'static str, Sql)]);
+
+const ACTORS: Schema = (
+    "actors.csv",
+    &[
+        ("id", Text),
+        ("name", Text),
+        ("kind", Text),
+        ("aliases", Text),
+        ("part_of", Text),
+        ("note", Text),
+    ],
+);
+const ROLES: Schema = (
+    "roles.csv",
+    &[
+        ("actor", Text),
+        ("title", Text),
+        ("of", Text),
+        ("from", Text),
+        ("until", Text),
+        ("from_earliest", Instant),
+        ("until_latest", Instant),
+    ],
+);
+const EVENTS: Schema = (
+    "events.csv",
+    &[
+        ("id", Text),
+        ("name", Text),
+        ("kind", Text),
+        ("date", Text),
+        ("earliest", Instant),
+        ("latest", Instant),
+        ("place", Text),
+        ("part_of", Text),
+        ("topics", Text),
+        ("note", Text),
+        ("time_zone", Text),
+    ],
+);
+const PARTICIPANTS: Schema = (
+    "participants.csv",
+    &[("event", Text), ("actor", Text), ("role", Text)],
+);
+const STATEMENTS: Schema = (
+    "statements.csv",
+    &[
+        ("id", Text),
+        ("by", Text),
+        ("date", Text),
+        ("earliest", Instant),
+        ("latest", Instant),
+        ("at", Text),
+        ("kind", Text),
+        ("summary", Text),
+        ("topics", Text),
+        ("note", Text),
+        ("on_behalf_of", Text),
+        ("status", Text),
+        ("status_date", Text),
+    ],
+);
+const SPEAKERS: Schema = (
+    "speakers.csv",
+    &[
+        ("statement", Text),
+        ("actor", Text),
+        ("joined", Text),
+        ("withdrew", Text),
+    ],
+);
+const VERDICTS: Schema = (
+    "verdicts.csv",
+    &[
+        ("statement", Text),
+        ("position", Integer),
+        ("by", Text),
+        ("date", Text),
+        ("rating", Text),
+        ("url", Text),
+        ("note", Text),
+    ],
+);
+const QUOTES: Schema = (
+    "quotes.csv",
+    &[
+        ("statement", Text),
+        ("position", Integer),
+        ("text", Text),
+        ("lang", Text),
+        ("translated", Boolean),
+        ("source_position", Integer),
+        ("original", Text),
+        ("original_lang", Text),
+    ],
+);
+const ABOUT: Schema = (
+    "about.csv",
+    &[("statement", Text), ("about", Text), ("about_type", Text)],
+);
+const RESPONSES: Schema = (
+    "responses.csv",
+    &[
+        ("from", Text),
+        ("to", Text),
+        ("stance", Text),
+        ("to_type", Text),
+    ],
+);
+const SOURCES: Schema = (
+    "sources.csv",
+    &[
+        ("item", Text),
+        ("item_type", Text),
+        ("position", Integer),
+        ("outlet", Text),
+        ("url", Text),
+        ("title", Text),
+        ("date", Text),
+        ("archived", Text),
+        ("accessed", Text),
+    ],
+);
+
+/// Every table, in the order they are written.
+const SCHEMAS: [Schema; 11] = [
+    ACTORS,
+    ROLES,
+    EVENTS,
+    PARTICIPANTS,
+    STATEMENTS,
+    SPEAKERS,
+    VERDICTS,
+    QUOTES,
+    ABOUT,
+    RESPONSES,
+    SOURCES,
+];
+
+/// One table being written: its header first, then a row at a time.
+struct Out {
+    schema: Schema,
+    text: String,
+    cells: Cells,
+}
+
+impl Out {
+    fn new(schema: Schema, cells: Cells) -> Out {
+        let mut out = Out {
+            schema,
+            text: String::new(),
+            cells,
+        };
+        let header: Vec<&str> = schema.1.iter().map(|(c, _)| *c).collect();
+        out.row(&header);
+        out
+    }
+
+    fn row(&mut self, row: &[&str]) {
+        debug_assert_eq!(row.len(), self.schema.1.len(), "a row of {}", self.schema.0);
+        for (i, cell) in row.iter().enumerate() {
+            if i > 0 {
+                self.text.push(',');
+            }
+            self.text.push_str(&csv_cell(cell, self.cells));
+        }
+        self.text.push_str("\r\n");
+    }
+}
+
+/// `schema.sql`: every table with its column types, and a `COPY` for each
+/// (DuckDB; paths relative to the folder it runs in).
+fn schema_sql() -> String {
+    let mut sql = String::from(
+        "-- The tables of `annals export --format csv`, typed. In this folder:\n\
+         --   duckdb kb.duckdb < schema.sql\n\
+         -- `date` columns hold the date as written (EDTF, any precision);\n\
+         -- `earliest`/`latest` its bounds in UTC, inclusive, NULL when open.\n",
+    );
+    for (file, columns) in SCHEMAS {
+        let name = file.trim_end_matches(".csv");
+        let cols: Vec<String> = columns
+            .iter()
+            .map(|(c, t)| format!("\"{c}\" {}", t.as_str()))
+            .collect();
+        sql.push_str(&format!(
+            "CREATE TABLE {name} ({});\nCOPY {name} FROM '{file}' (HEADER true, DELIMITER ',', QUOTE '\"', ESCAPE '\"');\n",
+            cols.join(", ")
+        ));
+    }
+    sql
 }
 
 fn bounds(d: &Date) -> (String, String) {
@@ -41,13 +258,13 @@ fn bounds(d: &Date) -> (String, String) {
 }
 
 /// Every table of the records.
-pub fn tables(kb: &Kb, records: &Records) -> Vec<Table> {
-    let mut actors = row(&["id", "name", "kind", "aliases", "part_of", "note"]);
-    let mut roles = row(&["actor", "title", "of", "from", "until"]);
+pub fn tables(kb: &Kb, records: &Records, cells: Cells) -> Vec<Table> {
+    let mut actors = Out::new(ACTORS, cells);
+    let mut roles = Out::new(ROLES, cells);
     for a in &records.actors {
         let actor = kb.actor(*a);
         let part_of = actor.part_of.map(|p| kb.actor(p).id.as_str()).unwrap_or("");
-        actors += &row(&[
+        actors.row(&[
             &actor.id,
             &actor.name,
             actor.kind.as_str(),
@@ -58,29 +275,27 @@ pub fn tables(kb: &Kb, records: &Records) -> Vec<Table> {
         for r in &actor.roles {
             let from = r.from.as_ref().map(Date::as_str).unwrap_or("");
             let until = r.until.as_ref().map(Date::as_str).unwrap_or("");
-            roles += &row(&[&actor.id, &r.title, &kb.actor(r.of).id, from, until]);
+            let from_earliest = r.from.as_ref().map(|d| bounds(d).0).unwrap_or_default();
+            let until_latest = r.until.as_ref().map(|d| bounds(d).1).unwrap_or_default();
+            roles.row(&[
+                &actor.id,
+                &r.title,
+                &kb.actor(r.of).id,
+                from,
+                until,
+                &from_earliest,
+                &until_latest,
+            ]);
         }
     }
-    let mut events = row(&[
-        "id", "name", "kind", "date", "earliest", "latest", "place", "part_of", "topics", "note",
-    ]);
-    let mut participants = row(&["event", "actor", "role"]);
-    let mut sources = row(&[
-        "item",
-        "item_type",
-        "position",
-        "outlet",
-        "url",
-        "title",
-        "date",
-        "archived",
-        "accessed",
-    ]);
-    let source_rows = |item: &str, kind: &str, list: &[Source], out: &mut String| {
+    let mut events = Out::new(EVENTS, cells);
+    let mut participants = Out::new(PARTICIPANTS, cells);
+    let mut sources = Out::new(SOURCES, cells);
+    let source_rows = |item: &str, kind: &str, list: &[Source], out: &mut Out| {
         for (i, s) in list.iter().enumerate() {
             let outlet = s.outlet.map(|o| kb.actor(o).id.as_str()).unwrap_or("");
             let date = s.date.as_ref().map(Date::as_str).unwrap_or("");
-            *out += &row(&[
+            out.row(&[
                 item,
                 kind,
                 &(i + 1).to_string(),
@@ -97,7 +312,7 @@ pub fn tables(kb: &Kb, records: &Records) -> Vec<Table> {
         let ev = kb.event(*e);
         let (earliest, latest) = bounds(&ev.date);
         let part_of = ev.part_of.map(|p| kb.event(p).id.as_str()).unwrap_or("");
-        events += &row(&[
+        events.row(&[
             &ev.id,
             &ev.name,
             ev.kind.as_str(),
@@ -108,55 +323,25 @@ pub fn tables(kb: &Kb, records: &Records) -> Vec<Table> {
             part_of,
             &ev.topics.join(" | "),
             ev.note.as_deref().unwrap_or(""),
+            &ev.time_zone.map(|z| z.to_string()).unwrap_or_default(),
         ]);
         for p in &ev.participants {
-            participants += &row(&[&ev.id, &kb.actor(p.actor).id, p.role.as_str()]);
+            participants.row(&[&ev.id, &kb.actor(p.actor).id, p.role.as_str()]);
         }
         source_rows(&ev.id, "event", &ev.sources, &mut sources);
     }
-    let mut statements = row(&[
-        "id",
-        "by",
-        "date",
-        "earliest",
-        "latest",
-        "at",
-        "kind",
-        "summary",
-        "topics",
-        "note",
-        "on_behalf_of",
-        "status",
-        "status_date",
-    ]);
-    let mut verdicts = row(&[
-        "statement",
-        "position",
-        "by",
-        "date",
-        "rating",
-        "url",
-        "note",
-    ]);
-    let mut speakers = row(&["statement", "actor", "joined", "withdrew"]);
-    let mut quotes = row(&[
-        "statement",
-        "position",
-        "text",
-        "lang",
-        "translated",
-        "source_position",
-        "original",
-        "original_lang",
-    ]);
-    let mut about = row(&["statement", "about", "about_type"]);
-    let mut responses = row(&["from", "to", "stance", "to_type"]);
+    let mut statements = Out::new(STATEMENTS, cells);
+    let mut verdicts = Out::new(VERDICTS, cells);
+    let mut speakers = Out::new(SPEAKERS, cells);
+    let mut quotes = Out::new(QUOTES, cells);
+    let mut about = Out::new(ABOUT, cells);
+    let mut responses = Out::new(RESPONSES, cells);
     let kept = records.targets();
     for s in &records.statements {
         let st = kb.statement(*s);
         let (earliest, latest) = bounds(&st.date);
         let at = st.at.map(|e| kb.event(e).id.as_str()).unwrap_or("");
-        statements += &row(&[
+        statements.row(&[
             &st.id,
             &kb.actor(st.by).id,
             st.date.as_str(),
@@ -175,7 +360,7 @@ pub fn tables(kb: &Kb, records: &Records) -> Vec<Table> {
                 .map_or("", Date::as_str),
         ]);
         for (i, v) in st.verdicts.iter().enumerate() {
-            verdicts += &row(&[
+            verdicts.row(&[
                 &st.id,
                 &(i + 1).to_string(),
                 &kb.actor(v.by).id,
@@ -189,10 +374,10 @@ pub fn tables(kb: &Kb, records: &Records) -> Vec<Table> {
             ]);
         }
         if st.signatories.is_empty() {
-            speakers += &row(&[&st.id, &kb.actor(st.by).id, "", ""]);
+            speakers.row(&[&st.id, &kb.actor(st.by).id, "", ""]);
         }
         for g in &st.signatories {
-            speakers += &row(&[
+            speakers.row(&[
                 &st.id,
                 &kb.actor(g.actor).id,
                 g.joined.as_ref().map_or("", Date::as_str),
@@ -200,7 +385,7 @@ pub fn tables(kb: &Kb, records: &Records) -> Vec<Table> {
             ]);
         }
         for (i, q) in st.quotes.iter().enumerate() {
-            quotes += &row(&[
+            quotes.row(&[
                 &st.id,
                 &(i + 1).to_string(),
                 &q.text,
@@ -215,25 +400,30 @@ pub fn tables(kb: &Kb, records: &Records) -> Vec<Table> {
             ]);
         }
         for n in &st.about {
-            about += &row(&[&st.id, kb.id_of(*n), n.kind().as_str()]);
+            about.row(&[&st.id, kb.id_of(*n), n.kind().as_str()]);
         }
         for r in st.responds_to.iter().filter(|r| kept.contains(r.to)) {
             let to = r.to.node();
-            responses += &row(&[&st.id, kb.id_of(to), r.stance.as_str(), to.kind().as_str()]);
+            responses.row(&[&st.id, kb.id_of(to), r.stance.as_str(), to.kind().as_str()]);
         }
         source_rows(&st.id, "statement", &st.sources, &mut sources);
     }
-    vec![
-        ("actors.csv", actors),
-        ("roles.csv", roles),
-        ("events.csv", events),
-        ("participants.csv", participants),
-        ("statements.csv", statements),
-        ("speakers.csv", speakers),
-        ("verdicts.csv", verdicts),
-        ("quotes.csv", quotes),
-        ("about.csv", about),
-        ("responses.csv", responses),
-        ("sources.csv", sources),
+    let mut tables: Vec<Table> = [
+        actors,
+        roles,
+        events,
+        participants,
+        statements,
+        speakers,
+        verdicts,
+        quotes,
+        about,
+        responses,
+        sources,
     ]
+    .into_iter()
+    .map(|t| (t.schema.0, t.text))
+    .collect();
+    tables.push(("schema.sql", schema_sql()));
+    tables
 }

@@ -21,7 +21,8 @@ pub use table::Table;
 pub enum Format {
     Text,
     Json,
-    Csv,
+    /// CSV, its cells exact or safe for a spreadsheet.
+    Csv(crate::escape::Cells),
     Md,
 }
 
@@ -46,7 +47,7 @@ pub(crate) fn write_table(
     style: Style,
 ) -> std::io::Result<()> {
     match format {
-        Format::Csv => table.write_csv(out),
+        Format::Csv(cells) => table.write_csv(out, cells),
         Format::Md => table.write_md(out),
         Format::Text | Format::Json => table.write_text(out, style),
     }

@@ -401,10 +401,11 @@ pub fn write(
                 writeln!(out, "| {} | {} |", k, escape::markdown_cell(v))?;
             }
         }
-        Format::Csv => {
+        Format::Csv(cells) => {
             out.write_all(b"field,value\r\n")?;
             for (k, v) in &lines {
-                write!(out, "{},{}\r\n", escape::csv_cell(k), escape::csv_cell(v))?;
+                let (k, v) = (escape::csv_cell(k, cells), escape::csv_cell(v, cells));
+                write!(out, "{k},{v}\r\n")?;
             }
         }
         _ => {

@@ -122,12 +122,18 @@ impl Table {
     }
 
     /// RFC 4180 CSV with a header row and CRLF line ends.
-    pub fn write_csv(&self, out: &mut dyn Write) -> io::Result<()> {
-        let line = |cells: Vec<String>| cells.join(",") + "\r\n";
-        out.write_all(line(self.columns.iter().map(|c| escape::csv_cell(c)).collect()).as_bytes())?;
+    pub fn write_csv(&self, out: &mut dyn Write, cells: escape::Cells) -> io::Result<()> {
+        let line = |row: Vec<String>| row.join(",") + "\r\n";
+        let header = self.columns.iter().map(|c| escape::csv_cell(c, cells));
+        out.write_all(line(header.collect()).as_bytes())?;
         for row in &self.rows {
             out.write_all(
-                line(row.iter().map(|c| escape::csv_cell(&c.text)).collect()).as_bytes(),
+                line(
+                    row.iter()
+                        .map(|c| escape::csv_cell(&c.text, cells))
+                        .collect(),
+                )
+                .as_bytes(),
             )?;
         }
         Ok(())

@@ -56,6 +56,7 @@ fn every_format_matches_its_golden_file_and_is_deterministic() {
             "quotes.csv",
             "responses.csv",
             "roles.csv",
+            "schema.sql",
             "sources.csv",
             "speakers.csv",
             "statements.csv",
@@ -422,25 +423,49 @@ fn hostile_strings_survive_every_interchange_format_with_real_parsers() {
         .collect();
     // The text comes back exactly, line break included.
     assert!(summaries.contains(&summary), "{summaries:?}");
-    // CSV: a real reader gets the text back, the formula only prefixed.
-    let tables = tempfile::tempdir().expect("temp dir");
-    Run::in_dir(&dir)
-        .args([
-            "export",
-            "csv",
-            "-o",
-            tables.path().to_str().expect("UTF-8"),
-        ])
-        .run()
-        .status(0);
-    let mut reader =
-        csv::Reader::from_path(tables.path().join("statements.csv")).expect("open the table");
-    let rows: Vec<csv::StringRecord> = reader
-        .records()
-        .map(|r| r.expect("a valid CSV record"))
-        .collect();
-    let summaries: Vec<&str> = rows.iter().map(|r| &r[7]).collect();
-    assert_eq!(summaries, [summary, &format!("'{formula}")]);
+    // CSV tables: a real reader gets the text back exactly; with safe
+    // cells, the formula is prefixed so that a spreadsheet does not run it.
+    for (cells, expected) in [
+        ("exact", formula.to_string()),
+        ("safe", format!("'{formula}")),
+    ] {
+        let tables = tempfile::tempdir().expect("temp dir");
+        Run::in_dir(&dir)
+            .args(["export", "csv", "--csv-cells", cells, "-o"])
+            .args([tables.path().to_str().expect("UTF-8")])
+            .run()
+            .status(0);
+        let mut reader =
+            csv::Reader::from_path(tables.path().join("statements.csv")).expect("open the table");
+        let rows: Vec<csv::StringRecord> = reader
+            .records()
+            .map(|r| r.expect("a valid CSV record"))
+            .collect();
+        let summaries: Vec<&str> = rows.iter().map(|r| &r[7]).collect();
+        assert_eq!(summaries, [summary, expected.as_str()], "{cells}");
+    }
+    // Query output is for pasting into a spreadsheet: safe unless asked.
+    for (flags, expected) in [
+        (&[][..], format!("'{formula}")),
+        (&["--csv-cells", "exact"][..], formula.to_string()),
+    ] {
+        let out = Run::in_dir(&dir)
+            .args(["timeline", "--format", "csv"])
+            .args(flags.iter().copied())
+            .run();
+        out.status(0);
+        let mut reader = csv::Reader::from_reader(out.stdout.as_bytes());
+        let cells: Vec<String> = reader
+            .records()
+            .flat_map(|r| {
+                r.expect("a record")
+                    .iter()
+                    .map(str::to_owned)
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        assert!(cells.contains(&expected), "{flags:?}: {cells:?}");
+    }
 }
 
 /// A GraphML node's attributes, typed as their keys declare them.

@@ -35,6 +35,7 @@ pub(crate) mod palette;
 pub mod query;
 pub mod records;
 pub mod render;
+pub mod schema;
 pub mod source_map;
 pub mod suggest;
 pub mod synthetic;

@@ -19,7 +19,7 @@ use crate::model::{
 /// years 0000 to 9999.
 pub use crate::model::date::rfc3339 as instant;
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct DateView<'a> {
     pub written: &'a str,
     pub earliest: Option<String>,
@@ -46,7 +46,7 @@ impl<'a> DateView<'a> {
 }
 
 /// A reference to another node: its id, kind of node and name.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct Ref<'a> {
     pub id: &'a str,
     #[serde(rename = "type")]
@@ -73,7 +73,7 @@ impl<'a> Ref<'a> {
     }
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct QuoteView<'a> {
     pub text: &'a str,
     pub lang: Option<&'a str>,
@@ -98,7 +98,7 @@ impl<'a> QuoteView<'a> {
     }
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct SourceView<'a> {
     /// Who published it: a Media actor, or any other publisher.
     pub outlet: Option<Ref<'a>>,
@@ -123,7 +123,7 @@ impl<'a> SourceView<'a> {
 }
 
 /// A fact-checker's verdict.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct VerdictView<'a> {
     pub by: Ref<'a>,
     pub date: Option<DateView<'a>>,
@@ -145,14 +145,14 @@ impl<'a> VerdictView<'a> {
 }
 
 /// What became of a statement.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct StatusView<'a> {
     pub kind: StatusKind,
     pub date: Option<DateView<'a>>,
     pub note: Option<&'a str>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct ResponseView<'a> {
     pub to: &'a str,
     pub stance: Stance,
@@ -172,7 +172,7 @@ impl<'a> ResponseView<'a> {
 }
 
 /// An event's participant: the actor's Ref with its role.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct ParticipantView<'a> {
     #[serde(flatten)]
     pub actor: Ref<'a>,
@@ -181,7 +181,7 @@ pub struct ParticipantView<'a> {
 
 /// A speaker of a statement: the actor's Ref, with the dates (as written)
 /// a signatory joined or withdrew.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct SpeakerView<'a> {
     #[serde(flatten)]
     pub actor: Ref<'a>,
@@ -192,7 +192,7 @@ pub struct SpeakerView<'a> {
 }
 
 /// A role held on a date: its title and whom it is held with.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct RoleOnDate<'a> {
     pub title: &'a str,
     pub of: Ref<'a>,
@@ -213,7 +213,7 @@ impl<'a> SpeakerView<'a> {
 }
 
 /// A statement with everything written about it.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct StatementView<'a> {
     #[serde(rename = "type")]
     pub node: &'static str,
@@ -289,7 +289,7 @@ impl<'a> StatementView<'a> {
 }
 
 /// An event with everything written about it.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct EventView<'a> {
     #[serde(rename = "type")]
     pub node: &'static str,
@@ -335,7 +335,7 @@ impl<'a> EventView<'a> {
     }
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct RoleView<'a> {
     pub title: &'a str,
     pub of: Ref<'a>,
@@ -344,7 +344,7 @@ pub struct RoleView<'a> {
 }
 
 /// An actor with everything written about it.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct ActorView<'a> {
     #[serde(rename = "type")]
     pub node: &'static str,

@@ -23,7 +23,7 @@ use serde::Serialize;
 use super::{Diagnostic, Label};
 use crate::source_map::SourceMap;
 
-#[derive(Serialize)]
+#[derive(Serialize, schemars::JsonSchema)]
 struct Place<'a> {
     file: &'a str,
     line: usize,
@@ -33,7 +33,7 @@ struct Place<'a> {
     message: &'a str,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, schemars::JsonSchema)]
 struct Record<'a> {
     code: &'a str,
     severity: &'a str,
@@ -85,4 +85,9 @@ pub fn write(
         out.write_all(b"\n")?;
     }
     Ok(())
+}
+
+/// The JSON Schema of one line of `check --format json`.
+pub(crate) fn schema() -> schemars::Schema {
+    crate::schema::root::<Record<'static>>()
 }

@@ -81,6 +81,20 @@ macro_rules! vocabulary {
                 s.serialize_str(self.as_str())
             }
         }
+
+        impl schemars::JsonSchema for $name {
+            fn schema_name() -> std::borrow::Cow<'static, str> {
+                stringify!($name).into()
+            }
+
+            fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+                schemars::json_schema!({
+                    "description": concat!("A", " ", $what, ": one of the words"),
+                    "type": "string",
+                    "enum": [$(stringify!($variant)),+]
+                })
+            }
+        }
     };
 }
 

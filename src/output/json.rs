@@ -8,7 +8,7 @@ use crate::model::Stance;
 use crate::query::responses::Tree;
 pub use crate::records::*;
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct TreeView<'a> {
     pub id: &'a str,
     pub by: Ref<'a>,

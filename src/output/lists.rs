@@ -14,7 +14,7 @@ use crate::query::path::Step;
 use crate::query::search::Hit;
 use crate::query::stats::Stats;
 
-#[derive(Serialize)]
+#[derive(Serialize, schemars::JsonSchema)]
 struct HitView<'a> {
     #[serde(flatten)]
     item: Ref<'a>,
@@ -119,7 +119,7 @@ pub fn write_search(
     write_table(&table, format, out, style)
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, schemars::JsonSchema)]
 struct StepView<'a> {
     from: Ref<'a>,
     link: &'static str,
@@ -185,14 +185,14 @@ fn describe(kb: &Kb, node: crate::model::NodeRef, style: Style) -> String {
     )
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, schemars::JsonSchema)]
 struct Counted<'a> {
     #[serde(flatten)]
     item: Ref<'a>,
     responses: usize,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, schemars::JsonSchema)]
 struct StatsView<'a> {
     actors: std::collections::BTreeMap<&'static str, usize>,
     events: std::collections::BTreeMap<&'static str, usize>,
@@ -301,4 +301,13 @@ pub fn write_stats(
         view.without_sources.len().to_string().into(),
     ]);
     write_table(&table, format, out, style)
+}
+
+/// The JSON Schemas of `search`, `path` and `stats --format json`.
+pub(crate) fn schemas() -> [schemars::Schema; 3] {
+    [
+        crate::schema::root::<Vec<HitView<'static>>>(),
+        crate::schema::root::<Vec<StepView<'static>>>(),
+        crate::schema::root::<StatsView<'static>>(),
+    ]
 }

@@ -15,7 +15,7 @@ use crate::model::{ActorIx, EventIx, NodeRef, ParticipationRole, Stance, Stateme
 use crate::query;
 
 /// Links into and out of one item, gathered from the KB's indexes.
-#[derive(Serialize, Default)]
+#[derive(Serialize, Default, schemars::JsonSchema)]
 struct Links<'a> {
     /// Actors: institutions part of this one.
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -44,7 +44,7 @@ struct Links<'a> {
     did_not_sign: Vec<Ref<'a>>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, schemars::JsonSchema)]
 #[serde(untagged)]
 enum ItemView<'a> {
     Actor(ActorView<'a>),
@@ -52,7 +52,7 @@ enum ItemView<'a> {
     Statement(Box<StatementView<'a>>),
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, schemars::JsonSchema)]
 struct ShowView<'a> {
     item: ItemView<'a>,
     links: Links<'a>,
@@ -441,4 +441,9 @@ fn source_line(src: &super::json::SourceView<'_>) -> String {
         parts.push(format!("accessed {}", t(d.written)));
     }
     parts.join(", ")
+}
+
+/// The JSON Schema of `show --format json`.
+pub(crate) fn schema() -> schemars::Schema {
+    crate::schema::root::<ShowView<'static>>()
 }

@@ -12,7 +12,7 @@ use crate::kb::Kb;
 use crate::model::{ActorIx, Date, ParticipationRole};
 use crate::query::timeline::Item;
 
-#[derive(Serialize)]
+#[derive(Serialize, schemars::JsonSchema)]
 #[serde(untagged)]
 enum ItemView<'a> {
     Statement(Box<StatementView<'a>>),
@@ -163,4 +163,9 @@ pub fn write(
         }
     }
     write_table(&table, format, out, style)
+}
+
+/// The JSON Schema of `timeline --format json`.
+pub(crate) fn schema() -> schemars::Schema {
+    crate::schema::root::<Vec<ItemView<'static>>>()
 }

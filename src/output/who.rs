@@ -12,13 +12,13 @@ use crate::kb::Kb;
 use crate::model::{Stance, StatementIx};
 use crate::query::who_responded::Pair;
 
-#[derive(Serialize)]
+#[derive(Serialize, schemars::JsonSchema)]
 struct Endpoint<'a> {
     statement: &'a str,
     date: &'a str,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, schemars::JsonSchema)]
 struct PairView<'a> {
     responder: Ref<'a>,
     target: Ref<'a>,
@@ -138,4 +138,9 @@ pub fn write(
         table.push(row);
     }
     write_table(&table, format, out, style)
+}
+
+/// The JSON Schema of `who-responded --format json`.
+pub(crate) fn schema() -> schemars::Schema {
+    crate::schema::root::<Vec<PairView<'static>>>()
 }

@@ -17,4 +17,5 @@ mod queries;
 mod readme;
 mod recovery;
 mod safety;
+mod schema;
 mod support;

@@ -20,12 +20,12 @@ fn settings() -> SchemaSettings {
 }
 
 /// The schema of a whole output of type `T`.
-pub(crate) fn root<T: JsonSchema>() -> Schema {
+fn root<T: JsonSchema>() -> Schema {
     settings().into_generator().into_root_schema_for::<T>()
 }
 
 /// A schema that is any one of the subschemas `parts` makes.
-pub(crate) fn any_of(parts: impl FnOnce(&mut SchemaGenerator) -> Vec<Schema>) -> Schema {
+fn any_of(parts: impl FnOnce(&mut SchemaGenerator) -> Vec<Schema>) -> Schema {
     let mut g = settings().into_generator();
     let any: Vec<Schema> = parts(&mut g);
     let defs = g.take_definitions(true);
@@ -38,44 +38,72 @@ pub(crate) fn any_of(parts: impl FnOnce(&mut SchemaGenerator) -> Vec<Schema>) ->
 
 /// Every output's schema, titled with its command.
 pub fn outputs() -> Vec<Output> {
-    let (responses, thread) = crate::output::tree::schemas();
-    let [search, path, stats] = crate::output::lists::schemas();
-    let (export, jsonl) = crate::export::json::schemas();
+    use crate::output::json::TreeView;
+    use crate::output::{lists, show, timeline, tree, who};
+    use crate::records::{ActorView, EventView, StatementView};
+    let line = any_of(|g| {
+        vec![
+            g.subschema_for::<ActorView<'static>>(),
+            g.subschema_for::<EventView<'static>>(),
+            g.subschema_for::<StatementView<'static>>(),
+            g.subschema_for::<crate::export::json::ResponseRecord<'static>>(),
+        ]
+    });
     let list = [
         (
             "check.json",
             "annals check --format json (one object per line)",
-            crate::diag::json::schema(),
+            root::<crate::diag::json::Record<'static>>(),
         ),
         (
             "timeline.json",
             "annals timeline --format json",
-            crate::output::timeline::schema(),
+            root::<Vec<timeline::ItemView<'static>>>(),
         ),
         (
             "who-responded.json",
             "annals who-responded --format json",
-            crate::output::who::schema(),
+            root::<Vec<who::PairView<'static>>>(),
         ),
         (
             "responses.json",
             "annals responses ID --format json",
-            responses,
+            root::<Vec<TreeView<'static>>>(),
         ),
-        ("thread.json", "annals thread ID --format json", thread),
+        (
+            "thread.json",
+            "annals thread ID --format json",
+            root::<tree::ThreadView<'static>>(),
+        ),
         (
             "show.json",
             "annals show ID --format json",
-            crate::output::show::schema(),
+            root::<show::ShowView<'static>>(),
         ),
-        ("search.json", "annals search WORDS --format json", search),
-        ("path.json", "annals path FROM TO --format json", path),
-        ("stats.json", "annals stats --format json", stats),
-        ("export.json", "annals export --format json", export),
+        (
+            "search.json",
+            "annals search WORDS --format json",
+            root::<Vec<lists::HitView<'static>>>(),
+        ),
+        (
+            "path.json",
+            "annals path FROM TO --format json",
+            root::<Vec<lists::StepView<'static>>>(),
+        ),
+        (
+            "stats.json",
+            "annals stats --format json",
+            root::<lists::StatsView<'static>>(),
+        ),
+        (
+            "export.json",
+            "annals export --format json",
+            root::<crate::export::json::Document<'static>>(),
+        ),
         (
             "export-line.json",
             "annals export --format jsonl (one object per line)",
-            jsonl,
+            line,
         ),
     ];
     list.into_iter()

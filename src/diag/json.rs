@@ -24,7 +24,7 @@ use super::{Diagnostic, Label};
 use crate::source_map::SourceMap;
 
 #[derive(Serialize, schemars::JsonSchema)]
-struct Place<'a> {
+pub(crate) struct Place<'a> {
     file: &'a str,
     line: usize,
     column: usize,
@@ -34,7 +34,7 @@ struct Place<'a> {
 }
 
 #[derive(Serialize, schemars::JsonSchema)]
-struct Record<'a> {
+pub(crate) struct Record<'a> {
     code: &'a str,
     severity: &'a str,
     file: &'a str,
@@ -85,9 +85,4 @@ pub fn write(
         out.write_all(b"\n")?;
     }
     Ok(())
-}
-
-/// The JSON Schema of one line of `check --format json`.
-pub(crate) fn schema() -> schemars::Schema {
-    crate::schema::root::<Record<'static>>()
 }

@@ -20,7 +20,7 @@ use crate::records::{ActorView, EventView, StatementView};
 pub const SCHEMA: &str = "annals/2";
 
 #[derive(Serialize, schemars::JsonSchema)]
-struct Document<'a> {
+pub(crate) struct Document<'a> {
     schema: &'static str,
     actors: Vec<ActorView<'a>>,
     events: Vec<EventView<'a>>,
@@ -51,7 +51,7 @@ pub fn write_json(kb: &Kb, records: &Records, out: &mut dyn Write) -> io::Result
 }
 
 #[derive(Serialize, schemars::JsonSchema)]
-struct ResponseRecord<'a> {
+pub(crate) struct ResponseRecord<'a> {
     #[serde(rename = "type")]
     node: &'static str,
     from: &'a str,
@@ -106,20 +106,4 @@ mod erased {
             crate::escape::write_json(out, self, false)
         }
     }
-}
-
-/// The JSON Schemas of `export --format json` (one document) and of one
-/// line of `export --format jsonl` (an actor, event, statement or response
-/// record, told apart by `type`).
-pub(crate) fn schemas() -> (schemars::Schema, schemars::Schema) {
-    let document = crate::schema::root::<Document<'static>>();
-    let line = crate::schema::any_of(|g| {
-        vec![
-            g.subschema_for::<ActorView<'static>>(),
-            g.subschema_for::<EventView<'static>>(),
-            g.subschema_for::<StatementView<'static>>(),
-            g.subschema_for::<ResponseRecord<'static>>(),
-        ]
-    });
-    (document, line)
 }

@@ -15,7 +15,7 @@ use crate::query::search::Hit;
 use crate::query::stats::Stats;
 
 #[derive(Serialize, schemars::JsonSchema)]
-struct HitView<'a> {
+pub(crate) struct HitView<'a> {
     #[serde(flatten)]
     item: Ref<'a>,
     score: u32,
@@ -120,7 +120,7 @@ pub fn write_search(
 }
 
 #[derive(Serialize, schemars::JsonSchema)]
-struct StepView<'a> {
+pub(crate) struct StepView<'a> {
     from: Ref<'a>,
     link: &'static str,
     /// `forward` when the link points from `from` to `to`, else `backward`.
@@ -186,14 +186,14 @@ fn describe(kb: &Kb, node: crate::model::NodeRef, style: Style) -> String {
 }
 
 #[derive(Serialize, schemars::JsonSchema)]
-struct Counted<'a> {
+pub(crate) struct Counted<'a> {
     #[serde(flatten)]
     item: Ref<'a>,
     responses: usize,
 }
 
 #[derive(Serialize, schemars::JsonSchema)]
-struct StatsView<'a> {
+pub(crate) struct StatsView<'a> {
     actors: std::collections::BTreeMap<&'static str, usize>,
     events: std::collections::BTreeMap<&'static str, usize>,
     statements: std::collections::BTreeMap<&'static str, usize>,
@@ -301,13 +301,4 @@ pub fn write_stats(
         view.without_sources.len().to_string().into(),
     ]);
     write_table(&table, format, out, style)
-}
-
-/// The JSON Schemas of `search`, `path` and `stats --format json`.
-pub(crate) fn schemas() -> [schemars::Schema; 3] {
-    [
-        crate::schema::root::<Vec<HitView<'static>>>(),
-        crate::schema::root::<Vec<StepView<'static>>>(),
-        crate::schema::root::<StatsView<'static>>(),
-    ]
 }

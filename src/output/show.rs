@@ -16,7 +16,7 @@ use crate::query;
 
 /// Links into and out of one item, gathered from the KB's indexes.
 #[derive(Serialize, Default, schemars::JsonSchema)]
-struct Links<'a> {
+pub(crate) struct Links<'a> {
     /// Actors: institutions part of this one.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     members: Vec<Ref<'a>>,
@@ -46,14 +46,14 @@ struct Links<'a> {
 
 #[derive(Serialize, schemars::JsonSchema)]
 #[serde(untagged)]
-enum ItemView<'a> {
+pub(crate) enum ItemView<'a> {
     Actor(ActorView<'a>),
     Event(EventView<'a>),
     Statement(Box<StatementView<'a>>),
 }
 
 #[derive(Serialize, schemars::JsonSchema)]
-struct ShowView<'a> {
+pub(crate) struct ShowView<'a> {
     item: ItemView<'a>,
     links: Links<'a>,
 }
@@ -441,9 +441,4 @@ fn source_line(src: &super::json::SourceView<'_>) -> String {
         parts.push(format!("accessed {}", t(d.written)));
     }
     parts.join(", ")
-}
-
-/// The JSON Schema of `show --format json`.
-pub(crate) fn schema() -> schemars::Schema {
-    crate::schema::root::<ShowView<'static>>()
 }

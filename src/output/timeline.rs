@@ -14,7 +14,7 @@ use crate::query::timeline::Item;
 
 #[derive(Serialize, schemars::JsonSchema)]
 #[serde(untagged)]
-enum ItemView<'a> {
+pub(crate) enum ItemView<'a> {
     Statement(Box<StatementView<'a>>),
     Event(Box<EventView<'a>>),
 }
@@ -163,9 +163,4 @@ pub fn write(
         }
     }
     write_table(&table, format, out, style)
-}
-
-/// The JSON Schema of `timeline --format json`.
-pub(crate) fn schema() -> schemars::Schema {
-    crate::schema::root::<Vec<ItemView<'static>>>()
 }

@@ -132,7 +132,7 @@ fn passive(s: Stance) -> &'static str {
 }
 
 #[derive(Serialize, schemars::JsonSchema)]
-struct ThreadView<'a> {
+pub(crate) struct ThreadView<'a> {
     answers: Vec<TreeView<'a>>,
     responses: Vec<TreeView<'a>>,
 }
@@ -194,13 +194,4 @@ pub fn write_thread(
             write_table(&t, format, out, style)
         }
     }
-}
-
-/// The JSON Schemas of `responses --format json` and `thread --format
-/// json`.
-pub(crate) fn schemas() -> (schemars::Schema, schemars::Schema) {
-    (
-        crate::schema::root::<Vec<TreeView<'static>>>(),
-        crate::schema::root::<ThreadView<'static>>(),
-    )
 }

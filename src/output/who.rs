@@ -13,13 +13,13 @@ use crate::model::{Stance, StatementIx};
 use crate::query::who_responded::Pair;
 
 #[derive(Serialize, schemars::JsonSchema)]
-struct Endpoint<'a> {
+pub(crate) struct Endpoint<'a> {
     statement: &'a str,
     date: &'a str,
 }
 
 #[derive(Serialize, schemars::JsonSchema)]
-struct PairView<'a> {
+pub(crate) struct PairView<'a> {
     responder: Ref<'a>,
     target: Ref<'a>,
     /// Links (one statement answering two is two).
@@ -138,9 +138,4 @@ pub fn write(
         table.push(row);
     }
     write_table(&table, format, out, style)
-}
-
-/// The JSON Schema of `who-responded --format json`.
-pub(crate) fn schema() -> schemars::Schema {
-    crate::schema::root::<Vec<PairView<'static>>>()
 }

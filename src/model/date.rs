@@ -843,22 +843,83 @@ impl<'a> Cursor<'a> {
 
 /// The years a point's year may be.
 enum Years {
-    /// Ascending; more than one where digits are unspecified.
-    List(Vec<i64>),
+    /// A year, or with unspecified digits every year they may be.
+    Pattern(YearPattern),
     /// Every year from the first to the last (significant digits).
     Range(i64, i64),
+}
+
+/// Four digits or `X`s (`20XX`), possibly before the common era; a year
+/// written in full (or with `Y`) has no `X`.
+#[derive(Clone, Copy)]
+struct YearPattern {
+    negative: bool,
+    /// The absolute value's digits, `None` where unspecified.
+    digits: [Option<u8>; 4],
+    /// A year with no `X`, of any size.
+    exact: Option<i64>,
+}
+
+impl YearPattern {
+    fn exact(year: i64) -> YearPattern {
+        YearPattern {
+            negative: year < 0,
+            digits: [None; 4],
+            exact: Some(year),
+        }
+    }
+
+    fn is_unspecified(&self) -> bool {
+        self.exact.is_none()
+    }
+
+    /// The years it may be, ascending or descending, computed as they are
+    /// taken (never more than 10,000, without allocating).
+    fn years(self, ascending: bool) -> impl Iterator<Item = i64> {
+        let unknown = self.digits.iter().filter(|d| d.is_none()).count() as u32;
+        let count: i64 = if self.exact.is_some() {
+            1
+        } else {
+            10_i64.pow(unknown)
+        };
+        // Ascending years are descending absolute values before the era.
+        let up = ascending != self.negative;
+        (0..count).filter_map(move |i| {
+            if let Some(y) = self.exact {
+                return Some(y);
+            }
+            let mut k = if up { i } else { count - 1 - i };
+            let mut abs = 0;
+            // Fill the unknown digits from the last: k's digits in order.
+            let mut place = 1;
+            for d in self.digits.iter().rev() {
+                let digit = match d {
+                    Some(d) => i64::from(*d),
+                    None => {
+                        let digit = k % 10;
+                        k /= 10;
+                        digit
+                    }
+                };
+                abs += digit * place;
+                place *= 10;
+            }
+            match (self.negative, abs) {
+                (true, 0) => None, // -0000 is not a year
+                (true, a) => Some(-a),
+                (false, a) => Some(a),
+            }
+        })
+    }
 }
 
 /// Which values of 1..=`max` a two-character pattern (`0X`, `XX`, `12`)
 /// admits.
 fn admitted(pattern: &str, max: u32) -> Vec<u32> {
+    let p = pattern.as_bytes();
+    let fits = |want: u8, digit: u32| want == b'X' || u32::from(want.wrapping_sub(b'0')) == digit;
     (1..=max)
-        .filter(|v| {
-            format!("{v:02}")
-                .bytes()
-                .zip(pattern.bytes())
-                .all(|(d, p)| p == b'X' || p == d)
-        })
+        .filter(|v| p.len() == 2 && fits(p[0], v / 10) && fits(p[1], v % 10))
         .collect()
 }
 
@@ -901,7 +962,7 @@ fn point(text: &str, base: usize, marks: &mut Marks) -> Result<Piece, DateError>
     }
     let unspecified = month.is_some_and(|(_, m)| m.contains('X'))
         || day.is_some_and(|(_, d)| d.contains('X'))
-        || matches!(&years, Years::List(l) if l.len() > 1);
+        || matches!(&years, Years::Pattern(p) if p.is_unspecified());
     if unspecified {
         marks.flags |= UNSPECIFIED;
     }
@@ -919,7 +980,7 @@ fn point(text: &str, base: usize, marks: &mut Marks) -> Result<Piece, DateError>
                 base,
             ))
         }
-        Years::List(years) => years,
+        Years::Pattern(years) => years,
     };
     // A month number from 21 is a season or another part of the year.
     if let Some((at, m)) = month {
@@ -938,8 +999,9 @@ fn point(text: &str, base: usize, marks: &mut Marks) -> Result<Piece, DateError>
                 return Err(err("a season or part of a year has no day", at - 1));
             }
             marks.precision(Precision::Month);
-            let y0 = years[0];
-            let y1 = years[years.len() - 1];
+            let (Some(y0), Some(y1)) = (years.years(true).next(), years.years(false).next()) else {
+                return Err(err("no year matches", base));
+            };
             let (last_year, last_month) = if last > 12 {
                 (y1 + 1, last - 12)
             } else {
@@ -990,18 +1052,24 @@ fn point(text: &str, base: usize, marks: &mut Marks) -> Result<Piece, DateError>
                 .map(|&d| (m, d)),
         })
     };
-    let start = years
-        .iter()
-        .find_map(|&y| first_day(y).map(|(m, d)| days_from_civil(y, m, d)));
+    // A day that exists in no year (not even a leap year) is refused at
+    // once, before any search through the years.
+    let start = first_day(2000).and_then(|_| {
+        years
+            .years(true)
+            .find_map(|y| first_day(y).map(|(m, d)| days_from_civil(y, m, d)))
+    });
     let end = years
-        .iter()
-        .rev()
-        .find_map(|&y| last_day(y).map(|(m, d)| days_from_civil(y, m, d) + 1));
+        .years(false)
+        .find_map(|y| last_day(y).map(|(m, d)| days_from_civil(y, m, d) + 1));
     let (Some(start), Some(end)) = (start, end) else {
         let (at, d) = day.unwrap_or((base, text));
         return Err(match (month, unspecified) {
             (Some((_, m)), false) => err(
-                format!("day {d} does not exist in {}-{m}", year_text(years[0])),
+                format!(
+                    "day {d} does not exist in {}-{m}",
+                    year_text(years.years(true).next().unwrap_or(0))
+                ),
                 at,
             ),
             _ => err(format!("no day matches `{text}`"), at),
@@ -1071,20 +1139,17 @@ fn year(c: &mut Cursor<'_>, marks: &mut Marks) -> Result<Years, DateError> {
                     c.at(),
                 ));
             }
-            let sign = if negative { -1 } else { 1 };
-            let mut years: Vec<i64> = (0..=9999)
-                .filter(|v: &i64| {
-                    format!("{v:04}")
-                        .bytes()
-                        .zip(p.bytes())
-                        .all(|(d, q)| q == b'X' || q == d)
-                })
-                .map(|v| sign * v)
-                .filter(|v| *v != 0 || !negative)
-                .collect();
-            years.sort_unstable();
+            let mut digits = [None; 4];
+            for (slot, b) in digits.iter_mut().zip(p.bytes()) {
+                *slot = b.is_ascii_digit().then(|| b - b'0');
+            }
             marks.precision(Precision::Year);
-            return Ok(Years::List(years));
+            let pattern = YearPattern {
+                negative,
+                digits,
+                exact: None,
+            };
+            return Ok(Years::Pattern(pattern));
         }
         let value: i64 = digits(p).unwrap_or(0);
         if negative && value == 0 {
@@ -1115,7 +1180,7 @@ fn year(c: &mut Cursor<'_>, marks: &mut Marks) -> Result<Years, DateError> {
             Years::Range(lo, hi)
         });
     }
-    Ok(Years::List(vec![value]))
+    Ok(Years::Pattern(YearPattern::exact(value)))
 }
 
 /// `hh:mm[:ss]` and an optional offset: `Z`, `±hh` or `±hh:mm`.
@@ -1279,6 +1344,7 @@ mod tests {
             ("2024-21-03", 7, "a season or part of a year has no day"),
             ("XXXX-02-30", 8, "no day matches"),
             ("2024-02-3X", 8, "no day matches"),
+            ("XXX1-02-29", 8, "no day matches"),
             (
                 "20XX-06-14T10:00",
                 10,
@@ -1421,6 +1487,8 @@ mod tests {
             ("156X-12-25", "1560-12-25", "1569-12-26"),
             ("XXXX-12-XX", "0000-12-01", "10000-01-01"),
             ("190X-02-29", "1904-02-29", "1908-03-01"),
+            ("1X00-02-29", "1200-02-29", "1600-03-01"),
+            ("-00X0", "-0090-01-01", "-0009-01-01"),
             ("?2004-06-~11", "2004-06-11", "2004-06-12"),
             ("2004?-06-11", "2004-06-11", "2004-06-12"),
             ("[2024-06-14,2024-06-15]", "2024-06-14", "2024-06-16"),

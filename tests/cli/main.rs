@@ -7,6 +7,7 @@
 
 mod bundled;
 mod check;
+mod clients;
 mod corpus;
 mod edtf;
 mod grammar;

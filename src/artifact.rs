@@ -34,6 +34,8 @@ pub enum Format {
     Graphml,
     /// schema.org JSON-LD
     Jsonld,
+    /// TimelineJS 3's JSON, for newsrooms that embed it
+    Timelinejs,
     /// an SVG picture
     Svg,
     /// a PNG picture
@@ -52,6 +54,7 @@ impl Format {
             Format::Csv => "csv",
             Format::Graphml => "graphml",
             Format::Jsonld => "jsonld",
+            Format::Timelinejs => "timelinejs",
             Format::Svg => "svg",
             Format::Png => "png",
             Format::Pdf => "pdf",
@@ -72,7 +75,12 @@ impl Format {
     pub fn is_data(self) -> bool {
         matches!(
             self,
-            Format::Json | Format::Jsonl | Format::Csv | Format::Graphml | Format::Jsonld
+            Format::Json
+                | Format::Jsonl
+                | Format::Csv
+                | Format::Graphml
+                | Format::Jsonld
+                | Format::Timelinejs
         )
     }
 
@@ -261,6 +269,10 @@ pub fn make(kb: &Kb, plan: Plan, filter: &Filter, options: &Options) -> Result<M
         Format::Jsonl => written(&|r, out| export::json::write_jsonl(kb, r, out)),
         Format::Jsonld => written(&|r, out| export::jsonld::write(kb, r, &options.base_iri, out)),
         Format::Graphml => text(export::graphml::export(kb, &records())),
+        Format::Timelinejs => {
+            let zone = options.zone.unwrap_or(kb.settings.zone);
+            written(&|r, out| export::timelinejs::write(kb, r, zone, out))
+        }
         Format::Csv => Ok(Made::Tables(export::csv::tables(
             kb,
             &records(),

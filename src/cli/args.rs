@@ -213,7 +213,8 @@ pub enum Command {
         /// The format (older scripts may give it first, as a word).
         #[arg(value_enum, ignore_case = true, hide = true, value_name = "FORMAT")]
         format_word: Option<OutputFormat>,
-        /// The format: dot, mermaid, json, jsonl, csv, graphml or jsonld.
+        /// The format: dot, mermaid, json, jsonl, csv, graphml, jsonld or
+        /// timelinejs.
         #[arg(long, value_enum, ignore_case = true, hide_possible_values = true)]
         format: Option<OutputFormat>,
         /// What dot and mermaid draw (responses when not given).
@@ -228,6 +229,10 @@ pub enum Command {
         /// For csv: the text exactly, or cells safe to open in a spreadsheet.
         #[arg(long, value_enum, ignore_case = true, default_value_t = CsvCells::Exact)]
         csv_cells: CsvCells,
+        /// For timelinejs: the zone its dates are given in (the KB's when
+        /// not given): UTC, +03:00, Europe/Kyiv.
+        #[arg(long = "tz", value_name = "ZONE", value_parser = zone)]
+        tz: Option<Zone>,
         #[command(flatten)]
         filter: FilterArgs,
         #[command(flatten)]

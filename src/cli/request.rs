@@ -116,7 +116,7 @@ fn check_output(plan: Plan, output: Option<&Path>, kb_path: &Path) -> Result<(),
     Ok(())
 }
 
-const EXPORT_FORMATS: &str = "dot, mermaid, json, jsonl, csv, graphml, jsonld";
+const EXPORT_FORMATS: &str = "dot, mermaid, json, jsonl, csv, graphml, jsonld, timelinejs";
 const IMAGE_FORMATS: &str = "svg, png, pdf";
 
 impl Request {
@@ -178,6 +178,7 @@ impl Request {
                 output,
                 base_iri,
                 csv_cells,
+                tz,
                 filter,
                 to,
             } => {
@@ -198,6 +199,7 @@ impl Request {
                 let options = Options {
                     base_iri,
                     cells: csv_cells.into(),
+                    zone: tz,
                     ..Options::default()
                 };
                 Request::make(asked, spec(filter, Some(to)), output, options, kb_path)?

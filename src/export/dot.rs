@@ -145,6 +145,8 @@ fn stance_edge(
         attr("color", color),
         attr("fontcolor", color),
         attr("penwidth", "1.6"),
+        // The label is tied to its edge by a line, never left floating.
+        attr("decorate", "true"),
     ];
     attrs.extend(extra);
     edge(&kb.statement(from).id, kb.id_of(to.node()), attrs)

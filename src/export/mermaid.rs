@@ -84,7 +84,10 @@ fn responses(kb: &Kb, filter: &Filter) -> String {
         .collect();
     for (e, i) in &events {
         let ev = kb.event(*e);
-        let lines = vec![format!("{} · {}", ev.date, ev.kind), ev.name.clone()];
+        let lines = vec![
+            format!("{} · {}", ev.date, ev.kind.phrase()),
+            ev.name.clone(),
+        ];
         let _ = writeln!(out, "    e{i}([\"{}\"])", label(&lines));
     }
     let mut styles = Vec::new();
@@ -121,7 +124,10 @@ fn timeline(kb: &Kb, filter: &Filter) -> String {
         let (date, text) = match item {
             crate::query::timeline::Item::Event(e) if sel.events.contains(&e) => {
                 let ev = kb.event(e);
-                (ev.date.to_string(), format!("{} ({})", ev.name, ev.kind))
+                (
+                    ev.date.to_string(),
+                    format!("{} ({})", ev.name, ev.kind.phrase()),
+                )
             }
             crate::query::timeline::Item::Statement(s) => {
                 let st = kb.statement(s);

@@ -12,6 +12,7 @@ pub mod graphml;
 pub mod json;
 pub mod jsonld;
 pub mod mermaid;
+pub mod timelinejs;
 
 use std::collections::BTreeSet;
 
@@ -218,7 +219,7 @@ pub fn event_label(kb: &Kb, e: EventIx) -> String {
     format!(
         "{}\n{} · {}",
         wrap(&ev.name, 30, 2).join("\n"),
-        ev.kind,
+        ev.kind.phrase(),
         ev.date
     )
 }
@@ -275,10 +276,19 @@ pub fn wrap(text: &str, width: usize, lines: usize) -> Vec<String> {
         out.push(line);
     }
     if cut {
+        // The last line ends with `…` after a whole word: words are dropped
+        // from its end until the mark fits (one over-long word is cut).
         if let Some(last) = out.last_mut() {
-            let mut l: String = last.chars().take(width.saturating_sub(1)).collect();
-            l.push('…');
-            *last = l;
+            let mut words: Vec<&str> = last.split(' ').collect();
+            while words.len() > 1 && words.join(" ").chars().count() + 1 > width {
+                words.pop();
+            }
+            let mut l = words.join(" ");
+            if l.chars().count() + 1 > width {
+                l = l.chars().take(width.saturating_sub(1)).collect();
+            }
+            let l = l.trim_end_matches([',', ';', ':', '.', ' ']).to_string();
+            *last = format!("{l}…");
         }
     }
     out.iter_mut().for_each(|l| {
@@ -301,6 +311,10 @@ mod tests {
         );
         assert_eq!(wrap("one two three four", 9, 2), ["one two", "three…"]);
         assert_eq!(wrap("averyveryverylongword", 8, 2), ["averyve…"]);
+        // A cut never splits a word: the last whole word that fits with the
+        // mark stays, trailing punctuation goes.
+        assert_eq!(wrap("this is not a proposal", 11, 1), ["this is…"]);
+        assert_eq!(wrap("one, two, three", 10, 1), ["one, two…"]);
         assert!(wrap("", 8, 2).is_empty());
     }
 }

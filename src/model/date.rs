@@ -128,6 +128,9 @@ impl fmt::Display for Zone {
 /// Seconds since 1970-01-01T00:00:00Z.
 pub type Instant = i64;
 
+/// A calendar day: year, month, day.
+pub type Civil = (i64, u32, u32);
+
 /// How precisely a date is written: its finest component.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Precision {
@@ -327,6 +330,26 @@ impl Date {
         (self.bounds.start, self.bounds.end).cmp(&(other.bounds.start, other.bounds.end))
     }
 
+    /// The first and the last calendar day it covers where it happened (in
+    /// the zone it is read in, whatever that is: a day never moves), or
+    /// `None` for an open or unknown end.
+    ///
+    /// ```
+    /// use annals::model::Date;
+    /// let d = Date::parse("2001-21", 3 * 3600).unwrap(); // spring
+    /// assert_eq!(d.calendar_days(), (Some((2001, 3, 1)), Some((2001, 5, 31))));
+    /// ```
+    pub fn calendar_days(&self) -> (Option<Civil>, Option<Civil>) {
+        let Ok(parsed) = parse(&self.text) else {
+            return (None, None);
+        };
+        let day = |t: i64| civil_from_days(t.div_euclid(86_400));
+        (
+            parsed.first.map(|p| day(p.lo)),
+            parsed.last.map(|p| day(p.hi - 1)),
+        )
+    }
+
     /// The date as ISO 8601 (schema.org's `Date`/`DateTime`), for where it
     /// starts or ends, without ever moving it to another day:
     ///
@@ -502,7 +525,7 @@ fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
 /// assert_eq!(civil_from_days(0), (1970, 1, 1));
 /// assert_eq!(civil_from_days(-719_528), (0, 1, 1));
 /// ```
-pub fn civil_from_days(z: i64) -> (i64, u32, u32) {
+pub fn civil_from_days(z: i64) -> Civil {
     let z = z + 719_468;
     let era = z.div_euclid(146_097);
     let doe = z.rem_euclid(146_097);

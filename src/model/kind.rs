@@ -46,6 +46,25 @@ macro_rules! vocabulary {
                 }
             }
 
+            /// The word as a reader says it, for labels: `PressConference`
+            /// is "Press conference".
+            ///
+            /// ```
+            /// assert_eq!(annals::model::EventKind::PressConference.phrase(), "Press conference");
+            /// ```
+            pub fn phrase(self) -> String {
+                let mut out = String::new();
+                for (i, c) in self.as_str().chars().enumerate() {
+                    if i > 0 && c.is_ascii_uppercase() {
+                        out.push(' ');
+                        out.push(c.to_ascii_lowercase());
+                    } else {
+                        out.push(c);
+                    }
+                }
+                out
+            }
+
             /// Reads the word as users write it (case-sensitive, like RON).
             pub fn from_name(word: &str) -> Option<$name> {
                 match word {

@@ -24,6 +24,7 @@ fn every_format_matches_its_golden_file_and_is_deterministic() {
         ("jsonl", "jsonl"),
         ("graphml", "graphml"),
         ("jsonld", "jsonld"),
+        ("timelinejs", "timeline.json"),
     ] {
         let first = export(&root(), format);
         assert_eq!(
@@ -551,4 +552,63 @@ fn graphml_carries_every_field_of_the_json_records_typed() {
         }
     }
     assert!(checked > 250, "{checked} fields checked");
+}
+
+#[test]
+fn timelinejs_slides_keep_their_day_and_escape_kb_text() {
+    // Every calendar date is the day written, wherever it happened and
+    // whatever --tz says; a time is the wall clock in --tz.
+    for tz in ["UTC", "+14:00", "-12:00", "Europe/Kyiv"] {
+        let out = Run::fixture("next-story")
+            .args(["export", "--format", "timelinejs", &format!("--tz={tz}")])
+            .run();
+        out.status(0);
+        let doc: Value = serde_json::from_str(&out.stdout).expect("JSON");
+        let slides = doc["events"].as_array().expect("slides");
+        assert_eq!(slides.len(), 11, "{tz}: 2 events and 9 statements");
+        for slide in slides {
+            let d = &slide["start_date"];
+            let written = d["display_date"].as_str().expect("the date as written");
+            assert!(d["year"].is_i64(), "{written}: a year");
+            let day = written.split('/').next().unwrap_or("");
+            if day.len() == 10 {
+                let parts = format!(
+                    "{:04}-{:02}-{:02}",
+                    d["year"].as_i64().unwrap_or(0),
+                    d["month"].as_i64().unwrap_or(0),
+                    d["day"].as_i64().unwrap_or(0)
+                );
+                assert_eq!(parts, day, "{tz}");
+            }
+        }
+    }
+    // Hostile text is HTML-escaped; only http(s) URLs become links.
+    let out = Run::fixture("hostile-queries")
+        .args(["export", "--format", "timelinejs"])
+        .run();
+    out.status(0);
+    assert!(!out.stdout.contains("<script>"), "{}", out.stdout);
+    assert!(out.stdout.contains("&lt;script&gt;"), "{}", out.stdout);
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::create_dir_all(dir.path().join("kb")).expect("kb folder");
+    std::fs::write(
+        dir.path().join("kb/s.ron"),
+        r#"Kb(
+    actors: [Actor(id: "a", name: "A", kind: Person)],
+    statements: [Statement(id: "s", by: "a", date: "2024-06-14", kind: Claim, summary: "S",
+        sources: [Source(url: "javascript:alert(1)", title: "bad"), Source(url: "https://example.org/\"><x>", title: "good")])],
+)"#,
+    )
+    .expect("write the KB");
+    let out = Run::in_dir(dir.path())
+        .args(["export", "--format", "timelinejs"])
+        .run();
+    out.status(0);
+    let doc: Value = serde_json::from_str(&out.stdout).expect("JSON");
+    let text = doc["events"][0]["text"]["text"].as_str().expect("text");
+    assert!(!text.contains("href=\"javascript"), "{text}");
+    assert!(
+        text.contains("<a href=\"https://example.org/&quot;&gt;&lt;x&gt;\">good</a>"),
+        "{text}"
+    );
 }

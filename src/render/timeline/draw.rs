@@ -132,7 +132,7 @@ pub(super) fn svg(kb: &Kb, l: &Layout) -> String {
                 x1 - x0,
                 palette::EVENT,
                 palette::EVENT,
-                xml(&format!("{} ({}, {})", ev.name, ev.kind, ev.date))
+                xml(&format!("{} ({}, {})", ev.name, ev.kind.phrase(), ev.date))
             );
             let _ = writeln!(
                 out,

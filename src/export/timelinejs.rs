@@ -1,0 +1,203 @@
+//! TimelineJS export: the JSON that Knight Lab's TimelineJS (version 3)
+//! reads, so a newsroom that already embeds TimelineJS can show the KB.
+//!
+//! Every statement is a slide: its headline is "Speaker: the start of the
+//! summary" cut at a word, its text the summary, the quotes, what it answers
+//! and its sources as links; its `group` is the speaker, so TimelineJS draws
+//! a row per speaker. Every event is a slide in the group "Events", with an
+//! end date when it lasts. A source's page is the slide's `media` (a link
+//! card) with the outlet as its `credit`.
+//!
+//! A calendar date is the days it covers where it happened (never moved to
+//! another day); a time is the wall clock in a zone (the KB's, or `--tz`).
+//! `display_date` is the date as written, so a month-precise date reads
+//! "2024-06", not June 1. Text is HTML: every KB string is
+//! escaped, and only `http(s)` URLs become links.
+
+use serde_json::{json, Map, Value};
+
+use super::{wrap, Records};
+use crate::escape::xml;
+use crate::kb::Kb;
+use crate::model::{Answered, Date, Instant, Precision, Source, Statement, Zone};
+
+/// A TimelineJS date, as precise as the date is written.
+fn parts((y, m, d): crate::model::date::Civil, time: Option<i64>, precision: Precision) -> Value {
+    let mut o = Map::new();
+    o.insert("year".into(), json!(y));
+    if precision >= Precision::Month {
+        o.insert("month".into(), json!(m));
+    }
+    if precision >= Precision::Day {
+        o.insert("day".into(), json!(d));
+    }
+    if let Some(secs) = time {
+        o.insert("hour".into(), json!(secs / 3600));
+        o.insert("minute".into(), json!(secs % 3600 / 60));
+    }
+    Value::Object(o)
+}
+
+/// A slide's `start_date` and, when it lasts, `end_date`: a date with a
+/// time as the wall clock in `zone`; a calendar date as the days it
+/// covers where it happened (never moved to another day). `None` when no
+/// end is known.
+fn dates(d: &Date, zone: Zone, slide: &mut Map<String, Value>) -> Option<()> {
+    let precision = d.precision();
+    let b = d.bounds();
+    let local = |t: Instant| {
+        let l = zone.to_local(t);
+        (
+            crate::model::date::civil_from_days(l.div_euclid(86_400)),
+            l.rem_euclid(86_400),
+        )
+    };
+    let (first, last) = if precision >= Precision::Minute {
+        let at = |t: Instant, open: bool| (!open).then(|| local(t));
+        (
+            at(b.start, b.start == Instant::MIN).map(|(d, s)| (d, Some(s))),
+            at(b.end - 1, b.end == Instant::MAX).map(|(d, s)| (d, Some(s))),
+        )
+    } else {
+        let (first, last) = d.calendar_days();
+        (first.map(|d| (d, None)), last.map(|d| (d, None)))
+    };
+    let (start, end) = match (first, last) {
+        (Some(f), l) => (f, l),
+        (None, Some(l)) => (l, None),
+        (None, None) => return None,
+    };
+    let start_parts = parts(start.0, start.1, precision);
+    let mut start_date = start_parts.clone();
+    start_date["display_date"] = json!(d.as_str());
+    slide.insert("start_date".into(), start_date);
+    // An end only where it differs from the start at the date's precision.
+    let end_date = end.map(|e| parts(e.0, e.1, precision));
+    if let Some(e) = end_date.filter(|e| *e != start_parts) {
+        slide.insert("end_date".into(), e);
+    }
+    Some(())
+}
+
+/// A link to `url` with `text`, when the URL is http(s); else the text.
+fn link(url: Option<&str>, text: &str) -> String {
+    match url {
+        Some(u) if u.starts_with("https://") || u.starts_with("http://") => {
+            format!("<a href=\"{}\">{}</a>", xml(u), xml(text))
+        }
+        _ => xml(text),
+    }
+}
+
+fn source_line(kb: &Kb, s: &Source) -> String {
+    let outlet = s.outlet.map(|o| kb.actor(o).name.as_str());
+    let name = match (outlet, s.title.as_deref()) {
+        (Some(o), Some(t)) => format!("{o}: {t}"),
+        (Some(o), None) => o.to_owned(),
+        (None, Some(t)) => t.to_owned(),
+        (None, None) => s.url.clone().unwrap_or_else(|| "source".into()),
+    };
+    let mut line = link(s.url.as_deref(), &name);
+    if let Some(d) = &s.date {
+        line.push_str(&format!(" ({})", xml(d.as_str())));
+    }
+    line
+}
+
+/// A statement's headline: who, and the start of what they said.
+fn headline(kb: &Kb, st: &Statement) -> String {
+    let summary = wrap(&st.summary, 80, 1).pop().unwrap_or_default();
+    xml(&format!("{}: {summary}", kb.speaker_names(st, 2)))
+}
+
+fn statement_slide(kb: &Kb, st: &Statement, zone: Zone) -> Option<Value> {
+    let mut slide = Map::new();
+    dates(&st.date, zone, &mut slide)?;
+    let mut text = format!("<p>{}</p>", xml(&st.summary));
+    for q in &st.quotes {
+        let lang = q
+            .lang
+            .as_deref()
+            .map(|l| format!(" lang=\"{}\"", xml(l)))
+            .unwrap_or_default();
+        text.push_str(&format!("<blockquote{lang}>{}</blockquote>", xml(&q.text)));
+    }
+    for r in &st.responds_to {
+        let target = match r.to {
+            Answered::Statement(t) => headline(kb, kb.statement(t)),
+            Answered::Event(e) => xml(&kb.event(e).name),
+        };
+        text.push_str(&format!(
+            "<p>{} {target}</p>",
+            xml(&r.stance.as_str().to_lowercase())
+        ));
+    }
+    if !st.sources.is_empty() {
+        let lines: Vec<String> = st.sources.iter().map(|s| source_line(kb, s)).collect();
+        text.push_str(&format!("<p>Sources: {}</p>", lines.join("; ")));
+    }
+    slide.insert(
+        "text".into(),
+        json!({ "headline": headline(kb, st), "text": text }),
+    );
+    slide.insert("group".into(), json!(xml(&kb.attribution(st, 2))));
+    slide.insert("unique_id".into(), json!(st.id));
+    media(kb, &st.sources, &mut slide);
+    Some(Value::Object(slide))
+}
+
+/// The first source with a web page, as the slide's media with its credit.
+fn media(kb: &Kb, sources: &[Source], slide: &mut Map<String, Value>) {
+    let web = sources.iter().find(|s| {
+        s.url
+            .as_deref()
+            .is_some_and(|u| u.starts_with("https://") || u.starts_with("http://"))
+    });
+    if let Some(s) = web {
+        let credit = s.outlet.map_or("", |o| kb.actor(o).name.as_str());
+        slide.insert(
+            "media".into(),
+            json!({ "url": s.url, "credit": xml(credit) }),
+        );
+    }
+}
+
+/// The TimelineJS document of the records, its dates read in `zone`.
+pub fn write(
+    kb: &Kb,
+    records: &Records,
+    zone: Zone,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    let mut events: Vec<Value> = Vec::new();
+    for e in &records.events {
+        let ev = kb.event(*e);
+        let mut slide = Map::new();
+        if dates(&ev.date, zone, &mut slide).is_none() {
+            continue;
+        }
+        let mut text = format!("<p>{}", xml(&ev.kind.phrase()));
+        if let Some(p) = &ev.place {
+            text.push_str(&format!(", {}", xml(p)));
+        }
+        text.push_str("</p>");
+        if !ev.sources.is_empty() {
+            let lines: Vec<String> = ev.sources.iter().map(|s| source_line(kb, s)).collect();
+            text.push_str(&format!("<p>Sources: {}</p>", lines.join("; ")));
+        }
+        slide.insert(
+            "text".into(),
+            json!({ "headline": xml(&ev.name), "text": text }),
+        );
+        slide.insert("group".into(), json!("Events"));
+        slide.insert("unique_id".into(), json!(ev.id));
+        media(kb, &ev.sources, &mut slide);
+        events.push(Value::Object(slide));
+    }
+    for s in &records.statements {
+        if let Some(slide) = statement_slide(kb, kb.statement(*s), zone) {
+            events.push(slide);
+        }
+    }
+    crate::records::write(out, &json!({ "events": events }))
+}

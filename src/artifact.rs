@@ -24,7 +24,7 @@ pub enum Format {
     Dot,
     /// Mermaid: a flowchart of responses, or a timeline
     Mermaid,
-    /// the whole resolved KB as one JSON document (schema annals/2)
+    /// the whole resolved KB as one JSON document (schema annals/3)
     Json,
     /// one JSON record per line, with a type field
     Jsonl,

@@ -238,6 +238,9 @@ pub struct StatementView<'a> {
     pub on_behalf_of: Option<Ref<'a>>,
     pub verdicts: Vec<VerdictView<'a>>,
     pub status: Option<StatusView<'a>>,
+    // Added in annals/3.
+    /// A short headline for labels.
+    pub title: Option<&'a str>,
 }
 
 impl<'a> StatementView<'a> {
@@ -284,6 +287,7 @@ impl<'a> StatementView<'a> {
                 note: st.note.as_deref(),
             }),
             note: s.note.as_deref(),
+            title: s.title.as_deref(),
         }
     }
 }
@@ -355,6 +359,9 @@ pub struct ActorView<'a> {
     pub part_of: Option<Ref<'a>>,
     pub roles: Vec<RoleView<'a>>,
     pub note: Option<&'a str>,
+    // Added in annals/3.
+    /// A short name for tight places (a picture's lane).
+    pub short_name: Option<&'a str>,
 }
 
 impl<'a> ActorView<'a> {
@@ -378,6 +385,7 @@ impl<'a> ActorView<'a> {
                 })
                 .collect(),
             note: a.note.as_deref(),
+            short_name: a.short_name.as_deref(),
         }
     }
 }

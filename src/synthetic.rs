@@ -233,7 +233,7 @@ pub fn generate(args: &Options, out: &Path) -> io::Result<Generated> {
         institutions.push(gov.clone());
         for m in 0..2 {
             let min = format!("ministry-{s}-{m}");
-            writeln!(text, "        Actor(id: \"{min}\", name: \"Ministry {m} of State {s}\", kind: Ministry, part_of: \"{gov}\"),").ok();
+            writeln!(text, "        Actor(id: \"{min}\", name: \"Ministry {m} of State {s}\", kind: Ministry, part_of: \"{gov}\", short_name: \"Min. {m}, S{s}\"),").ok();
             actors.push(Actor {
                 id: min.clone(),
                 kind: "Ministry",
@@ -493,9 +493,16 @@ pub fn generate(args: &Options, out: &Path) -> io::Result<Generated> {
             }
             continue;
         }
+        // One in seven has a headline (without drawing on the generator's
+        // randomness, so the rest of the KB stays as it was).
+        let title = if k % 7 == 3 {
+            format!("            title: \"Headline {k}\",\n")
+        } else {
+            String::new()
+        };
         write!(
             s,
-            "        Statement(\n            id: \"{id}\",\n            by: {by_field},\n            date: \"{date_field}\"{at},\n            kind: {},\n            summary: \"Statement {k} on {} — “{}”.\",\n",
+            "        Statement(\n            id: \"{id}\",\n            by: {by_field},\n            date: \"{date_field}\"{at},\n            kind: {},\n{title}            summary: \"Statement {k} on {} — “{}”.\",\n",
             rng.pick(STATEMENT_KINDS),
             sentence(&mut rng, 6),
             sentence(&mut rng, 2)

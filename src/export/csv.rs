@@ -12,11 +12,11 @@
 //!
 //! | table | columns |
 //! |---|---|
-//! | `actors.csv` | id, name, kind, aliases, part_of, note |
+//! | `actors.csv` | id, name, kind, aliases, part_of, note, short_name |
 //! | `roles.csv` | actor, title, of, from, until, from_earliest, until_latest |
 //! | `events.csv` | id, name, kind, date, earliest, latest, place, part_of, topics, note, time_zone |
 //! | `participants.csv` | event, actor, role (`Host`, `Participant`, `Observer`, `Invited`, `Declined`, `NotInvited`) |
-//! | `statements.csv` | id, by (the first speaker), date, earliest, latest, at, kind, summary, topics, note, on_behalf_of, status, status_date |
+//! | `statements.csv` | id, by (the first speaker), date, earliest, latest, at, kind, summary, topics, note, on_behalf_of, status, status_date, title |
 //! | `speakers.csv` | statement, actor, joined, withdrew (every speaker of every statement) |
 //! | `verdicts.csv` | statement, position, by, date, rating, url, note |
 //! | `quotes.csv` | statement, position, text, lang, translated, source_position (in sources.csv), original, original_lang |
@@ -69,6 +69,7 @@ const ACTORS: Schema = (
         ("aliases", Text),
         ("part_of", Text),
         ("note", Text),
+        ("short_name", Text),
     ],
 );
 const ROLES: Schema = (
@@ -119,6 +120,7 @@ const STATEMENTS: Schema = (
         ("on_behalf_of", Text),
         ("status", Text),
         ("status_date", Text),
+        ("title", Text),
     ],
 );
 const SPEAKERS: Schema = (
@@ -271,6 +273,7 @@ pub fn tables(kb: &Kb, records: &Records, cells: Cells) -> Vec<Table> {
             &actor.aliases.join(" | "),
             part_of,
             actor.note.as_deref().unwrap_or(""),
+            actor.short_name.as_deref().unwrap_or(""),
         ]);
         for r in &actor.roles {
             let from = r.from.as_ref().map(Date::as_str).unwrap_or("");
@@ -358,6 +361,7 @@ pub fn tables(kb: &Kb, records: &Records, cells: Cells) -> Vec<Table> {
                 .as_ref()
                 .and_then(|s| s.date.as_ref())
                 .map_or("", Date::as_str),
+            st.title.as_deref().unwrap_or(""),
         ]);
         for (i, v) in st.verdicts.iter().enumerate() {
             verdicts.row(&[

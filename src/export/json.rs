@@ -2,7 +2,7 @@
 //! part): every actor, event and statement with ids resolved and dates as
 //! written plus their UTC bounds, in the schema of `docs/json.md`.
 //!
-//! JSON: one document `{"schema": "annals/2", "actors": [..], "events":
+//! JSON: one document `{"schema": "annals/3", "actors": [..], "events":
 //! [..], "statements": [..]}`, records sorted by id. JSON Lines: one record
 //! per line with a `type` (`actor`, `event`, `statement`, then `response`
 //! records `{"type": "response", "from", "to", "stance"}` for edge tables).
@@ -17,7 +17,7 @@ use crate::model::Stance;
 use crate::records::{ActorView, EventView, StatementView};
 
 /// The schema version of these exports.
-pub const SCHEMA: &str = "annals/2";
+pub const SCHEMA: &str = "annals/3";
 
 #[derive(Serialize, schemars::JsonSchema)]
 pub(crate) struct Document<'a> {

@@ -14,7 +14,8 @@
 //! | Event | `Event` with `startDate`, `endDate`, `location`, `superEvent`, `attendee` |
 //! | Statement with quotes | `Quotation` (`text`: each quote in its language; `spokenByCharacter`: the speaker; `annals:quotes`, when there are several or one carries more than its words and language: the list of quotes, each with `text`, `annals:translated`, `annals:original`, `annals:source`) |
 //! | Statement without quotes | `Claim` (`text`: the summary) |
-//! | speaker(s), date, summary | `author` (a list for a joint statement), `dateCreated`, `description` |
+//! | speaker(s), date, summary, title | `author` (a list for a joint statement), `dateCreated`, `description`, `headline` |
+//! | an actor's short name | `annals:shortName` |
 //! | about, topics | `about`, `keywords` |
 //! | sources | `citation` (`subjectOf` for an event): `CreativeWork` with `publisher`, `url`, `name`, `datePublished`, `archivedAt`, `annals:accessed` |
 //! | at | `annals:saidAt` |
@@ -304,6 +305,9 @@ fn actor(kb: &Kb, base: &str, a: &ActorIx) -> Value {
     if let Some(n) = &actor.note {
         m.insert("description".into(), json!(n));
     }
+    if let Some(n) = &actor.short_name {
+        m.insert("annals:shortName".into(), json!(n));
+    }
     Value::Object(m)
 }
 
@@ -411,6 +415,9 @@ fn statement(kb: &Kb, base: &str, s: &StatementIx) -> Value {
     }
     m.insert("annals:date".into(), json!(st.date.as_str()));
     m.insert("description".into(), json!(st.summary));
+    if let Some(t) = &st.title {
+        m.insert("headline".into(), json!(t));
+    }
     m.insert("annals:kind".into(), json!(st.kind.as_str()));
     if !st.about.is_empty() {
         m.insert(

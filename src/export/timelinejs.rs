@@ -1,8 +1,8 @@
 //! TimelineJS export: the JSON that Knight Lab's TimelineJS (version 3)
 //! reads, so a newsroom that already embeds TimelineJS can show the KB.
 //!
-//! Every statement is a slide: its headline is "Speaker: the start of the
-//! summary" cut at a word, its text the summary, the quotes, what it answers
+//! Every statement is a slide: its headline is "Speaker: title", or without
+//! a title "Speaker: the start of the summary" cut at a word, its text the summary, the quotes, what it answers
 //! and its sources as links; its `group` is the speaker, so TimelineJS draws
 //! a row per speaker. Every event is a slide in the group "Events", with an
 //! end date when it lasts. A source's page is the slide's `media` (a link
@@ -104,10 +104,14 @@ fn source_line(kb: &Kb, s: &Source) -> String {
     line
 }
 
-/// A statement's headline: who, and the start of what they said.
+/// A statement's headline: who, and its title or the start of what they
+/// said.
 fn headline(kb: &Kb, st: &Statement) -> String {
-    let summary = wrap(&st.summary, 80, 1).pop().unwrap_or_default();
-    xml(&format!("{}: {summary}", kb.speaker_names(st, 2)))
+    let what = match &st.title {
+        Some(t) => t.to_string(),
+        None => wrap(&st.summary, 80, 1).pop().unwrap_or_default(),
+    };
+    xml(&format!("{}: {what}", kb.speaker_names(st, 2)))
 }
 
 fn statement_slide(kb: &Kb, st: &Statement, zone: Zone) -> Option<Value> {

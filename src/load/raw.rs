@@ -54,6 +54,9 @@ pub struct RawActor {
     pub roles: Vec<Located<OrShort<RawRole>>>,
     #[serde(default)]
     pub note: Option<String>,
+    /// A short name for tight places (a picture's lane): `MFA Ukraine`.
+    #[serde(default)]
+    pub short_name: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -136,6 +139,9 @@ pub struct RawStatement {
     #[serde(default)]
     pub at: Option<Spanned<String>>,
     pub kind: Spanned<Word>,
+    /// A short headline for labels, beside the summary.
+    #[serde(default)]
+    pub title: Option<String>,
     pub summary: Spanned<String>,
     #[serde(default)]
     pub quotes: Vec<RawQuote>,

@@ -712,6 +712,7 @@ impl Linker<'_> {
             part_of,
             roles,
             note: std::mem::take(&mut raw.note),
+            short_name: std::mem::take(&mut raw.short_name),
         }
     }
 
@@ -1060,6 +1061,7 @@ impl Linker<'_> {
             date_span: Self::span(file, &raw.date),
             at,
             kind: s.kind,
+            title: raw.title.take().map(String::into_boxed_str),
             summary: std::mem::take(&mut raw.summary.value),
             summary_span: Self::span(file, &raw.summary),
             quotes,

@@ -33,6 +33,8 @@ pub struct Actor {
     pub part_of: Option<ActorIx>,
     pub roles: Vec<Role>,
     pub note: Option<String>,
+    /// A short name for tight places (a picture's lane).
+    pub short_name: Option<String>,
 }
 
 impl Actor {
@@ -146,6 +148,9 @@ pub struct Statement {
     pub when: Bounds,
     pub at: Option<EventIx>,
     pub kind: StatementKind,
+    /// A short headline for labels (boxed: optional, and a KB holds
+    /// millions of statements).
+    pub title: Option<Box<str>>,
     /// A neutral one-paragraph paraphrase.
     pub summary: String,
     pub summary_span: Span,

@@ -172,6 +172,9 @@ pub fn write(
         ItemView::Actor(a) => {
             field("actor", format!("{} ({})", t(a.name), a.kind));
             field("id", t(a.id));
+            if let Some(n) = a.short_name {
+                field("short name", t(n));
+            }
             if !a.aliases.is_empty() {
                 field(
                     "aliases",
@@ -263,6 +266,9 @@ pub fn write(
                 field("at", format!("{} ({})", t(at.name), t(at.id)));
             }
             field("kind", s.kind.to_string());
+            if let Some(title) = s.title {
+                field("title", t(title));
+            }
             field("summary", t(s.summary));
             for q in &s.quotes {
                 let mut line = format!("“{}”", t(q.text));

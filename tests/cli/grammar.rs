@@ -61,7 +61,7 @@ fn format_is_a_flag_everywhere_and_the_extension_decides_without_it() {
         .status(0);
     assert!(std::fs::read_to_string(&json)
         .expect("written")
-        .contains("\"annals/2\""));
+        .contains("\"annals/3\""));
     let none = Run::bundled().args(["export"]).run();
     none.status(2);
     assert!(none.stderr.contains("pass --format"), "{}", none.stderr);

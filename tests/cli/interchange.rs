@@ -107,7 +107,7 @@ fn strings(v: &Value, out: &mut Vec<String>) {
 #[test]
 fn the_json_export_carries_every_field_of_the_ron_input() {
     let doc: Value = serde_json::from_str(&export(&root(), "json")).expect("valid JSON");
-    assert_eq!(doc["schema"], "annals/2");
+    assert_eq!(doc["schema"], "annals/3");
     for (section, key) in [
         ("actors", "actors"),
         ("events", "events"),

@@ -305,6 +305,7 @@ const STATEMENT: &[(&str, &str)] = &[
     ("on_behalf_of", "object?"),
     ("verdicts", "array"),
     ("status", "object?"),
+    ("title", "string?"),
 ];
 const EVENT: &[(&str, &str)] = &[
     ("type", "string"),

@@ -6,7 +6,8 @@ use std::fmt::Write;
 
 use super::layout::Layout;
 use super::{
-    cut, marker_label, text_width, BINNED, DENSE, FONT, LANE_PAD, MAX_EVENT_LABELS, ROW, TOP, WIDTH,
+    lane_names, marker_label, text_width, BINNED, DENSE, FONT, LANE_PAD, MAX_EVENT_LABELS, ROW,
+    TOP, WIDTH,
 };
 use crate::escape::xml;
 use crate::kb::Kb;
@@ -146,6 +147,11 @@ pub(super) fn svg(kb: &Kb, l: &Layout) -> String {
     }
 
     // Lanes.
+    let speakers: Vec<Option<crate::model::ActorIx>> = lanes
+        .iter()
+        .map(|l| (l.others == 0).then_some(l.actor))
+        .collect();
+    let names = lane_names(kb, &speakers);
     for (i, lane) in lanes.iter().enumerate() {
         let h = lane.rows as f64 * ROW + 2.0 * LANE_PAD;
         let fill = palette::LANES[i % palette::LANES.len()];
@@ -154,11 +160,9 @@ pub(super) fn svg(kb: &Kb, l: &Layout) -> String {
             r#"<rect x="0" y="{:.1}" width="{WIDTH:.0}" height="{h:.1}" fill="{fill}" fill-opacity="0.6"/>"#,
             lane.y
         );
-        let name = if lane.others > 0 {
-            format!("Other speakers ({})", lane.others)
-        } else {
-            cut(&kb.actor(lane.actor).name, 28)
-        };
+        let name = names[i]
+            .clone()
+            .unwrap_or_else(|| format!("Other speakers ({})", lane.others));
         let _ = writeln!(
             out,
             r#"<text x="20" y="{:.1}" font-size="12" fill="{}">{}</text>"#,

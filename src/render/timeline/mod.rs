@@ -24,7 +24,7 @@ mod draw;
 mod layout;
 
 use crate::kb::Kb;
-use crate::model::{Bounds, Instant, Statement, Zone};
+use crate::model::{ActorIx, Bounds, Instant, Statement, Zone};
 use crate::query::Filter;
 
 const WIDTH: f64 = 1280.0;
@@ -56,16 +56,56 @@ fn text_width(text: &str, size: f64) -> f64 {
     text.width() as f64 * size * 0.6
 }
 
-/// The label beside a statement's marker: its id, and for a joint
-/// statement (drawn once, in its first signatory's lane) how many other
-/// signatories it has: `lakeside-communique (+3)`.
+/// The label beside a statement's marker: its title, else the start of
+/// its summary cut after a word (the lane names the speaker; the id is in
+/// the tooltip), and for a joint statement (drawn once, in its first
+/// signatory's lane) how many other signatories it has: `Communiqué (+3)`.
 fn marker_label(s: &Statement) -> String {
-    let id = cut(&s.id, 32);
+    let text = s.title.as_deref().unwrap_or(&s.summary);
+    let label = crate::export::wrap(text, 32, 1).pop().unwrap_or_default();
     match s.signatories.len() {
-        0 | 1 => id,
-        n => format!("{id} (+{})", n - 1),
+        0 | 1 => label,
+        n => format!("{label} (+{})", n - 1),
     }
 }
+
+/// The name of a lane's speaker: its short name, else its name cut after a
+/// word; two lanes that would read the same are told apart by what each is
+/// part of ("Ministry of Foreign… (Ukraine)").
+fn lane_names(kb: &Kb, actors: &[Option<ActorIx>]) -> Vec<Option<String>> {
+    let short = |a: ActorIx, max: usize| {
+        let actor = kb.actor(a);
+        match &actor.short_name {
+            Some(s) => cut(s, max),
+            None => crate::export::wrap(&actor.name, max, 1)
+                .pop()
+                .unwrap_or_default(),
+        }
+    };
+    let plain: Vec<Option<String>> = actors
+        .iter()
+        .map(|a| a.map(|a| short(a, LANE_NAME)))
+        .collect();
+    actors
+        .iter()
+        .zip(&plain)
+        .map(|(a, name)| {
+            let (a, name) = (a.as_ref()?, name.as_ref()?);
+            let same = plain.iter().filter(|n| n.as_ref() == Some(name)).count() > 1;
+            Some(match kb.actor(*a).part_of {
+                Some(p) if same => {
+                    let parent = short(p, 12);
+                    let room = LANE_NAME.saturating_sub(parent.chars().count() + 3).max(8);
+                    format!("{} ({parent})", short(*a, room))
+                }
+                _ => name.clone(),
+            })
+        })
+        .collect()
+}
+
+/// The most characters of a lane's name (the left margin's width at 12 px).
+const LANE_NAME: usize = 28;
 
 fn cut(text: &str, max: usize) -> String {
     if text.chars().count() <= max {
@@ -238,6 +278,51 @@ pub fn svg(kb: &Kb, filter: &Filter, zone: Zone) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lane_names_are_short_and_never_read_the_same() {
+        let text = r#"Kb(actors: [
+            Actor(id: "ua", name: "Ukraine", kind: State),
+            Actor(id: "ru", name: "Russia", kind: State),
+            Actor(id: "mfa-ua", name: "Ministry of Foreign Affairs of Ukraine", kind: Ministry, part_of: "ua"),
+            Actor(id: "mfa-ru", name: "Ministry of Foreign Affairs of Russia", kind: Ministry, part_of: "ru"),
+            Actor(id: "nato", name: "North Atlantic Treaty Organization", kind: Alliance, short_name: "NATO"),
+        ])"#;
+        let loaded = Kb::load_files(&[("kb.ron", text.as_bytes())]);
+        let kb = loaded.kb;
+        let ix = |id: &str| match kb.lookup(id) {
+            Some(crate::model::NodeRef::Actor(a)) => Some(a),
+            _ => None,
+        };
+        let names = lane_names(&kb, &[ix("mfa-ua"), ix("mfa-ru"), ix("nato"), None]);
+        assert_eq!(
+            names,
+            [
+                Some("Ministry of… (Ukraine)".to_string()),
+                Some("Ministry of… (Russia)".to_string()),
+                Some("NATO".to_string()),
+                None
+            ]
+        );
+        for n in names.iter().flatten() {
+            assert!(n.chars().count() <= LANE_NAME, "{n}");
+        }
+    }
+
+    #[test]
+    fn marker_labels_are_titles_or_the_summary_cut_after_a_word() {
+        let text = r#"Kb(actors: [Actor(id: "a", name: "A", kind: Person)], statements: [
+            Statement(id: "with-title", by: "a", date: "2024", kind: Claim, title: "Not in good faith", summary: "S"),
+            Statement(id: "without", by: "a", date: "2024", kind: Claim, summary: "Stoltenberg stated that Putin's stance on peace talks is not sincere"),
+        ])"#;
+        let kb = Kb::load_files(&[("kb.ron", text.as_bytes())]).kb;
+        let label = |id: &str| match kb.lookup(id) {
+            Some(crate::model::NodeRef::Statement(s)) => marker_label(kb.statement(s)),
+            _ => panic!("{id} is a statement"),
+        };
+        assert_eq!(label("with-title"), "Not in good faith");
+        assert_eq!(label("without"), "Stoltenberg stated that Putin's…");
+    }
 
     fn scale_of(days: i64) -> Scale {
         Scale {

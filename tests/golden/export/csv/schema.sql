@@ -2,7 +2,7 @@
 --   duckdb kb.duckdb < schema.sql
 -- `date` columns hold the date as written (EDTF, any precision);
 -- `earliest`/`latest` its bounds in UTC, inclusive, NULL when open.
-CREATE TABLE actors ("id" VARCHAR, "name" VARCHAR, "kind" VARCHAR, "aliases" VARCHAR, "part_of" VARCHAR, "note" VARCHAR);
+CREATE TABLE actors ("id" VARCHAR, "name" VARCHAR, "kind" VARCHAR, "aliases" VARCHAR, "part_of" VARCHAR, "note" VARCHAR, "short_name" VARCHAR);
 COPY actors FROM 'actors.csv' (HEADER true, DELIMITER ',', QUOTE '"', ESCAPE '"');
 CREATE TABLE roles ("actor" VARCHAR, "title" VARCHAR, "of" VARCHAR, "from" VARCHAR, "until" VARCHAR, "from_earliest" TIMESTAMPTZ, "until_latest" TIMESTAMPTZ);
 COPY roles FROM 'roles.csv' (HEADER true, DELIMITER ',', QUOTE '"', ESCAPE '"');
@@ -10,7 +10,7 @@ CREATE TABLE events ("id" VARCHAR, "name" VARCHAR, "kind" VARCHAR, "date" VARCHA
 COPY events FROM 'events.csv' (HEADER true, DELIMITER ',', QUOTE '"', ESCAPE '"');
 CREATE TABLE participants ("event" VARCHAR, "actor" VARCHAR, "role" VARCHAR);
 COPY participants FROM 'participants.csv' (HEADER true, DELIMITER ',', QUOTE '"', ESCAPE '"');
-CREATE TABLE statements ("id" VARCHAR, "by" VARCHAR, "date" VARCHAR, "earliest" TIMESTAMPTZ, "latest" TIMESTAMPTZ, "at" VARCHAR, "kind" VARCHAR, "summary" VARCHAR, "topics" VARCHAR, "note" VARCHAR, "on_behalf_of" VARCHAR, "status" VARCHAR, "status_date" VARCHAR);
+CREATE TABLE statements ("id" VARCHAR, "by" VARCHAR, "date" VARCHAR, "earliest" TIMESTAMPTZ, "latest" TIMESTAMPTZ, "at" VARCHAR, "kind" VARCHAR, "summary" VARCHAR, "topics" VARCHAR, "note" VARCHAR, "on_behalf_of" VARCHAR, "status" VARCHAR, "status_date" VARCHAR, "title" VARCHAR);
 COPY statements FROM 'statements.csv' (HEADER true, DELIMITER ',', QUOTE '"', ESCAPE '"');
 CREATE TABLE speakers ("statement" VARCHAR, "actor" VARCHAR, "joined" VARCHAR, "withdrew" VARCHAR);
 COPY speakers FROM 'speakers.csv' (HEADER true, DELIMITER ',', QUOTE '"', ESCAPE '"');

@@ -1141,7 +1141,8 @@ fn year(c: &mut Cursor<'_>, marks: &mut Marks) -> Result<Years, DateError> {
                     at,
                 ));
             }
-            (mantissa, run)
+            // Leading zeros are not significant digits.
+            (mantissa, mantissa.to_string().len())
         };
         (if negative { -value } else { value }, len)
     } else {
@@ -1197,6 +1198,12 @@ fn year(c: &mut Cursor<'_>, marks: &mut Marks) -> Result<Years, DateError> {
         let unit = 10_i64.pow((len - s) as u32);
         let lo = value.abs() / unit * unit;
         let hi = lo + unit - 1;
+        if hi > MAX_YEAR {
+            return Err(err(
+                format!("the years it may be reach past {MAX_YEAR}"),
+                s_at,
+            ));
+        }
         return Ok(if value < 0 {
             Years::Range(-hi, -lo)
         } else {
@@ -1380,6 +1387,7 @@ mod tests {
                 "significant digits (`S`) are written on a year alone",
             ),
             ("Y1E12", 0, "the year is too large"),
+            ("Y100000000000S1", 13, "reach past"),
             ("[2024,2025", 10, "not closed with `]`"),
             ("[2024,,2025]", 6, "a member of the set is empty"),
             ("[2024-06-14T10:00]", 1, "without a time of day"),
@@ -1498,6 +1506,12 @@ mod tests {
             ("Y-17E7", "-170000000-01-01", "-169999999-01-01"),
             ("1950S2", "1900-01-01", "2000-01-01"),
             ("Y3388E2S3", "+338000-01-01", "+339000-01-01"),
+            // Found by the fuzzer: leading zeros are not significant.
+            (
+                "Y0010466110420S1",
+                "+10000000000-01-01",
+                "+20000000000-01-01",
+            ),
             ("2001-21", "2001-03-01", "2001-06-01"),
             ("2001-24", "2001-12-01", "2002-03-01"),
             ("2001-30", "2001-12-01", "2002-03-01"),

@@ -123,5 +123,11 @@ fn export_dot_responses() -> usize {
 
 #[divan::bench(sample_count = 5, sample_size = 1)]
 fn render_timeline_svg() -> usize {
-    annals::render::timeline::svg(&LOADED.kb, &Filter::default(), Default::default()).len()
+    annals::render::timeline::svg(
+        &LOADED.kb,
+        &Filter::default(),
+        Default::default(),
+        &Default::default(),
+    )
+    .len()
 }

@@ -147,6 +147,16 @@ pub struct Plan {
     pub engine: Engine,
 }
 
+impl Plan {
+    /// Whether the output is annals' own timeline picture, the one that
+    /// draws a title, subtitle and credit ([`render::timeline::Caption`]).
+    pub fn draws_caption(self) -> bool {
+        self.engine == Engine::Native
+            && self.view == View::Timeline
+            && self.format.image().is_some()
+    }
+}
+
 /// A combination annals does not make.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{0}")]
@@ -240,6 +250,8 @@ pub struct Options {
     pub zone: Option<Zone>,
     /// What the CSV tables' cells hold: exact text unless asked otherwise.
     pub cells: Cells,
+    /// The timeline picture's title, subtitle and credit.
+    pub caption: render::timeline::Caption,
 }
 
 impl Default for Options {
@@ -249,6 +261,7 @@ impl Default for Options {
             graphviz_timeout: graphviz::DEFAULT_TIMEOUT,
             zone: None,
             cells: Cells::Exact,
+            caption: render::timeline::Caption::default(),
         }
     }
 }
@@ -286,7 +299,8 @@ pub fn make(kb: &Kb, plan: Plan, filter: &Filter, options: &Options) -> Result<M
                     image,
                 ));
             }
-            let svg = render::timeline::svg(kb, filter, options.zone.unwrap_or(kb.settings.zone));
+            let zone = options.zone.unwrap_or(kb.settings.zone);
+            let svg = render::timeline::svg(kb, filter, zone, &options.caption);
             match image {
                 ImageFormat::Png => Ok(Made::Bytes(render::png::from_svg(&svg, 2.0)?)),
                 _ => text(svg),

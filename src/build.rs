@@ -47,6 +47,8 @@ pub struct Output {
     pub filter: FilterSpec,
     /// The zone of a timeline picture's axis, when the output names one.
     pub time_zone: Option<Zone>,
+    /// A timeline picture's title, subtitle and credit.
+    pub caption: crate::render::timeline::Caption,
 }
 
 /// An output as written, with the position of its file name.
@@ -63,6 +65,12 @@ struct RawOutput {
     filter: FilterSpec,
     #[serde(default)]
     time_zone: Option<Spanned<String>>,
+    #[serde(default)]
+    title: Option<String>,
+    #[serde(default)]
+    subtitle: Option<String>,
+    #[serde(default)]
+    credit: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -204,13 +212,24 @@ impl Manifest {
                 view: o.view,
                 engine: o.engine,
             };
+            let caption = crate::render::timeline::Caption {
+                title: o.title,
+                subtitle: o.subtitle,
+                credit: o.credit,
+            };
             match asked.plan() {
+                Ok(plan) if !plan.draws_caption() && caption != Default::default() => {
+                    problems.push(format!(
+                        "{here}: a title, subtitle or credit is drawn on the timeline picture (svg or png), not on this output"
+                    ))
+                }
                 Ok(plan) => outputs.push(Output {
                     file,
                     at: here,
                     plan,
                     filter: o.filter,
                     time_zone,
+                    caption,
                 }),
                 Err(e) => problems.push(format!("{here}: {e}")),
             }
@@ -238,6 +257,7 @@ pub fn make(kb: &Kb, output: &Output, options: &Options) -> Result<Made, BuildEr
         .map_err(|e| BuildError::Filter(output.at.clone(), e))?;
     let options = Options {
         zone: output.time_zone.or(options.zone),
+        caption: output.caption.clone(),
         ..options.clone()
     };
     artifact::make(kb, output.plan, &filter, &options)

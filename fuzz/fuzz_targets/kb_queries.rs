@@ -132,7 +132,12 @@ fuzz_target!(|input: Input| {
             let _ = export::dot::export(kb, view, &filter);
             let _ = export::mermaid::export(kb, view, &filter);
         }
-        let _ = annals::render::timeline::svg(kb, &filter, kb.settings.zone);
+        let caption = annals::render::timeline::Caption {
+            title: Some("<t>".into()),
+            subtitle: Some("\u{202e}s".into()),
+            credit: None,
+        };
+        let _ = annals::render::timeline::svg(kb, &filter, kb.settings.zone, &caption);
         let records = export::records(kb, &filter);
         let _ = export::json::write_json(kb, &records, &mut sink);
         let _ = export::json::write_jsonl(kb, &records, &mut sink);

@@ -270,6 +270,16 @@ pub enum Command {
         /// `+03:00`, `Europe/Kyiv`); the KB's zone unless given.
         #[arg(long = "tz", value_name = "ZONE", value_parser = zone)]
         tz: Option<Zone>,
+        /// The timeline's title (else what it shows, how many and when).
+        #[arg(long, value_name = "TEXT")]
+        title: Option<String>,
+        /// A line under the timeline's title.
+        #[arg(long, value_name = "TEXT")]
+        subtitle: Option<String>,
+        /// The timeline's credit line (else the outlets its statements cite,
+        /// and annals).
+        #[arg(long, value_name = "TEXT")]
+        credit: Option<String>,
         #[command(flatten)]
         filter: FilterArgs,
         #[command(flatten)]

@@ -11,6 +11,7 @@ use annals::build::Manifest;
 use annals::escape;
 use annals::output::{self, Style};
 use annals::query::FilterSpec;
+use annals::render::timeline::Caption;
 use annals::Kb;
 
 use super::args::{Command, FilterArgs, OldTo};
@@ -210,6 +211,9 @@ impl Request {
                 format,
                 engine,
                 tz,
+                title,
+                subtitle,
+                credit,
                 filter,
                 to,
             } => {
@@ -226,11 +230,21 @@ impl Request {
                     view: Some(view),
                     engine,
                 };
+                let caption = Caption {
+                    title,
+                    subtitle,
+                    credit,
+                };
                 let options = Options {
                     graphviz_timeout: graphviz_timeout()?,
                     zone: tz,
+                    caption,
                     ..Options::default()
                 };
+                asked
+                    .plan()
+                    .map_err(|e| Failure::Usage(e.to_string()))
+                    .and_then(|plan| check_caption(plan, &options.caption))?;
                 Request::make(asked, spec(filter, Some(to)), output, options, kb_path)?
             }
             Command::Build { check, manifest } => Request::Build {
@@ -280,4 +294,16 @@ impl Request {
             } => pictures::build(kb, kb_path, &manifest, check, &options),
         }
     }
+}
+
+/// A title, subtitle or credit is drawn by annals' own timeline; the
+/// Graphviz pictures have none of them.
+fn check_caption(plan: Plan, caption: &Caption) -> Result<(), Failure> {
+    if *caption != Caption::default() && !plan.draws_caption() {
+        return Err(Failure::Usage(format!(
+            "--title, --subtitle and --credit are drawn on the timeline picture; the {} view is laid out by Graphviz",
+            plan.view.as_str()
+        )));
+    }
+    Ok(())
 }

@@ -167,7 +167,7 @@ fn the_timeline_renders_to_png_without_graphviz_with_text_in_it() {
         .run();
     out.status(0);
     let png = annals_png(&path);
-    assert_eq!((png.width(), png.height()), (2560, 1100));
+    assert_eq!((png.width(), png.height()), (2560, 1136));
     // The title is text: dark pixels in the top-left band prove a font drew it.
     let dark = (0..60u32)
         .flat_map(|y| (0..1200u32).map(move |x| (x, y)))
@@ -424,5 +424,137 @@ fn a_large_timeline_is_aggregated_and_says_so() {
         text.contains(&format!("{responses} responses not drawn")),
         "{}",
         &text[text.len().saturating_sub(600)..]
+    );
+    // The notes and the credit are wrapped or shortened to the canvas:
+    // at 10 px DejaVu Sans is at most 6 px a character.
+    let doc = parse_svg(&text);
+    let width: f64 = doc
+        .root_element()
+        .attribute("width")
+        .and_then(|w| w.parse().ok())
+        .expect("a width");
+    for t in doc
+        .descendants()
+        .filter(|n| n.has_tag_name("text") && n.attribute("font-size") == Some("10"))
+    {
+        let x: f64 = t.attribute("x").and_then(|x| x.parse().ok()).unwrap_or(0.0);
+        let chars = t.text().unwrap_or("").chars().count() as f64;
+        if x < 30.0 {
+            assert!(
+                x + chars * 6.0 <= width,
+                "leaves the canvas: {:?}",
+                t.text()
+            );
+        }
+    }
+}
+
+/// The text of every `<text>` element of a picture.
+fn texts(doc: &roxmltree::Document<'_>) -> Vec<String> {
+    doc.descendants()
+        .filter(|n| n.has_tag_name("text"))
+        .filter_map(|n| n.text().map(str::to_owned))
+        .collect()
+}
+
+#[test]
+fn the_timeline_takes_a_title_a_subtitle_and_a_credit_and_readers_see_them() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("t.svg");
+    let hostile = "<b>\"Peace\" & war</b>\u{202e}";
+    Run::bundled()
+        .args([
+            "render",
+            "timeline",
+            "--title",
+            hostile,
+            "--subtitle",
+            "June 14",
+            "--credit",
+            "Our newsroom",
+            "-o",
+        ])
+        .args([path.to_str().expect("UTF-8")])
+        .run()
+        .status(0);
+    let text = std::fs::read_to_string(&path).expect("the SVG is written");
+    let doc = parse_svg(&text);
+    let shown = texts(&doc);
+    // The title is the text as given (a bidi override dropped), not markup.
+    assert!(
+        shown.contains(&"<b>\"Peace\" & war</b>".to_string()),
+        "{shown:?}"
+    );
+    assert!(shown.contains(&"June 14".to_string()) && shown.contains(&"Our newsroom".to_string()));
+    assert!(doc.descendants().all(|n| !n.has_tag_name("b")));
+    // Without a credit: the outlets cited, and annals.
+    let plain = dir.path().join("p.svg");
+    Run::bundled()
+        .args(["render", "timeline", "-o", plain.to_str().expect("UTF-8")])
+        .run()
+        .status(0);
+    let plain = std::fs::read_to_string(&plain).expect("written");
+    let doc = parse_svg(&plain);
+    let shown = texts(&doc);
+    assert!(
+        shown.contains(
+            &"Sources: European Pravda, RIA Novosti, TASS · drawn with annals".to_string()
+        ),
+        "{shown:?}"
+    );
+    // Labels and their halos are two texts: nothing relies on paint-order,
+    // which some renderers ignore (the label would vanish under its halo).
+    assert!(!plain.contains("paint-order"));
+    assert!(shown.contains(&"Not in good faith".to_string()));
+    // The legend lists only what is drawn: no uncertain dates here.
+    assert!(!shown.iter().any(|t| t.contains("uncertain")), "{shown:?}");
+    assert!(shown.contains(&"event".to_string()) && shown.contains(&"rejects".to_string()));
+    // A Graphviz picture has no caption: asked for one, annals says so.
+    let refused = Run::bundled()
+        .args(["render", "responses", "--title", "x", "-o"])
+        .args([dir.path().join("r.svg").to_str().expect("UTF-8")])
+        .run();
+    refused.status(2);
+    assert!(
+        refused.stderr.contains("laid out by Graphviz"),
+        "{}",
+        refused.stderr
+    );
+}
+
+#[test]
+fn a_manifest_gives_the_timeline_its_caption_and_refuses_one_elsewhere() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let kb = dir.path().join("kb");
+    std::fs::create_dir_all(&kb).expect("kb folder");
+    for f in ["actors.ron", "annals.ron"] {
+        std::fs::copy(crate::support::root().join("kb").join(f), kb.join(f)).expect("copy");
+    }
+    std::fs::create_dir_all(kb.join("stories")).expect("stories");
+    for e in std::fs::read_dir(crate::support::root().join("kb/stories")).expect("stories") {
+        let e = e.expect("entry");
+        std::fs::copy(e.path(), kb.join("stories").join(e.file_name())).expect("copy");
+    }
+    let exports = dir.path().join("exports");
+    std::fs::create_dir_all(&exports).expect("exports");
+    std::fs::write(
+        exports.join("exports.ron"),
+        r#"Exports(outputs: [Output(file: "t.svg", view: Timeline, format: Svg, title: "The answers", credit: "Desk")])"#,
+    )
+    .expect("manifest");
+    Run::in_dir(dir.path()).args(["build"]).run().status(0);
+    let svg = std::fs::read_to_string(exports.join("t.svg")).expect("built");
+    assert!(svg.contains(">The answers</text>") && svg.contains(">Desk</text>"));
+    std::fs::write(
+        exports.join("exports.ron"),
+        r#"Exports(outputs: [Output(file: "r.dot", view: Responses, format: Dot, title: "No")])"#,
+    )
+    .expect("manifest");
+    let refused = Run::in_dir(dir.path()).args(["build"]).run();
+    refused.status(2);
+    assert!(
+        refused.stderr.contains("drawn on the timeline picture"),
+        "{}",
+        refused.stderr
     );
 }

@@ -6,8 +6,8 @@ use std::fmt::Write;
 
 use super::layout::Layout;
 use super::{
-    lane_names, marker_label, text_width, BINNED, DENSE, FONT, LANE_PAD, MAX_EVENT_LABELS, ROW,
-    TOP, WIDTH,
+    lane_names, marker_label, text_width, Caption, BINNED, DENSE, FONT, LANE_PAD, MAX_EVENT_LABELS,
+    ROW, TOP, WIDTH,
 };
 use crate::escape::xml;
 use crate::kb::Kb;
@@ -15,7 +15,7 @@ use crate::model::{Instant, Stance};
 use crate::palette;
 
 /// The SVG document of a laid-out timeline.
-pub(super) fn svg(kb: &Kb, l: &Layout) -> String {
+pub(super) fn svg(kb: &Kb, l: &Layout, caption: &Caption) -> String {
     let Layout {
         sel,
         dense,
@@ -35,6 +35,40 @@ pub(super) fn svg(kb: &Kb, l: &Layout) -> String {
     let (dense, binned, labelled_events, elided) = (*dense, *binned, *labelled_events, *elided);
     let (events_y, plot_bottom, legend_y, height, event_rows) =
         (*events_y, *plot_bottom, *legend_y, *height, *event_rows);
+    // What the picture left out or aggregated, in lines that fit; then
+    // room at the foot for them and the credit line.
+    let mut notes = Vec::new();
+    if elided > 0 {
+        notes.push(format!(
+            "{elided} label{} left out for room",
+            if elided == 1 { "" } else { "s" }
+        ));
+    }
+    if binned {
+        notes.push(format!("over {BINNED} statements: each lane shows how many statements fall in each moment (darker: more)"));
+    } else if dense {
+        notes.push(format!("over {DENSE} statements: labels left out"));
+    }
+    if !labelled_events {
+        notes.push(format!(
+            "over {MAX_EVENT_LABELS} events: event names left out (hover a bar in the SVG)"
+        ));
+    }
+    if let Some(m) = lanes.iter().find(|l| l.others > 0) {
+        notes.push(format!(
+            "the {} least active speakers share the last lane",
+            m.others
+        ));
+    }
+    if l.responses > l.arrows.len() {
+        notes.push(format!(
+            "{} responses not drawn",
+            l.responses - l.arrows.len()
+        ));
+    }
+    let chars = ((WIDTH - 40.0) / (10.0 * 0.6)) as usize;
+    let note_lines = crate::export::wrap(&notes.join(" · "), chars, 4);
+    let height = height + CREDIT_ROOM + 14.0 * note_lines.len().saturating_sub(1) as f64;
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -62,19 +96,29 @@ pub(super) fn svg(kb: &Kb, l: &Layout) -> String {
         (Some(a), Some(b)) => format!("{a} – {b}"),
         _ => String::new(),
     };
-    let title = format!(
-        "Timeline · {} statement{}, {} event{} · {range}",
-        sel.statements.len(),
-        if sel.statements.len() == 1 { "" } else { "s" },
-        sel.events.len(),
-        if sel.events.len() == 1 { "" } else { "s" },
-    );
+    let title = caption.title.clone().unwrap_or_else(|| {
+        format!(
+            "Timeline · {} statement{}, {} event{} · {range}",
+            sel.statements.len(),
+            if sel.statements.len() == 1 { "" } else { "s" },
+            sel.events.len(),
+            if sel.events.len() == 1 { "" } else { "s" },
+        )
+    });
     let _ = writeln!(
         out,
         r#"<text x="20" y="30" font-size="17" fill="{}">{}</text>"#,
         palette::INK,
-        xml(&title)
+        xml(&fit(&title, 17.0))
     );
+    if let Some(sub) = &caption.subtitle {
+        let _ = writeln!(
+            out,
+            r#"<text x="20" y="50" font-size="12" fill="{}">{}</text>"#,
+            palette::MUTED,
+            xml(&fit(sub, 12.0))
+        );
+    }
 
     // Axis and grid.
     for tick in &l.ticks {
@@ -210,7 +254,7 @@ pub(super) fn svg(kb: &Kb, l: &Layout) -> String {
     }
 
     // Markers and labels.
-    let mut discredited = false;
+    let (mut discredited, mut solid, mut hollow) = (false, false, false);
     for lane in lanes.iter() {
         for p in &lane.placed {
             let st = kb.statement(p.s);
@@ -248,12 +292,14 @@ pub(super) fn svg(kb: &Kb, l: &Layout) -> String {
                 );
             }
             if st.date.is_qualified() {
+                hollow = true;
                 let _ = writeln!(
                     out,
                     r##"<circle cx="{x:.1}" cy="{y:.1}" r="{r}" fill="#ffffff" stroke="{}" stroke-width="1.5" stroke-dasharray="2,1.5"><title>{tip}</title></circle>"##,
                     palette::INK
                 );
             } else {
+                solid = true;
                 let _ = writeln!(
                     out,
                     r#"<circle cx="{x:.1}" cy="{y:.1}" r="{r}" fill="{}"><title>{tip}</title></circle>"#,
@@ -261,13 +307,17 @@ pub(super) fn svg(kb: &Kb, l: &Layout) -> String {
                 );
             }
             if p.label {
+                // A white halo drawn first, then the text over it: no
+                // reliance on `paint-order`, which some renderers ignore.
+                let (tx, ty, label) = (x + r + 4.0, y + 3.5, xml(&marker_label(st)));
                 let _ = writeln!(
                     out,
-                    r##"<text x="{:.1}" y="{:.1}" font-size="10" fill="{}" stroke="#ffffff" stroke-width="3" stroke-opacity="0.8" paint-order="stroke">{}</text>"##,
-                    x + r + 4.0,
-                    y + 3.5,
-                    palette::INK,
-                    xml(&marker_label(st))
+                    r##"<text x="{tx:.1}" y="{ty:.1}" font-size="10" fill="#ffffff" stroke="#ffffff" stroke-width="3" stroke-opacity="0.8" aria-hidden="true">{label}</text>"##
+                );
+                let _ = writeln!(
+                    out,
+                    r#"<text x="{tx:.1}" y="{ty:.1}" font-size="10" fill="{}">{label}</text>"#,
+                    palette::INK
                 );
             }
         }
@@ -286,8 +336,13 @@ pub(super) fn svg(kb: &Kb, l: &Layout) -> String {
         .iter()
         .map(|s| (Key::Line(palette::stance(*s)), s.as_str().to_lowercase()))
         .collect();
-    keys.push((Key::Dot, "statement".into()));
-    keys.push((Key::Hollow, "uncertain or approximate date".into()));
+    // Only what is drawn.
+    if solid {
+        keys.push((Key::Dot, "statement".into()));
+    }
+    if hollow {
+        keys.push((Key::Hollow, "uncertain or approximate date".into()));
+    }
     if discredited {
         keys.push((Key::Ring, "rated false or retracted".into()));
     }
@@ -338,44 +393,67 @@ pub(super) fn svg(kb: &Kb, l: &Layout) -> String {
         );
         lx += 26.0 + text_width(text, 10.0) + 18.0;
     }
-    let mut notes = Vec::new();
-    if elided > 0 {
-        notes.push(format!(
-            "{elided} label{} left out for room",
-            if elided == 1 { "" } else { "s" }
-        ));
-    }
-    if binned {
-        notes.push(format!("over {BINNED} statements: each lane shows how many statements fall in each moment (darker: more)"));
-    } else if dense {
-        notes.push(format!("over {DENSE} statements: labels left out"));
-    }
-    if !labelled_events {
-        notes.push(format!(
-            "over {MAX_EVENT_LABELS} events: event names left out (hover a bar in the SVG)"
-        ));
-    }
-    if let Some(m) = lanes.iter().find(|l| l.others > 0) {
-        notes.push(format!(
-            "the {} least active speakers share the last lane",
-            m.others
-        ));
-    }
-    if l.responses > l.arrows.len() {
-        notes.push(format!(
-            "{} responses not drawn",
-            l.responses - l.arrows.len()
-        ));
-    }
-    if !notes.is_empty() {
+    for (n, line) in note_lines.iter().enumerate() {
         let _ = writeln!(
             out,
             r#"<text x="20" y="{:.1}" font-size="10" fill="{}">{}</text>"#,
-            ly + 24.0,
+            ly + 24.0 + 14.0 * n as f64,
             palette::MUTED,
-            xml(&notes.join(" · "))
+            xml(line)
         );
     }
+    let credit = caption
+        .credit
+        .clone()
+        .unwrap_or_else(|| default_credit(kb, sel));
+    let _ = writeln!(
+        out,
+        r#"<text x="20" y="{:.1}" font-size="10" fill="{}">{}</text>"#,
+        height - 12.0,
+        palette::MUTED,
+        xml(&fit(&credit, 10.0))
+    );
     out.push_str("</svg>\n");
     out
+}
+
+/// Room below the legend for the credit line.
+const CREDIT_ROOM: f64 = 18.0;
+
+/// `text` cut after a word so that, at `size` pixels, it fits the width
+/// of the picture.
+fn fit(text: &str, size: f64) -> String {
+    let room = WIDTH - 40.0;
+    if text_width(text, size) <= room {
+        return text.to_owned();
+    }
+    let chars = (room / (size * 0.6)) as usize;
+    crate::export::wrap(text, chars.max(8), 1)
+        .pop()
+        .unwrap_or_default()
+}
+
+/// The outlets and publishers the drawn statements and events cite, and
+/// annals: "Sources: European Pravda, TASS · drawn with annals".
+fn default_credit(kb: &Kb, sel: &crate::export::Selection) -> String {
+    let sources = sel
+        .statements
+        .iter()
+        .flat_map(|s| kb.statement(*s).sources.iter())
+        .chain(sel.events.iter().flat_map(|e| kb.event(*e).sources.iter()));
+    let outlets: std::collections::BTreeSet<&str> = sources
+        .filter_map(|s| s.outlet)
+        .map(|o| kb.actor(o).name.as_str())
+        .collect();
+    let mut names: Vec<&str> = outlets.iter().copied().take(6).collect();
+    let more = outlets.len().saturating_sub(names.len());
+    let more = format!("{more} more");
+    if outlets.len() > names.len() {
+        names.push(&more);
+    }
+    if names.is_empty() {
+        "Drawn with annals".into()
+    } else {
+        format!("Sources: {} · drawn with annals", names.join(", "))
+    }
 }

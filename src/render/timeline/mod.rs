@@ -271,8 +271,18 @@ fn ticks(scale: &Scale, zone: Zone) -> (Vec<(Instant, String)>, &'static str) {
 
 /// The timeline of the filtered KB as an SVG document: laid out, then
 /// drawn, its axis in `zone`.
-pub fn svg(kb: &Kb, filter: &Filter, zone: Zone) -> String {
-    draw::svg(kb, &layout::layout(kb, filter, zone))
+pub fn svg(kb: &Kb, filter: &Filter, zone: Zone, caption: &Caption) -> String {
+    draw::svg(kb, &layout::layout(kb, filter, zone), caption)
+}
+
+/// What a picture says of itself: a title (else what it shows, how many
+/// and when), a subtitle under it, and a credit line at the foot (else the
+/// outlets its statements cite, and annals).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Caption {
+    pub title: Option<String>,
+    pub subtitle: Option<String>,
+    pub credit: Option<String>,
 }
 
 #[cfg(test)]

@@ -182,7 +182,7 @@ pub(super) fn svg(kb: &Kb, l: &Layout, caption: &Caption) -> String {
             let _ = writeln!(
                 out,
                 r#"<text x="{:.1}" y="{:.1}" font-size="10" fill="{}">{}</text>"#,
-                x0 + 4.0,
+                bar.label_x,
                 by + 11.0,
                 palette::INK,
                 xml(label)

@@ -6,7 +6,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::{
-    cut, marker_label, span, text_width, ticks, Scale, BINNED, DENSE, LANE_PAD, MAX_ARROWS,
+    marker_label, span, text_width, ticks, Scale, BINNED, DENSE, LANE_PAD, MAX_ARROWS,
     MAX_EVENT_LABELS, MAX_EVENT_ROWS, MAX_LANES, MAX_ROWS, R, ROW, TOP, WIDTH,
 };
 use crate::export::{group_by_speaker, select, Selection, View};
@@ -87,6 +87,9 @@ pub(super) struct Bar {
     pub x1: f64,
     pub row: usize,
     pub label: String,
+    /// Where the label starts: inside the bar when it fits there, else
+    /// after the bar, or before it near the right edge.
+    pub label_x: f64,
 }
 
 /// A tick of the time axis, and whether its label has room.
@@ -296,16 +299,27 @@ pub(super) fn layout(kb: &Kb, filter: &Filter, zone: Zone) -> Layout {
         let (x0, x1) = (scale.x(b.start.max(scale.t0)), scale.x(b.end.min(scale.t1)));
         let x1 = x1.max(x0 + 4.0);
         let label = if labelled_events {
-            cut(&ev.name, 40)
+            crate::export::wrap(&ev.name, 60, 1)
+                .pop()
+                .unwrap_or_default()
         } else {
             String::new()
         };
-        let end = if labelled_events {
-            x1.max(x0 + text_width(&label, 10.0) + 10.0) + 6.0
+        // The label inside its bar when it fits, else after the bar, else
+        // (at the right edge) before it; the row is taken from where the
+        // bar or its label starts to where either ends.
+        let tw = text_width(&label, 10.0);
+        let (label_x, start, end) = if !labelled_events {
+            (x0, x0, x1 + 2.0)
+        } else if tw + 8.0 <= x1 - x0 {
+            (x0 + 4.0, x0, x1 + 6.0)
+        } else if x1 + 4.0 + tw <= WIDTH - 4.0 {
+            (x1 + 4.0, x0, x1 + 4.0 + tw + 6.0)
         } else {
-            x1 + 2.0
+            let lx = (x0 - 4.0 - tw).max(4.0);
+            (lx, lx, x1 + 6.0)
         };
-        let row = match event_rows.iter().position(|e| *e <= x0) {
+        let row = match event_rows.iter().position(|e| *e <= start) {
             Some(r) => r,
             None if event_rows.len() < MAX_EVENT_ROWS => {
                 event_rows.push(0.0);
@@ -324,6 +338,7 @@ pub(super) fn layout(kb: &Kb, filter: &Filter, zone: Zone) -> Layout {
             x1,
             row,
             label,
+            label_x,
         });
     }
 
@@ -510,6 +525,53 @@ mod tests {
             l.elided > 0,
             "a crowded lane leaves labels out, and counts them"
         );
+    }
+
+    #[test]
+    fn event_names_are_whole_and_never_overlap_a_bar_or_leave_the_canvas() {
+        // Short bars with long names, one at the right edge, one a week.
+        let mut text =
+            String::from("Kb(actors: [Actor(id: \"a\", name: \"A\", kind: Person)], events: [");
+        for (i, day) in [1, 2, 3, 4, 28, 29].iter().enumerate() {
+            text.push_str(&format!(
+                "Event(id: \"e{i}\", name: \"The meeting of the foreign ministers of the countries number {i}\", kind: Meeting, date: \"2024-06-{day:02}\"),"
+            ));
+        }
+        text.push_str("Event(id: \"w\", name: \"Week\", kind: Summit, date: \"2024-06-10/2024-06-16\")], statements: [");
+        text.push_str(
+            "Statement(id: \"s\", by: \"a\", date: \"2024-06-15\", kind: Claim, summary: \"S\")])",
+        );
+        let kb = Kb::load_files(&[("kb.ron", text.as_bytes())]).kb;
+        let l = layout(&kb, &Filter::default(), Zone::default());
+        let mut boxes: Vec<(usize, f64, f64)> = Vec::new();
+        for bar in &l.bars {
+            assert!(
+                !bar.label.ends_with('…') || bar.label.len() > 40,
+                "{}",
+                bar.label
+            );
+            let tw = text_width(&bar.label, 10.0);
+            let (lx0, lx1) = (bar.label_x, bar.label_x + tw);
+            assert!(
+                lx0 >= 0.0 && lx1 <= WIDTH,
+                "on the canvas: {} at {lx0}..{lx1}",
+                bar.label
+            );
+            let inside = lx0 >= bar.x0 && lx1 <= bar.x1;
+            assert!(
+                inside || lx1 <= bar.x0 || lx0 >= bar.x1,
+                "beside its bar, not across its edge"
+            );
+            boxes.push((bar.row, bar.x0.min(lx0), bar.x1.max(lx1)));
+        }
+        for (i, a) in boxes.iter().enumerate() {
+            for b in &boxes[i + 1..] {
+                assert!(
+                    a.0 != b.0 || a.2 <= b.1 || b.2 <= a.1,
+                    "{a:?} overlaps {b:?}"
+                );
+            }
+        }
     }
 
     #[test]

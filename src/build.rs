@@ -218,6 +218,11 @@ impl Manifest {
                 credit: o.credit,
             };
             match asked.plan() {
+                Ok(plan) if o.filter.all && !matches!(plan.view, View::Responses | View::Actors) => {
+                    problems.push(format!(
+                        "{here}: `all` draws the statements outside any exchange in the responses and actors views; this output has every statement already"
+                    ))
+                }
                 Ok(plan) if !plan.draws_caption() && caption != Default::default() => {
                     problems.push(format!(
                         "{here}: a title, subtitle or credit is drawn on the timeline picture (svg or png), not on this output"

@@ -233,6 +233,10 @@ pub enum Command {
         /// not given): UTC, +03:00, Europe/Kyiv.
         #[arg(long = "tz", value_name = "ZONE", value_parser = zone)]
         tz: Option<Zone>,
+        /// With the responses and actors views: also the statements outside
+        /// any exchange.
+        #[arg(long)]
+        all: bool,
         #[command(flatten)]
         filter: FilterArgs,
         #[command(flatten)]
@@ -280,6 +284,10 @@ pub enum Command {
         /// and annals).
         #[arg(long, value_name = "TEXT")]
         credit: Option<String>,
+        /// With the responses and actors views: also the statements outside
+        /// any exchange.
+        #[arg(long)]
+        all: bool,
         #[command(flatten)]
         filter: FilterArgs,
         #[command(flatten)]

@@ -56,6 +56,7 @@ fn spec(args: FilterArgs, to: Option<OldTo>) -> FilterSpec {
         kinds: args.kind,
         verdicts: args.verdict,
         rollup: args.rollup,
+        all: false,
     }
 }
 
@@ -180,6 +181,7 @@ impl Request {
                 base_iri,
                 csv_cells,
                 tz,
+                all,
                 filter,
                 to,
             } => {
@@ -203,7 +205,8 @@ impl Request {
                     zone: tz,
                     ..Options::default()
                 };
-                Request::make(asked, spec(filter, Some(to)), output, options, kb_path)?
+                let spec = with_all(spec(filter, Some(to)), all, asked)?;
+                Request::make(asked, spec, output, options, kb_path)?
             }
             Command::Render {
                 view,
@@ -214,6 +217,7 @@ impl Request {
                 title,
                 subtitle,
                 credit,
+                all,
                 filter,
                 to,
             } => {
@@ -245,7 +249,8 @@ impl Request {
                     .plan()
                     .map_err(|e| Failure::Usage(e.to_string()))
                     .and_then(|plan| check_caption(plan, &options.caption))?;
-                Request::make(asked, spec(filter, Some(to)), output, options, kb_path)?
+                let spec = with_all(spec(filter, Some(to)), all, asked)?;
+                Request::make(asked, spec, output, options, kb_path)?
             }
             Command::Build { check, manifest } => Request::Build {
                 manifest: Manifest::read(&manifest)?,
@@ -306,4 +311,19 @@ fn check_caption(plan: Plan, caption: &Caption) -> Result<(), Failure> {
         )));
     }
     Ok(())
+}
+
+/// `--all` draws the statements outside any exchange in the views of
+/// responses; elsewhere every statement is there already.
+fn with_all(spec: FilterSpec, all: bool, asked: Artifact) -> Result<FilterSpec, Failure> {
+    let views = matches!(
+        asked.plan().map(|p| p.view),
+        Ok(annals::artifact::View::Responses | annals::artifact::View::Actors)
+    );
+    if all && !views {
+        return Err(Failure::Usage(
+            "--all draws the statements outside any exchange in the responses and actors views; the other outputs have every statement already".into(),
+        ));
+    }
+    Ok(FilterSpec { all, ..spec })
 }

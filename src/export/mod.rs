@@ -55,13 +55,14 @@ pub struct Selection {
 
 /// Picks the statements and events of a view: for `Responses`, the kept
 /// statements that answer or are answered by another kept statement, or
-/// answer a kept event; for the timeline and the whole KB, every kept
+/// answer a kept event (with `filter.unanswered`, every kept statement); for the timeline and the whole KB, every kept
 /// statement. Events are those the filter keeps that a selected statement
 /// was said at or answers (all kept events for the timeline and the KB).
 pub fn select(kb: &Kb, view: View, filter: &Filter) -> Selection {
     let kept = filter.statements(kb);
     let kept_events = filter.events(kb);
     let statements = match view {
+        View::Responses | View::Actors if filter.unanswered => kept,
         View::Responses | View::Actors => {
             let targets = Targets::of(&kept, &kept_events);
             kept.iter()

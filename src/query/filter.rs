@@ -28,6 +28,9 @@ pub struct Filter {
     pub ratings: Vec<Rating>,
     /// Count statements for the institutions their speakers roll up to.
     pub rollup: bool,
+    /// The responses and actors views also draw the statements outside
+    /// any exchange (`--all`); other queries keep them anyway.
+    pub unanswered: bool,
 }
 
 impl Filter {
@@ -198,6 +201,8 @@ pub struct FilterSpec {
     /// Ratings: keep statements a fact-checker gave one of them.
     pub verdicts: Vec<String>,
     pub rollup: bool,
+    /// Views of responses also draw statements outside any exchange.
+    pub all: bool,
 }
 
 /// Why a filter cannot be built.
@@ -234,6 +239,7 @@ impl FilterSpec {
         };
         let mut f = Filter {
             rollup: self.rollup,
+            unanswered: self.all,
             topics: self.topics.clone(),
             ..Filter::default()
         };

@@ -558,3 +558,28 @@ fn a_manifest_gives_the_timeline_its_caption_and_refuses_one_elsewhere() {
         refused.stderr
     );
 }
+
+#[test]
+fn all_draws_the_statements_outside_any_exchange_in_the_views_of_responses() {
+    let dot = |args: &[&str]| {
+        let out = Run::bundled()
+            .args(["export", "--format", "dot"])
+            .args(args.iter().copied())
+            .run();
+        out.status(0);
+        out.stdout.clone()
+    };
+    // Putin's Cold War remark was answered by no one: drawn only with --all.
+    assert!(!dot(&[]).contains("\"putin-west-cold-war\""));
+    assert!(dot(&["--all"]).contains("\"putin-west-cold-war\""));
+    assert!(dot(&["--all", "--view", "actors"]).contains("digraph"));
+    let refused = Run::bundled()
+        .args(["export", "--format", "json", "--all"])
+        .run();
+    refused.status(2);
+    assert!(
+        refused.stderr.contains("responses and actors views"),
+        "{}",
+        refused.stderr
+    );
+}

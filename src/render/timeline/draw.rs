@@ -310,13 +310,19 @@ pub(super) fn svg(kb: &Kb, l: &Layout, caption: &Caption) -> String {
                 // A white halo drawn first, then the text over it: no
                 // reliance on `paint-order`, which some renderers ignore.
                 let (tx, ty, label) = (x + r + 4.0, y + 3.5, xml(&marker_label(st)));
+                // Near the right edge the label ends left of the marker.
+                let (tx, anchor) = if p.left {
+                    (x - r - 4.0, r#" text-anchor="end""#)
+                } else {
+                    (tx, "")
+                };
                 let _ = writeln!(
                     out,
-                    r##"<text x="{tx:.1}" y="{ty:.1}" font-size="10" fill="#ffffff" stroke="#ffffff" stroke-width="3" stroke-opacity="0.8" aria-hidden="true">{label}</text>"##
+                    r##"<text x="{tx:.1}" y="{ty:.1}" font-size="10"{anchor} fill="#ffffff" stroke="#ffffff" stroke-width="3" stroke-opacity="0.8" aria-hidden="true">{label}</text>"##
                 );
                 let _ = writeln!(
                     out,
-                    r#"<text x="{tx:.1}" y="{ty:.1}" font-size="10" fill="{}">{label}</text>"#,
+                    r#"<text x="{tx:.1}" y="{ty:.1}" font-size="10"{anchor} fill="{}">{label}</text>"#,
                     palette::INK
                 );
             }

@@ -20,6 +20,21 @@ pub(super) struct Placed {
     pub x: f64,
     pub row: usize,
     pub label: bool,
+    /// The label is left of the marker (near the right edge, where it
+    /// would leave the canvas on the right).
+    pub left: bool,
+}
+
+#[cfg(test)]
+impl Placed {
+    /// Where the marker and its label, if drawn, start and end.
+    pub fn span(&self, label_width: f64, r: f64) -> (f64, f64) {
+        match (self.label, self.left) {
+            (false, _) => (self.x - r, self.x + r),
+            (true, false) => (self.x - r, self.x + r + 4.0 + label_width),
+            (true, true) => (self.x - r - 4.0 - label_width, self.x + r),
+        }
+    }
 }
 
 pub(super) struct Lane {
@@ -247,12 +262,23 @@ pub(super) fn layout(kb: &Kb, filter: &Filter, zone: Zone) -> Layout {
                         x,
                         row: 0,
                         label: false,
+                        left: false,
                     });
                 }
                 continue;
             }
-            let need = r + 4.0 + text_width(&marker_label(kb.statement(s)), 10.0) + 8.0;
-            let free = ends.iter().position(|e| *e <= x - r - 2.0);
+            let tw = text_width(&marker_label(kb.statement(s)), 10.0);
+            let need = r + 4.0 + tw + 8.0;
+            // Near the right edge the label goes left of the marker, so it
+            // never leaves the canvas; the row must then be free from where
+            // the label starts.
+            let left = x + need > WIDTH - 4.0;
+            let start = if left {
+                x - r - 4.0 - tw - 6.0
+            } else {
+                x - r - 2.0
+            };
+            let free = ends.iter().position(|e| *e <= start);
             let (row, label) = match free {
                 Some(row) => (row, true),
                 None if ends.len() < MAX_ROWS => {
@@ -280,9 +306,20 @@ pub(super) fn layout(kb: &Kb, filter: &Filter, zone: Zone) -> Layout {
                     (row, false)
                 }
             };
-            ends[row] = ends[row].max(if label { x + need } else { x + r + 2.0 });
+            let end = if label && !left {
+                x + need
+            } else {
+                x + r + 2.0
+            };
+            ends[row] = ends[row].max(end);
             last[row] = lane.placed.len();
-            lane.placed.push(Placed { s, x, row, label });
+            lane.placed.push(Placed {
+                s,
+                x,
+                row,
+                label,
+                left: label && left,
+            });
         }
         lane.rows = ends.len().max(1);
     }
@@ -498,15 +535,11 @@ mod tests {
             let mut by_row: BTreeMap<usize, Vec<(f64, f64, bool)>> = BTreeMap::new();
             for p in &lane.placed {
                 assert!(p.x >= LEFT && p.x <= WIDTH - RIGHT, "marker at {}", p.x);
-                let end = if p.label {
-                    p.x + l.r + 4.0 + text_width(&marker_label(kb.statement(p.s)), 10.0)
-                } else {
-                    p.x + l.r
-                };
-                by_row
-                    .entry(p.row)
-                    .or_default()
-                    .push((p.x - l.r, end, p.label));
+                let (start, end) = p.span(text_width(&marker_label(kb.statement(p.s)), 10.0), l.r);
+                // No label leaves the canvas: near the right edge it is
+                // drawn left of its marker.
+                assert!(start >= 0.0 && end <= WIDTH, "a label at {start}..{end}");
+                by_row.entry(p.row).or_default().push((start, end, p.label));
             }
             // Markers at one moment may sit on each other; text never sits
             // under anything.
@@ -525,6 +558,29 @@ mod tests {
             l.elided > 0,
             "a crowded lane leaves labels out, and counts them"
         );
+    }
+
+    #[test]
+    fn a_label_at_the_right_edge_is_drawn_left_of_its_marker() {
+        let text = r#"Kb(actors: [Actor(id: "a", name: "A", kind: Person)], statements: [
+            Statement(id: "first", by: "a", date: "2024-06-01", kind: Claim, summary: "The first one"),
+            Statement(id: "last", by: "a", date: "2024-06-30", kind: Claim, summary: "The last one, with a long summary"),
+        ])"#;
+        let kb = Kb::load_files(&[("kb.ron", text.as_bytes())]).kb;
+        let l = layout(&kb, &Filter::default(), Zone::default());
+        let placed: Vec<&Placed> = l.lanes.iter().flat_map(|lane| &lane.placed).collect();
+        let by_id = |id: &str| {
+            placed
+                .iter()
+                .find(|p| kb.statement(p.s).id == id)
+                .copied()
+                .expect("placed")
+        };
+        assert!(!by_id("first").left && by_id("first").label);
+        let last = by_id("last");
+        assert!(last.left && last.label);
+        let (start, end) = last.span(text_width(&marker_label(kb.statement(last.s)), 10.0), l.r);
+        assert!(start >= 0.0 && end <= WIDTH, "{start}..{end}");
     }
 
     #[test]

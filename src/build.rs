@@ -71,6 +71,8 @@ struct RawOutput {
     subtitle: Option<String>,
     #[serde(default)]
     credit: Option<String>,
+    #[serde(default)]
+    width: Option<u32>,
 }
 
 #[derive(Deserialize)]
@@ -212,10 +214,18 @@ impl Manifest {
                 view: o.view,
                 engine: o.engine,
             };
+            use crate::render::timeline::{MAX_WIDTH, MIN_WIDTH};
+            if let Some(w) = o.width.filter(|w| !(MIN_WIDTH..=MAX_WIDTH).contains(w)) {
+                problems.push(format!(
+                    "{here}: a width of {w} pixels; a picture is {MIN_WIDTH} to {MAX_WIDTH} wide"
+                ));
+                continue;
+            }
             let caption = crate::render::timeline::Caption {
                 title: o.title,
                 subtitle: o.subtitle,
                 credit: o.credit,
+                width: o.width,
             };
             match asked.plan() {
                 Ok(plan) if o.filter.all && !matches!(plan.view, View::Responses | View::Actors) => {
@@ -225,7 +235,7 @@ impl Manifest {
                 }
                 Ok(plan) if !plan.draws_caption() && caption != Default::default() => {
                     problems.push(format!(
-                        "{here}: a title, subtitle or credit is drawn on the timeline picture (svg or png), not on this output"
+                        "{here}: a title, subtitle, credit or width is the timeline picture's (svg or png), not this output's"
                     ))
                 }
                 Ok(plan) => outputs.push(Output {

@@ -136,6 +136,7 @@ fuzz_target!(|input: Input| {
             title: Some("<t>".into()),
             subtitle: Some("\u{202e}s".into()),
             credit: None,
+            width: Some(640),
         };
         let _ = annals::render::timeline::svg(kb, &filter, kb.settings.zone, &caption);
         let records = export::records(kb, &filter);

@@ -284,6 +284,9 @@ pub enum Command {
         /// and annals).
         #[arg(long, value_name = "TEXT")]
         credit: Option<String>,
+        /// The timeline's width in pixels (640 to 8000; 1280 unless given).
+        #[arg(long, value_name = "PX", value_parser = clap::value_parser!(u32).range(640..=8000))]
+        width: Option<u32>,
         /// With the responses and actors views: also the statements outside
         /// any exchange.
         #[arg(long)]

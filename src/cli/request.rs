@@ -217,6 +217,7 @@ impl Request {
                 title,
                 subtitle,
                 credit,
+                width,
                 all,
                 filter,
                 to,
@@ -238,6 +239,7 @@ impl Request {
                     title,
                     subtitle,
                     credit,
+                    width,
                 };
                 let options = Options {
                     graphviz_timeout: graphviz_timeout()?,
@@ -301,12 +303,12 @@ impl Request {
     }
 }
 
-/// A title, subtitle or credit is drawn by annals' own timeline; the
+/// A title, subtitle, credit or width is annals' own timeline's; the
 /// Graphviz pictures have none of them.
 fn check_caption(plan: Plan, caption: &Caption) -> Result<(), Failure> {
     if *caption != Caption::default() && !plan.draws_caption() {
         return Err(Failure::Usage(format!(
-            "--title, --subtitle and --credit are drawn on the timeline picture; the {} view is laid out by Graphviz",
+            "--title, --subtitle, --credit and --width are the timeline picture's; the {} view is laid out by Graphviz",
             plan.view.as_str()
         )));
     }

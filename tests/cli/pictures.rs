@@ -553,10 +553,18 @@ fn a_manifest_gives_the_timeline_its_caption_and_refuses_one_elsewhere() {
     let refused = Run::in_dir(dir.path()).args(["build"]).run();
     refused.status(2);
     assert!(
-        refused.stderr.contains("drawn on the timeline picture"),
+        refused.stderr.contains("the timeline picture's"),
         "{}",
         refused.stderr
     );
+    std::fs::write(
+        exports.join("exports.ron"),
+        r#"Exports(outputs: [Output(file: "t.svg", view: Timeline, format: Svg, width: 100)])"#,
+    )
+    .expect("manifest");
+    let refused = Run::in_dir(dir.path()).args(["build"]).run();
+    refused.status(2);
+    assert!(refused.stderr.contains("640 to 8000"), "{}", refused.stderr);
 }
 
 #[test]
@@ -582,4 +590,53 @@ fn all_draws_the_statements_outside_any_exchange_in_the_views_of_responses() {
         "{}",
         refused.stderr
     );
+}
+
+#[test]
+fn a_narrow_timeline_keeps_every_text_on_its_canvas() {
+    for (kb, width) in [
+        ("next-story", "640"),
+        ("next-story", "900"),
+        ("hostile-queries", "640"),
+    ] {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("t.svg");
+        Run::fixture(kb)
+            .args(["render", "timeline", "--width", width, "-o"])
+            .args([path.to_str().expect("UTF-8")])
+            .run()
+            .status(0);
+        let text = std::fs::read_to_string(&path).expect("written");
+        let doc = parse_svg(&text);
+        let w: f64 = doc
+            .root_element()
+            .attribute("width")
+            .and_then(|w| w.parse().ok())
+            .expect("a width");
+        assert_eq!(w.to_string(), width);
+        // DejaVu Sans is at most 0.6 em a character for this text.
+        for t in doc.descendants().filter(|n| n.has_tag_name("text")) {
+            let x: f64 = t.attribute("x").and_then(|x| x.parse().ok()).unwrap_or(0.0);
+            let size: f64 = t
+                .attribute("font-size")
+                .and_then(|s| s.parse().ok())
+                .unwrap_or(10.0);
+            let len = t.text().unwrap_or("").chars().count() as f64 * size * 0.6;
+            let (start, end) = match t.attribute("text-anchor") {
+                Some("end") => (x - len, x),
+                Some("middle") => (x - len / 2.0, x + len / 2.0),
+                _ => (x, x + len),
+            };
+            assert!(
+                start >= -1.0 && end <= w + 1.0,
+                "{kb} at {width}: {:?} at {start:.0}..{end:.0}",
+                t.text()
+            );
+        }
+    }
+    let refused = Run::bundled()
+        .args(["render", "timeline", "--width", "100", "-o", "x.svg"])
+        .run();
+    refused.status(2);
+    assert!(refused.stderr.contains("640..=8000"), "{}", refused.stderr);
 }

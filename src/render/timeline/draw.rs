@@ -7,7 +7,7 @@ use std::fmt::Write;
 use super::layout::Layout;
 use super::{
     lane_names, marker_label, text_width, Caption, BINNED, DENSE, FONT, LANE_PAD, MAX_EVENT_LABELS,
-    ROW, TOP, WIDTH,
+    ROW, TOP,
 };
 use crate::escape::xml;
 use crate::kb::Kb;
@@ -32,6 +32,7 @@ pub(super) fn svg(kb: &Kb, l: &Layout, caption: &Caption) -> String {
         ..
     } = l;
     let (scale, pos, r) = (&l.scale, &l.pos, l.r);
+    let width = scale.width;
     let (dense, binned, labelled_events, elided) = (*dense, *binned, *labelled_events, *elided);
     let (events_y, plot_bottom, legend_y, height, event_rows) =
         (*events_y, *plot_bottom, *legend_y, *height, *event_rows);
@@ -66,13 +67,13 @@ pub(super) fn svg(kb: &Kb, l: &Layout, caption: &Caption) -> String {
             l.responses - l.arrows.len()
         ));
     }
-    let chars = ((WIDTH - 40.0) / (10.0 * 0.6)) as usize;
+    let chars = ((width - 40.0) / (10.0 * 0.6)) as usize;
     let note_lines = crate::export::wrap(&notes.join(" · "), chars, 4);
     let height = height + CREDIT_ROOM + 14.0 * note_lines.len().saturating_sub(1) as f64;
     let mut out = String::new();
     let _ = writeln!(
         out,
-        r#"<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH:.0}" height="{height:.0}" viewBox="0 0 {WIDTH:.0} {height:.0}" font-family="DejaVu Sans" font-size="{FONT}">"#
+        r#"<svg xmlns="http://www.w3.org/2000/svg" width="{width:.0}" height="{height:.0}" viewBox="0 0 {width:.0} {height:.0}" font-family="DejaVu Sans" font-size="{FONT}">"#
     );
     out.push_str("<defs>\n");
     for s in Stance::ALL {
@@ -109,14 +110,14 @@ pub(super) fn svg(kb: &Kb, l: &Layout, caption: &Caption) -> String {
         out,
         r#"<text x="20" y="30" font-size="17" fill="{}">{}</text>"#,
         palette::INK,
-        xml(&fit(&title, 17.0))
+        xml(&fit(&title, 17.0, width))
     );
     if let Some(sub) = &caption.subtitle {
         let _ = writeln!(
             out,
             r#"<text x="20" y="50" font-size="12" fill="{}">{}</text>"#,
             palette::MUTED,
-            xml(&fit(sub, 12.0))
+            xml(&fit(sub, 12.0, width))
         );
     }
 
@@ -154,7 +155,7 @@ pub(super) fn svg(kb: &Kb, l: &Layout, caption: &Caption) -> String {
         let h = event_rows as f64 * 22.0 + 2.0 * LANE_PAD;
         let _ = writeln!(
             out,
-            r##"<rect x="0" y="{events_y:.1}" width="{WIDTH:.0}" height="{h:.1}" fill="#f4f6f6"/>"##
+            r##"<rect x="0" y="{events_y:.1}" width="{width:.0}" height="{h:.1}" fill="#f4f6f6"/>"##
         );
         let _ = writeln!(
             out,
@@ -201,7 +202,7 @@ pub(super) fn svg(kb: &Kb, l: &Layout, caption: &Caption) -> String {
         let fill = palette::LANES[i % palette::LANES.len()];
         let _ = writeln!(
             out,
-            r#"<rect x="0" y="{:.1}" width="{WIDTH:.0}" height="{h:.1}" fill="{fill}" fill-opacity="0.6"/>"#,
+            r#"<rect x="0" y="{:.1}" width="{width:.0}" height="{h:.1}" fill="{fill}" fill-opacity="0.6"/>"#,
             lane.y
         );
         let name = names[i]
@@ -241,13 +242,13 @@ pub(super) fn svg(kb: &Kb, l: &Layout, caption: &Caption) -> String {
     }
 
     // Arrows under the markers.
-    let (width, opacity) = if dense { (0.5, 0.3) } else { (1.4, 0.8) };
+    let (stroke, opacity) = if dense { (0.5, 0.3) } else { (1.4, 0.8) };
     for arrow in &l.arrows {
         let ((x1, y1), (c1x, c1y), (c2x, c2y), (ex, ey)) =
             (arrow.from, arrow.c1, arrow.c2, arrow.to);
         let _ = writeln!(
             out,
-            r#"<path d="M{x1:.1},{y1:.1} C{c1x:.1},{c1y:.1} {c2x:.1},{c2y:.1} {ex:.1},{ey:.1}" fill="none" stroke="{}" stroke-width="{width}" stroke-opacity="{opacity}" marker-end="url(#arrow-{})"/>"#,
+            r#"<path d="M{x1:.1},{y1:.1} C{c1x:.1},{c1y:.1} {c2x:.1},{c2y:.1} {ex:.1},{ey:.1}" fill="none" stroke="{}" stroke-width="{stroke}" stroke-opacity="{opacity}" marker-end="url(#arrow-{})"/>"#,
             palette::stance(arrow.stance),
             arrow.stance.as_str().to_lowercase()
         );
@@ -417,7 +418,7 @@ pub(super) fn svg(kb: &Kb, l: &Layout, caption: &Caption) -> String {
         r#"<text x="20" y="{:.1}" font-size="10" fill="{}">{}</text>"#,
         height - 12.0,
         palette::MUTED,
-        xml(&fit(&credit, 10.0))
+        xml(&fit(&credit, 10.0, width))
     );
     out.push_str("</svg>\n");
     out
@@ -428,8 +429,8 @@ const CREDIT_ROOM: f64 = 18.0;
 
 /// `text` cut after a word so that, at `size` pixels, it fits the width
 /// of the picture.
-fn fit(text: &str, size: f64) -> String {
-    let room = WIDTH - 40.0;
+fn fit(text: &str, size: f64, width: f64) -> String {
+    let room = width - 40.0;
     if text_width(text, size) <= room {
         return text.to_owned();
     }

@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::{
     marker_label, span, text_width, ticks, Scale, BINNED, DENSE, LANE_PAD, MAX_ARROWS,
-    MAX_EVENT_LABELS, MAX_EVENT_ROWS, MAX_LANES, MAX_ROWS, R, ROW, TOP, WIDTH,
+    MAX_EVENT_LABELS, MAX_EVENT_ROWS, MAX_LANES, MAX_ROWS, R, ROW, TOP,
 };
 use crate::export::{group_by_speaker, select, Selection, View};
 use crate::kb::Kb;
@@ -158,7 +158,7 @@ pub(super) struct Layout {
 }
 
 /// Lays out the timeline of the filtered KB.
-pub(super) fn layout(kb: &Kb, filter: &Filter, zone: Zone) -> Layout {
+pub(super) fn layout(kb: &Kb, filter: &Filter, zone: Zone, width: f64) -> Layout {
     let sel = select(kb, View::Timeline, filter);
     let dense = sel.statements.len() > DENSE;
     let r = if dense { 2.0 } else { R };
@@ -168,7 +168,7 @@ pub(super) fn layout(kb: &Kb, filter: &Filter, zone: Zone) -> Layout {
         .map(|s| kb.statement(*s).when)
         .collect();
     bounds.extend(sel.events.iter().map(|e| kb.event(*e).date.bounds()));
-    let scale = span(&bounds);
+    let scale = span(&bounds, width);
 
     // Lanes, in order of first statement.
     let mut lanes: Vec<Lane> = group_by_speaker(kb, &sel.statements, filter)
@@ -272,7 +272,7 @@ pub(super) fn layout(kb: &Kb, filter: &Filter, zone: Zone) -> Layout {
             // Near the right edge the label goes left of the marker, so it
             // never leaves the canvas; the row must then be free from where
             // the label starts.
-            let left = x + need > WIDTH - 4.0;
+            let left = x + need > width - 4.0;
             let start = if left {
                 x - r - 4.0 - tw - 6.0
             } else {
@@ -350,7 +350,7 @@ pub(super) fn layout(kb: &Kb, filter: &Filter, zone: Zone) -> Layout {
             (x0, x0, x1 + 2.0)
         } else if tw + 8.0 <= x1 - x0 {
             (x0 + 4.0, x0, x1 + 6.0)
-        } else if x1 + 4.0 + tw <= WIDTH - 4.0 {
+        } else if x1 + 4.0 + tw <= width - 4.0 {
             (x1 + 4.0, x0, x1 + 4.0 + tw + 6.0)
         } else {
             let lx = (x0 - 4.0 - tw).max(4.0);
@@ -401,7 +401,7 @@ pub(super) fn layout(kb: &Kb, filter: &Filter, zone: Zone) -> Layout {
         .map(|(t, label)| {
             let x = scale.x(t);
             let w = text_width(&label, 10.0);
-            let shown = x - w / 2.0 > last_label_end + 6.0 && x + w / 2.0 <= WIDTH;
+            let shown = x - w / 2.0 > last_label_end + 6.0 && x + w / 2.0 <= width;
             if shown {
                 last_label_end = x + w / 2.0;
             }
@@ -501,7 +501,7 @@ pub(super) fn layout(kb: &Kb, filter: &Filter, zone: Zone) -> Layout {
 
 #[cfg(test)]
 mod tests {
-    use super::super::{LEFT, RIGHT};
+    use super::super::{LEFT, RIGHT, WIDTH};
     use super::*;
 
     /// A KB of `n` statements by three speakers on two days, each answering
@@ -530,7 +530,7 @@ mod tests {
     #[test]
     fn labels_in_a_row_never_overlap_and_markers_stay_on_the_canvas() {
         let kb = crowded(500);
-        let l = layout(&kb, &Filter::default(), Zone::default());
+        let l = layout(&kb, &Filter::default(), Zone::default(), WIDTH);
         for lane in &l.lanes {
             let mut by_row: BTreeMap<usize, Vec<(f64, f64, bool)>> = BTreeMap::new();
             for p in &lane.placed {
@@ -567,7 +567,7 @@ mod tests {
             Statement(id: "last", by: "a", date: "2024-06-30", kind: Claim, summary: "The last one, with a long summary"),
         ])"#;
         let kb = Kb::load_files(&[("kb.ron", text.as_bytes())]).kb;
-        let l = layout(&kb, &Filter::default(), Zone::default());
+        let l = layout(&kb, &Filter::default(), Zone::default(), WIDTH);
         let placed: Vec<&Placed> = l.lanes.iter().flat_map(|lane| &lane.placed).collect();
         let by_id = |id: &str| {
             placed
@@ -598,7 +598,7 @@ mod tests {
             "Statement(id: \"s\", by: \"a\", date: \"2024-06-15\", kind: Claim, summary: \"S\")])",
         );
         let kb = Kb::load_files(&[("kb.ron", text.as_bytes())]).kb;
-        let l = layout(&kb, &Filter::default(), Zone::default());
+        let l = layout(&kb, &Filter::default(), Zone::default(), WIDTH);
         let mut boxes: Vec<(usize, f64, f64)> = Vec::new();
         for bar in &l.bars {
             assert!(
@@ -633,7 +633,7 @@ mod tests {
     #[test]
     fn lanes_stack_without_overlap_inside_the_image() {
         let kb = crowded(30);
-        let l = layout(&kb, &Filter::default(), Zone::default());
+        let l = layout(&kb, &Filter::default(), Zone::default(), WIDTH);
         let mut bottom = l.events_y;
         for lane in &l.lanes {
             assert!(lane.y >= bottom, "lane at {} over the one above", lane.y);

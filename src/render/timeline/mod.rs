@@ -27,7 +27,11 @@ use crate::kb::Kb;
 use crate::model::{ActorIx, Bounds, Instant, Statement, Zone};
 use crate::query::Filter;
 
-const WIDTH: f64 = 1280.0;
+/// The picture's width unless `--width` says otherwise, and the narrowest
+/// and widest it may be.
+pub const WIDTH: f64 = 1280.0;
+pub const MIN_WIDTH: u32 = 640;
+pub const MAX_WIDTH: u32 = 8000;
 const LEFT: f64 = 210.0;
 const RIGHT: f64 = 40.0;
 const TOP: f64 = 78.0;
@@ -119,12 +123,15 @@ fn cut(text: &str, max: usize) -> String {
 struct Scale {
     t0: Instant,
     t1: Instant,
+    /// The picture's width.
+    width: f64,
 }
 
 impl Scale {
     fn x(&self, t: Instant) -> f64 {
         let t = t.clamp(self.t0, self.t1);
-        LEFT + (t - self.t0) as f64 / (self.t1 - self.t0).max(1) as f64 * (WIDTH - LEFT - RIGHT)
+        LEFT + (t - self.t0) as f64 / (self.t1 - self.t0).max(1) as f64
+            * (self.width - LEFT - RIGHT)
     }
 
     /// The middle of an interval, clamped to the span.
@@ -136,7 +143,7 @@ impl Scale {
 }
 
 /// The span of the items, padded, with open ends clamped to the finite ones.
-fn span(bounds: &[Bounds]) -> Scale {
+fn span(bounds: &[Bounds], width: f64) -> Scale {
     let finite = bounds
         .iter()
         .flat_map(|b| [b.start, b.end])
@@ -153,6 +160,7 @@ fn span(bounds: &[Bounds]) -> Scale {
     Scale {
         t0: lo - pad,
         t1: hi + pad,
+        width,
     }
 }
 
@@ -272,17 +280,20 @@ fn ticks(scale: &Scale, zone: Zone) -> (Vec<(Instant, String)>, &'static str) {
 /// The timeline of the filtered KB as an SVG document: laid out, then
 /// drawn, its axis in `zone`.
 pub fn svg(kb: &Kb, filter: &Filter, zone: Zone, caption: &Caption) -> String {
-    draw::svg(kb, &layout::layout(kb, filter, zone), caption)
+    let width = caption.width.map_or(WIDTH, f64::from);
+    draw::svg(kb, &layout::layout(kb, filter, zone, width), caption)
 }
 
-/// What a picture says of itself: a title (else what it shows, how many
-/// and when), a subtitle under it, and a credit line at the foot (else the
-/// outlets its statements cite, and annals).
+/// How a picture presents itself: a title (else what it shows, how many
+/// and when), a subtitle under it, a credit line at the foot (else the
+/// outlets its statements cite, and annals), and its width in pixels
+/// ([`MIN_WIDTH`] to [`MAX_WIDTH`]; 1280 when not given).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Caption {
     pub title: Option<String>,
     pub subtitle: Option<String>,
     pub credit: Option<String>,
+    pub width: Option<u32>,
 }
 
 #[cfg(test)]
@@ -338,6 +349,7 @@ mod tests {
         Scale {
             t0: 1_718_323_200,
             t1: 1_718_323_200 + days * 86_400,
+            width: WIDTH,
         }
     }
 
@@ -355,6 +367,7 @@ mod tests {
             &Scale {
                 t0,
                 t1: t0 + 8 * 86_400,
+                width: WIDTH,
             },
             zurich,
         );
@@ -380,6 +393,7 @@ mod tests {
         let (t, unit) = ticks_utc(&Scale {
             t0: 1_718_323_200,
             t1: 1_718_323_200 + 20 * 3600,
+            width: WIDTH,
         });
         assert_eq!(unit, "hour");
         assert!(t.len() <= 11 && t.len() >= 3, "{t:?}");

@@ -584,6 +584,18 @@ pub fn dot_quoted(text: &str) -> String {
     out
 }
 
+/// The entity XML writes for one of its markup characters.
+fn xml_entity(c: char) -> Option<&'static str> {
+    Some(match c {
+        '&' => "&amp;",
+        '<' => "&lt;",
+        '>' => "&gt;",
+        '"' => "&quot;",
+        '\'' => "&apos;",
+        _ => return None,
+    })
+}
+
 /// XML (and SVG) character data and attribute values: `&`, `<`, `>`, `"`
 /// and `'` become entities; characters XML 1.0 forbids (most C0 controls)
 /// and bidi overrides are dropped.
@@ -594,12 +606,11 @@ pub fn dot_quoted(text: &str) -> String {
 pub fn xml(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
+        if let Some(entity) = xml_entity(c) {
+            out.push_str(entity);
+            continue;
+        }
         match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
             '\n' | '\t' => out.push(' '),
             c if is_terminal_hazard(c) || matches!(c, '\u{fffe}' | '\u{ffff}') => {}
             c => out.push(c),
@@ -621,12 +632,11 @@ pub fn xml(text: &str) -> String {
 pub fn xml_data(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
+        if let Some(entity) = xml_entity(c) {
+            out.push_str(entity);
+            continue;
+        }
         match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
             '\n' => out.push_str("&#10;"),
             '\t' => out.push_str("&#9;"),
             '\r' => out.push_str("&#13;"),

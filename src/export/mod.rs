@@ -255,6 +255,12 @@ pub fn standing(kb: &Kb, st: &crate::model::Statement) -> Option<String> {
     (!parts.is_empty()).then(|| parts.join("; "))
 }
 
+/// `text` on one line of at most `width` characters, cut after a word with
+/// `…` when longer ([`wrap`] to one line).
+pub fn cut_at_word(text: &str, width: usize) -> String {
+    wrap(text, width, 1).pop().unwrap_or_default()
+}
+
 /// Wraps text at spaces into lines of at most `width` characters, keeping at
 /// most `lines` lines (the last ends with `…` when text was cut).
 pub fn wrap(text: &str, width: usize, lines: usize) -> Vec<String> {

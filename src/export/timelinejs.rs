@@ -16,7 +16,7 @@
 
 use serde_json::{json, Map, Value};
 
-use super::{wrap, Records};
+use super::{cut_at_word, Records};
 use crate::escape::xml;
 use crate::kb::Kb;
 use crate::model::{Answered, Date, Instant, Precision, Source, Statement, Zone};
@@ -79,10 +79,15 @@ fn dates(d: &Date, zone: Zone, slide: &mut Map<String, Value>) -> Option<()> {
     Some(())
 }
 
+/// Whether a URL is a web page's, the only kind made a link.
+fn web(url: &str) -> bool {
+    url.starts_with("https://") || url.starts_with("http://")
+}
+
 /// A link to `url` with `text`, when the URL is http(s); else the text.
 fn link(url: Option<&str>, text: &str) -> String {
     match url {
-        Some(u) if u.starts_with("https://") || u.starts_with("http://") => {
+        Some(u) if web(u) => {
             format!("<a href=\"{}\">{}</a>", xml(u), xml(text))
         }
         _ => xml(text),
@@ -109,7 +114,7 @@ fn source_line(kb: &Kb, s: &Source) -> String {
 fn headline(kb: &Kb, st: &Statement) -> String {
     let what = match &st.title {
         Some(t) => t.to_string(),
-        None => wrap(&st.summary, 80, 1).pop().unwrap_or_default(),
+        None => cut_at_word(&st.summary, 80),
     };
     xml(&format!("{}: {what}", kb.speaker_names(st, 2)))
 }
@@ -152,11 +157,7 @@ fn statement_slide(kb: &Kb, st: &Statement, zone: Zone) -> Option<Value> {
 
 /// The first source with a web page, as the slide's media with its credit.
 fn media(kb: &Kb, sources: &[Source], slide: &mut Map<String, Value>) {
-    let web = sources.iter().find(|s| {
-        s.url
-            .as_deref()
-            .is_some_and(|u| u.starts_with("https://") || u.starts_with("http://"))
-    });
+    let web = sources.iter().find(|s| s.url.as_deref().is_some_and(web));
     if let Some(s) = web {
         let credit = s.outlet.map_or("", |o| kb.actor(o).name.as_str());
         slide.insert(

@@ -435,9 +435,7 @@ fn fit(text: &str, size: f64, width: f64) -> String {
         return text.to_owned();
     }
     let chars = (room / (size * 0.6)) as usize;
-    crate::export::wrap(text, chars.max(8), 1)
-        .pop()
-        .unwrap_or_default()
+    crate::export::cut_at_word(text, chars.max(8))
 }
 
 /// The outlets and publishers the drawn statements and events cite, and

@@ -336,9 +336,7 @@ pub(super) fn layout(kb: &Kb, filter: &Filter, zone: Zone, width: f64) -> Layout
         let (x0, x1) = (scale.x(b.start.max(scale.t0)), scale.x(b.end.min(scale.t1)));
         let x1 = x1.max(x0 + 4.0);
         let label = if labelled_events {
-            crate::export::wrap(&ev.name, 60, 1)
-                .pop()
-                .unwrap_or_default()
+            crate::export::cut_at_word(&ev.name, 60)
         } else {
             String::new()
         };

@@ -66,7 +66,7 @@ fn text_width(text: &str, size: f64) -> f64 {
 /// signatory's lane) how many other signatories it has: `Communiqué (+3)`.
 fn marker_label(s: &Statement) -> String {
     let text = s.title.as_deref().unwrap_or(&s.summary);
-    let label = crate::export::wrap(text, 32, 1).pop().unwrap_or_default();
+    let label = crate::export::cut_at_word(text, 32);
     match s.signatories.len() {
         0 | 1 => label,
         n => format!("{label} (+{})", n - 1),
@@ -81,9 +81,7 @@ fn lane_names(kb: &Kb, actors: &[Option<ActorIx>]) -> Vec<Option<String>> {
         let actor = kb.actor(a);
         match &actor.short_name {
             Some(s) => cut(s, max),
-            None => crate::export::wrap(&actor.name, max, 1)
-                .pop()
-                .unwrap_or_default(),
+            None => crate::export::cut_at_word(&actor.name, max),
         }
     };
     let plain: Vec<Option<String>> = actors

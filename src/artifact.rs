@@ -36,6 +36,8 @@ pub enum Format {
     Jsonld,
     /// TimelineJS 3's JSON, for newsrooms that embed it
     Timelinejs,
+    /// one self-contained interactive page (no network)
+    Html,
     /// an SVG picture
     Svg,
     /// a PNG picture
@@ -55,6 +57,7 @@ impl Format {
             Format::Graphml => "graphml",
             Format::Jsonld => "jsonld",
             Format::Timelinejs => "timelinejs",
+            Format::Html => "html",
             Format::Svg => "svg",
             Format::Png => "png",
             Format::Pdf => "pdf",
@@ -81,6 +84,7 @@ impl Format {
                 | Format::Graphml
                 | Format::Jsonld
                 | Format::Timelinejs
+                | Format::Html
         )
     }
 
@@ -96,6 +100,7 @@ impl Format {
             "jsonl" | "ndjson" => Format::Jsonl,
             "graphml" => Format::Graphml,
             "jsonld" => Format::Jsonld,
+            "html" | "htm" => Format::Html,
             "svg" => Format::Svg,
             "png" => Format::Png,
             "pdf" => Format::Pdf,
@@ -149,11 +154,18 @@ pub struct Plan {
 
 impl Plan {
     /// Whether the output is annals' own timeline picture, the one that
-    /// draws a title, subtitle and credit ([`render::timeline::Caption`]).
+    /// draws a title, subtitle and credit ([`render::timeline::Caption`])
+    /// at a width.
     pub fn draws_caption(self) -> bool {
         self.engine == Engine::Native
             && self.view == View::Timeline
             && self.format.image().is_some()
+    }
+
+    /// Whether the output has a title, subtitle and credit: the timeline
+    /// picture, and the page.
+    pub fn has_caption(self) -> bool {
+        self.draws_caption() || self.format == Format::Html
     }
 }
 
@@ -285,6 +297,10 @@ pub fn make(kb: &Kb, plan: Plan, filter: &Filter, options: &Options) -> Result<M
         Format::Timelinejs => {
             let zone = options.zone.unwrap_or(kb.settings.zone);
             written(&|r, out| export::timelinejs::write(kb, r, zone, out))
+        }
+        Format::Html => {
+            let zone = options.zone.unwrap_or(kb.settings.zone);
+            written(&|r, out| export::html::write(kb, r, filter, zone, &options.caption, out))
         }
         Format::Csv => Ok(Made::Tables(export::csv::tables(
             kb,

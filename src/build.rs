@@ -233,9 +233,14 @@ impl Manifest {
                         "{here}: `all` draws the statements outside any exchange in the responses and actors views; this output has every statement already"
                     ))
                 }
-                Ok(plan) if !plan.draws_caption() && caption != Default::default() => {
+                Ok(plan) if !plan.draws_caption() && caption.width.is_some() => {
                     problems.push(format!(
-                        "{here}: a title, subtitle, credit or width is the timeline picture's (svg or png), not this output's"
+                        "{here}: a width is the timeline picture's (svg or png), not this output's"
+                    ))
+                }
+                Ok(plan) if !plan.has_caption() && caption != Default::default() => {
+                    problems.push(format!(
+                        "{here}: a title, subtitle or credit is the timeline picture's (svg or png) and the page's (html), not this output's"
                     ))
                 }
                 Ok(plan) => outputs.push(Output {

@@ -213,8 +213,8 @@ pub enum Command {
         /// The format (older scripts may give it first, as a word).
         #[arg(value_enum, ignore_case = true, hide = true, value_name = "FORMAT")]
         format_word: Option<OutputFormat>,
-        /// The format: dot, mermaid, json, jsonl, csv, graphml, jsonld or
-        /// timelinejs.
+        /// The format: dot, mermaid, json, jsonl, csv, graphml, jsonld,
+        /// timelinejs or html.
         #[arg(long, value_enum, ignore_case = true, hide_possible_values = true)]
         format: Option<OutputFormat>,
         /// What dot and mermaid draw (responses when not given).
@@ -229,14 +229,16 @@ pub enum Command {
         /// For csv: the text exactly, or cells safe to open in a spreadsheet.
         #[arg(long, value_enum, ignore_case = true, default_value_t = CsvCells::Exact)]
         csv_cells: CsvCells,
-        /// For timelinejs: the zone its dates are given in (the KB's when
-        /// not given): UTC, +03:00, Europe/Kyiv.
+        /// For timelinejs and html: the zone its dates are given in (the
+        /// KB's when not given): UTC, +03:00, Europe/Kyiv.
         #[arg(long = "tz", value_name = "ZONE", value_parser = zone)]
         tz: Option<Zone>,
         /// With the responses and actors views: also the statements outside
         /// any exchange.
         #[arg(long)]
         all: bool,
+        #[command(flatten)]
+        caption: CaptionArgs,
         #[command(flatten)]
         filter: FilterArgs,
         #[command(flatten)]
@@ -274,16 +276,8 @@ pub enum Command {
         /// `+03:00`, `Europe/Kyiv`); the KB's zone unless given.
         #[arg(long = "tz", value_name = "ZONE", value_parser = zone)]
         tz: Option<Zone>,
-        /// The timeline's title (else what it shows, how many and when).
-        #[arg(long, value_name = "TEXT")]
-        title: Option<String>,
-        /// A line under the timeline's title.
-        #[arg(long, value_name = "TEXT")]
-        subtitle: Option<String>,
-        /// The timeline's credit line (else the outlets its statements cite,
-        /// and annals).
-        #[arg(long, value_name = "TEXT")]
-        credit: Option<String>,
+        #[command(flatten)]
+        caption: CaptionArgs,
         /// The timeline's width in pixels (640 to 8000; 1280 unless given).
         #[arg(long, value_name = "PX", value_parser = clap::value_parser!(u32).range(640..=8000))]
         width: Option<u32>,
@@ -547,4 +541,19 @@ mod tests {
     fn the_command_line_is_well_formed() {
         <Cli as clap::CommandFactory>::command().debug_assert();
     }
+}
+
+/// The title, subtitle and credit of the timeline picture and the page.
+#[derive(Debug, clap::Args)]
+pub struct CaptionArgs {
+    /// The title (else what it shows: how many statements and events, and
+    /// when).
+    #[arg(long, value_name = "TEXT")]
+    pub title: Option<String>,
+    /// A line under the title.
+    #[arg(long, value_name = "TEXT")]
+    pub subtitle: Option<String>,
+    /// The credit line (else the outlets the statements cite, and annals).
+    #[arg(long, value_name = "TEXT")]
+    pub credit: Option<String>,
 }

@@ -14,7 +14,7 @@ use annals::query::FilterSpec;
 use annals::render::timeline::Caption;
 use annals::Kb;
 
-use super::args::{Command, FilterArgs, OldTo};
+use super::args::{CaptionArgs, Command, FilterArgs, OldTo};
 use super::{pictures, queries, Failure};
 
 /// A command, resolved.
@@ -118,7 +118,7 @@ fn check_output(plan: Plan, output: Option<&Path>, kb_path: &Path) -> Result<(),
     Ok(())
 }
 
-const EXPORT_FORMATS: &str = "dot, mermaid, json, jsonl, csv, graphml, jsonld, timelinejs";
+const EXPORT_FORMATS: &str = "dot, mermaid, json, jsonl, csv, graphml, jsonld, timelinejs, html";
 const IMAGE_FORMATS: &str = "svg, png, pdf";
 
 impl Request {
@@ -182,6 +182,7 @@ impl Request {
                 csv_cells,
                 tz,
                 all,
+                caption,
                 filter,
                 to,
             } => {
@@ -203,8 +204,13 @@ impl Request {
                     base_iri,
                     cells: csv_cells.into(),
                     zone: tz,
+                    caption: caption.with_width(None),
                     ..Options::default()
                 };
+                asked
+                    .plan()
+                    .map_err(|e| Failure::Usage(e.to_string()))
+                    .and_then(|plan| check_caption(plan, &options.caption))?;
                 let spec = with_all(spec(filter, Some(to)), all, asked)?;
                 Request::make(asked, spec, output, options, kb_path)?
             }
@@ -214,9 +220,7 @@ impl Request {
                 format,
                 engine,
                 tz,
-                title,
-                subtitle,
-                credit,
+                caption,
                 width,
                 all,
                 filter,
@@ -235,12 +239,7 @@ impl Request {
                     view: Some(view),
                     engine,
                 };
-                let caption = Caption {
-                    title,
-                    subtitle,
-                    credit,
-                    width,
-                };
+                let caption = caption.with_width(width);
                 let options = Options {
                     graphviz_timeout: graphviz_timeout()?,
                     zone: tz,
@@ -303,16 +302,40 @@ impl Request {
     }
 }
 
-/// A title, subtitle, credit or width is annals' own timeline's; the
-/// Graphviz pictures have none of them.
+/// A title, subtitle and credit are annals' own timeline's and the page's,
+/// a width only the timeline's; the Graphviz pictures and the data formats
+/// have none of them.
 fn check_caption(plan: Plan, caption: &Caption) -> Result<(), Failure> {
-    if *caption != Caption::default() && !plan.draws_caption() {
+    if caption.width.is_some() && !plan.draws_caption() {
         return Err(Failure::Usage(format!(
-            "--title, --subtitle, --credit and --width are the timeline picture's; the {} view is laid out by Graphviz",
+            "--width is the timeline picture's; the {} view is laid out by Graphviz",
             plan.view.as_str()
         )));
     }
+    if *caption != Caption::default() && !plan.has_caption() {
+        return Err(Failure::Usage(match plan.format.is_data() {
+            true => format!(
+                "--title, --subtitle and --credit are the page's (html) and the timeline picture's, not {}'s",
+                plan.format.as_str()
+            ),
+            false => format!(
+                "--title, --subtitle, --credit and --width are the timeline picture's; the {} view is laid out by Graphviz",
+                plan.view.as_str()
+            ),
+        }));
+    }
     Ok(())
+}
+
+impl CaptionArgs {
+    fn with_width(self, width: Option<u32>) -> Caption {
+        Caption {
+            title: self.title,
+            subtitle: self.subtitle,
+            credit: self.credit,
+            width,
+        }
+    }
 }
 
 /// `--all` draws the statements outside any exchange in the views of

@@ -27,27 +27,33 @@ pub(crate) struct Document<'a> {
     statements: Vec<StatementView<'a>>,
 }
 
+impl<'a> Document<'a> {
+    /// The document of the records.
+    pub(crate) fn of(kb: &'a Kb, records: &Records) -> Document<'a> {
+        Document {
+            schema: SCHEMA,
+            actors: records
+                .actors
+                .iter()
+                .map(|a| ActorView::of(kb, *a))
+                .collect(),
+            events: records
+                .events
+                .iter()
+                .map(|e| EventView::of(kb, *e))
+                .collect(),
+            statements: records
+                .statements
+                .iter()
+                .map(|s| StatementView::of(kb, *s))
+                .collect(),
+        }
+    }
+}
+
 /// Writes the records as one JSON document.
 pub fn write_json(kb: &Kb, records: &Records, out: &mut dyn Write) -> io::Result<()> {
-    let doc = Document {
-        schema: SCHEMA,
-        actors: records
-            .actors
-            .iter()
-            .map(|a| ActorView::of(kb, *a))
-            .collect(),
-        events: records
-            .events
-            .iter()
-            .map(|e| EventView::of(kb, *e))
-            .collect(),
-        statements: records
-            .statements
-            .iter()
-            .map(|s| StatementView::of(kb, *s))
-            .collect(),
-    };
-    crate::records::write(out, &doc)
+    crate::records::write(out, &Document::of(kb, records))
 }
 
 #[derive(Serialize, schemars::JsonSchema)]

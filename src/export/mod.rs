@@ -9,8 +9,10 @@
 pub mod csv;
 pub mod dot;
 pub mod graphml;
+pub mod html;
 pub mod json;
 pub mod jsonld;
+pub mod labels;
 pub mod mermaid;
 pub mod timelinejs;
 
@@ -306,6 +308,86 @@ pub fn wrap(text: &str, width: usize, lines: usize) -> Vec<String> {
     out
 }
 
+/// Where along time to draw statements that share their time with others
+/// (several dated by the same day, say): such a group is spread across the
+/// time it covers in its known order (a response after what it answers,
+/// otherwise by start and as the KB lists them), each kept inside its own
+/// interval. Statements group when their intervals overlap and are of about
+/// the same length (days with days, not with the year around them). The
+/// instant of each spread statement; any other is drawn at the middle of
+/// its interval.
+pub fn spread(kb: &Kb, statements: &[StatementIx]) -> rustc_hash::FxHashMap<StatementIx, f64> {
+    use crate::model::Instant;
+    let when = |s: StatementIx| kb.statement(s).when;
+    let mut coarse: Vec<StatementIx> = statements
+        .iter()
+        .copied()
+        .filter(|s| {
+            let b = when(*s);
+            b.start != Instant::MIN && b.end != Instant::MAX && b.end - b.start >= 60
+        })
+        .collect();
+    coarse.sort_by_key(|s| (when(*s).start, *s));
+    let mut out = rustc_hash::FxHashMap::default();
+    let mut rest = coarse.as_slice();
+    while let Some(&first) = rest.first() {
+        let len = |s: StatementIx| (when(s).end - when(s).start) as f64;
+        let base = len(first);
+        let mut hull = when(first);
+        let mut n = 1;
+        while let Some(&next) = rest.get(n) {
+            let b = when(next);
+            if b.start >= hull.end || !(base / 1.1..=base * 1.1).contains(&len(next)) {
+                break;
+            }
+            hull.end = hull.end.max(b.end);
+            n += 1;
+        }
+        let (mut group, tail) = (rest[..n].to_vec(), &rest[n..]);
+        rest = tail;
+        if group.len() < 2 {
+            continue;
+        }
+        // How deep in an exchange inside the group: what a statement
+        // answers comes first. At most one pass per member settles it.
+        let members: BTreeSet<StatementIx> = group.iter().copied().collect();
+        let mut depth: rustc_hash::FxHashMap<StatementIx, usize> =
+            group.iter().map(|s| (*s, 0)).collect();
+        for _ in 0..group.len() {
+            let mut changed = false;
+            for &s in &group {
+                let d = kb
+                    .statement(s)
+                    .statement_responses()
+                    .filter(|(to, _)| members.contains(to) && *to != s)
+                    .map(|(to, _)| depth[&to] + 1)
+                    .max()
+                    .unwrap_or(0)
+                    .min(group.len());
+                if d > depth[&s] {
+                    depth.insert(s, d);
+                    changed = true;
+                }
+            }
+            if !changed {
+                break;
+            }
+        }
+        group.sort_by_key(|s| (depth[s], when(*s).start, *s));
+        let (lo, span, n) = (
+            hull.start as f64,
+            (hull.end - hull.start) as f64,
+            group.len() as f64,
+        );
+        for (i, s) in group.into_iter().enumerate() {
+            let t = lo + span * (2.0 * i as f64 + 1.0) / (2.0 * n);
+            let b = when(s);
+            out.insert(s, t.clamp(b.start as f64, (b.end - 1) as f64));
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::wrap;
@@ -323,5 +405,33 @@ mod tests {
         assert_eq!(wrap("this is not a proposal", 11, 1), ["this is…"]);
         assert_eq!(wrap("one, two, three", 10, 1), ["one, two…"]);
         assert!(wrap("", 8, 2).is_empty());
+    }
+
+    #[test]
+    fn statements_of_one_day_split_it_responses_after_what_they_answer() {
+        use crate::kb::Kb;
+        let text = r#"Kb(actors: [Actor(id: "a", name: "A", kind: Person)], statements: [
+            Statement(id: "reply", by: "a", date: "2024-06-14", kind: Claim, summary: "R", responds_to: ["first"]),
+            Statement(id: "first", by: "a", date: "2024-06-14", kind: Claim, summary: "F"),
+            Statement(id: "other", by: "a", date: "2024-06-14", kind: Claim, summary: "O"),
+            Statement(id: "timed", by: "a", date: "2024-06-14T10:00:00Z", kind: Claim, summary: "T"),
+            Statement(id: "year", by: "a", date: "2024", kind: Claim, summary: "Y"),
+        ])"#;
+        let kb = Kb::load_files(&[("kb.ron", text.as_bytes())]).kb;
+        let all: Vec<_> = kb.statements_in_order().to_vec();
+        let at = super::spread(&kb, &all);
+        let at = |id: &str| match kb.lookup(id) {
+            Some(crate::model::NodeRef::Statement(s)) => at.get(&s).copied(),
+            _ => panic!("{id}"),
+        };
+        let day = 1_718_323_200.0;
+        // Three share the day: `first` (listed second) comes before its
+        // reply, `other` keeps its place after `first` in the KB's order;
+        // each at the middle of its third of the day.
+        assert_eq!(at("first"), Some(day + 14_400.0));
+        assert_eq!(at("other"), Some(day + 43_200.0));
+        assert_eq!(at("reply"), Some(day + 72_000.0));
+        // A time to the second is not spread: it is drawn where it is.
+        assert_eq!(at("timed"), None);
     }
 }

@@ -13,6 +13,7 @@ mod edtf;
 mod grammar;
 mod interchange;
 mod model;
+mod page;
 mod pictures;
 mod queries;
 mod readme;

@@ -412,7 +412,7 @@ pub(super) fn svg(kb: &Kb, l: &Layout, caption: &Caption) -> String {
     let credit = caption
         .credit
         .clone()
-        .unwrap_or_else(|| default_credit(kb, sel));
+        .unwrap_or_else(|| crate::export::labels::default_credit(kb, &sel.statements, &sel.events));
     let _ = writeln!(
         out,
         r#"<text x="20" y="{:.1}" font-size="10" fill="{}">{}</text>"#,
@@ -436,29 +436,4 @@ fn fit(text: &str, size: f64, width: f64) -> String {
     }
     let chars = (room / (size * 0.6)) as usize;
     crate::export::cut_at_word(text, chars.max(8))
-}
-
-/// The outlets and publishers the drawn statements and events cite, and
-/// annals: "Sources: European Pravda, TASS · drawn with annals".
-fn default_credit(kb: &Kb, sel: &crate::export::Selection) -> String {
-    let sources = sel
-        .statements
-        .iter()
-        .flat_map(|s| kb.statement(*s).sources.iter())
-        .chain(sel.events.iter().flat_map(|e| kb.event(*e).sources.iter()));
-    let outlets: std::collections::BTreeSet<&str> = sources
-        .filter_map(|s| s.outlet)
-        .map(|o| kb.actor(o).name.as_str())
-        .collect();
-    let mut names: Vec<&str> = outlets.iter().copied().take(6).collect();
-    let more = outlets.len().saturating_sub(names.len());
-    let more = format!("{more} more");
-    if outlets.len() > names.len() {
-        names.push(&more);
-    }
-    if names.is_empty() {
-        "Drawn with annals".into()
-    } else {
-        format!("Sources: {} · drawn with annals", names.join(", "))
-    }
 }

@@ -241,20 +241,21 @@ pub(super) fn layout(kb: &Kb, filter: &Filter, zone: Zone, width: f64) -> Layout
     let binned = sel.statements.len() > BINNED;
 
     // Rows within lanes: a marker and its label take the first free row.
+    // Statements that share an interval split it (`export::spread`).
+    let spread = crate::export::spread(kb, &sel.statements);
+    let at = |s: StatementIx| match spread.get(&s) {
+        Some(t) => scale.xf(*t),
+        None => scale.mid(kb.statement(s).when),
+    };
     let mut elided = 0;
     for lane in &mut lanes {
         let mut ends: Vec<f64> = Vec::new();
         // The last statement placed in each row, by index in `lane.placed`.
         let mut last: Vec<usize> = Vec::new();
         let mut order = lane.statements.clone();
-        order.sort_by(|a, b| {
-            scale
-                .mid(kb.statement(*a).when)
-                .total_cmp(&scale.mid(kb.statement(*b).when))
-                .then(a.cmp(b))
-        });
+        order.sort_by(|a, b| at(*a).total_cmp(&at(*b)).then(a.cmp(b)));
         for s in order {
-            let x = scale.mid(kb.statement(s).when);
+            let x = at(s);
             if dense {
                 if !binned {
                     lane.placed.push(Placed {

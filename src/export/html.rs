@@ -1,0 +1,246 @@
+//! `export --format html`: one self-contained interactive page of the
+//! (filtered) KB. The timeline with a lane per speaker (zoom and pan), the
+//! response graph, filters, a panel for the selected statement and the
+//! list of statements; the URL's hash keeps the selection.
+//!
+//! Everything is inline: the stylesheet, the script and the data (the
+//! records of the JSON export, schema [`super::json::SCHEMA`], plus labels
+//! and lane names computed here so the page says what the pictures say).
+//! A Content-Security-Policy forbids every request and every script but
+//! the page's own (by its hash), so the page works from `file://` and a
+//! hostile string can neither load nor run anything. KB text reaches the
+//! page only as JSON inside a non-executed script element (with `<`, `>`
+//! and `&` escaped) or as escaped text; the script turns it into text
+//! nodes, never markup.
+
+use std::collections::BTreeMap;
+use std::io::{self, Write};
+
+use base64::Engine as _;
+use serde::Serialize;
+use sha2::Digest;
+
+use super::json::Document;
+use super::labels::{default_credit, lane_names, statement_label, Caption};
+use super::{select, speaker, Records, View};
+use crate::escape::xml;
+use crate::kb::Kb;
+use crate::model::{Stance, Zone};
+use crate::palette;
+use crate::query::Filter;
+
+const SCRIPT: &str = include_str!("html/page.js");
+const STYLE: &str = include_str!("html/page.css");
+
+/// The zone the page's axis is drawn in: a zone name the browser knows, or
+/// a fixed offset.
+#[derive(Serialize)]
+struct PageZone {
+    name: Option<String>,
+    offset_minutes: i32,
+}
+
+#[derive(Serialize)]
+struct Data<'a> {
+    /// The records, as `export --format json` writes them.
+    #[serde(flatten)]
+    records: Document<'a>,
+    zone: PageZone,
+    /// Each statement's short label (title, or summary cut at a word).
+    labels: BTreeMap<&'a str, String>,
+    /// The lane each statement is drawn in: its speaker's id.
+    speaker: BTreeMap<&'a str, &'a str>,
+    /// Each lane's name (short name, disambiguated).
+    lanes: BTreeMap<&'a str, String>,
+    /// Where statements that share their time with others are drawn, in
+    /// milliseconds since the epoch ([`super::spread`]).
+    at: BTreeMap<&'a str, i64>,
+    /// The statements of the response graph.
+    graph: Vec<&'a str>,
+    stances: BTreeMap<&'static str, &'static str>,
+    lane_colours: &'static [&'static str],
+}
+
+/// Writes the page of the filtered KB.
+pub fn write(
+    kb: &Kb,
+    records: &Records,
+    filter: &Filter,
+    zone: Zone,
+    caption: &Caption,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let mut lane_of = BTreeMap::new();
+    let mut speakers = Vec::new();
+    for &s in &records.statements {
+        let who = speaker(kb, s, filter);
+        lane_of.insert(kb.statement(s).id.as_str(), kb.actor(who).id.as_str());
+        if !speakers.contains(&Some(who)) {
+            speakers.push(Some(who));
+        }
+    }
+    let names = lane_names(kb, &speakers);
+    let lanes = speakers
+        .iter()
+        .zip(names)
+        .filter_map(|(a, n)| Some((kb.actor((*a)?).id.as_str(), n?)))
+        .collect();
+    let graph = select(kb, View::Responses, filter)
+        .statements
+        .iter()
+        .map(|s| kb.statement(*s).id.as_str())
+        .collect();
+    let data = Data {
+        zone: match zone {
+            Zone::Named(tz) => PageZone {
+                name: Some(tz.name().to_owned()),
+                offset_minutes: 0,
+            },
+            Zone::Fixed(seconds) => PageZone {
+                name: None,
+                offset_minutes: seconds / 60,
+            },
+        },
+        records: Document::of(kb, records),
+        labels: records
+            .statements
+            .iter()
+            .map(|s| {
+                let st = kb.statement(*s);
+                (st.id.as_str(), statement_label(st))
+            })
+            .collect(),
+        speaker: lane_of,
+        at: super::spread(kb, &records.statements)
+            .into_iter()
+            .map(|(s, t)| (kb.statement(s).id.as_str(), (t * 1000.0).round() as i64))
+            .collect(),
+        lanes,
+        graph,
+        stances: Stance::ALL
+            .iter()
+            .map(|s| (s.as_str(), palette::stance(*s)))
+            .collect(),
+        lane_colours: palette::LANES,
+    };
+    let mut json = Vec::new();
+    crate::escape::write_json(&mut json, &data, false)?;
+    let json = String::from_utf8_lossy(&json);
+
+    let n = records.statements.len();
+    let title = caption.title.clone().unwrap_or_else(|| {
+        format!(
+            "{n} statement{}, {} event{}",
+            if n == 1 { "" } else { "s" },
+            records.events.len(),
+            if records.events.len() == 1 { "" } else { "s" }
+        )
+    });
+    let credit = caption
+        .credit
+        .clone()
+        .unwrap_or_else(|| default_credit(kb, &records.statements, &records.events));
+    let mut style = format!(
+        ":root{{--ink:{};--muted:{};--grid:{};--event:{}}}\n",
+        palette::INK,
+        palette::MUTED,
+        palette::GRID,
+        palette::EVENT
+    );
+    for s in Stance::ALL {
+        style.push_str(&format!(
+            ".stance[data-stance=\"{}\"]{{border-left:10px solid {};padding-left:4px}}\n",
+            s.as_str(),
+            palette::stance(*s)
+        ));
+    }
+    style.push_str(STYLE);
+    let script_hash =
+        base64::engine::general_purpose::STANDARD.encode(sha2::Sha256::digest(SCRIPT.as_bytes()));
+    let subtitle = caption
+        .subtitle
+        .as_deref()
+        .map(|s| format!("<p class=\"subtitle\">{}</p>\n", xml(s)))
+        .unwrap_or_default();
+    write!(
+        out,
+        r##"<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'sha256-{script_hash}'; img-src data:; base-uri 'none'; form-action 'none'">
+<meta name="generator" content="annals">
+<title>{title}</title>
+<style>
+{style}</style>
+</head>
+<body>
+<a class="skip" href="#list">Skip to the list of statements</a>
+<header>
+<h1>{title}</h1>
+{subtitle}</header>
+<form id="filters" aria-label="Filters">
+<button type="button" id="reset">Show all</button>
+<output id="count" aria-live="polite"></output>
+</form>
+<main>
+<section id="timeline-section" aria-labelledby="timeline-heading">
+<div class="bar-head"><h2 id="timeline-heading">Timeline</h2>
+<div class="zoom" role="group" aria-label="Zoom the timeline">
+<button type="button" id="zoom-in" aria-label="Zoom in">+</button>
+<button type="button" id="zoom-out" aria-label="Zoom out">−</button>
+<button type="button" id="zoom-reset">Whole story</button>
+</div></div>
+<div id="timeline" tabindex="0" role="region" aria-label="Timeline, a lane per speaker: arrow keys pan, plus and minus zoom, 0 shows the whole story, Tab moves through the statements"></div>
+</section>
+<aside id="panel" aria-live="polite" aria-labelledby="panel-heading"></aside>
+<section id="graph-section" aria-labelledby="graph-heading">
+<h2 id="graph-heading">Who responded to whom</h2>
+<div id="graph"></div>
+</section>
+<section id="list-section" aria-labelledby="list-heading">
+<h2 id="list-heading">Statements, in time order</h2>
+<ol id="list"></ol>
+</section>
+</main>
+<footer>{credit} · times in {zone}</footer>
+<script type="application/json" id="annals-data">{data}</script>
+<script>{SCRIPT}</script>
+</body>
+</html>
+"##,
+        title = xml(&title),
+        credit = xml(&credit),
+        data = script_json(&json),
+    )
+}
+
+/// JSON made safe inside an HTML script element: `<`, `>` and `&` (which
+/// only ever occur inside JSON strings) become `\u003c` escapes, so no KB
+/// text can close the element or open a comment.
+fn script_json(json: &str) -> String {
+    let mut out = String::with_capacity(json.len());
+    for c in json.chars() {
+        match c {
+            '<' => out.push_str("\\u003c"),
+            '>' => out.push_str("\\u003e"),
+            '&' => out.push_str("\\u0026"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_in_a_script_element_cannot_close_it() {
+        let s = script_json(r#"{"a":"</script><!--&"}"#);
+        assert_eq!(s, r#"{"a":"\u003c/script\u003e\u003c!--\u0026"}"#);
+        let back: serde_json::Value = serde_json::from_str(&s).expect("json");
+        assert_eq!(back["a"], "</script><!--&");
+    }
+}

@@ -396,6 +396,16 @@ fn in_a_browser_the_page_draws_selects_filters_and_keeps_the_selection_in_the_ha
         "putin-neutrality-condition"
     );
 
+    // On paper, the list carries every summary.
+    eval(&linked, "window.dispatchEvent(new Event('beforeprint'))");
+    assert_eq!(
+        eval(
+            &linked,
+            "document.querySelectorAll('#list .summary').length"
+        ),
+        15
+    );
+
     // A screenshot for a person to look at (of the tab in front).
     let png = linked
         .capture_screenshot(Page::CaptureScreenshotFormatOption::Png, None, None, true)

@@ -640,3 +640,105 @@ fn a_narrow_timeline_keeps_every_text_on_its_canvas() {
     refused.status(2);
     assert!(refused.stderr.contains("640..=8000"), "{}", refused.stderr);
 }
+
+/// The dark pixels of a raster inside a box, in the raster's pixels.
+fn ink(png: &resvg::tiny_skia::Pixmap, x0: f64, y0: f64, x1: f64, y1: f64) -> usize {
+    let (w, h) = (f64::from(png.width()), f64::from(png.height()));
+    let (x0, x1) = (x0.clamp(0.0, w) as u32, x1.clamp(0.0, w) as u32);
+    let (y0, y1) = (y0.clamp(0.0, h) as u32, y1.clamp(0.0, h) as u32);
+    (y0..y1)
+        .flat_map(|y| (x0..x1).map(move |x| (x, y)))
+        .filter_map(|(x, y)| png.pixel(x, y))
+        .filter(|p| {
+            let p = p.demultiply();
+            let lum = 0.299 * f64::from(p.red())
+                + 0.587 * f64::from(p.green())
+                + 0.114 * f64::from(p.blue());
+            p.alpha() > 128 && lum < 150.0
+        })
+        .count()
+}
+
+#[test]
+#[ignore = "needs rsvg-convert (Debian's librsvg2-bin); CI runs it with --include-ignored"]
+fn every_label_of_the_timeline_shows_in_resvg_and_in_librsvg() {
+    let ok = Command::new("rsvg-convert")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    assert!(
+        ok,
+        "this test needs rsvg-convert: apt-get install librsvg2-bin, or run `cargo test` without --include-ignored"
+    );
+    let dir = tempfile::tempdir().expect("temp dir");
+    for (name, kb) in [
+        ("bundled", root().join("kb")),
+        ("next-story", fixture("next-story/kb")),
+    ] {
+        let svg_path = dir.path().join(format!("{name}.svg"));
+        let png_path = dir.path().join(format!("{name}.png"));
+        for out in [&svg_path, &png_path] {
+            Run::bundled()
+                .args([
+                    "--kb",
+                    kb.to_str().expect("UTF-8"),
+                    "render",
+                    "timeline",
+                    "-o",
+                ])
+                .args([out.to_str().expect("UTF-8")])
+                .run()
+                .status(0);
+        }
+        // librsvg at the same scale as annals' PNG (2x).
+        let rsvg_path = dir.path().join(format!("{name}-rsvg.png"));
+        let status = Command::new("rsvg-convert")
+            .args(["--zoom", "2", "-o"])
+            .args([&rsvg_path, &svg_path])
+            .status()
+            .expect("rsvg-convert runs");
+        assert!(status.success());
+        let ours = annals_png(&png_path);
+        let theirs = annals_png(&rsvg_path);
+        assert_eq!(
+            (ours.width(), ours.height()),
+            (theirs.width(), theirs.height())
+        );
+        let text = std::fs::read_to_string(&svg_path).expect("svg");
+        let doc = parse_svg(&text);
+        let mut checked = 0;
+        for t in doc.descendants().filter(|n| n.has_tag_name("text")) {
+            // Halos are white: what a reader reads is the text over them.
+            if matches!(t.attribute("fill"), Some("#ffffff" | "#fff" | "white")) {
+                continue;
+            }
+            let label: String = t.descendants().filter_map(|n| n.text()).collect();
+            if label.trim().is_empty() {
+                continue;
+            }
+            let num = |a: &str| t.attribute(a).and_then(|v| v.parse::<f64>().ok());
+            let (x, y, size) = (
+                num("x").expect("x"),
+                num("y").expect("y"),
+                num("font-size").unwrap_or(11.0),
+            );
+            // The first characters' box, wherever the anchor puts them.
+            let w = (label.chars().count() as f64 * size * 0.5).min(size * 4.0);
+            let (x0, x1) = match t.attribute("text-anchor") {
+                Some("end") => (x - w, x),
+                Some("middle") => (x - w / 2.0, x + w / 2.0),
+                _ => (x, x + w),
+            };
+            let (y0, y1) = (y - size * 0.8, y + size * 0.1);
+            for (renderer, png) in [("resvg", &ours), ("librsvg", &theirs)] {
+                let n = ink(png, 2.0 * x0, 2.0 * y0, 2.0 * x1, 2.0 * y1);
+                assert!(
+                    n >= 6,
+                    "{name}: {renderer} shows no text for {label:?} at ({x}, {y}): {n} dark pixels"
+                );
+            }
+            checked += 1;
+        }
+        assert!(checked > 20, "{name}: only {checked} labels checked");
+    }
+}

@@ -206,8 +206,8 @@
   svg.append(defs);
   const gLanes = sv('g'), gAxis = sv('g', { class: 'axis' });
   const gPlot = sv('g', { 'clip-path': 'url(#plot)' });
-  const gBars = sv('g'), gArrows = sv('g', { class: 'arrows' }), gMarks = sv('g'), gLabels = sv('g', { class: 'labels' });
-  gPlot.append(gBars, gArrows, gMarks, gLabels);
+  const gBands = sv('g'), gBars = sv('g'), gArrows = sv('g', { class: 'arrows' }), gMarks = sv('g'), gLabels = sv('g', { class: 'labels' });
+  gPlot.append(gBands, gBars, gArrows, gMarks, gLabels);
   svg.append(gLanes, gAxis, gPlot);
 
   // Lanes, in order of each speaker's first statement.
@@ -266,19 +266,26 @@
   const laneY = (s) => laneTops[lanes.indexOf(laneOf(s))] + 6 + ROW / 2 + rowOf.get(s.id) * ROW + 4;
 
   const describe = (s) => `${laneName(laneOf(s))}, ${s.date.written}: ${data.labels[s.id]}`;
+  // Tooltips and labels cost a node each: a large story gets its labels
+  // when they are drawn, and the marker's aria-label instead of a tooltip.
+  const SMALL = timed.length <= 2000;
   const marks = new Map();
   for (const s of timed) {
     const g = sv('g', { class: 'st', tabindex: '0', role: 'button', 'data-id': s.id, 'aria-label': describe(s) });
-    const band = sv('rect', { class: 'band', height: 6, rx: 3 });
-    const dot = sv('circle', { r: R, class: s.date.uncertain || s.date.approximate ? 'dot unsure' : 'dot' });
-    tip(g, `${describe(s)} (${s.id})`);
-    g.append(band, dot);
+    const y = laneY(s);
+    const dot = sv('circle', { r: R, cy: y, class: s.date.uncertain || s.date.approximate ? 'dot unsure' : 'dot' });
+    if (SMALL) tip(g, `${describe(s)} (${s.id})`);
+    g.append(dot);
     gMarks.append(g);
-    const label = sv('text', { class: 'label' });
-    label.textContent = data.labels[s.id];
-    gLabels.append(label);
-    marks.set(s.id, { s, g, band, dot, label, y: laneY(s) });
+    marks.set(s.id, { s, g, dot, band: null, label: null, y, hidden: false });
   }
+  const labelOf = (m) => {
+    if (!m.label) {
+      m.label = sv('text', { class: 'label' });
+      m.label.textContent = data.labels[m.s.id];
+    }
+    return m.label;
+  };
   const bars = new Map();
   for (const e of timedEvents) {
     const g = sv('g', { class: 'ev', tabindex: '0', role: 'button', 'data-id': e.id, 'aria-label': `Event: ${e.name}, ${e.date.written}` });
@@ -293,13 +300,16 @@
   const arrows = [];
   for (const s of timed) {
     for (const r of s.responds_to) {
-      if (!marks.has(r.to) && !bars.has(r.to)) continue;
-      const path = sv('path', { class: 'arrow', stroke: data.stances[r.stance], 'marker-end': `url(#head-${r.stance})` });
-      tip(path, `${r.stance}: ${s.id} → ${r.to}`);
-      gArrows.append(path);
-      arrows.push({ from: s.id, to: r.to, path });
+      if (marks.has(r.to) || bars.has(r.to)) arrows.push({ from: s.id, to: r.to, stance: r.stance, path: null });
     }
   }
+  const pathOf = (a) => {
+    if (!a.path) {
+      a.path = sv('path', { class: 'arrow', stroke: data.stances[a.stance], 'marker-end': `url(#head-${a.stance})` });
+      tip(a.path, `${a.stance}: ${a.from} → ${a.to}`);
+    }
+    return a.path;
+  };
   const laneNodes = lanes.map((a, i) => {
     const y = laneTops[i], h = rowsIn.get(a) * ROW + 12;
     const bg = sv('rect', { x: 0, y, height: h, fill: data.lane_colours[i % data.lane_colours.length] });
@@ -356,42 +366,56 @@
       const px = x(m.s.pos);
       m.x = px;
       m.dot.setAttribute('cx', px);
-      m.dot.setAttribute('cy', m.y);
-      const b0 = x(m.s.span[0]), b1 = x(m.s.span[1]);
-      m.band.setAttribute('x', b0);
-      m.band.setAttribute('y', m.y - 3);
-      m.band.setAttribute('width', b1 - b0 > 2 * R ? b1 - b0 : 0);
-      m.label.style.display = 'none';
       if (!m.hidden && px >= LEFT - R && px <= width - RIGHT + R) visible.push(m);
     }
+    // A band across a shown statement's interval where it is wider than
+    // the marker (at most 2,000: the rest are too close to tell apart).
+    const bands = [];
+    for (const m of visible.length <= 2000 ? visible : []) {
+      const b0 = x(m.s.span[0]), b1 = x(m.s.span[1]);
+      if (b1 - b0 <= 2 * R) continue;
+      m.band = m.band || sv('rect', { class: 'band', height: 6, rx: 3, y: m.y - 3 });
+      m.band.setAttribute('x', b0);
+      m.band.setAttribute('width', b1 - b0);
+      bands.push(m.band);
+    }
+    gBands.replaceChildren(...bands);
     // Labels where they fit: left to right in each lane, right of the
     // marker, or left of it near the right edge.
+    const labels = [];
     if (visible.length <= 400) {
       const ends = new Map();
       visible.sort((a, b) => a.x - b.x);
       for (const m of visible) {
-        const w = m.label.textContent.length * CHAR;
+        const w = data.labels[m.s.id].length * CHAR;
         const end = ends.get(m.y) ?? -Infinity;
         let at = null;
         if (m.x + R + 4 + w <= width - RIGHT && m.x + R + 4 >= end) at = ['start', m.x + R + 4, m.x + R + 4 + w];
         else if (m.x + R + 4 + w > width - RIGHT && m.x - R - 4 - w >= Math.max(end, LEFT)) at = ['end', m.x - R - 4, m.x];
         if (!at) continue;
-        m.label.style.display = '';
-        m.label.setAttribute('text-anchor', at[0]);
-        m.label.setAttribute('x', at[1]);
-        m.label.setAttribute("y", m.y + 4);
+        const label = labelOf(m);
+        label.setAttribute('text-anchor', at[0]);
+        label.setAttribute('x', at[1]);
+        label.setAttribute('y', m.y + 4);
+        labels.push(label);
         ends.set(m.y, at[2] + 8);
       }
     }
+    gLabels.replaceChildren(...labels);
     // Arrows from the responder to what it answers; several into one
     // target end at different points of its marker.
+    // Only arrows with both ends shown and one end in view are drawn; when
+    // that is more than a reader can follow, only the selection's.
+    const inView = (m) => (m.s ? m.x : m.x1) >= LEFT && (m.s ? m.x : m.x0) <= width - RIGHT;
+    let drawn = arrows.filter((a) => {
+      const from = marks.get(a.from), to = marks.get(a.to) || bars.get(a.to);
+      return !from.hidden && !to.hidden && (inView(from) || inView(to));
+    });
+    if (drawn.length > 1500) drawn = drawn.filter((a) => selected === a.from || selected === a.to);
     const into = new Map();
-    for (const a of arrows) {
+    for (const a of drawn) {
       const from = marks.get(a.from);
       const to = marks.get(a.to) || bars.get(a.to);
-      const hide = from.hidden || to.hidden;
-      a.path.style.display = hide ? 'none' : '';
-      if (hide) continue;
       const n = into.get(a.to) || 0;
       into.set(a.to, n + 1);
       let tx, ty;
@@ -406,9 +430,11 @@
       }
       const fx = from.x, fy = from.y - R;
       const lift = Math.min(60, Math.abs(fx - tx) / 3 + 12);
-      a.path.setAttribute('d', `M${fx},${fy} C${fx},${fy - lift} ${tx},${ty - (to.s ? lift : -lift / 2)} ${tx},${ty}`);
-      a.path.classList.toggle('lit', selected === a.from || selected === a.to);
+      const path = pathOf(a);
+      path.setAttribute('d', `M${fx},${fy} C${fx},${fy - lift} ${tx},${ty - (to.s ? lift : -lift / 2)} ${tx},${ty}`);
+      path.classList.toggle('lit', selected === a.from || selected === a.to);
     }
+    gArrows.replaceChildren(...drawn.map((a) => a.path));
   }
   function redraw() {
     if (!frame) frame = requestAnimationFrame(draw);
@@ -592,10 +618,15 @@
   for (const s of ordered) {
     const button = el('button', { type: 'button', 'data-id': s.id },
       el('time', {}, s.date.written), ' ', el('strong', {}, laneName(laneOf(s))), ': ', data.labels[s.id]);
-    const li = el('li', {}, button, el('p', { class: 'summary' }, s.summary));
+    const li = el('li', {}, button);
     list.append(li);
     items.set(s.id, { li, button });
   }
+  // On paper the list carries each summary: added when printing starts.
+  window.addEventListener('beforeprint', () => {
+    if (list.querySelector('.summary')) return;
+    for (const s of ordered) items.get(s.id).li.append(el('p', { class: 'summary' }, s.summary));
+  });
   list.addEventListener('click', (ev) => {
     const b = ev.target.closest('button[data-id]');
     if (b) choose(b.dataset.id);
@@ -608,12 +639,12 @@
       const keep = shown(s);
       if (keep) n += 1;
       const m = marks.get(s.id);
-      if (m) {
+      if (m && m.hidden !== !keep) {
         m.hidden = !keep;
         m.g.style.display = keep ? '' : 'none';
       }
       const item = items.get(s.id);
-      item.li.hidden = !keep;
+      if (item.li.hidden !== !keep) item.li.hidden = !keep;
       const node = graphNodes.get(s.id);
       if (node) node.classList.toggle('dim', !keep);
     }
@@ -753,5 +784,6 @@
   applyFilters();
   fromHash();
   draw();
+  document.documentElement.dataset.readyMs = String(Math.round(performance.now()));
   document.documentElement.dataset.ready = 'true';
 })();

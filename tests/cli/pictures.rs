@@ -742,3 +742,31 @@ fn every_label_of_the_timeline_shows_in_resvg_and_in_librsvg() {
         assert!(checked > 20, "{name}: only {checked} labels checked");
     }
 }
+
+#[test]
+fn a_quiet_fortnight_is_drawn_as_a_break_in_the_axis() {
+    let out = Run::fixture("broken-axis")
+        .args(["render", "timeline", "--format", "svg"])
+        .run();
+    out.status(0);
+    let doc = parse_svg(&out.stdout);
+    assert!(
+        texts(&doc).iter().any(|t| t == "13 days"),
+        "the break says what it leaves out: {:?}",
+        texts(&doc)
+    );
+    // The markers of the four busy days take most of the picture's width.
+    let xs: Vec<f64> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("circle") && n.children().any(|c| c.has_tag_name("title")))
+        .filter_map(|n| n.attribute("cx")?.parse().ok())
+        .collect();
+    assert_eq!(xs.len(), 5);
+    let mut busy = xs.clone();
+    busy.sort_by(f64::total_cmp);
+    let spread = busy[4] - busy[1];
+    assert!(
+        spread > 0.6 * 1280.0 - 250.0,
+        "the four days span {spread} px"
+    );
+}

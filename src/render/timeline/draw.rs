@@ -217,6 +217,39 @@ pub(super) fn svg(kb: &Kb, l: &Layout, caption: &Caption) -> String {
         );
     }
 
+    // Breaks in the axis: a white gap through the plot, the axis's break
+    // mark, and how much time it leaves out.
+    for (x0, x1, skipped) in &l.breaks {
+        let (x0, x1) = (x0 + 4.0, x1 - 4.0);
+        let mid = (x0 + x1) / 2.0;
+        let top = TOP - 4.0;
+        let _ = writeln!(
+            out,
+            r##"<rect x="{x0:.1}" y="{top:.1}" width="{:.1}" height="{:.1}" fill="#ffffff"/>"##,
+            x1 - x0,
+            plot_bottom - top
+        );
+        for x in [x0, x1] {
+            let _ = writeln!(
+                out,
+                r#"<line x1="{:.1}" y1="{:.1}" x2="{:.1}" y2="{:.1}" stroke="{}" stroke-width="1.5"/>"#,
+                x - 3.0,
+                top + 5.0,
+                x + 3.0,
+                top - 5.0,
+                palette::MUTED
+            );
+        }
+        let _ = writeln!(
+            out,
+            r#"<text x="{mid:.1}" y="{:.1}" font-size="10" text-anchor="middle" fill="{}" transform="rotate(-90 {mid:.1} {:.1})">{}</text>"#,
+            top + 40.0,
+            palette::MUTED,
+            top + 40.0,
+            xml(skipped)
+        );
+    }
+
     // Density strips: statements per two pixels of time, shaded by count.
     if binned {
         for lane in lanes.iter() {

@@ -25,6 +25,18 @@ pub(super) struct Placed {
     pub left: bool,
 }
 
+/// How much time a break in the axis leaves out, in round words.
+fn skipped(seconds: i64) -> String {
+    let days = seconds / 86_400;
+    let (n, unit) = match days {
+        0 => (seconds / 3600, "hour"),
+        1..=60 => (days, "day"),
+        61..=730 => (days / 30, "month"),
+        _ => (days / 365, "year"),
+    };
+    format!("{n} {unit}{}", if n == 1 { "" } else { "s" })
+}
+
 #[cfg(test)]
 impl Placed {
     /// Where the marker and its label, if drawn, start and end.
@@ -136,6 +148,9 @@ pub(super) struct Layout {
     pub r: f64,
     pub ticks: Vec<Tick>,
     pub unit: &'static str,
+    /// The breaks in the axis: where each is drawn, and how much time it
+    /// leaves out ("13 days").
+    pub breaks: Vec<(f64, f64, String)>,
     /// The zone of the axis.
     pub zone: Zone,
     pub bars: Vec<Bar>,
@@ -473,7 +488,13 @@ pub(super) fn layout(kb: &Kb, filter: &Filter, zone: Zone, width: f64) -> Layout
         })
         .collect();
 
+    let breaks = scale
+        .breaks
+        .iter()
+        .map(|&(a, b)| (scale.x(a), scale.x(b), skipped(b - a)))
+        .collect();
     Layout {
+        breaks,
         sel,
         scale,
         dense,
@@ -563,6 +584,7 @@ mod tests {
     fn a_label_at_the_right_edge_is_drawn_left_of_its_marker() {
         let text = r#"Kb(actors: [Actor(id: "a", name: "A", kind: Person)], statements: [
             Statement(id: "first", by: "a", date: "2024-06-01", kind: Claim, summary: "The first one"),
+            Statement(id: "middle", by: "a", date: "2024-06-15", kind: Claim, summary: "The middle one"),
             Statement(id: "last", by: "a", date: "2024-06-30", kind: Claim, summary: "The last one, with a long summary"),
         ])"#;
         let kb = Kb::load_files(&[("kb.ron", text.as_bytes())]).kb;

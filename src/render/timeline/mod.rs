@@ -62,19 +62,57 @@ fn text_width(text: &str, size: f64) -> f64 {
     text.width() as f64 * size * 0.6
 }
 
-/// The time span drawn, and the mapping from time to x.
+/// The time span drawn, and the mapping from time to x: proportional,
+/// except across [`Scale::breaks`].
 struct Scale {
     t0: Instant,
     t1: Instant,
     /// The picture's width.
     width: f64,
+    /// Stretches of time with nothing in them, much longer than the rest of
+    /// the story: each is drawn as a break of [`BREAK`] pixels, so that one
+    /// early statement does not squeeze the story into a corner. In order,
+    /// inside `t0..t1`.
+    breaks: Vec<(Instant, Instant)>,
 }
 
+/// The width of a break in the axis.
+const BREAK: f64 = 28.0;
+
 impl Scale {
+    /// The time drawn to scale: the span less its breaks.
+    fn kept(&self) -> i64 {
+        self.t1 - self.t0 - self.breaks.iter().map(|(a, b)| b - a).sum::<i64>()
+    }
+
     fn x(&self, t: Instant) -> f64 {
         let t = t.clamp(self.t0, self.t1);
-        LEFT + (t - self.t0) as f64 / (self.t1 - self.t0).max(1) as f64
-            * (self.width - LEFT - RIGHT)
+        let plot = self.width - LEFT - RIGHT - BREAK * self.breaks.len() as f64;
+        let per = plot / self.kept().max(1) as f64;
+        let (mut x, mut from) = (LEFT, self.t0);
+        for &(a, b) in &self.breaks {
+            if t <= a {
+                break;
+            }
+            if t < b {
+                return x + (a - from) as f64 * per + (t - a) as f64 / (b - a) as f64 * BREAK;
+            }
+            x += (a - from) as f64 * per + BREAK;
+            from = b;
+        }
+        x + (t - from) as f64 * per
+    }
+
+    /// The stretches drawn to scale, between the breaks.
+    fn segments(&self) -> Vec<(Instant, Instant)> {
+        let mut out = Vec::with_capacity(self.breaks.len() + 1);
+        let mut from = self.t0;
+        for &(a, b) in &self.breaks {
+            out.push((from, a));
+            from = b;
+        }
+        out.push((from, self.t1));
+        out
     }
 
     /// The x of an instant given in fractional seconds.
@@ -90,25 +128,62 @@ impl Scale {
     }
 }
 
-/// The span of the items, padded, with open ends clamped to the finite ones.
+/// The most breaks an axis gets.
+const MAX_BREAKS: usize = 4;
+
+/// The span of the items, padded, with open ends clamped to the finite
+/// ones, and broken where nothing happens for longer than the rest of the
+/// story: a gap between items is a break when it is over two thirds of
+/// the time still drawn to scale (largest gaps first, at most
+/// [`MAX_BREAKS`]).
 fn span(bounds: &[Bounds], width: f64) -> Scale {
-    let finite = bounds
+    let finite = |t: &Instant| *t != Instant::MIN && *t != Instant::MAX;
+    let mut items: Vec<(Instant, Instant)> = bounds
         .iter()
-        .flat_map(|b| [b.start, b.end])
-        .filter(|t| *t != Instant::MIN && *t != Instant::MAX);
-    let (lo, hi) = finite.fold((Instant::MAX, Instant::MIN), |(lo, hi), t| {
-        (lo.min(t), hi.max(t))
-    });
-    let (lo, hi) = if lo > hi {
-        (0, 86_400)
-    } else {
-        (lo, hi.max(lo + 3600))
+        .filter_map(|b| match (finite(&b.start), finite(&b.end)) {
+            (true, true) => Some((b.start, b.end)),
+            (true, false) => Some((b.start, b.start)),
+            (false, true) => Some((b.end, b.end)),
+            (false, false) => None,
+        })
+        .collect();
+    items.sort_unstable();
+    let (lo, hi) = match (items.first(), items.iter().map(|i| i.1).max()) {
+        (Some(first), Some(last)) => (first.0, last.max(first.0 + 3600)),
+        _ => (0, 86_400),
     };
-    let pad = ((hi - lo) / 30).max(1800);
+    // The gaps between runs of overlapping items.
+    let mut gaps: Vec<(Instant, Instant)> = Vec::new();
+    let mut reach = lo;
+    for &(a, b) in &items {
+        if a > reach {
+            gaps.push((reach, a));
+        }
+        reach = reach.max(b);
+    }
+    gaps.sort_by_key(|(a, b)| std::cmp::Reverse(b - a));
+    let mut kept = hi - lo;
+    let mut breaks: Vec<(Instant, Instant)> = Vec::new();
+    for (a, b) in gaps.into_iter().take(MAX_BREAKS) {
+        if (b - a) * 3 <= kept * 2 {
+            break;
+        }
+        kept -= b - a;
+        breaks.push((a, b));
+    }
+    let pad = (kept / 30).max(1800);
+    // Air on both sides of a break, as at the ends of the axis.
+    let mut breaks: Vec<(Instant, Instant)> = breaks
+        .into_iter()
+        .filter(|(a, b)| b - a > 4 * pad)
+        .map(|(a, b)| (a + pad, b - pad))
+        .collect();
+    breaks.sort_unstable();
     Scale {
         t0: lo - pad,
         t1: hi + pad,
         width,
+        breaks,
     }
 }
 
@@ -148,7 +223,9 @@ fn ticks(scale: &Scale, zone: Zone) -> (Vec<(Instant, String)>, &'static str) {
         (Step::Months(600), "decade"),
         (Step::Months(1200), "decade"),
     ];
-    let span = scale.t1 - scale.t0;
+    // The step fits the time drawn to scale; ticks fall in each stretch
+    // between breaks.
+    let span = scale.kept();
     let (step, unit) = steps
         .iter()
         .copied()
@@ -158,24 +235,40 @@ fn ticks(scale: &Scale, zone: Zone) -> (Vec<(Instant, String)>, &'static str) {
         })
         .unwrap_or((Step::Months(1200), "decade"));
     let mut out = Vec::new();
+    for (t0, t1) in scale.segments() {
+        ticks_between(t0, t1, step, zone, &mut out);
+    }
+    (out, unit)
+}
+
+/// The ticks of `step` from `t0` to `t1`, added to `out` (at most 64 in
+/// all).
+fn ticks_between(
+    t0: Instant,
+    t1: Instant,
+    step: Step,
+    zone: Zone,
+    out: &mut Vec<(Instant, String)>,
+) {
+    const D: i64 = 86_400;
     match step {
         Step::Seconds(n) => {
             // Align to the zone's midnight (weeks to Mondays), then step in
             // wall-clock time, so that a day tick stays at midnight across
             // a change to or from summer time.
-            let day0 = utc(zone.to_local(scale.t0)).date_naive();
+            let day0 = utc(zone.to_local(t0)).date_naive();
             let mut local = Utc
                 .from_utc_datetime(&day0.and_hms_opt(0, 0, 0).unwrap_or_default())
                 .timestamp();
             if n == 7 * D || n == 14 * D {
                 local -= i64::from(day0.weekday().num_days_from_monday()) * D;
             }
-            while zone.from_local(local) < scale.t0 {
+            while zone.from_local(local) < t0 {
                 local += n;
             }
             loop {
                 let t = zone.from_local(local);
-                if t > scale.t1 || out.len() >= 64 {
+                if t > t1 || out.len() >= 64 {
                     break;
                 }
                 let d = utc(local);
@@ -193,7 +286,7 @@ fn ticks(scale: &Scale, zone: Zone) -> (Vec<(Instant, String)>, &'static str) {
             }
         }
         Step::Months(m) => {
-            let start = utc(zone.to_local(scale.t0));
+            let start = utc(zone.to_local(t0));
             let months = |y: i32, mo: u32| y * 12 + mo as i32 - 1;
             let mut k = months(start.year(), start.month());
             let m = m as i32;
@@ -207,10 +300,10 @@ fn ticks(scale: &Scale, zone: Zone) -> (Vec<(Instant, String)>, &'static str) {
                     Utc.from_utc_datetime(&date.and_hms_opt(0, 0, 0).unwrap_or_default())
                         .timestamp(),
                 );
-                if t > scale.t1 || out.len() >= 64 {
+                if t > t1 || out.len() >= 64 {
                     break;
                 }
-                if t >= scale.t0 {
+                if t >= t0 {
                     let label = if m >= 12 {
                         format!("{y}")
                     } else {
@@ -222,7 +315,6 @@ fn ticks(scale: &Scale, zone: Zone) -> (Vec<(Instant, String)>, &'static str) {
             }
         }
     }
-    (out, unit)
 }
 
 /// The timeline of the filtered KB as an SVG document: laid out, then
@@ -241,6 +333,7 @@ mod tests {
             t0: 1_718_323_200,
             t1: 1_718_323_200 + days * 86_400,
             width: WIDTH,
+            breaks: Vec::new(),
         }
     }
 
@@ -259,6 +352,7 @@ mod tests {
                 t0,
                 t1: t0 + 8 * 86_400,
                 width: WIDTH,
+                breaks: Vec::new(),
             },
             zurich,
         );
@@ -285,6 +379,7 @@ mod tests {
             t0: 1_718_323_200,
             t1: 1_718_323_200 + 20 * 3600,
             width: WIDTH,
+            breaks: Vec::new(),
         });
         assert_eq!(unit, "hour");
         assert!(t.len() <= 11 && t.len() >= 3, "{t:?}");
@@ -309,5 +404,47 @@ mod tests {
         let mid = s.x(s.t0 + 5 * 86_400);
         assert!((mid - (LEFT + (WIDTH - LEFT - RIGHT) / 2.0)).abs() < 0.01);
         assert_eq!(s.x(s.t0 - 999), LEFT);
+    }
+
+    #[test]
+    fn a_quiet_fortnight_before_the_story_is_a_break_not_a_squeeze() {
+        const D: i64 = 86_400;
+        let june14 = 1_718_323_200;
+        let day = |start: i64| Bounds {
+            start,
+            end: start + D,
+        };
+        // One day two weeks early, then four busy days.
+        let items = [
+            day(june14 - 14 * D),
+            day(june14),
+            day(june14 + D),
+            day(june14 + 3 * D),
+        ];
+        let scale = span(&items, WIDTH);
+        assert_eq!(scale.breaks.len(), 1, "{:?}", scale.breaks);
+        let (a, b) = scale.breaks[0];
+        assert!(a > june14 - 13 * D && b < june14, "{a} {b}");
+        // The four days get most of the width; the break its own few pixels.
+        let story = scale.x(june14 + 4 * D) - scale.x(june14);
+        assert!(story > 0.6 * (WIDTH - LEFT - RIGHT), "{story}");
+        assert!((scale.x(b) - scale.x(a) - BREAK).abs() < 1e-6);
+        // x keeps increasing across the break.
+        let xs: Vec<f64> = (0..=40)
+            .map(|k| scale.x(scale.t0 + k * (scale.t1 - scale.t0) / 40))
+            .collect();
+        assert!(xs.windows(2).all(|w| w[0] <= w[1]), "{xs:?}");
+        assert!((xs[40] - (WIDTH - RIGHT)).abs() < 1e-6);
+        // Ticks fall on either side, none inside the break.
+        let (ticks, _) = ticks(&scale, Zone::default());
+        assert!(ticks.iter().all(|(t, _)| *t <= a || *t >= b));
+        assert!(ticks.iter().any(|(t, _)| *t < a) && ticks.iter().any(|(t, _)| *t > b));
+
+        // Items spread evenly, with gaps no longer than the story: no break.
+        let even: Vec<Bounds> = (0..6).map(|k| day(june14 + 3 * k * D)).collect();
+        assert!(span(&even, WIDTH).breaks.is_empty());
+        // A two-day pause in a four-day story is part of the story.
+        let pause = [day(june14), day(june14 + D), day(june14 + 3 * D)];
+        assert!(span(&pause, WIDTH).breaks.is_empty());
     }
 }

@@ -51,8 +51,8 @@ pub fn lane_names(kb: &Kb, actors: &[Option<ActorIx>]) -> Vec<Option<String>> {
         .collect()
 }
 
-/// The most characters of a lane's name (the left margin's width at 12 px).
-pub const LANE_NAME: usize = 28;
+/// The most characters of a lane's name (two lines of the left margin).
+pub const LANE_NAME: usize = 48;
 
 fn cut(text: &str, max: usize) -> String {
     if text.chars().count() <= max {
@@ -107,8 +107,8 @@ mod tests {
         let text = r#"Kb(actors: [
             Actor(id: "ua", name: "Ukraine", kind: State),
             Actor(id: "ru", name: "Russia", kind: State),
-            Actor(id: "mfa-ua", name: "Ministry of Foreign Affairs of Ukraine", kind: Ministry, part_of: "ua"),
-            Actor(id: "mfa-ru", name: "Ministry of Foreign Affairs of Russia", kind: Ministry, part_of: "ru"),
+            Actor(id: "mfa-ua", name: "Ministry of Foreign Affairs and International Cooperation of Ukraine", kind: Ministry, part_of: "ua"),
+            Actor(id: "mfa-ru", name: "Ministry of Foreign Affairs and International Cooperation of Russia", kind: Ministry, part_of: "ru"),
             Actor(id: "nato", name: "North Atlantic Treaty Organization", kind: Alliance, short_name: "NATO"),
         ])"#;
         let loaded = Kb::load_files(&[("kb.ron", text.as_bytes())]);
@@ -121,8 +121,8 @@ mod tests {
         assert_eq!(
             names,
             [
-                Some("Ministry of… (Ukraine)".to_string()),
-                Some("Ministry of… (Russia)".to_string()),
+                Some("Ministry of Foreign Affairs and… (Ukraine)".to_string()),
+                Some("Ministry of Foreign Affairs and… (Russia)".to_string()),
                 Some("NATO".to_string()),
                 None
             ]

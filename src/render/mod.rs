@@ -2,6 +2,7 @@
 //! which annals lays out and draws itself (SVG), rasterising PNG in-process
 //! with a bundled font, so it needs neither Graphviz nor system fonts.
 
+pub mod font;
 pub mod graphviz;
 pub mod png;
 pub mod timeline;

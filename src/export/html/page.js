@@ -177,11 +177,12 @@
     return out;
   }
 
-  /** Text cut after a word to fit `room` pixels at 11px (or ''). */
+  /** Text cut after a word to fit `room` pixels, `char` a character's
+   * width (11px text unless given), or ''. */
   const CHAR = 6.3;
-  function cut(text, room) {
-    if (text.length * CHAR <= room) return text;
-    const most = Math.floor(room / CHAR) - 1;
+  function cut(text, room, char = CHAR) {
+    if (text.length * char <= room) return text;
+    const most = Math.floor(room / char) - 1;
     if (most < 4) return '';
     const head = text.slice(0, most);
     const space = head.lastIndexOf(' ');
@@ -237,6 +238,22 @@
   const x = (t) => LEFT + ((t - view[0]) / (view[1] - view[0])) * (width - LEFT - RIGHT);
   const tAt = (px) => view[0] + ((px - LEFT) / (width - LEFT - RIGHT)) * (view[1] - view[0]);
 
+  /** A lane's name in at most two lines that fit the margin (12px bold). */
+  function laneLines(a) {
+    const words = laneName(a).split(/\s+/), lines = [''];
+    const most = Math.floor((LEFT - 16) / 7.2);
+    for (const w of words) {
+      const line = lines[lines.length - 1];
+      if (!line || (line + ' ' + w).length <= most) lines[lines.length - 1] = line ? line + ' ' + w : w;
+      else if (lines.length < 2) lines.push(w);
+      else {
+        lines[1] = cut(lines[1] + ' ' + w, LEFT - 16, 7.2);
+        break;
+      }
+    }
+    return lines.map((l) => cut(l, LEFT - 16, 7.2));
+  }
+
   // Rows inside each lane, fixed at the whole story's scale: a marker (and
   // in a small story its label) takes the first row where it fits, so no
   // marker hides another and every one can be clicked.
@@ -252,7 +269,7 @@
       ends[r] = px + need;
       rowOf.set(s.id, r);
     }
-    rowsIn.set(a, Math.max(1, ends.length));
+    rowsIn.set(a, Math.max(laneLines(a).length, ends.length));
   }
   const eventsTop = AXIS + 8;
   const lanesTop = eventsTop + (rows.length ? rows.length * (BAR + 6) + 10 : 0);
@@ -314,7 +331,11 @@
     const y = laneTops[i], h = rowsIn.get(a) * ROW + 12;
     const bg = sv('rect', { x: 0, y, height: h, fill: data.lane_colours[i % data.lane_colours.length] });
     const name = sv('text', { x: 8, y: y + 6 + ROW / 2 + 4, class: 'lane' });
-    name.textContent = laneName(a);
+    laneLines(a).forEach((line, n) => {
+      const span = sv('tspan', { x: 8, dy: n ? 15 : 0 });
+      span.textContent = line;
+      name.append(span);
+    });
     tip(name, actorName(a));
     gLanes.append(bg, name);
     return bg;
@@ -570,9 +591,11 @@
       const node = sv('g', { class: n.s ? 'node st' : 'node ev', tabindex: '0', role: 'button', 'data-id': n.id, 'aria-label': n.s ? 'In the graph: ' + describe(n.s) : `In the graph: event ${n.e.name}` });
       node.append(sv('rect', { x: n.x, y: n.y, width: W, height: NH, rx: 6 }));
       const who = sv('text', { x: n.x + 8, y: n.y + 18, class: 'who' });
-      who.textContent = n.s ? laneName(laneOf(n.s)) + ' · ' + n.s.date.written : n.e.kind + ' · ' + n.e.date.written;
+      // Who (cut to leave room) and when (whole), at 10px.
+      const [name, when] = n.s ? [laneName(laneOf(n.s)), n.s.date.written] : [n.e.kind, n.e.date.written];
+      who.textContent = cut(name, W - 16 - (when.length + 3) * 5.8, 5.8) + ' · ' + when;
       const what = sv('text', { x: n.x + 8, y: n.y + 36 });
-      what.textContent = n.s ? data.labels[n.id] : n.e.name.length > 34 ? n.e.name.slice(0, 33) + '…' : n.e.name;
+      what.textContent = cut(n.s ? data.labels[n.id] : n.e.name, W - 16);
       tip(node, n.s ? `${describe(n.s)} (${n.id})` : `${n.e.name} (${n.id})`);
       node.append(who, what);
       g.append(node);

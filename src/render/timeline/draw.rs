@@ -6,8 +6,7 @@ use std::fmt::Write;
 
 use super::layout::Layout;
 use super::{
-    lane_names, marker_label, text_width, Caption, BINNED, DENSE, FONT, LANE_PAD, MAX_EVENT_LABELS,
-    ROW, TOP,
+    marker_label, text_width, Caption, BINNED, DENSE, FONT, LANE_PAD, MAX_EVENT_LABELS, ROW, TOP,
 };
 use crate::escape::xml;
 use crate::kb::Kb;
@@ -192,11 +191,6 @@ pub(super) fn svg(kb: &Kb, l: &Layout, caption: &Caption) -> String {
     }
 
     // Lanes.
-    let speakers: Vec<Option<crate::model::ActorIx>> = lanes
-        .iter()
-        .map(|l| (l.others == 0).then_some(l.actor))
-        .collect();
-    let names = lane_names(kb, &speakers);
     for (i, lane) in lanes.iter().enumerate() {
         let h = lane.rows as f64 * ROW + 2.0 * LANE_PAD;
         let fill = palette::LANES[i % palette::LANES.len()];
@@ -205,16 +199,15 @@ pub(super) fn svg(kb: &Kb, l: &Layout, caption: &Caption) -> String {
             r#"<rect x="0" y="{:.1}" width="{width:.0}" height="{h:.1}" fill="{fill}" fill-opacity="0.6"/>"#,
             lane.y
         );
-        let name = names[i]
-            .clone()
-            .unwrap_or_else(|| format!("Other speakers ({})", lane.others));
-        let _ = writeln!(
-            out,
-            r#"<text x="20" y="{:.1}" font-size="12" fill="{}">{}</text>"#,
-            lane.y + LANE_PAD + 14.0,
-            palette::INK,
-            xml(&name)
-        );
+        for (n, line) in lane.name.iter().enumerate() {
+            let _ = writeln!(
+                out,
+                r#"<text x="20" y="{:.1}" font-size="12" fill="{}">{}</text>"#,
+                lane.y + LANE_PAD + 14.0 + 15.0 * n as f64,
+                palette::INK,
+                xml(line)
+            );
+        }
     }
 
     // Breaks in the axis: a white gap through the plot, the axis's break
@@ -467,6 +460,12 @@ fn fit(text: &str, size: f64, width: f64) -> String {
     if text_width(text, size) <= room {
         return text.to_owned();
     }
-    let chars = (room / (size * 0.6)) as usize;
-    crate::export::cut_at_word(text, chars.max(8))
+    let mut chars = (room / (size * 0.45)) as usize;
+    loop {
+        let cut = crate::export::cut_at_word(text, chars.max(8));
+        if chars <= 8 || text_width(&cut, size) <= room {
+            return cut;
+        }
+        chars -= 1;
+    }
 }

@@ -6,8 +6,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::{
-    marker_label, span, text_width, ticks, Scale, BINNED, DENSE, LANE_PAD, MAX_ARROWS,
-    MAX_EVENT_LABELS, MAX_EVENT_ROWS, MAX_LANES, MAX_ROWS, R, ROW, TOP,
+    lane_names, marker_label, span, text_width, ticks, Scale, BINNED, DENSE, LANE_PAD, LEFT,
+    MAX_ARROWS, MAX_EVENT_LABELS, MAX_EVENT_ROWS, MAX_LANES, MAX_ROWS, R, ROW, TOP,
 };
 use crate::export::{group_by_speaker, select, Selection, View};
 use crate::kb::Kb;
@@ -23,6 +23,19 @@ pub(super) struct Placed {
     /// The label is left of the marker (near the right edge, where it
     /// would leave the canvas on the right).
     pub left: bool,
+}
+
+/// `text` wrapped at words into at most `lines` lines that each fit
+/// `room` pixels at `size` (the last cut after a word with `…`).
+fn fit_lines(text: &str, size: f64, room: f64, lines: usize) -> Vec<String> {
+    let mut chars = text.chars().count().max(1);
+    loop {
+        let wrapped = crate::export::wrap(text, chars, lines);
+        if chars <= 6 || wrapped.iter().all(|l| text_width(l, size) <= room) {
+            return wrapped;
+        }
+        chars -= 1;
+    }
 }
 
 /// How much time a break in the axis leaves out, in round words.
@@ -57,6 +70,8 @@ pub(super) struct Lane {
     pub placed: Vec<Placed>,
     pub rows: usize,
     pub y: f64,
+    /// The lane's name, in one or two lines that fit the left margin.
+    pub name: Vec<String>,
 }
 
 /// Orders lanes so responses cross few lanes: by first statement, then
@@ -194,6 +209,7 @@ pub(super) fn layout(kb: &Kb, filter: &Filter, zone: Zone, width: f64) -> Layout
             statements,
             placed: vec![],
             rows: 1,
+            name: Vec::new(),
             y: 0.0,
         })
         .collect();
@@ -224,6 +240,7 @@ pub(super) fn layout(kb: &Kb, filter: &Filter, zone: Zone, width: f64) -> Layout
             statements,
             placed: vec![],
             rows: 1,
+            name: Vec::new(),
             y: 0.0,
         })
     } else {
@@ -393,6 +410,20 @@ pub(super) fn layout(kb: &Kb, filter: &Filter, zone: Zone, width: f64) -> Layout
         });
     }
 
+    // Lane names: short, told apart, wrapped to two lines of the margin
+    // (a lane grows to two rows for them).
+    let speakers: Vec<Option<ActorIx>> = lanes
+        .iter()
+        .map(|l| (l.others == 0).then_some(l.actor))
+        .collect();
+    for (lane, name) in lanes.iter_mut().zip(lane_names(kb, &speakers)) {
+        let name = name.unwrap_or_else(|| format!("Other speakers ({})", lane.others));
+        lane.name = fit_lines(&name, 12.0, LEFT - 30.0, 2);
+        if lane.name.len() > 1 {
+            lane.rows = lane.rows.max(2);
+        }
+    }
+
     // Vertical layout.
     let mut y = TOP + 8.0;
     let events_y = y;
@@ -453,25 +484,85 @@ pub(super) fn layout(kb: &Kb, filter: &Filter, zone: Zone, width: f64) -> Layout
     };
 
     // Arrows, bulging to the left (labels are on the right of markers).
+    // Several into one target fan in: each ends at its own point of the
+    // marker's left edge (about 9 px apart, tilted toward the side it
+    // comes from) or of the bar's foot (at least 8 px apart), arriving
+    // straight at it, so no two arrowheads stack and none comes in over
+    // the target's label.
     let mut arrows = Vec::new();
     if responses <= MAX_ARROWS && !binned {
+        // The markers that answer each target, with their stances.
+        type Sources = Vec<((f64, f64), Stance)>;
+        let mut into: BTreeMap<Answered, Sources> = BTreeMap::new();
         for &s in &sel.statements {
-            let Some(&(x1, y1)) = pos.get(&s) else {
+            let Some(&from) = pos.get(&s) else {
                 continue;
             };
             for resp in &kb.statement(s).responds_to {
-                let Some((x2, y2, stop)) = target(x1, resp.to) else {
-                    continue;
-                };
-                let bulge = -(24.0 + (y2 - y1).abs() * 0.15);
-                let (dx, dy) = (x2 - x1, y2 - y1);
-                let len = (dx * dx + dy * dy).sqrt().max(1.0);
+                if target(from.0, resp.to).is_some() {
+                    into.entry(resp.to).or_default().push((from, resp.stance));
+                }
+            }
+        }
+        for (to, mut sources) in into {
+            let ends: Vec<((f64, f64), (f64, f64))> = match to {
+                Answered::Statement(_) => {
+                    let Some((x2, y2, stop)) = target(0.0, to) else {
+                        continue;
+                    };
+                    // From the left (labels are on the right), tilted
+                    // toward the source's side.
+                    let toward = |(_, y): (f64, f64)| {
+                        std::f64::consts::PI - 0.7 * ((y - y2) / 40.0).clamp(-1.0, 1.0)
+                    };
+                    sources.sort_by(|a, b| toward(a.0).total_cmp(&toward(b.0)));
+                    let wanted: Vec<f64> = sources.iter().map(|(f, _)| toward(*f)).collect();
+                    // Ends about 9 px apart, all on the left half: many
+                    // end on a wider circle.
+                    let stop = stop.max(9.0 * (wanted.len().max(1) - 1) as f64 / 2.6);
+                    let gap = 9.0 / stop;
+                    let mut angles = wanted.clone();
+                    for i in 1..angles.len() {
+                        angles[i] = angles[i].max(angles[i - 1] + gap);
+                    }
+                    use std::f64::consts::FRAC_PI_2;
+                    let (first, last) = (angles[0], angles[angles.len() - 1]);
+                    let shift = ((wanted.iter().sum::<f64>() - angles.iter().sum::<f64>())
+                        / angles.len() as f64)
+                        .clamp(FRAC_PI_2 + 0.15 - first, 3.0 * FRAC_PI_2 - 0.15 - last);
+                    angles
+                        .iter()
+                        .map(|a| {
+                            let (c, s) = ((a + shift).cos(), (a + shift).sin());
+                            (
+                                (x2 + c * stop, y2 + s * stop),
+                                (x2 + c * (stop + 30.0), y2 + s * (stop + 30.0)),
+                            )
+                        })
+                        .collect()
+                }
+                Answered::Event(_) => {
+                    sources.sort_by(|a, b| a.0 .0.total_cmp(&b.0 .0));
+                    let mut last = f64::MIN;
+                    sources
+                        .iter()
+                        .filter_map(|(from, _)| {
+                            let (x2, y2, _) = target(from.0, to)?;
+                            let x = x2.max(last + 8.0);
+                            last = x;
+                            Some(((x, y2), (x, y2 + 22.0 + (from.1 - y2).abs() * 0.2)))
+                        })
+                        .collect()
+                }
+            };
+            for (((x1, y1), stance), (end, c2)) in sources.into_iter().zip(ends) {
+                let bulge = -(24.0 + (end.1 - y1).abs() * 0.15);
                 arrows.push(Arrow {
                     from: (x1, y1),
-                    c1: (x1 + bulge, y1 + dy * 0.25),
-                    c2: (x2 + bulge, y2 - dy * 0.25),
-                    to: (x2 - dx / len * stop, y2 - dy / len * stop),
-                    stance: resp.stance,
+                    c1: (x1 + bulge, y1 + (end.1 - y1) * 0.25),
+                    c2,
+                    to: end,
+                    stance,
                 });
             }
         }
@@ -663,5 +754,39 @@ mod tests {
         assert!(bottom <= l.plot_bottom && l.plot_bottom < l.legend_y && l.legend_y < l.height);
         assert_eq!(l.arrows.len(), 29, "every response drawn");
         assert_eq!(l.responses, 29);
+    }
+
+    #[test]
+    fn responses_to_one_statement_fan_in_without_stacked_arrowheads() {
+        let mut text = String::from(
+            "Kb(actors: [Actor(id: \"a\", name: \"A\", kind: Person), Actor(id: \"b\", name: \"B\", kind: Person)], statements: [Statement(id: \"t\", by: \"a\", date: \"2024-06-14T08:00:00Z\", kind: Claim, summary: \"T\"),",
+        );
+        for i in 0..5 {
+            text.push_str(&format!(
+                "Statement(id: \"r{i}\", by: \"b\", date: \"2024-06-14T{:02}:00:00Z\", kind: Claim, summary: \"R\", responds_to: [\"t\"]),",
+                10 + i
+            ));
+        }
+        text.push_str("])");
+        let kb = Kb::load_files(&[("kb.ron", text.as_bytes())]).kb;
+        let l = layout(&kb, &Filter::default(), Zone::default(), WIDTH);
+        assert_eq!(l.arrows.len(), 5);
+        let t = match kb.lookup("t") {
+            Some(crate::model::NodeRef::Statement(t)) => l.pos[&t],
+            _ => panic!("t"),
+        };
+        for (i, a) in l.arrows.iter().enumerate() {
+            // Every arrow ends on the target's left, off its label.
+            assert!(a.to.0 < t.0, "{:?} ends right of {:?}", a.to, t);
+            for b in &l.arrows[i + 1..] {
+                let d = ((a.to.0 - b.to.0).powi(2) + (a.to.1 - b.to.1).powi(2)).sqrt();
+                assert!(
+                    d > 5.0,
+                    "two arrowheads {d:.1} px apart: {:?} {:?}",
+                    a.to,
+                    b.to
+                );
+            }
+        }
     }
 }

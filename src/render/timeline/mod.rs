@@ -18,7 +18,6 @@
 //! Output is deterministic: the same KB and filter give the same bytes.
 
 use chrono::{DateTime, Datelike, NaiveDate, TimeZone, Utc};
-use unicode_width::UnicodeWidthStr;
 
 mod draw;
 mod layout;
@@ -57,9 +56,9 @@ const MAX_EVENT_ROWS: usize = 8;
 pub const MAX_LANES: usize = 40;
 const FONT: f64 = 11.0;
 
-/// Approximate width of text in DejaVu Sans at `size` pixels.
+/// The width of text in the bundled DejaVu Sans at `size` pixels.
 fn text_width(text: &str, size: f64) -> f64 {
-    text.width() as f64 * size * 0.6
+    super::font::width(text, size)
 }
 
 /// The time span drawn, and the mapping from time to x: proportional,

@@ -194,15 +194,15 @@ impl Artifact {
                     view.as_str()
                 )));
             }
-            if self.engine.is_some() {
+            if self.engine.is_some() && self.format != Format::Html {
                 return Err(ComboError(format!(
-                    "{f} is not laid out by an engine: drop --engine"
+                    "{f} is not laid out by an engine: drop --engine (only the html page's response graph has one)"
                 )));
             }
             return Ok(Plan {
                 format: self.format,
                 view: View::Kb,
-                engine: Engine::Native,
+                engine: self.engine.unwrap_or(Engine::Native),
             });
         }
         let view = self.view.unwrap_or(View::Responses);
@@ -249,6 +249,13 @@ pub enum Made {
     Graphviz(String, ImageFormat),
     /// A folder of named files (CSV tables).
     Tables(Vec<(&'static str, String)>),
+    /// The interactive page with Graphviz's response graph: the page before
+    /// and after the graph, and the graph's DOT, drawn only when written.
+    Page {
+        head: Vec<u8>,
+        dot: String,
+        tail: Vec<u8>,
+    },
 }
 
 /// What making an output needs beyond the KB and the filter.
@@ -300,7 +307,28 @@ pub fn make(kb: &Kb, plan: Plan, filter: &Filter, options: &Options) -> Result<M
         }
         Format::Html => {
             let zone = options.zone.unwrap_or(kb.settings.zone);
-            written(&|r, out| export::html::write(kb, r, filter, zone, &options.caption, out))
+            let graph = match plan.engine {
+                Engine::Graphviz => export::html::Graph::Graphviz,
+                Engine::Native => export::html::Graph::Own,
+            };
+            let page = written(&|r, out| {
+                export::html::write(kb, r, filter, zone, &options.caption, graph, out)
+            })?;
+            match (graph, page) {
+                (export::html::Graph::Graphviz, Made::Bytes(page)) => {
+                    let here = export::html::GRAPHVIZ_HERE.as_bytes();
+                    let at = page
+                        .windows(here.len())
+                        .position(|w| w == here)
+                        .unwrap_or(page.len());
+                    Ok(Made::Page {
+                        head: page[..at].to_vec(),
+                        dot: export::dot::export(kb, View::Responses, filter),
+                        tail: page[(at + here.len()).min(page.len())..].to_vec(),
+                    })
+                }
+                (_, page) => Ok(page),
+            }
         }
         Format::Csv => Ok(Made::Tables(export::csv::tables(
             kb,
@@ -331,6 +359,10 @@ impl Made {
         match self {
             Made::Bytes(bytes) => Ok(bytes),
             Made::Graphviz(dot, format) => graphviz::render(&dot, format, options.graphviz_timeout),
+            Made::Page { head, dot, tail } => {
+                let svg = graphviz::render(&dot, ImageFormat::Svg, options.graphviz_timeout)?;
+                Ok([head, graphviz::for_page(&svg, &dot), tail].concat())
+            }
             Made::Tables(_) => Err(RenderError::Io(
                 "csv makes a folder of tables, not one file: give the folder with -o DIR".into(),
             )),

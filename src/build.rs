@@ -331,6 +331,27 @@ pub fn freshness(made: &Made, path: &Path) -> Result<Freshness, BuildError> {
             })
         }
         Made::Graphviz(_, f) => Err(BuildError::Unverifiable(path.to_path_buf(), f.as_str())),
+        Made::Page { head, dot, tail } => {
+            // The page around the drawing byte for byte; the drawing by the
+            // mark of its DOT.
+            const DRAWING_AT_MOST: u64 = 64 << 20;
+            let most = (head.len() + tail.len()) as u64 + DRAWING_AT_MOST;
+            Ok(match atomic::read_regular(path, most)? {
+                None => Freshness::Missing,
+                Some(disk)
+                    if disk.len == disk.head.len() as u64
+                        && disk.head.len() >= head.len() + tail.len()
+                        && disk.head.starts_with(head)
+                        && disk.head.ends_with(tail)
+                        && graphviz::marked_fingerprint(
+                            &disk.head[head.len()..disk.head.len() - tail.len()],
+                        ) == Some(fingerprint(dot.as_bytes())) =>
+                {
+                    Freshness::Fresh
+                }
+                Some(_) => Freshness::Stale,
+            })
+        }
     }
 }
 

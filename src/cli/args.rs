@@ -220,6 +220,10 @@ pub enum Command {
         /// What dot and mermaid draw (responses when not given).
         #[arg(long, value_enum, ignore_case = true)]
         view: Option<View>,
+        /// For html: who lays out the page's response graph: native (the
+        /// page itself, unless given) or graphviz (its drawing; needs dot).
+        #[arg(long, value_enum, ignore_case = true)]
+        engine: Option<Engine>,
         /// Write to FILE (atomically) instead of stdout; for csv, the folder.
         #[arg(short = 'o', long = "output", value_name = "FILE")]
         output: Option<PathBuf>,

@@ -177,6 +177,7 @@ impl Request {
                 format_word,
                 format,
                 view,
+                engine,
                 output,
                 base_iri,
                 csv_cells,
@@ -197,7 +198,7 @@ impl Request {
                 let asked = Artifact {
                     format,
                     view,
-                    engine: None,
+                    engine,
                 };
                 annals::export::jsonld::check_base(&base_iri).map_err(Failure::Usage)?;
                 let options = Options {
@@ -205,7 +206,7 @@ impl Request {
                     cells: csv_cells.into(),
                     zone: tz,
                     caption: caption.with_width(None),
-                    ..Options::default()
+                    graphviz_timeout: graphviz_timeout()?,
                 };
                 asked
                     .plan()

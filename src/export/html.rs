@@ -61,6 +61,20 @@ struct Data<'a> {
     lane_colours: &'static [&'static str],
 }
 
+/// Where the Graphviz drawing of the response graph goes in a page that
+/// has one ([`Graph::Graphviz`]): the page is written with this comment,
+/// and the drawing replaces it when it is made.
+pub const GRAPHVIZ_HERE: &str = "<!-- annals-graphviz-response-graph -->";
+
+/// Who lays out the page's response graph.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Graph {
+    /// The page's script: a column per step of an exchange.
+    Own,
+    /// Graphviz: the page holds [`GRAPHVIZ_HERE`] where its SVG goes.
+    Graphviz,
+}
+
 /// Writes the page of the filtered KB.
 pub fn write(
     kb: &Kb,
@@ -68,6 +82,7 @@ pub fn write(
     filter: &Filter,
     zone: Zone,
     caption: &Caption,
+    graph: Graph,
     out: &mut dyn Write,
 ) -> io::Result<()> {
     let mut lane_of = BTreeMap::new();
@@ -85,7 +100,7 @@ pub fn write(
         .zip(names)
         .filter_map(|(a, n)| Some((kb.actor((*a)?).id.as_str(), n?)))
         .collect();
-    let graph = select(kb, View::Responses, filter)
+    let in_graph = select(kb, View::Responses, filter)
         .statements
         .iter()
         .map(|s| kb.statement(*s).id.as_str())
@@ -116,7 +131,7 @@ pub fn write(
             .map(|(s, t)| (kb.statement(s).id.as_str(), (t * 1000.0).round() as i64))
             .collect(),
         lanes,
-        graph,
+        graph: in_graph,
         stances: Stance::ALL
             .iter()
             .map(|s| (s.as_str(), palette::stance(*s)))
@@ -197,7 +212,7 @@ pub fn write(
 <aside id="panel" aria-live="polite" aria-labelledby="panel-heading"></aside>
 <section id="graph-section" aria-labelledby="graph-heading">
 <h2 id="graph-heading">Who responded to whom</h2>
-<div id="graph"></div>
+<div id="graph">{drawn}</div>
 </section>
 <section id="list-section" aria-labelledby="list-heading">
 <h2 id="list-heading">Statements, in time order</h2>
@@ -213,6 +228,10 @@ pub fn write(
         title = xml(&title),
         credit = xml(&credit),
         data = script_json(&json),
+        drawn = match graph {
+            Graph::Own => "",
+            Graph::Graphviz => GRAPHVIZ_HERE,
+        },
     )
 }
 

@@ -111,6 +111,22 @@ fn mark(svg: &[u8], dot_source: &str) -> Vec<u8> {
     out
 }
 
+/// Graphviz's SVG made fit to sit inside an HTML page (the interactive
+/// page's response graph): from its `<svg` on (no XML declaration or DTD),
+/// preceded by the mark of the DOT it was drawn from, so `build --check`
+/// compares that rather than Graphviz's version-dependent bytes. Graphviz
+/// writes every KB string as XML text, and the page's policy stops any
+/// script or request even so.
+pub fn for_page(svg: &[u8], dot_source: &str) -> Vec<u8> {
+    let start = svg
+        .windows(4)
+        .position(|w| w == b"<svg")
+        .unwrap_or(svg.len());
+    let mut out = format!("{MARK}{:016x} -->\n", fingerprint(dot_source.as_bytes())).into_bytes();
+    out.extend_from_slice(&svg[start..]);
+    out
+}
+
 /// The DOT fingerprint an SVG was marked with, if any.
 pub fn marked_fingerprint(svg: &[u8]) -> Option<u64> {
     let text = std::str::from_utf8(&svg[..svg.len().min(4096)]).ok()?;

@@ -16,7 +16,8 @@ use headless_chrome::protocol::cdp::types::Event;
 use headless_chrome::protocol::cdp::{Network, Page};
 use headless_chrome::{Browser, LaunchOptions, Tab};
 
-use crate::support::{fixture, root, Run};
+use crate::pictures::require_graphviz;
+use crate::support::{copy_of_the_repo, fixture, root, Run};
 
 /// Exports the page of the KB at `kb` (the bundled one when `None`) into
 /// `dir`, with `args` added.
@@ -167,6 +168,52 @@ fn the_page_takes_a_title_and_refuses_a_width() {
         "{}",
         refused.stderr
     );
+}
+
+#[test]
+fn a_page_with_graphviz_s_graph_is_checked_by_its_dot_not_graphviz_s_bytes() {
+    // exports/story.html holds Graphviz's drawing; `build --check` needs
+    // no Graphviz to know it is fresh.
+    let (_keep, dir) = copy_of_the_repo();
+    let page = dir.join("exports/story.html");
+    let text = std::fs::read_to_string(&page).expect("page");
+    assert!(
+        text.contains("<!-- annals-dot-source: "),
+        "the drawing is marked"
+    );
+    assert!(
+        text.contains("class=\"node\""),
+        "Graphviz's nodes are in the page"
+    );
+    let check = || {
+        Run::in_dir(&dir)
+            .args(["build", "--check"])
+            .env("PATH", "")
+            .run()
+    };
+    check().status(0);
+    // Another Graphviz draws other bytes from the same DOT: still fresh.
+    std::fs::write(
+        &page,
+        text.replacen("<polygon", "<polygon data-other-graphviz=\"1\"", 1),
+    )
+    .expect("write");
+    check().status(0);
+    // The page around the drawing changed: stale.
+    std::fs::write(&page, text.replacen("<h1>", "<h1>Edited ", 1)).expect("write");
+    let out = check();
+    out.status(1);
+    assert!(
+        out.stderr.contains("stale: exports/story.html"),
+        "{}",
+        out.stderr
+    );
+    // The drawing's DOT changed (another mark): stale.
+    let at = text.find("<!-- annals-dot-source: ").expect("mark") + 24;
+    let mut other = text.clone();
+    other.replace_range(at..at + 4, "0000");
+    std::fs::write(&page, other).expect("write");
+    check().status(1);
 }
 
 // --- In a browser -------------------------------------------------------------
@@ -419,13 +466,71 @@ fn in_a_browser_the_page_draws_selects_filters_and_keeps_the_selection_in_the_ha
 }
 
 #[test]
-#[ignore = "needs Chromium (apt-get install chromium); CI runs it with --include-ignored"]
-fn in_a_browser_hostile_strings_are_shown_as_text_and_run_nothing() {
+#[ignore = "needs Chromium and Graphviz; CI runs it with --include-ignored"]
+fn in_a_browser_graphviz_s_graph_is_clickable_like_the_page_s_own() {
+    require_graphviz();
     let dir = tempfile::tempdir().expect("temp dir");
-    let path = page(dir.path(), Some(&fixture("hostile-page/kb")), &[]);
+    let path = page(dir.path(), None, &["--engine", "graphviz"]);
     let url = file_url(&path);
     let browser = browser();
-    let (tab, seen) = open(&browser, &format!("{url}#s1"));
+    let (tab, seen) = open(&browser, &url);
+    // A node per statement in an exchange and per event answered.
+    assert_eq!(
+        eval(
+            &tab,
+            "document.querySelectorAll('#graph g.node[data-id]').length"
+        ),
+        11
+    );
+    assert_eq!(
+        eval(&tab, "document.querySelectorAll('#graph svg').length"),
+        1
+    );
+    let id = "stoltenberg-russia-should-withdraw";
+    tab.find_element(&format!("#graph g.node[data-id='{id}'] path"))
+        .expect("node")
+        .click()
+        .expect("click");
+    let heading = eval(&tab, "document.getElementById('panel-heading').textContent");
+    assert_eq!(heading, "Russia should withdraw");
+    assert_eq!(
+        eval(
+            &tab,
+            "document.querySelector('#graph g.node.selected').dataset.id"
+        ),
+        id
+    );
+    assert_quiet(&seen, &url);
+}
+
+#[test]
+#[ignore = "needs Chromium and Graphviz; CI runs it with --include-ignored"]
+fn in_a_browser_hostile_strings_are_shown_as_text_and_run_nothing() {
+    require_graphviz();
+    let browser = browser();
+    // With the page's own graph, and with Graphviz's drawing inside it.
+    // (Graphviz's graph also draws the event a statement was said at.)
+    for (engine, nodes) in [("native", "s1 s2"), ("graphviz", "s1 meeting s2")] {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = page(
+            dir.path(),
+            Some(&fixture("hostile-page/kb")),
+            &["--engine", engine],
+        );
+        hostile_page_is_inert(&browser, &path, nodes);
+    }
+}
+
+fn hostile_page_is_inert(browser: &Browser, path: &Path, nodes: &str) {
+    let url = file_url(path);
+    let (tab, seen) = open(browser, &format!("{url}#s1"));
+    assert_eq!(
+        eval(
+            &tab,
+            "[...document.querySelectorAll('#graph .node[data-id]')].map((n) => n.dataset.id).join(' ')"
+        ),
+        nodes
+    );
     assert_eq!(eval(&tab, "typeof window.pwned"), "undefined");
     assert_eq!(eval(&tab, "document.querySelectorAll('script').length"), 2);
     assert_eq!(

@@ -551,7 +551,27 @@
   const inGraph = new Set(data.graph);
   const graphNodes = new Map();
   const GRAPH_MAX = 1500;
-  if (inGraph.size === 0) {
+  const drawn = graphBox.querySelector('svg');
+  if (drawn) {
+    // Graphviz drew it (export --engine graphviz): each node's <title> is
+    // its id; the nodes become buttons like the page's own.
+    drawn.removeAttribute('width');
+    drawn.removeAttribute('height');
+    drawn.classList.add('graph', 'graphviz');
+    drawn.setAttribute('role', 'presentation');
+    for (const node of drawn.querySelectorAll('g.node')) {
+      const title = node.querySelector('title');
+      const id = title ? title.textContent : '';
+      const s = statements.get(id), e = events.get(id);
+      if (!s && !e) continue;
+      node.dataset.id = id;
+      node.classList.add(s ? 'st' : 'ev');
+      node.setAttribute('tabindex', '0');
+      node.setAttribute('role', 'button');
+      node.setAttribute('aria-label', s ? 'In the graph: ' + describe(s) : `In the graph: event ${e.name}`);
+      graphNodes.set(id, node);
+    }
+  } else if (inGraph.size === 0) {
     graphBox.append(el('p', { class: 'empty' }, 'No statement here responds to another.'));
   } else if (inGraph.size > GRAPH_MAX) {
     graphBox.append(el('p', { class: 'empty' }, `${inGraph.size} statements take part in exchanges: too many to draw here. The response graph of a filtered export (annals export --format html --from … --actor …) draws them.`));
@@ -622,18 +642,18 @@
       }
     }
     graphBox.append(g);
-    graphBox.addEventListener('click', (ev) => {
-      const item = ev.target.closest('.node');
-      if (item) choose(item.dataset.id);
-    });
-    graphBox.addEventListener('keydown', (ev) => {
-      const item = ev.target.closest('.node');
-      if (item && (ev.key === 'Enter' || ev.key === ' ')) {
-        ev.preventDefault();
-        choose(item.dataset.id);
-      }
-    });
   }
+  graphBox.addEventListener('click', (ev) => {
+    const item = ev.target.closest('.node[data-id]');
+    if (item) choose(item.dataset.id);
+  });
+  graphBox.addEventListener('keydown', (ev) => {
+    const item = ev.target.closest('.node[data-id]');
+    if (item && (ev.key === 'Enter' || ev.key === ' ')) {
+      ev.preventDefault();
+      choose(item.dataset.id);
+    }
+  });
 
   // --- The list of statements ------------------------------------------------------
   const list = $('list');

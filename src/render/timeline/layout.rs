@@ -25,31 +25,6 @@ pub(super) struct Placed {
     pub left: bool,
 }
 
-/// `text` wrapped at words into at most `lines` lines that each fit
-/// `room` pixels at `size` (the last cut after a word with `…`).
-fn fit_lines(text: &str, size: f64, room: f64, lines: usize) -> Vec<String> {
-    let mut chars = text.chars().count().max(1);
-    loop {
-        let wrapped = crate::export::wrap(text, chars, lines);
-        if chars <= 6 || wrapped.iter().all(|l| text_width(l, size) <= room) {
-            return wrapped;
-        }
-        chars -= 1;
-    }
-}
-
-/// How much time a break in the axis leaves out, in round words.
-fn skipped(seconds: i64) -> String {
-    let days = seconds / 86_400;
-    let (n, unit) = match days {
-        0 => (seconds / 3600, "hour"),
-        1..=60 => (days, "day"),
-        61..=730 => (days / 30, "month"),
-        _ => (days / 365, "year"),
-    };
-    format!("{n} {unit}{}", if n == 1 { "" } else { "s" })
-}
-
 #[cfg(test)]
 impl Placed {
     /// Where the marker and its label, if drawn, start and end.
@@ -143,6 +118,7 @@ pub(super) struct Tick {
 
 /// A response arrow: a cubic curve from the responding marker to the edge
 /// of the target's.
+#[derive(Debug, Clone, Copy)]
 pub(super) struct Arrow {
     pub from: (f64, f64),
     pub c1: (f64, f64),
@@ -567,6 +543,27 @@ pub(super) fn layout(kb: &Kb, filter: &Filter, zone: Zone, width: f64) -> Layout
             }
         }
     }
+    // Arrows routed around the labels: of a few bulges, each arrow takes
+    // the one whose curve crosses the fewest labels.
+    if !dense {
+        let boxes: Vec<Box2> = lanes
+            .iter()
+            .flat_map(|lane| lane.placed.iter().filter(|p| p.label))
+            .map(|p| {
+                let (x, y) = pos[&p.s];
+                let w = text_width(&marker_label(kb.statement(p.s)), 10.0);
+                let (x0, x1) = if p.left {
+                    (x - r - 4.0 - w, x - r - 4.0)
+                } else {
+                    (x + r + 4.0, x + r + 4.0 + w)
+                };
+                (x0, y - 5.5, x1, y + 4.5)
+            })
+            .collect();
+        for arrow in &mut arrows {
+            route(arrow, &boxes);
+        }
+    }
     let stances = sel
         .statements
         .iter()
@@ -608,6 +605,109 @@ pub(super) fn layout(kb: &Kb, filter: &Filter, zone: Zone, width: f64) -> Layout
         legend_y,
         height,
     }
+}
+
+/// `text` wrapped at words into at most `lines` lines that each fit
+/// `room` pixels at `size` (the last cut after a word with `…`).
+fn fit_lines(text: &str, size: f64, room: f64, lines: usize) -> Vec<String> {
+    let mut chars = text.chars().count().max(1);
+    loop {
+        let wrapped = crate::export::wrap(text, chars, lines);
+        if chars <= 6 || wrapped.iter().all(|l| text_width(l, size) <= room) {
+            return wrapped;
+        }
+        chars -= 1;
+    }
+}
+
+/// How much time a break in the axis leaves out, in round words.
+fn skipped(seconds: i64) -> String {
+    let days = seconds / 86_400;
+    let (n, unit) = match days {
+        0 => (seconds / 3600, "hour"),
+        1..=60 => (days, "day"),
+        61..=730 => (days / 30, "month"),
+        _ => (days / 365, "year"),
+    };
+    format!("{n} {unit}{}", if n == 1 { "" } else { "s" })
+}
+
+/// A box on the picture: left, top, right, bottom.
+type Box2 = (f64, f64, f64, f64);
+
+/// The point of an arrow's cubic curve at `t` (0 to 1).
+fn point(a: &Arrow, t: f64) -> (f64, f64) {
+    let u = 1.0 - t;
+    let (b0, b1, b2, b3) = (u * u * u, 3.0 * u * u * t, 3.0 * u * t * t, t * t * t);
+    (
+        b0 * a.from.0 + b1 * a.c1.0 + b2 * a.c2.0 + b3 * a.to.0,
+        b0 * a.from.1 + b1 * a.c1.1 + b2 * a.c2.1 + b3 * a.to.1,
+    )
+}
+
+/// How many of 24 points along the arrow (its ends aside) fall on a label.
+fn crossings(a: &Arrow, boxes: &[Box2]) -> usize {
+    (1..24)
+        .map(|k| point(a, f64::from(k) / 24.0))
+        .filter(|(x, y)| {
+            boxes
+                .iter()
+                .any(|(x0, y0, x1, y1)| x >= x0 && x <= x1 && y >= y0 && y <= y1)
+        })
+        .count()
+}
+
+/// Bends an arrow around labels: its control points are pushed across it
+/// (the first more than the second, so it still arrives as it did) or the
+/// first further left, until the curve crosses the fewest labels; the
+/// first of equals wins, so an arrow that crosses none keeps its shape.
+fn route(arrow: &mut Arrow, boxes: &[Box2]) {
+    let near: Vec<Box2> = {
+        let xs = [arrow.from.0, arrow.c1.0, arrow.c2.0, arrow.to.0];
+        let ys = [arrow.from.1, arrow.c1.1, arrow.c2.1, arrow.to.1];
+        let (lo_x, hi_x) = (
+            xs.iter().copied().fold(f64::MAX, f64::min) - 200.0,
+            xs.iter().copied().fold(f64::MIN, f64::max) + 80.0,
+        );
+        let (lo_y, hi_y) = (
+            ys.iter().copied().fold(f64::MAX, f64::min),
+            ys.iter().copied().fold(f64::MIN, f64::max),
+        );
+        boxes
+            .iter()
+            .copied()
+            .filter(|(x0, y0, x1, y1)| *x1 >= lo_x && *x0 <= hi_x && *y1 >= lo_y && *y0 <= hi_y)
+            .collect()
+    };
+    if near.is_empty() {
+        return;
+    }
+    let base = *arrow;
+    // Across the arrow (its normal), and further to the left.
+    let (dx, dy) = (base.to.0 - base.from.0, base.to.1 - base.from.1);
+    let len = (dx * dx + dy * dy).sqrt().max(1.0);
+    let normal = (-dy / len, dx / len);
+    let across = [30.0, -30.0, 60.0, -60.0, 110.0, -110.0].map(|k| {
+        (
+            (normal.0 * k, normal.1 * k),
+            (normal.0 * k * 0.3, normal.1 * k * 0.3),
+        )
+    });
+    let left = [-40.0, -90.0, -160.0].map(|k| ((k, 0.0), (0.0, 0.0)));
+    let mut best = (crossings(&base, &near), base);
+    for ((x1, y1), (x2, y2)) in across.into_iter().chain(left) {
+        if best.0 == 0 {
+            break;
+        }
+        let mut a = base;
+        a.c1 = (a.c1.0 + x1, a.c1.1 + y1);
+        a.c2 = (a.c2.0 + x2, a.c2.1 + y2);
+        let n = crossings(&a, &near);
+        if n < best.0 {
+            best = (n, a);
+        }
+    }
+    *arrow = best.1;
 }
 
 #[cfg(test)]
@@ -788,5 +888,26 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn an_arrow_bends_around_a_label_in_its_way_and_keeps_its_shape_otherwise() {
+        let straight = Arrow {
+            from: (300.0, 100.0),
+            c1: (250.0, 100.0),
+            c2: (150.0, 100.0),
+            to: (100.0, 100.0),
+            stance: Stance::Rejects,
+        };
+        let label = [(180.0, 95.0, 220.0, 105.0)];
+        assert!(crossings(&straight, &label) > 0);
+        let mut routed = straight;
+        route(&mut routed, &label);
+        assert_eq!(crossings(&routed, &label), 0, "{routed:?}");
+        assert_eq!((routed.from, routed.to), (straight.from, straight.to));
+        // Nothing in the way: the arrow is left as it is.
+        let mut clear = straight;
+        route(&mut clear, &[(180.0, 300.0, 220.0, 310.0)]);
+        assert_eq!(clear.c1, straight.c1);
     }
 }

@@ -158,7 +158,7 @@ pub fn write(
     let mut style = format!(
         ":root{{--ink:{};--muted:{};--grid:{};--event:{}}}\n",
         palette::INK,
-        palette::MUTED,
+        palette::MUTED_TEXT,
         palette::GRID,
         palette::EVENT
     );
@@ -261,5 +261,34 @@ mod tests {
         assert_eq!(s, r#"{"a":"\u003c/script\u003e\u003c!--\u0026"}"#);
         let back: serde_json::Value = serde_json::from_str(&s).expect("json");
         assert_eq!(back["a"], "</script><!--&");
+    }
+
+    /// WCAG's contrast ratio of two `#rrggbb` colours.
+    fn contrast(a: &str, b: &str) -> f64 {
+        let luminance = |hex: &str| {
+            let channel = |i: usize| {
+                let c = f64::from(u8::from_str_radix(&hex[i..i + 2], 16).expect("hex")) / 255.0;
+                if c <= 0.039_28 {
+                    c / 12.92
+                } else {
+                    ((c + 0.055) / 1.055).powf(2.4)
+                }
+            };
+            0.2126 * channel(1) + 0.7152 * channel(3) + 0.0722 * channel(5)
+        };
+        let (x, y) = (luminance(a), luminance(b));
+        (x.max(y) + 0.05) / (x.min(y) + 0.05)
+    }
+
+    #[test]
+    fn the_page_s_text_colours_meet_wcag_aa_on_white() {
+        for colour in [palette::INK, palette::MUTED_TEXT, "#1f5fad"] {
+            let ratio = contrast(colour, "#ffffff");
+            assert!(ratio >= 4.5, "{colour}: {ratio:.2}");
+        }
+        // Text on the event bars (white on the event colour) and the
+        // muted text on the filter bar's grey.
+        assert!(contrast("#ffffff", palette::EVENT) >= 4.5);
+        assert!(contrast(palette::MUTED_TEXT, "#f4f6f7") >= 4.5);
     }
 }

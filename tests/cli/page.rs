@@ -466,6 +466,35 @@ fn in_a_browser_the_page_draws_selects_filters_and_keeps_the_selection_in_the_ha
 }
 
 #[test]
+#[ignore = "needs Chromium (apt-get install chromium); CI runs it with --include-ignored"]
+fn in_a_browser_every_date_form_of_the_specification_is_drawn() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = page(dir.path(), Some(&fixture("every-date/kb")), &[]);
+    let url = file_url(&path);
+    let browser = browser();
+    let (tab, seen) = open(&browser, &url);
+    assert_eq!(
+        eval(&tab, "document.querySelectorAll('#list li').length"),
+        76
+    );
+    // Those with an instant in years 0000-9999 are on the timeline.
+    let on_timeline = eval(&tab, "document.querySelectorAll('#timeline .st').length")
+        .as_u64()
+        .expect("count");
+    assert!(on_timeline >= 60, "{on_timeline} markers");
+    tab.press_key("0").expect("key");
+    tab.find_element("#zoom-out")
+        .expect("zoom out")
+        .click()
+        .expect("click");
+    tab.find_element("#zoom-in")
+        .expect("zoom in")
+        .click()
+        .expect("click");
+    assert_quiet(&seen, &url);
+}
+
+#[test]
 #[ignore = "needs Chromium and Graphviz; CI runs it with --include-ignored"]
 fn in_a_browser_graphviz_s_graph_is_clickable_like_the_page_s_own() {
     require_graphviz();

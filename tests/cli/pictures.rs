@@ -770,3 +770,24 @@ fn a_quiet_fortnight_is_drawn_as_a_break_in_the_axis() {
         "the four days span {spread} px"
     );
 }
+
+#[test]
+fn every_date_form_of_the_specification_is_drawn() {
+    // From year -170,000,000 to open ends, sets and unspecified digits.
+    let dir = tempfile::tempdir().expect("temp dir");
+    for name in ["t.svg", "t.png"] {
+        let path = dir.path().join(name);
+        Run::fixture("every-date")
+            .args(["render", "timeline", "-o", path.to_str().expect("UTF-8")])
+            .run()
+            .status(0);
+    }
+    let svg = std::fs::read_to_string(dir.path().join("t.svg")).expect("svg");
+    let doc = parse_svg(&svg);
+    let markers = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("circle") && n.children().any(|c| c.has_tag_name("title")))
+        .count();
+    assert_eq!(markers, 76, "a marker per statement");
+    annals_png(&dir.path().join("t.png"));
+}

@@ -160,8 +160,8 @@
       let y = d.getUTCFullYear(), m = unit === 'month' ? d.getUTCMonth() - (d.getUTCMonth() % step) : 0;
       if (unit === 'year') y -= ((y % step) + step) % step;
       for (; out.length < 400;) {
-        const l = Date.UTC(y, m, 1) + (y >= 0 && y < 100 ? 0 : 0);
-        const ld = new Date(l);
+        // (Date.UTC reads years 0 to 99 as 1900 to 1999: set the year apart.)
+        const ld = new Date(Date.UTC(2000, m, 1));
         ld.setUTCFullYear(y);
         const t = utc(ld.getTime());
         if (t > t1) break;

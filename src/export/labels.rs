@@ -65,7 +65,7 @@ fn cut(text: &str, max: usize) -> String {
 /// How a picture presents itself: a title (else what it shows, how many
 /// and when), a subtitle under it, a credit line at the foot (else the
 /// outlets its statements cite, and annals), and its width in pixels
-/// ([`MIN_WIDTH`] to [`MAX_WIDTH`]; 1280 when not given).
+/// (`render::timeline::MIN_WIDTH` to `MAX_WIDTH`; 1280 when not given).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Caption {
     pub title: Option<String>,

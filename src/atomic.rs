@@ -183,19 +183,37 @@ pub fn write(path: &Path, bytes: &[u8], kb: &Path) -> Result<(), WriteError> {
     let tmp = temporary(&real, &dir);
     let _ = fs::remove_file(&tmp);
     let _tracked = interrupt::Temporary::track(&tmp);
-    let result = (|| {
-        let mut f = fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        fs::rename(&tmp, &real)
-    })();
+    let result = fill(&tmp, bytes).and_then(|()| fs::rename(&tmp, &real));
     if result.is_err() {
         let _ = fs::remove_file(&tmp);
     }
     result.map_err(err)
+}
+
+/// Writes `bytes` into a new file at `tmp` and syncs it to disk.
+fn fill(tmp: &Path, bytes: &[u8]) -> io::Result<()> {
+    let mut f = fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(tmp)?;
+    f.write_all(bytes)?;
+    f.sync_all()
+}
+
+/// Writes a file that must not exist yet, whole or not at all: into a
+/// temporary file beside it, then linked to its name, which fails rather
+/// than replaces if something took the name meanwhile (`annals init`).
+pub fn create(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    if let Some(parent) = path.parent() {
+        fs::create_dir_all(parent)?;
+    }
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("file");
+    let tmp = path.with_file_name(format!(".{name}.annals-new"));
+    let _ = fs::remove_file(&tmp);
+    let _tracked = interrupt::Temporary::track(&tmp);
+    let result = fill(&tmp, bytes).and_then(|()| fs::hard_link(&tmp, path));
+    let _ = fs::remove_file(&tmp);
+    result
 }
 
 /// The process id in a temporary file name of ours, if `name` is one.

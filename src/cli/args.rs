@@ -311,6 +311,23 @@ pub enum Command {
         manifest: PathBuf,
     },
 
+    /// Start a new KB in DIR (the current folder unless given).
+    ///
+    /// Writes kb/annals.ron (the settings, documented), kb/actors.ron,
+    /// kb/stories/example.ron (an example story to replace),
+    /// exports/exports.ron (outputs that need nothing but annals) and
+    /// .github/workflows/annals.yml (check --format github and build
+    /// --check on every push). Never overwrites anything: if any of these
+    /// exists, or DIR/kb holds anything, nothing is written.
+    #[command(after_help = "Examples:
+  annals init my-story
+  cd my-story && annals check && annals build")]
+    Init {
+        /// The folder to start the KB in (made if missing).
+        #[arg(value_name = "DIR", default_value = ".")]
+        dir: PathBuf,
+    },
+
     /// Print a shell completion script.
     #[command(
         after_help = "Example:\n  mkdir -p ~/.local/share/bash-completion/completions\n  annals completions bash > ~/.local/share/bash-completion/completions/annals"

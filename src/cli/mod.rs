@@ -32,6 +32,7 @@ pub fn run(cli: Cli) -> ExitCode {
     };
     let result = match cli.command {
         Command::Check(args) => check::run(&cli.kb, &args, color),
+        Command::Init { dir } => init(&dir),
         Command::Completions { shell } => {
             let mut cmd = <Cli as clap::CommandFactory>::command();
             clap_complete::generate(shell, &mut cmd, "annals", &mut io::stdout());
@@ -55,4 +56,25 @@ pub fn run(cli: Cli) -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// `annals init DIR`: writes a new KB, then says what was written and what
+/// to do next.
+fn init(dir: &std::path::Path) -> Result<ExitCode, Failure> {
+    let written = annals::init::init(dir).map_err(|e| Failure::Usage(e.to_string()))?;
+    let mut out = io::stdout().lock();
+    for path in &written {
+        writeln!(out, "wrote {}", annals::escape::shown_path(path))?;
+    }
+    let here = dir == std::path::Path::new(".");
+    let cd = if here {
+        String::new()
+    } else {
+        format!("cd {} && ", annals::escape::shown_path(dir))
+    };
+    writeln!(
+        out,
+        "\nNext: {cd}annals check && annals build\nThen replace kb/stories/example.ron with your story; `git init` if this is a new repository."
+    )?;
+    Ok(ExitCode::SUCCESS)
 }

@@ -262,7 +262,7 @@ impl Request {
                     ..Options::default()
                 },
             },
-            Command::Check(_) | Command::Completions { .. } => {
+            Command::Check(_) | Command::Init { .. } | Command::Completions { .. } => {
                 unreachable!("check and completions run without a request")
             }
         })

@@ -11,6 +11,7 @@ mod clients;
 mod corpus;
 mod edtf;
 mod grammar;
+mod init;
 mod interchange;
 mod model;
 mod page;

@@ -584,6 +584,31 @@ pub fn dot_quoted(text: &str) -> String {
     out
 }
 
+/// A RON string literal: quotes and backslashes escaped, line breaks and tabs as
+/// `\n`, `\r`, `\t`, other control characters as `\u{..}`; everything
+/// else as written.
+///
+/// ```
+/// assert_eq!(annals::escape::ron_string("a \"b\"\n\u{1b}"), r#""a \"b\"\n\u{1b}""#);
+/// ```
+pub fn ron_string(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
 /// The entity XML writes for one of its markup characters.
 fn xml_entity(c: char) -> Option<&'static str> {
     Some(match c {

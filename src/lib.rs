@@ -31,6 +31,7 @@ pub mod interrupt;
 pub mod kb;
 pub mod load;
 pub mod model;
+pub mod new;
 pub mod output;
 pub(crate) mod palette;
 pub mod query;

@@ -311,6 +311,26 @@ pub enum Command {
         manifest: PathBuf,
     },
 
+    /// Print a new statement, actor or event, ready to paste into a story
+    /// file.
+    ///
+    /// Every id, kind, stance and date given is checked against the KB
+    /// first (with suggestions), and the item gets an id that is not taken:
+    /// from the speaker and the first words of the title or summary, or
+    /// from the name. Fields are in the README's order, one per line.
+    #[command(after_help = "Examples:
+  annals new statement --by putin --date 2024-06-14 --at putin-lavrov-meeting-2024-06-14 --kind Demand --summary \"Putin demanded ...\" --source tass
+  annals new statement --by stoltenberg --date 2024-06-14 --summary \"...\" --responds-to putin-peaceful-option:Rejects
+  annals new actor --name \"Dmitry Peskov\" --kind Person
+  annals new event --name \"Summit on Peace in Ukraine\" --kind Summit --date 2024-06-15/2024-06-16")]
+    New {
+        /// What to write.
+        #[arg(value_enum, ignore_case = true)]
+        item: annals::new::Item,
+        #[command(flatten)]
+        known: annals::new::Known,
+    },
+
     /// Start a new KB in DIR (the current folder unless given).
     ///
     /// Writes kb/annals.ron (the settings, documented), kb/actors.ron,

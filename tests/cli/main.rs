@@ -14,6 +14,7 @@ mod grammar;
 mod init;
 mod interchange;
 mod model;
+mod new;
 mod page;
 mod pictures;
 mod queries;

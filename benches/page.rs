@@ -12,13 +12,13 @@
 // A command-line tool: it reports on stdout.
 #![allow(clippy::print_stdout)]
 
-use std::path::PathBuf;
 use std::time::Duration;
+
+mod chromium;
 
 use annals::artifact::{self, Artifact, Format, Options as ArtifactOptions};
 use annals::query::Filter;
 use annals::synthetic::{generate, Options};
-use headless_chrome::{Browser, LaunchOptions};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut statements = 10_000;
@@ -64,25 +64,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         bytes as f64 / 1e6
     );
 
-    let args: Vec<&std::ffi::OsStr> = [
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--disable-quic",
-        "--no-first-run",
-    ]
-    .iter()
-    .map(std::ffi::OsStr::new)
-    .collect();
-    let browser = Browser::new(
-        LaunchOptions::default_builder()
-            .path(Some(PathBuf::from("/usr/bin/chromium")))
-            .sandbox(false)
-            .window_size(Some((1400, 1000)))
-            .args(args)
-            .idle_browser_timeout(Duration::from_secs(300))
-            .build()?,
-    )?;
+    let browser = chromium::launch(Duration::from_secs(300))
+        .ok_or("this benchmark needs Chromium: apt-get install chromium")??;
     let url = format!("file://{}", page.canonicalize()?.display());
     println!("run  interactive_ms  filter_ms  zoom_ms");
     for run in 1..=runs {

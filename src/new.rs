@@ -72,11 +72,6 @@ pub fn item(kb: &Kb, what: Item, known: &Known) -> Result<String, Vec<String>> {
             problems.push(e.to_string());
         }
     };
-    let ids = |list: &[String]| {
-        list.iter()
-            .map(|s| s.split(':').next().unwrap_or(s).to_owned())
-            .collect::<Vec<_>>()
-    };
     match what {
         Item::Statement => {
             if let Some(by) = &known.by {
@@ -88,8 +83,8 @@ pub fn item(kb: &Kb, what: Item, known: &Known) -> Result<String, Vec<String>> {
             for s in &known.sources {
                 check_id(s, NodeKind::Actor);
             }
-            for to in ids(&known.responds_to) {
-                if let Err(e) = resolve(kb, &to, None) {
+            for (to, _) in known.responds_to.iter().map(|r| target(r)) {
+                if let Err(e) = resolve(kb, to, None) {
                     problems.push(e.to_string());
                 }
             }
@@ -146,8 +141,7 @@ pub fn item(kb: &Kb, what: Item, known: &Known) -> Result<String, Vec<String>> {
         Item::Actor => word::<ActorKind>(known.kind.as_deref().unwrap_or("Person"), &mut problems),
     };
     let mut responses = Vec::new();
-    for r in &known.responds_to {
-        let (to, stance) = r.split_once(':').unwrap_or((r, "Rejects"));
+    for (to, stance) in known.responds_to.iter().map(|r| target(r)) {
         if let Some(stance) = word::<Stance>(stance, &mut problems) {
             responses.push((to.to_owned(), stance));
         }
@@ -243,6 +237,11 @@ pub fn item(kb: &Kb, what: Item, known: &Known) -> Result<String, Vec<String>> {
     }
     out.push_str("        ),\n");
     Ok(out)
+}
+
+/// A `--responds-to` value: the id, and the stance (Rejects unless given).
+fn target(written: &str) -> (&str, &str) {
+    written.split_once(':').unwrap_or((written, "Rejects"))
 }
 
 fn item_word(what: Item) -> &'static str {

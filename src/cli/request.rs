@@ -211,10 +211,7 @@ impl Request {
                     caption: caption.with_width(None),
                     graphviz_timeout: graphviz_timeout()?,
                 };
-                asked
-                    .plan()
-                    .map_err(|e| Failure::Usage(e.to_string()))
-                    .and_then(|plan| check_caption(plan, &options.caption))?;
+                check_caption(asked, &options.caption)?;
                 let spec = with_all(spec(filter, Some(to)), all, asked)?;
                 Request::make(asked, spec, output, options, kb_path)?
             }
@@ -250,10 +247,7 @@ impl Request {
                     caption,
                     ..Options::default()
                 };
-                asked
-                    .plan()
-                    .map_err(|e| Failure::Usage(e.to_string()))
-                    .and_then(|plan| check_caption(plan, &options.caption))?;
+                check_caption(asked, &options.caption)?;
                 let spec = with_all(spec(filter, Some(to)), all, asked)?;
                 Request::make(asked, spec, output, options, kb_path)?
             }
@@ -316,7 +310,8 @@ impl Request {
 /// A title, subtitle and credit are annals' own timeline's and the page's,
 /// a width only the timeline's; the Graphviz pictures and the data formats
 /// have none of them.
-fn check_caption(plan: Plan, caption: &Caption) -> Result<(), Failure> {
+fn check_caption(asked: Artifact, caption: &Caption) -> Result<(), Failure> {
+    let plan = asked.plan().map_err(|e| Failure::Usage(e.to_string()))?;
     if caption.width.is_some() && !plan.draws_caption() {
         return Err(Failure::Usage(format!(
             "--width is the timeline picture's; the {} view is laid out by Graphviz",

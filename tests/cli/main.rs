@@ -7,6 +7,8 @@
 
 mod bundled;
 mod check;
+#[path = "../../benches/chromium.rs"]
+mod chromium;
 mod clients;
 mod corpus;
 mod edtf;

@@ -14,7 +14,7 @@ use std::time::Duration;
 
 use headless_chrome::protocol::cdp::types::Event;
 use headless_chrome::protocol::cdp::{Network, Page};
-use headless_chrome::{Browser, LaunchOptions, Tab};
+use headless_chrome::{Browser, Tab};
 
 use crate::pictures::require_graphviz;
 use crate::support::{copy_of_the_repo, fixture, root, Run};
@@ -221,36 +221,10 @@ fn a_page_with_graphviz_s_graph_is_checked_by_its_dot_not_graphviz_s_bytes() {
 /// Chromium, headless, as this machine's closed network needs it: no
 /// sandbox as root, no background requests of its own.
 fn browser() -> Browser {
-    let chromium = [
-        "/usr/bin/chromium",
-        "/usr/bin/chromium-browser",
-        "/usr/bin/google-chrome",
-    ]
-    .into_iter()
-    .map(PathBuf::from)
-    .find(|p| p.exists());
-    let Some(path) = chromium else {
-        panic!("this test needs Chromium: apt-get install chromium, or run `cargo test` without --include-ignored")
-    };
-    let args: Vec<&std::ffi::OsStr> = [
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--disable-quic",
-        "--no-first-run",
-    ]
-    .iter()
-    .map(std::ffi::OsStr::new)
-    .collect();
-    let options = LaunchOptions::default_builder()
-        .path(Some(path))
-        .sandbox(false)
-        .window_size(Some((1400, 1000)))
-        .args(args)
-        .idle_browser_timeout(Duration::from_secs(120))
-        .build()
-        .expect("launch options");
-    Browser::new(options).expect("Chromium starts")
+    match crate::chromium::launch(Duration::from_secs(120)) {
+        Some(started) => started.expect("Chromium starts"),
+        None => panic!("this test needs Chromium: apt-get install chromium, or run `cargo test` without --include-ignored"),
+    }
 }
 
 /// What the page did besides drawing: console errors, uncaught exceptions

@@ -29,6 +29,8 @@ pub enum WriteError {
     DanglingSymlink(PathBuf, PathBuf),
     #[error("cannot write `{}`: {}", shown_path(.0), .1)]
     Io(PathBuf, io::Error),
+    #[error("left `{}` as it is: it changed since annals read it (saved by an editor?); run the command again", shown_path(.0))]
+    Changed(PathBuf),
 }
 
 /// Where `path` really leads: absolute, `..` resolved against the real
@@ -190,6 +192,37 @@ pub fn write(path: &Path, bytes: &[u8], kb: &Path) -> Result<(), WriteError> {
     result.map_err(err)
 }
 
+/// Replaces the KB file at `path` with `bytes` atomically, only if it still
+/// holds `expected` (what was read and changed: an editor that saved it
+/// meanwhile wins, and [`WriteError::Changed`] says so). A symlink is
+/// followed and the file it leads to is replaced; the file keeps its
+/// permissions. This is how `annals fmt` and `annals new --append` write,
+/// the two commands that write into the KB folder.
+pub fn replace(path: &Path, bytes: &[u8], expected: &[u8]) -> Result<(), WriteError> {
+    let err = |e| WriteError::Io(path.to_path_buf(), e);
+    let real = fs::canonicalize(path).map_err(err)?;
+    let meta = fs::metadata(&real).map_err(err)?;
+    if let Some(what) = odd_file(&meta) {
+        return Err(WriteError::NotAFile(path.to_path_buf(), what));
+    }
+    if fs::read(&real).map_err(err)? != expected {
+        return Err(WriteError::Changed(path.to_path_buf()));
+    }
+    let dir = real
+        .parent()
+        .map_or_else(|| PathBuf::from("/"), Path::to_path_buf);
+    let tmp = temporary(&real, &dir);
+    let _ = fs::remove_file(&tmp);
+    let _tracked = interrupt::Temporary::track(&tmp);
+    let result = fill(&tmp, bytes)
+        .and_then(|()| fs::set_permissions(&tmp, meta.permissions()))
+        .and_then(|()| fs::rename(&tmp, &real));
+    if result.is_err() {
+        let _ = fs::remove_file(&tmp);
+    }
+    result.map_err(err)
+}
+
 /// Writes `bytes` into a new file at `tmp` and syncs it to disk.
 fn fill(tmp: &Path, bytes: &[u8]) -> io::Result<()> {
     let mut f = fs::OpenOptions::new()
@@ -303,6 +336,25 @@ mod tests {
             resolve(&real.join("no/./such/../y")).unwrap(),
             real.join("no/y")
         );
+    }
+
+    #[test]
+    fn replacing_keeps_permissions_and_refuses_a_file_changed_meanwhile() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("a.ron");
+        fs::write(&file, "old").unwrap();
+        fs::set_permissions(&file, fs::Permissions::from_mode(0o640)).unwrap();
+        replace(&file, b"new", b"old").unwrap();
+        assert_eq!(fs::read(&file).unwrap(), b"new");
+        assert_eq!(
+            fs::metadata(&file).unwrap().permissions().mode() & 0o777,
+            0o640
+        );
+        let err = replace(&file, b"newer", b"old").unwrap_err();
+        assert!(matches!(err, WriteError::Changed(_)), "{err}");
+        assert_eq!(fs::read(&file).unwrap(), b"new");
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
     }
 
     #[test]

@@ -26,6 +26,7 @@ pub mod diag;
 pub mod escape;
 pub mod export;
 pub(crate) mod fingerprint;
+pub mod fmt;
 pub mod init;
 pub mod interrupt;
 pub mod kb;

@@ -226,17 +226,32 @@ pub fn item(kb: &Kb, what: Item, known: &Known) -> Result<String, Vec<String>> {
             }
         }
     }
-    let head = match what {
+    let head = type_name(what);
+    let text = format!("{head}({})", fields.join(", "));
+    let laid_out = crate::fmt::item_text(&text, head).map_err(|e| {
+        vec![format!(
+            "annals could not lay out the item: {e} (please report this)"
+        )]
+    })?;
+    Ok(format!("        {laid_out},\n"))
+}
+
+/// The struct an item is written as.
+pub fn type_name(what: Item) -> &'static str {
+    match what {
         Item::Statement => "Statement",
         Item::Actor => "Actor",
         Item::Event => "Event",
-    };
-    let mut out = format!("        {head}(\n");
-    for f in fields {
-        out.push_str(&format!("            {f},\n"));
     }
-    out.push_str("        ),\n");
-    Ok(out)
+}
+
+/// The list of a KB file the item goes in.
+pub fn node_kind(what: Item) -> NodeKind {
+    match what {
+        Item::Statement => NodeKind::Statement,
+        Item::Actor => NodeKind::Actor,
+        Item::Event => NodeKind::Event,
+    }
 }
 
 /// A `--responds-to` value: the id, and the stance (Rejects unless given).
@@ -310,9 +325,13 @@ fn free_id(kb: &Kb, what: Item, known: &Known) -> String {
         Item::Event => {
             let mut p = words(known.name.as_deref().unwrap_or(""), 4);
             p.push(
+                // The start of an interval: `2024-07-09` of `2024-07-09/2024-07-11`.
                 known
                     .date
                     .as_deref()
+                    .unwrap_or("")
+                    .split('/')
+                    .next()
                     .unwrap_or("")
                     .chars()
                     .filter(|c| c.is_ascii_digit() || *c == '-')

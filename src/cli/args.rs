@@ -312,23 +312,52 @@ pub enum Command {
     },
 
     /// Print a new statement, actor or event, ready to paste into a story
-    /// file.
+    /// file, or add it to one with --append.
     ///
     /// Every id, kind, stance and date given is checked against the KB
     /// first (with suggestions), and the item gets an id that is not taken:
     /// from the speaker and the first words of the title or summary, or
-    /// from the name. Fields are in the README's order, one per line.
+    /// from the name. It is laid out as `annals fmt` lays items out.
     #[command(after_help = "Examples:
   annals new statement --by putin --date 2024-06-14 --at putin-lavrov-meeting-2024-06-14 --kind Demand --summary \"Putin demanded ...\" --source tass
   annals new statement --by stoltenberg --date 2024-06-14 --summary \"...\" --responds-to putin-peaceful-option:Rejects
   annals new actor --name \"Dmitry Peskov\" --kind Person
-  annals new event --name \"Summit on Peace in Ukraine\" --kind Summit --date 2024-06-15/2024-06-16")]
+  annals new event --name \"Summit on Peace in Ukraine\" --kind Summit --date 2024-06-15/2024-06-16
+  annals new actor --name \"Dmitry Peskov\" --kind Person --append kb/actors.ron")]
     New {
         /// What to write.
         #[arg(value_enum, ignore_case = true)]
         item: annals::new::Item,
         #[command(flatten)]
         known: annals::new::Known,
+        /// Add it at the end of its list in FILE, a file of the KB, instead
+        /// of printing it: atomically, the file laid out as `annals fmt`
+        /// lays it out, and only if the KB still loads without an error in
+        /// that file.
+        #[arg(long, value_name = "FILE")]
+        append: Option<PathBuf>,
+    },
+
+    /// Lay out KB files the one canonical way (fields in the README's
+    /// order, one per line for items, comments kept), without changing what
+    /// they mean.
+    ///
+    /// Rewrites every file of the KB, or those under the PATHs given
+    /// (files or folders inside the KB folder), atomically; a file with
+    /// errors is left as it is, with its diagnostics. With --check nothing
+    /// is written: the changes are printed as a unified diff and the exit
+    /// status is 1 if there are any (for CI).
+    #[command(after_help = "Examples:
+  annals fmt                                   format every file of ./kb
+  annals fmt kb/stories/2024-06-14-putin-peace-conditions.ron
+  annals fmt --check                           in CI: print a diff, exit 1 if any")]
+    Fmt {
+        /// Print what would change as a diff, and write nothing.
+        #[arg(long)]
+        check: bool,
+        /// Files or folders of the KB to format (all of it unless given).
+        #[arg(value_name = "PATH")]
+        paths: Vec<PathBuf>,
     },
 
     /// Start a new KB in DIR (the current folder unless given).

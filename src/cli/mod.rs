@@ -7,6 +7,7 @@
 pub mod args;
 mod check;
 mod failure;
+mod fmt;
 mod load;
 mod pictures;
 mod queries;
@@ -33,6 +34,12 @@ pub fn run(cli: Cli) -> ExitCode {
     let result = match cli.command {
         Command::Check(args) => check::run(&cli.kb, &args, color),
         Command::Init { dir } => init(&dir),
+        Command::Fmt { check, paths } => fmt::run(&cli.kb, &paths, check, color),
+        Command::New {
+            item,
+            known,
+            append,
+        } => fmt::new(&cli.kb, item, &known, append.as_deref()),
         Command::Completions { shell } => {
             let mut cmd = <Cli as clap::CommandFactory>::command();
             clap_complete::generate(shell, &mut cmd, "annals", &mut io::stdout());

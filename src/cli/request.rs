@@ -2,7 +2,6 @@
 //! spec, an output plan checked against the formats that exist, an output
 //! path checked before any work is done. Only ids wait for the KB.
 
-use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
@@ -33,7 +32,6 @@ pub enum Request {
     Search(String, usize, output::Format),
     Path(String, String, output::Format),
     Stats(usize, output::Format),
-    New(annals::new::Item, Box<annals::new::Known>),
     Make {
         plan: Plan,
         filter: FilterSpec,
@@ -175,7 +173,6 @@ impl Request {
             Command::Stats { limit, output } => {
                 Request::Stats(limit.limit.unwrap_or(5), output.format())
             }
-            Command::New { item, known } => Request::New(item, Box::new(known)),
             Command::Export {
                 format_word,
                 format,
@@ -259,7 +256,11 @@ impl Request {
                     ..Options::default()
                 },
             },
-            Command::Check(_) | Command::Init { .. } | Command::Completions { .. } => {
+            Command::Check(_)
+            | Command::Init { .. }
+            | Command::Fmt { .. }
+            | Command::New { .. }
+            | Command::Completions { .. } => {
                 unreachable!("check and completions run without a request")
             }
         })
@@ -285,13 +286,6 @@ impl Request {
             }
             Request::Path(from, to, format) => queries::path(kb, &from, &to, format, style),
             Request::Stats(limit, format) => queries::stats(kb, limit, format, style),
-            Request::New(item, known) => match annals::new::item(kb, item, &known) {
-                Ok(text) => {
-                    io::stdout().write_all(text.as_bytes())?;
-                    Ok(ExitCode::SUCCESS)
-                }
-                Err(problems) => Err(Failure::Usage(problems.join("\n"))),
-            },
             Request::Make {
                 plan,
                 filter,

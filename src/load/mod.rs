@@ -122,6 +122,34 @@ impl Kb {
     }
 }
 
+/// A file given by its text, for [`Kb::load_texts`].
+#[derive(Debug, Clone)]
+pub struct Text {
+    pub name: String,
+    pub path: PathBuf,
+    pub text: String,
+    /// Whether it is the settings file.
+    pub settings: bool,
+}
+
+impl Kb {
+    /// Loads and checks a KB given as texts, each said to be the settings
+    /// file or not (what a KB loaded from disk holds, changed in memory:
+    /// `annals fmt` loads a KB before and after formatting).
+    pub fn load_texts(files: Vec<Text>) -> Loaded {
+        let inputs = files
+            .into_iter()
+            .map(|f| Input {
+                settings: f.settings,
+                name: f.name,
+                path: f.path,
+                bytes: Some(f.text.into_bytes()),
+            })
+            .collect();
+        load_inputs(inputs, Vec::new())
+    }
+}
+
 /// One file to load: read from disk, or given.
 struct Input {
     settings: bool,

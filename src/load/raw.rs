@@ -241,6 +241,16 @@ pub struct RawQuoteExtra {
     pub original_lang: Option<String>,
 }
 
+/// A quote's fields, in the README's order.
+pub(crate) const QUOTE_FIELDS: &[&str] = &[
+    "text",
+    "lang",
+    "translated",
+    "source",
+    "original",
+    "original_lang",
+];
+
 /// How a quote names its source.
 #[derive(Debug, Clone, serde::Deserialize)]
 #[serde(untagged)]
@@ -283,19 +293,7 @@ impl<'de> Deserialize<'de> for RawQuote {
                             quote.extra.get_or_insert_default().original_lang =
                                 map.next_value::<Option<String>>()?
                         }
-                        other => {
-                            return Err(de::Error::unknown_field(
-                                other,
-                                &[
-                                    "text",
-                                    "lang",
-                                    "translated",
-                                    "source",
-                                    "original",
-                                    "original_lang",
-                                ],
-                            ))
-                        }
+                        other => return Err(de::Error::unknown_field(other, QUOTE_FIELDS)),
                     }
                 }
                 quote.text = text.ok_or_else(|| de::Error::missing_field("text"))?;

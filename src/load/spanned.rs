@@ -102,25 +102,33 @@ pub fn trivia_len(s: &str) -> usize {
                 i += 1;
             }
         } else if b[i..].starts_with(b"/*") {
-            let mut depth = 0usize;
-            while i < b.len() {
-                if b[i..].starts_with(b"/*") {
-                    depth += 1;
-                    i += 2;
-                } else if b[i..].starts_with(b"*/") {
-                    depth -= 1;
-                    i += 2;
-                    if depth == 0 {
-                        break;
-                    }
-                } else {
-                    i += 1;
-                }
-            }
+            i += block_comment_len(&s[i..]);
         } else {
             return i;
         }
     }
+}
+
+/// The length of the block comment `s` starts with (they nest in RON), or
+/// all of `s` when it does not close.
+pub(crate) fn block_comment_len(s: &str) -> usize {
+    let b = s.as_bytes();
+    let (mut i, mut depth) = (0, 0usize);
+    while i < b.len() {
+        if b[i..].starts_with(b"/*") {
+            depth += 1;
+            i += 2;
+        } else if b[i..].starts_with(b"*/") {
+            depth -= 1;
+            i += 2;
+            if depth == 0 {
+                return i;
+            }
+        } else {
+            i += 1;
+        }
+    }
+    b.len()
 }
 
 /// A value and the byte range of its text in the file (without comments

@@ -12,6 +12,7 @@ mod chromium;
 mod clients;
 mod corpus;
 mod edtf;
+mod fmt;
 mod grammar;
 mod init;
 mod interchange;

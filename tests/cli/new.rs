@@ -40,9 +40,9 @@ fn a_new_statement_checks_clean_in_a_story_file() {
             kind: Rejection,
             title: "No peace on Putin's terms",
             summary: "Stoltenberg said that \"peace\" on these terms would reward aggression.",
+            topics: ["peace-talks"],
             responds_to: [Response(to: "putin-withdrawal-condition", stance: Rejects)],
             sources: [Source(outlet: "european-pravda")],
-            topics: ["peace-talks"],
         ),
 "#
     );

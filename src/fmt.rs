@@ -15,7 +15,7 @@
 //!   list. One blank line between values is kept where there was one.
 //!
 //! Formatting a formatted file changes nothing, and never changes what a
-//! file means: [`format_kb`] loads the KB before and after and refuses to
+//! file means: [`plan`] loads the KB before and after and refuses to
 //! write anything unless both give byte-identical JSON exports.
 
 mod print;

@@ -505,11 +505,9 @@ pub fn csv_cell(text: &str, cells: Cells) -> String {
     }
 }
 
-/// A Markdown table cell: Markdown and HTML syntax is backslash-escaped,
-/// pipes cannot end the cell, and line breaks become spaces.
-pub fn markdown_cell(text: &str) -> String {
-    let flat: String = text
-        .chars()
+/// `text` on one line: line breaks and tabs become spaces.
+pub fn one_line(text: &str) -> String {
+    text.chars()
         .map(|c| {
             if matches!(c, '\n' | '\r' | '\t') {
                 ' '
@@ -517,7 +515,13 @@ pub fn markdown_cell(text: &str) -> String {
                 c
             }
         })
-        .collect();
+        .collect()
+}
+
+/// A Markdown table cell: Markdown and HTML syntax is backslash-escaped,
+/// pipes cannot end the cell, and line breaks become spaces.
+pub fn markdown_cell(text: &str) -> String {
+    let flat = one_line(text);
     let mut out = String::with_capacity(flat.len());
     for c in terminal(&flat).chars() {
         match c {

@@ -396,6 +396,89 @@ fn meaning(loaded: &Loaded) -> (Vec<u8>, Vec<crate::diag::Code>) {
     (json, codes)
 }
 
+/// An item of a KB file as the canonical layout writes it, without its
+/// comments: what `annals diff` compares, so that a change of layout or of
+/// a comment is no change.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ItemFields {
+    pub kind: crate::model::NodeKind,
+    pub id: String,
+    /// The byte offset it starts at in its file.
+    pub at: usize,
+    /// Each field's name and value, on one line.
+    pub fields: Vec<(String, String)>,
+}
+
+/// The items of a KB file's text, in order (items without a readable id
+/// are left out: the loader reports them).
+pub fn items(text: &str) -> Result<Vec<ItemFields>, TreeError> {
+    use crate::model::NodeKind;
+    let mut file = tree::parse(text)?;
+    canonical_root(&mut file, Doc::Kb);
+    let Value::Seq(root) = &mut file.root else {
+        return Ok(Vec::new());
+    };
+    let mut out = Vec::new();
+    for list in &mut root.children {
+        let kind = match &list.key {
+            Some(Value::Atom(k)) if k == "actors" => NodeKind::Actor,
+            Some(Value::Atom(k)) if k == "events" => NodeKind::Event,
+            Some(Value::Atom(k)) if k == "statements" => NodeKind::Statement,
+            _ => continue,
+        };
+        let Value::Seq(items) = &mut list.value else {
+            continue;
+        };
+        for item in &mut items.children {
+            let at = item.range.start;
+            let Value::Seq(seq) = &mut item.value else {
+                continue;
+            };
+            let mut fields = Vec::new();
+            let mut id = None;
+            for child in &mut seq.children {
+                strip_comments(&mut child.value);
+                let (Some(Value::Atom(key)), Some(value)) = (&child.key, print::flat(&child.value))
+                else {
+                    continue;
+                };
+                if key == "id" {
+                    if let Value::Str(s) = &child.value {
+                        id = Some(s.clone());
+                    }
+                }
+                fields.push((key.clone(), value));
+            }
+            if let Some(id) = id {
+                out.push(ItemFields {
+                    kind,
+                    id,
+                    at,
+                    fields,
+                });
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// `v` without comments, and free to be written on one line.
+fn strip_comments(v: &mut Value) {
+    if let Value::Seq(seq) = v {
+        seq.open_comment = None;
+        seq.tail.clear();
+        seq.broken = false;
+        for child in &mut seq.children {
+            child.leading.clear();
+            child.trailing = None;
+            if let Some(key) = &mut child.key {
+                strip_comments(key);
+            }
+            strip_comments(&mut child.value);
+        }
+    }
+}
+
 /// Why an item was not added to a file.
 #[derive(Debug, thiserror::Error)]
 pub enum AppendError {

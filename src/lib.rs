@@ -23,6 +23,7 @@ pub mod atomic;
 pub mod build;
 pub mod check;
 pub mod diag;
+pub mod diff;
 pub mod escape;
 pub mod export;
 pub(crate) mod fingerprint;

@@ -96,6 +96,11 @@ pub fn outputs() -> Vec<Output> {
             root::<lists::StatsView<'static>>(),
         ),
         (
+            "diff.json",
+            "annals diff --format json",
+            root::<crate::diff::Report>(),
+        ),
+        (
             "export.json",
             "annals export --format json",
             root::<crate::export::json::Document<'static>>(),

@@ -360,6 +360,31 @@ pub enum Command {
         paths: Vec<PathBuf>,
     },
 
+    /// What changed in the story between two git revisions: items added,
+    /// removed, changed (field by field) and renamed, response links, and
+    /// who-responded counts.
+    ///
+    /// BASE defaults to where the current branch left the default branch
+    /// (origin's HEAD, else main, else master); HEAD to the working tree.
+    /// Items are compared as `annals fmt` writes them, so a change of layout
+    /// or of a comment is no change. Revisions are read with the `git`
+    /// command, without touching the working tree or the index; a revision
+    /// whose KB has errors is reported and compared where it loaded.
+    #[command(after_help = "Examples:
+  annals diff                          this branch's changes to the story
+  annals diff main                     the working tree against main
+  annals diff v1 v2 --format md        to post on a pull request")]
+    Diff {
+        /// The revision to compare from.
+        #[arg(value_name = "BASE")]
+        base: Option<String>,
+        /// The revision to compare to (the working tree unless given).
+        #[arg(value_name = "HEAD")]
+        head: Option<String>,
+        #[arg(long, value_enum, ignore_case = true, default_value = "text")]
+        format: DiffFormat,
+    },
+
     /// Start a new KB in DIR (the current folder unless given).
     ///
     /// Writes kb/annals.ron (the settings, documented), kb/actors.ron,
@@ -543,6 +568,18 @@ pub struct CheckArgs {
     /// List every diagnostic code with its default level and exit.
     #[arg(long)]
     pub list_codes: bool,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum DiffFormat {
+    /// for a terminal
+    Text,
+    /// Markdown, to post as a pull-request comment
+    Md,
+    /// one JSON document (docs/schema/diff.json)
+    Json,
+    /// GitHub Actions notices on the changed lines
+    Github,
 }
 
 #[derive(Clone, Copy, ValueEnum)]

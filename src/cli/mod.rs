@@ -6,6 +6,7 @@
 
 pub mod args;
 mod check;
+mod diff;
 mod failure;
 mod fmt;
 mod load;
@@ -34,6 +35,9 @@ pub fn run(cli: Cli) -> ExitCode {
     let result = match cli.command {
         Command::Check(args) => check::run(&cli.kb, &args, color),
         Command::Init { dir } => init(&dir),
+        Command::Diff { base, head, format } => {
+            diff::run(&cli.kb, base.as_deref(), head.as_deref(), format)
+        }
         Command::Fmt { check, paths } => fmt::run(&cli.kb, &paths, check, color),
         Command::New {
             item,

@@ -259,9 +259,10 @@ impl Request {
             Command::Check(_)
             | Command::Init { .. }
             | Command::Fmt { .. }
+            | Command::Diff { .. }
             | Command::New { .. }
             | Command::Completions { .. } => {
-                unreachable!("check and completions run without a request")
+                unreachable!("commands that do not query the KB run without a request")
             }
         })
     }

@@ -89,7 +89,7 @@ fn leaf_text(v: &Value) -> String {
 }
 
 /// `v` on one line, if it may be written so.
-fn flat(v: &Value) -> Option<String> {
+pub(super) fn flat(v: &Value) -> Option<String> {
     let Value::Seq(seq) = v else {
         return Some(leaf_text(v));
     };

@@ -39,6 +39,9 @@ fn init_writes_a_kb_that_checks_clean_and_builds() {
         std::fs::read_to_string(new.join(".github/workflows/annals.yml")).expect("workflow");
     assert!(workflow.contains("annals check --deny warnings --format github"));
     assert!(workflow.contains("annals build --check"));
+    assert!(workflow.contains("annals fmt --check"));
+    assert!(workflow.contains("--format md > story-diff.md"));
+    Run::in_dir(&new).args(["fmt", "--check"]).run().status(0);
 }
 
 #[test]

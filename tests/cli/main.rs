@@ -11,6 +11,7 @@ mod check;
 mod chromium;
 mod clients;
 mod corpus;
+mod diff;
 mod edtf;
 mod fmt;
 mod grammar;

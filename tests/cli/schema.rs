@@ -35,7 +35,7 @@ fn the_shipped_schemas_are_the_ones_annals_derives() {
 }
 
 /// Validates `instance` against the shipped `file`, naming every error.
-fn valid(file: &str, instance: &Value, what: &str) {
+pub fn valid(file: &str, instance: &Value, what: &str) {
     let text = std::fs::read_to_string(schema_dir().join(file)).expect("a schema file");
     let schema: Value = serde_json::from_str(&text).expect("the schema is JSON");
     assert_eq!(

@@ -15,34 +15,14 @@
 use std::time::Duration;
 
 mod chromium;
+mod common;
 
 use annals::artifact::{self, Artifact, Format, Options as ArtifactOptions};
 use annals::query::Filter;
-use annals::synthetic::{generate, Options};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let mut statements = 10_000;
-    let mut runs = 5;
-    let mut it = std::env::args().skip(1);
-    while let Some(flag) = it.next() {
-        let value = it.next().ok_or(format!("{flag} needs a value"))?;
-        match flag.as_str() {
-            "--statements" => statements = value.parse()?,
-            "--runs" => runs = value.parse()?,
-            _ => return Err("usage: page [--statements N] [--runs R]".into()),
-        }
-    }
-    let dir = tempfile::tempdir()?;
-    let kb = dir.path().join("kb");
-    generate(
-        &Options {
-            statements,
-            seed: 1,
-            faults: 0,
-            tiny: false,
-        },
-        &kb,
-    )?;
+    let (statements, runs) = common::statements_and_runs(10_000, 5, "page")?;
+    let (dir, kb) = common::generated_kb(statements)?;
     let page = dir.path().join("story.html");
     let loaded = annals::Kb::load(&kb)?;
     let plan = Artifact {

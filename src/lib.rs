@@ -31,6 +31,7 @@ pub mod fmt;
 pub mod init;
 pub mod interrupt;
 pub mod kb;
+pub mod live;
 pub mod load;
 pub mod model;
 pub mod new;

@@ -385,6 +385,31 @@ pub enum Command {
         format: DiffFormat,
     },
 
+    /// Check the KB on every save and rebuild the exports that changed.
+    ///
+    /// Prints the diagnostics as `annals check` does after each change to a
+    /// KB file or the manifest; when the KB loads without an error, rebuilds
+    /// the manifest's outputs (writing only those that changed). With
+    /// --live, serves the exports folder on 127.0.0.1: a page opened from
+    /// there reloads itself when it is rebuilt (the files on disk stay as
+    /// `annals build` makes them).
+    #[command(after_help = "Examples:
+  annals watch
+  annals watch --live            then open http://127.0.0.1:8149/story.html
+  annals watch -A unused-actor")]
+    Watch {
+        /// The manifest whose outputs are rebuilt (checking only if it does
+        /// not exist).
+        #[arg(long, value_name = "FILE", default_value = annals::build::MANIFEST)]
+        manifest: PathBuf,
+        #[command(flatten)]
+        levels: LevelArgs,
+        /// Serve the exports folder on 127.0.0.1:PORT (8149 unless given;
+        /// 0 for any free port), pages reloading when rebuilt.
+        #[arg(long, value_name = "PORT", num_args = 0..=1, default_missing_value = "8149")]
+        live: Option<u16>,
+    },
+
     /// Start a new KB in DIR (the current folder unless given).
     ///
     /// Writes kb/annals.ron (the settings, documented), kb/actors.ron,
@@ -542,12 +567,9 @@ impl From<QueryFormat> for annals::output::Format {
     }
 }
 
-#[derive(clap::Args)]
-pub struct CheckArgs {
-    /// Output format of the diagnostics.
-    #[arg(long, value_enum, ignore_case = true, default_value_t = CheckFormat::Human)]
-    pub format: CheckFormat,
-
+/// The levels of lints, beyond the settings file's (check, watch).
+#[derive(clap::Args, Default)]
+pub struct LevelArgs {
     /// Allow a lint (do not report it). Repeatable.
     #[arg(short = 'A', long = "allow", value_name = "CODE", value_parser = parse_code)]
     pub allow: Vec<Code>,
@@ -560,6 +582,16 @@ pub struct CheckArgs {
     /// Repeatable. Applied after -A and -W.
     #[arg(short = 'D', long = "deny", value_name = "CODE|warnings", value_parser = parse_deny)]
     pub deny: Vec<Deny>,
+}
+
+#[derive(clap::Args)]
+pub struct CheckArgs {
+    /// Output format of the diagnostics.
+    #[arg(long, value_enum, ignore_case = true, default_value_t = CheckFormat::Human)]
+    pub format: CheckFormat,
+
+    #[command(flatten)]
+    pub levels: LevelArgs,
 
     /// Explain a diagnostic code and exit.
     #[arg(long, value_name = "CODE", value_parser = parse_code)]

@@ -9,7 +9,7 @@ use annals::check::{Level, Levels};
 use annals::diag::{self, Code, Summary};
 use annals::Kb;
 
-use super::args::{CheckArgs, CheckFormat, Deny};
+use super::args::{CheckArgs, CheckFormat, Deny, LevelArgs};
 use super::Failure;
 
 pub fn run(kb: &Path, args: &CheckArgs, color: bool) -> Result<ExitCode, Failure> {
@@ -60,6 +60,27 @@ pub fn run(kb: &Path, args: &CheckArgs, color: bool) -> Result<ExitCode, Failure
         return Ok(ExitCode::SUCCESS);
     }
     let loaded = Kb::load(kb)?;
+    let summary = report(&loaded, &args.levels, args.format, color, &mut out)?;
+    out.flush()?;
+    // The process ends now: freeing a large KB item by item would only cost time.
+    std::mem::forget(loaded);
+    Ok(if summary.errors > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// Runs every check of `loaded` at the levels of its settings and of
+/// `args`, and prints the diagnostics in `format` (the summary on stdout
+/// for people, on stderr beside JSON and annotations).
+pub fn report(
+    loaded: &annals::Loaded,
+    args: &LevelArgs,
+    format: CheckFormat,
+    color: bool,
+    out: &mut dyn Write,
+) -> Result<Summary, Failure> {
     let mut levels = Levels::of(&loaded.kb.settings);
     for &code in &args.allow {
         levels.set(code, Level::Allow);
@@ -77,25 +98,17 @@ pub fn run(kb: &Path, args: &CheckArgs, color: bool) -> Result<ExitCode, Failure
             }
         }
     }
-    let diagnostics = annals::check::diagnostics(&loaded, &levels);
+    let diagnostics = annals::check::diagnostics(loaded, &levels);
     let summary = Summary::of(&diagnostics, &loaded.sources);
-    let written = match args.format {
-        CheckFormat::Human => diag::human::write(&mut out, &diagnostics, &loaded.sources, color)
+    match format {
+        CheckFormat::Human => diag::human::write(out, &diagnostics, &loaded.sources, color)
             .and_then(|()| writeln!(out, "{summary}")),
-        CheckFormat::Json => diag::json::write(&mut out, &diagnostics, &loaded.sources)
+        CheckFormat::Json => diag::json::write(out, &diagnostics, &loaded.sources)
             .and_then(|()| writeln!(io::stderr(), "{summary}")),
-        CheckFormat::Github => diag::github::write(&mut out, &diagnostics, &loaded.sources)
+        CheckFormat::Github => diag::github::write(out, &diagnostics, &loaded.sources)
             .and_then(|()| writeln!(io::stderr(), "{summary}")),
-    };
-    written?;
-    out.flush()?;
-    // The process ends now: freeing a large KB item by item would only cost time.
-    std::mem::forget(loaded);
-    Ok(if summary.errors > 0 {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    })
+    }?;
+    Ok(summary)
 }
 
 /// `text` broken into lines of at most `width` columns, at spaces.

@@ -13,6 +13,7 @@ mod load;
 mod pictures;
 mod queries;
 mod request;
+mod watch;
 
 use std::io::{self, IsTerminal, Write};
 use std::process::ExitCode;
@@ -38,6 +39,17 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Diff { base, head, format } => {
             diff::run(&cli.kb, base.as_deref(), head.as_deref(), format)
         }
+        Command::Watch {
+            manifest,
+            levels,
+            live,
+        } => watch::run(&watch::Watch {
+            kb: &cli.kb,
+            manifest: &manifest,
+            levels: &levels,
+            live,
+            color,
+        }),
         Command::Fmt { check, paths } => fmt::run(&cli.kb, &paths, check, color),
         Command::New {
             item,

@@ -64,15 +64,16 @@ pub fn stdout_takes(plan: Plan) -> Result<(), Failure> {
     Ok(())
 }
 
-/// Runs `build`: makes every output it can, reports those it could not,
-/// and exits 2 if any failed (1 with --check when some are stale).
-pub fn build(
+/// Makes (or with `check`, compares) every output of the manifest, saying
+/// what it wrote (and with `say_unchanged`, what it left).
+pub fn make_outputs(
     kb: &Kb,
     kb_path: &Path,
     manifest: &Manifest,
     check: bool,
     options: &Options,
-) -> Result<ExitCode, Failure> {
+    say_unchanged: bool,
+) -> Result<Tally, Failure> {
     let mut err = io::stderr().lock();
     if !check {
         let mut folders: Vec<PathBuf> = manifest
@@ -93,7 +94,7 @@ pub fn build(
             )?;
         }
     }
-    let (mut stale, mut failed) = (0, 0);
+    let (mut stale, mut failed, mut written) = (0, 0, 0);
     for output in &manifest.outputs {
         let path = manifest.path_of(output);
         let shown = escape::shown_path(&path);
@@ -124,10 +125,42 @@ pub fn build(
                 writeln!(err, "missing: {shown}")?;
             }
             (true, Ok(Freshness::Fresh)) => {}
-            (false, Ok(Freshness::Fresh)) => writeln!(err, "unchanged {shown}")?,
-            (false, Ok(_)) => writeln!(err, "wrote {shown}")?,
+            (false, Ok(Freshness::Fresh)) => {
+                if say_unchanged {
+                    writeln!(err, "unchanged {shown}")?;
+                }
+            }
+            (false, Ok(_)) => {
+                written += 1;
+                writeln!(err, "wrote {shown}")?;
+            }
         }
     }
+    Ok(Tally {
+        stale,
+        failed,
+        written,
+    })
+}
+
+/// What [`make_outputs`] did.
+pub struct Tally {
+    pub stale: usize,
+    pub failed: usize,
+    pub written: usize,
+}
+
+/// Runs `build`: makes every output it can, reports those it could not,
+/// and exits 2 if any failed (1 with --check when some are stale).
+pub fn build(
+    kb: &Kb,
+    kb_path: &Path,
+    manifest: &Manifest,
+    check: bool,
+    options: &Options,
+) -> Result<ExitCode, Failure> {
+    let Tally { stale, failed, .. } = make_outputs(kb, kb_path, manifest, check, options, true)?;
+    let mut err = io::stderr().lock();
     let total = manifest.outputs.len();
     if failed > 0 {
         writeln!(

@@ -62,7 +62,7 @@ fn spec(args: FilterArgs, to: Option<OldTo>) -> FilterSpec {
 
 /// How long Graphviz may take: `ANNALS_GRAPHVIZ_TIMEOUT` seconds, or the
 /// default.
-fn graphviz_timeout() -> Result<Duration, Failure> {
+pub(super) fn graphviz_timeout() -> Result<Duration, Failure> {
     match std::env::var("ANNALS_GRAPHVIZ_TIMEOUT") {
         Ok(v) if !v.trim().is_empty() => v
             .trim()
@@ -260,6 +260,7 @@ impl Request {
             | Command::Init { .. }
             | Command::Fmt { .. }
             | Command::Diff { .. }
+            | Command::Watch { .. }
             | Command::New { .. }
             | Command::Completions { .. } => {
                 unreachable!("commands that do not query the KB run without a request")

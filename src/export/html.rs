@@ -235,6 +235,38 @@ pub fn write(
     )
 }
 
+/// What a live page (served by `annals watch --live`) runs: it asks the
+/// server for its build generation every half second and reloads when it
+/// changes (the selection survives in the URL's hash).
+const LIVE_SCRIPT: &str = "(function(){var seen=null;function poll(){fetch('/.annals-live',{cache:'no-store'}).then(function(r){return r.text()}).then(function(g){if(seen===null){seen=g}else if(g!==seen){location.reload();return}setTimeout(poll,500)},function(){setTimeout(poll,1000)})}poll()})();";
+
+/// A page annals made, made live: its policy also allows the live script
+/// and requests to the server it came from, and the script runs last. The
+/// page on disk stays as built (`annals build --check` compares it); only
+/// what `annals watch --live` serves is live. `None` for a page annals did
+/// not make.
+pub fn live(page: &str) -> Option<String> {
+    const POLICY: &str = "script-src 'sha256-";
+    if !page.starts_with("<!DOCTYPE html>")
+        || !page.contains("<meta name=\"generator\" content=\"annals\">")
+    {
+        return None;
+    }
+    // The policy comes before any KB text; KB text never holds a raw `<`,
+    // so the last `</body>` is the page's own.
+    let at = page.find(POLICY)? + POLICY.len();
+    let end = at + page[at..].find('\'')?;
+    let body = page.rfind("</body>")?;
+    let hash = base64::engine::general_purpose::STANDARD
+        .encode(sha2::Sha256::digest(LIVE_SCRIPT.as_bytes()));
+    Some(format!(
+        "{}' 'sha256-{hash}'; connect-src 'self{}<script>{LIVE_SCRIPT}</script>\n{}",
+        &page[..end],
+        &page[end..body],
+        &page[body..]
+    ))
+}
+
 /// JSON made safe inside an HTML script element: `<`, `>` and `&` (which
 /// only ever occur inside JSON strings) become `\u003c` escapes, so no KB
 /// text can close the element or open a comment.

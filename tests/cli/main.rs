@@ -27,3 +27,4 @@ mod recovery;
 mod safety;
 mod schema;
 mod support;
+mod watch;

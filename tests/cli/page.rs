@@ -568,3 +568,48 @@ fn hostile_page_is_inert(browser: &Browser, path: &Path, nodes: &str) {
     assert_eq!(eval(&tab, "typeof window.pwned"), "undefined");
     assert_quiet(&seen, &url);
 }
+
+#[test]
+#[ignore = "needs Chromium (apt-get install chromium); CI runs it with --include-ignored"]
+fn in_a_browser_a_live_page_reloads_itself_when_rebuilt() {
+    let (_keep, dir) = crate::watch::new_kb();
+    let mut watch = crate::watch::Watching::start(&dir, &["--live", "0"]);
+    let port = watch.port();
+    watch.wait_for("watching kb for changes");
+    let browser = browser();
+    let origin = format!("http://127.0.0.1:{port}/");
+    let (tab, seen) = open(
+        &browser,
+        &format!("{origin}story.html#residents-reject-fees"),
+    );
+    assert!(!text_of(&tab, "#list").contains("tram"));
+    let heading = "document.getElementById('panel-heading').textContent";
+    assert_eq!(eval(&tab, heading), "Residents reject the fees");
+    eval(&tab, "window.beforeTheRebuild = true");
+    crate::watch::edit(
+        &dir.join("kb/stories/example.ron"),
+        "to fund the bus line",
+        "to fund the tram line",
+    );
+    watch.wait_for("wrote exports/story.html");
+    let deadline = std::time::Instant::now() + Duration::from_secs(15);
+    loop {
+        let reloaded = eval(
+            &tab,
+            "window.beforeTheRebuild === undefined && document.documentElement.hasAttribute('data-ready')",
+        );
+        if reloaded == serde_json::Value::Bool(true) {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the page did not reload in 15 s"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let list = text_of(&tab, "#list");
+    assert!(list.contains("to fund the tram"), "{list}");
+    // The selection, kept in the URL's hash, survives the reload.
+    assert_eq!(eval(&tab, heading), "Residents reject the fees");
+    assert_quiet(&seen, &origin);
+}

@@ -505,6 +505,20 @@ pub fn csv_cell(text: &str, cells: Cells) -> String {
     }
 }
 
+/// `text` for a URL's path: ASCII letters, digits and the bytes in `keep`
+/// as they are, every other byte as `%XX`.
+pub fn percent_encode(text: &str, keep: &[u8]) -> String {
+    let mut out = String::with_capacity(text.len());
+    for b in text.bytes() {
+        if b.is_ascii_alphanumeric() || keep.contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
 /// `text` on one line: line breaks and tabs become spaces.
 pub fn one_line(text: &str) -> String {
     text.chars()

@@ -82,7 +82,7 @@ pub(crate) fn item_text(text: &str, type_name: &'static str) -> Result<String, T
 }
 
 /// The fields of each struct, in the README's order.
-fn field_order(type_name: &str) -> &'static [&'static str] {
+pub(crate) fn field_order(type_name: &str) -> &'static [&'static str] {
     match type_name {
         "Kb" => &["time_zone", "actors", "events", "statements"],
         "Settings" => &["time_zone", "lints", "limits"],
@@ -225,8 +225,9 @@ fn canonical(v: &mut Value, type_name: Option<&'static str>) {
     }
 }
 
-/// The name as the tables know it (they hold `'static` names).
-fn field_order_name(name: &str) -> Option<&'static str> {
+/// The name as the tables know it (they hold `'static` names): one of the
+/// structs a KB file is made of.
+pub(crate) fn field_order_name(name: &str) -> Option<&'static str> {
     [
         "Kb",
         "Settings",
@@ -403,8 +404,9 @@ fn meaning(loaded: &Loaded) -> (Vec<u8>, Vec<crate::diag::Code>) {
 pub struct ItemFields {
     pub kind: crate::model::NodeKind,
     pub id: String,
-    /// The byte offset it starts at in its file.
+    /// The byte offset it starts at in its file, and where it ends.
     pub at: usize,
+    pub end: usize,
     /// Each field's name and value, on one line.
     pub fields: Vec<(String, String)>,
 }
@@ -430,7 +432,7 @@ pub fn items(text: &str) -> Result<Vec<ItemFields>, TreeError> {
             continue;
         };
         for item in &mut items.children {
-            let at = item.range.start;
+            let (at, end) = (item.range.start, item.range.end);
             let Value::Seq(seq) = &mut item.value else {
                 continue;
             };
@@ -454,6 +456,7 @@ pub fn items(text: &str) -> Result<Vec<ItemFields>, TreeError> {
                     kind,
                     id,
                     at,
+                    end,
                     fields,
                 });
             }

@@ -367,6 +367,11 @@ impl Kb {
         self.ids.get(id).map(|(node, _)| *node)
     }
 
+    /// The node an id names and where it is defined.
+    pub fn lookup_span(&self, id: &str) -> Option<(NodeRef, Span)> {
+        self.ids.get(id).copied()
+    }
+
     /// Every id of one kind of node, for suggestions.
     pub fn ids_of(&self, kind: Option<NodeKind>) -> impl Iterator<Item = &str> {
         self.ids

@@ -33,6 +33,7 @@ pub mod interrupt;
 pub mod kb;
 pub mod live;
 pub mod load;
+pub mod lsp;
 pub mod model;
 pub mod new;
 pub mod output;

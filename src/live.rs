@@ -174,16 +174,7 @@ fn index(root: &Path) -> Reply {
     let items: String = names
         .iter()
         .map(|n| {
-            let href: String = n
-                .bytes()
-                .map(|b| {
-                    if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
-                        (b as char).to_string()
-                    } else {
-                        format!("%{b:02X}")
-                    }
-                })
-                .collect();
+            let href = crate::escape::percent_encode(n, b"-._~");
             format!(
                 "<li><a href=\"/{href}\">{}</a></li>\n",
                 crate::escape::xml(n)
@@ -214,7 +205,7 @@ fn content_type(path: &Path) -> &'static str {
 
 /// `%XX` escapes decoded; `None` for a malformed escape or text that is
 /// not UTF-8.
-fn percent_decode(path: &str) -> Option<String> {
+pub(crate) fn percent_decode(path: &str) -> Option<String> {
     let b = path.as_bytes();
     let mut out = Vec::with_capacity(b.len());
     let mut i = 0;

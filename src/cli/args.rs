@@ -410,6 +410,18 @@ pub enum Command {
         live: Option<u16>,
     },
 
+    /// Serve the language server protocol on stdin and stdout, for editors.
+    ///
+    /// Diagnostics as `annals check` gives them while you type, completion
+    /// of ids and words, go to definition, references, hover, rename,
+    /// did-you-mean fixes, the outline of a file and `annals fmt`'s layout.
+    /// The KB folder (--kb) is taken relative to the editor's workspace.
+    /// It never writes to disk: changes go to the editor as edits.
+    #[command(
+        after_help = "Set your editor's LSP client to run `annals lsp` for *.ron files; see the README's \"Editors\" section."
+    )]
+    Lsp,
+
     /// Start a new KB in DIR (the current folder unless given).
     ///
     /// Writes kb/annals.ron (the settings, documented), kb/actors.ron,

@@ -50,6 +50,16 @@ pub fn run(cli: Cli) -> ExitCode {
             live,
             color,
         }),
+        Command::Lsp => {
+            let (connection, threads) = lsp_server::Connection::stdio();
+            let served = annals::lsp::run(&connection, &cli.kb);
+            drop(connection);
+            match served.map(|()| threads.join()) {
+                Ok(Ok(())) => Ok(ExitCode::SUCCESS),
+                Ok(Err(e)) => Err(Failure::Io(e)),
+                Err(e) => Err(Failure::Usage(format!("language server: {e}"))),
+            }
+        }
         Command::Fmt { check, paths } => fmt::run(&cli.kb, &paths, check, color),
         Command::New {
             item,

@@ -261,6 +261,7 @@ impl Request {
             | Command::Fmt { .. }
             | Command::Diff { .. }
             | Command::Watch { .. }
+            | Command::Lsp
             | Command::New { .. }
             | Command::Completions { .. } => {
                 unreachable!("commands that do not query the KB run without a request")

@@ -81,22 +81,11 @@ impl Kb {
     /// # Ok::<(), annals::LoadError>(())
     /// ```
     pub fn load(root: &Path) -> Result<Loaded, LoadError> {
-        let found = discover::discover(root)?;
-        if found.files.is_empty() && found.problems.is_empty() {
+        let loaded = Kb::load_with(root, &std::collections::HashMap::new())?;
+        if loaded.sources.is_empty() {
             return Err(LoadError::NoFiles(root.to_path_buf()));
         }
-        let settings_path = root.join(SETTINGS_FILE);
-        let inputs = found
-            .files
-            .into_iter()
-            .map(|path| Input {
-                settings: path == settings_path,
-                name: display(&path),
-                path,
-                bytes: None,
-            })
-            .collect();
-        Ok(load_inputs(inputs, found.problems))
+        Ok(loaded)
     }
 
     /// Loads and checks a KB given as named file contents, in that order:
@@ -147,6 +136,30 @@ impl Kb {
             })
             .collect();
         load_inputs(inputs, Vec::new())
+    }
+}
+
+impl Kb {
+    /// Loads the KB in `root` as `load` does, but reads the files in
+    /// `open` from there instead of from disk (an editor's unsaved
+    /// buffers, by the path the folder's walk finds them at).
+    pub fn load_with(
+        root: &Path,
+        open: &std::collections::HashMap<PathBuf, String>,
+    ) -> Result<Loaded, LoadError> {
+        let found = discover::discover(root)?;
+        let settings_path = root.join(SETTINGS_FILE);
+        let inputs = found
+            .files
+            .into_iter()
+            .map(|path| Input {
+                settings: path == settings_path,
+                name: display(&path),
+                bytes: open.get(&path).map(|t| t.clone().into_bytes()),
+                path,
+            })
+            .collect();
+        Ok(load_inputs(inputs, found.problems))
     }
 }
 

@@ -132,7 +132,7 @@ fn parse_item<T: DeserializeOwned>(
 
 /// The name of the field whose value holds `at`: `by` in `by: [..]`, and
 /// `participants` for an element of `participants: [..]`.
-fn field_before(text: &str, at: usize) -> Option<&str> {
+pub(crate) fn field_before(text: &str, at: usize) -> Option<&str> {
     let b = text.as_bytes();
     let (mut i, mut depth) = (at.min(b.len()), 0usize);
     while i > 0 {

@@ -17,6 +17,7 @@ mod fmt;
 mod grammar;
 mod init;
 mod interchange;
+mod lsp;
 mod model;
 mod new;
 mod page;

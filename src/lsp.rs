@@ -591,7 +591,13 @@ fn complete(kb: &Kb, text: &str, offset: usize) -> Vec<lsp::CompletionItem> {
             "part_of" => &[NodeKind::Actor, NodeKind::Event],
             _ => return Vec::new(),
         };
-        return ids(kb, wanted, typed);
+        let mut items = ids(kb, wanted, typed);
+        if matches!(field, "responds_to" | "to") {
+            if let Some(date) = item_date(kb, text, offset) {
+                rank_by_time(kb, &mut items, date);
+            }
+        }
+        return items;
     }
     let trimmed = before.trim_end();
     let word_start = before
@@ -642,6 +648,55 @@ fn complete(kb: &Kb, text: &str, offset: usize) -> Vec<lsp::CompletionItem> {
         }
     }
     Vec::new()
+}
+
+/// The middle of the date of the item the cursor is in, as written there.
+fn item_date(kb: &Kb, text: &str, offset: usize) -> Option<crate::model::Instant> {
+    // The start of the enclosing `Statement(`: walk out of nested brackets.
+    let b = text.as_bytes();
+    let (mut depth, mut i) = (0usize, offset.min(b.len()));
+    let start = loop {
+        if i == 0 {
+            return None;
+        }
+        i -= 1;
+        match b[i] {
+            b')' | b']' | b'}' => depth += 1,
+            b'(' | b'[' | b'{' if depth > 0 => depth -= 1,
+            b'(' if text[..i].ends_with("Statement") => break i,
+            _ => {}
+        }
+    };
+    let item = &text[start..];
+    let at = item
+        .find("\n        date: \"")
+        .or_else(|| item.find(" date: \""))?;
+    let value = &item[at..];
+    let open = value.find('"')? + 1;
+    let close = open + value[open..].find('"')?;
+    let bounds = crate::model::Date::parse(&value[open..close], kb.settings.zone)
+        .ok()?
+        .bounds();
+    Some(bounds.start / 2 + bounds.end / 2)
+}
+
+/// Orders statements (and events) by how close in time they are to
+/// `date`: what a response answers is usually just before it.
+fn rank_by_time(kb: &Kb, items: &mut [lsp::CompletionItem], date: crate::model::Instant) {
+    let distance = |id: &str| -> crate::model::Instant {
+        let bounds = match kb.lookup(id) {
+            Some(NodeRef::Statement(s)) => kb.statement(s).date.bounds(),
+            Some(NodeRef::Event(e)) => kb.event(e).date.bounds(),
+            _ => return crate::model::Instant::MAX,
+        };
+        (bounds.start / 2 + bounds.end / 2)
+            .abs_diff(date)
+            .min(i64::MAX as u64) as i64
+    };
+    items.sort_by_cached_key(|item| (distance(&item.label), item.label.clone()));
+    for (rank, item) in items.iter_mut().enumerate() {
+        item.sort_text = Some(format!("{rank:08}"));
+    }
 }
 
 fn words<V: Vocabulary>() -> Vec<&'static str> {
@@ -904,6 +959,23 @@ mod tests {
             ["Disputes"]
         );
         assert!(labels(&format!("{statement}        summary: \"pu")).is_empty());
+    }
+
+    #[test]
+    fn what_a_response_answers_is_offered_closest_in_time_first() {
+        let loaded = crate::Kb::load_files(&[(
+            "kb/a.ron",
+            br#"Kb(actors: [Actor(id: "a", name: "A", kind: Person)], statements: [
+                Statement(id: "early", by: "a", date: "2020-01-01", kind: Claim, summary: "S"),
+                Statement(id: "late", by: "a", date: "2024-06-13", kind: Claim, summary: "S"),
+                Statement(id: "middle", by: "a", date: "2023-01-01", kind: Claim, summary: "S"),
+            ])"#,
+        )]);
+        let text = "Kb(statements: [\n    Statement(\n        id: \"s\",\n        date: \"2024-06-14\",\n        responds_to: [\"";
+        let items = complete(&loaded.kb, text, text.len());
+        let labels: Vec<&str> = items.iter().map(|i| i.label.as_str()).collect();
+        assert_eq!(labels, ["late", "middle", "early"]);
+        assert_eq!(items[0].sort_text.as_deref(), Some("00000000"));
     }
 
     #[test]

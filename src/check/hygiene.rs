@@ -76,6 +76,11 @@ pub fn check(kb: &Kb, out: &mut Vec<Diagnostic>) {
 
 fn duplicate_sources(owner: &str, sources: &[Source], out: &mut Vec<Diagnostic>) {
     for (i, s) in sources.iter().enumerate() {
+        // A source whose outlet did not resolve (its mistake is reported)
+        // says nothing to compare: two such are not the same source.
+        if s.identity() == (None, None, None) {
+            continue;
+        }
         if let Some(first) = sources[..i].iter().find(|f| f.identity() == s.identity()) {
             out.push(
                 Diagnostic::new(

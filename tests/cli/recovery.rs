@@ -78,3 +78,19 @@ fn explain_gives_the_meaning_a_mistake_and_its_fix() {
     assert!(out.stdout.contains("For example:") && out.stdout.contains("alias: [\"Moscow\"]"));
     assert!(out.stdout.contains("Fix:") && out.stdout.contains("aliases: [\"Moscow\"]"));
 }
+
+#[test]
+fn outlets_that_did_not_load_are_not_reported_as_the_same_source() {
+    let (_keep, dir) = crate::support::copy_of_the_repo();
+    let actors = dir.join("kb/actors.ron");
+    let text = std::fs::read_to_string(&actors).unwrap();
+    std::fs::write(&actors, text.replace("kind: Media,", "kind: Medya,")).unwrap();
+    let out = crate::support::Run::in_dir(&dir).args(["check"]).run();
+    out.status(1);
+    assert!(
+        out.stdout.contains("unknown actor kind `Medya`"),
+        "{}",
+        out.stdout
+    );
+    assert!(!out.stdout.contains("duplicate-source"), "{}", out.stdout);
+}

@@ -64,8 +64,15 @@ pub enum Item {
     Event,
 }
 
+/// A new item: its id, and its text as it stands in a story file's list.
+#[derive(Debug, Clone)]
+pub struct NewItem {
+    pub id: String,
+    pub text: String,
+}
+
 /// Writes the item, or says every way what the user gave is wrong.
-pub fn item(kb: &Kb, what: Item, known: &Known) -> Result<String, Vec<String>> {
+pub fn item(kb: &Kb, what: Item, known: &Known) -> Result<NewItem, Vec<String>> {
     let mut problems = Vec::new();
     let mut check_id = |id: &str, kind: NodeKind| {
         if let Err(e) = resolve(kb, id, Some(kind)) {
@@ -233,7 +240,10 @@ pub fn item(kb: &Kb, what: Item, known: &Known) -> Result<String, Vec<String>> {
             "annals could not lay out the item: {e} (please report this)"
         )]
     })?;
-    Ok(format!("        {laid_out},\n"))
+    Ok(NewItem {
+        id,
+        text: format!("        {laid_out},\n"),
+    })
 }
 
 /// The struct an item is written as.

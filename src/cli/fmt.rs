@@ -156,8 +156,9 @@ pub fn new(
     append: Option<&Path>,
 ) -> Result<ExitCode, Failure> {
     let loaded = super::load::load(kb)?;
-    let text = annals::new::item(&loaded.kb, what, known)
+    let new = annals::new::item(&loaded.kb, what, known)
         .map_err(|problems| Failure::Usage(problems.join("\n")))?;
+    let text = new.text;
     let Some(path) = append else {
         io::stdout().write_all(text.as_bytes())?;
         return Ok(ExitCode::SUCCESS);
@@ -193,15 +194,12 @@ pub fn new(
         return Err(annals::atomic::WriteError::Changed(source.path.clone()).into());
     }
     annals::atomic::replace(&source.path, after.as_bytes(), &before)?;
-    let id = text
-        .lines()
-        .find_map(|l| l.trim().strip_prefix("id: "))
-        .unwrap_or("")
-        .trim_end_matches(',');
+
     writeln!(
         io::stderr(),
-        "added {} {id} to {}",
+        "added {} {} to {}",
         annals::new::type_name(what),
+        annals::escape::ron_string(&new.id),
         annals::escape::terminal(&source.name)
     )?;
     Ok(ExitCode::SUCCESS)

@@ -521,8 +521,27 @@ fn did_you_mean(message: &str) -> Option<&str> {
     Some(&message[at..at + end])
 }
 
-/// Every place `"id"` is written in the KB's files (as a string of its
-/// own, not inside another), with the quotes.
+/// The fields whose strings are ids: an item's own, and every reference.
+const ID_FIELDS: &[&str] = &[
+    "id",
+    "by",
+    "of",
+    "outlet",
+    "publisher",
+    "participants",
+    "actor",
+    "on_behalf_of",
+    "at",
+    "responds_to",
+    "to",
+    "about",
+    "part_of",
+    "source",
+];
+
+/// Every place `"id"` is written in the KB's files as an id (as a string of
+/// its own, in a field that holds ids: not a topic that reads the same),
+/// with the quotes.
 fn occurrences<'a>(
     loaded: &'a Loaded,
     id: &'a str,
@@ -533,6 +552,9 @@ fn occurrences<'a>(
         text.match_indices(&quoted)
             .filter(|(at, _)| !text[..*at].ends_with('\\'))
             .filter(|(at, _)| string_at(text, *at + 1).is_some_and(|(r, _)| r.start == *at))
+            .filter(|(at, _)| {
+                crate::load::parse::field_before(text, *at).is_some_and(|f| ID_FIELDS.contains(&f))
+            })
             .map(|(at, m)| (file, at..at + m.len()))
             .collect::<Vec<_>>()
     })
@@ -976,6 +998,17 @@ mod tests {
         let labels: Vec<&str> = items.iter().map(|i| i.label.as_str()).collect();
         assert_eq!(labels, ["late", "middle", "early"]);
         assert_eq!(items[0].sort_text.as_deref(), Some("00000000"));
+    }
+
+    #[test]
+    fn references_are_ids_not_text_that_reads_the_same() {
+        let loaded = crate::Kb::load_files(&[(
+            "kb/a.ron",
+            br#"Kb(actors: [Actor(id: "putin", name: "Putin", kind: Person)], statements: [
+                Statement(id: "s", by: "putin", date: "2024", kind: Claim, summary: "S", topics: ["putin"], about: ["putin"]),
+            ])"#,
+        )]);
+        assert_eq!(occurrences(&loaded, "putin").count(), 3);
     }
 
     #[test]

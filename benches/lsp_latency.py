@@ -4,7 +4,7 @@
 Generates a KB (the release example `generate`), starts the release binary's
 `annals lsp` on it, opens one statements file, then for each run sends the
 file's text with one more comment line and times the change to the
-diagnostics published for it (which include the server's 120 ms wait for
+diagnostics published for it (which include the server's 50 ms wait for
 typing to stop).
 
     cargo build --release --examples && cargo build --release

@@ -22,12 +22,14 @@ use lsp_types::request::Request as _;
 use crate::check::Levels;
 use crate::diag::{Diagnostic, Severity};
 use crate::kb::Kb;
-use crate::load::Loaded;
+use crate::load::{Loaded, ParseCache};
 use crate::model::{NodeKind, NodeRef, Vocabulary};
 use crate::source_map::SourceFile;
 
-/// How long edits must stop before the KB is checked again.
-const DEBOUNCE: Duration = Duration::from_millis(120);
+/// How long edits must stop before the KB is checked again: long enough
+/// to take a burst of changes (a paste, an editor's change and save) as one,
+/// short beside a re-check.
+const DEBOUNCE: Duration = Duration::from_millis(50);
 
 /// What the server offers.
 fn capabilities() -> lsp::ServerCapabilities {
@@ -71,6 +73,7 @@ pub fn run(connection: &Connection, kb: &Path) -> Result<(), Box<dyn Error + Sen
         kb: std::fs::canonicalize(&folder).unwrap_or(folder),
         open: HashMap::new(),
         loaded: None,
+        cache: ParseCache::default(),
         published: HashSet::new(),
         dirty: true,
         told_outside: HashSet::new(),
@@ -113,6 +116,8 @@ struct Server {
     /// Open documents inside the KB folder: their text in the editor.
     open: HashMap<PathBuf, String>,
     loaded: Option<Loaded>,
+    /// The parse of every KB file, taken again while the file is unchanged.
+    cache: ParseCache,
     /// Files that have diagnostics in the editor.
     published: HashSet<PathBuf>,
     /// A document changed since the KB was loaded.
@@ -175,7 +180,7 @@ impl Server {
     /// Loads the KB again and publishes every file's diagnostics.
     fn reload(&mut self, connection: &Connection) -> Outcome {
         self.dirty = false;
-        let loaded = match Kb::load_with(&self.kb, &self.open) {
+        let loaded = match Kb::load_cached(&self.kb, &self.open, &mut self.cache) {
             Ok(loaded) => loaded,
             Err(e) => {
                 show(

@@ -3,6 +3,7 @@
 //! exports manifest that changed. With `--live`, serves the exports folder
 //! on 127.0.0.1, its pages reloading themselves when rebuilt.
 
+use std::collections::HashMap;
 use std::io::{self, Write};
 use std::path::Path;
 use std::process::ExitCode;
@@ -14,6 +15,7 @@ use notify::{RecursiveMode, Watcher};
 use annals::artifact::Options;
 use annals::build::Manifest;
 use annals::escape::shown_path;
+use annals::load::ParseCache;
 use annals::Kb;
 
 use super::args::{CheckFormat, LevelArgs};
@@ -88,8 +90,9 @@ pub fn run(w: &Watch) -> Result<ExitCode, Failure> {
     }
     let manifest_real = std::fs::canonicalize(w.manifest).ok();
     let kb_real = std::fs::canonicalize(w.kb).unwrap_or_else(|_| w.kb.to_path_buf());
+    let mut cache = ParseCache::default();
     loop {
-        once(w, has_manifest, live.as_ref())?;
+        once(w, has_manifest, live.as_ref(), &mut cache)?;
         writeln!(
             err,
             "watching {} for changes (Ctrl-C to stop)",
@@ -122,11 +125,18 @@ fn relevant(event: &notify::Event, kb: &Path, manifest: Option<&Path>) -> bool {
     })
 }
 
-/// One check, and a build when the KB loads without an error.
-fn once(w: &Watch, has_manifest: bool, live: Option<&annals::live::Live>) -> Result<(), Failure> {
+/// One check, and a build when the KB loads without an error. Files that
+/// did not change since the last run are not parsed again.
+fn once(
+    w: &Watch,
+    has_manifest: bool,
+    live: Option<&annals::live::Live>,
+    cache: &mut ParseCache,
+) -> Result<(), Failure> {
     let started = Instant::now();
     let mut out = io::stdout().lock();
-    let loaded = match Kb::load(w.kb) {
+    let loaded = Kb::load_cached(w.kb, &HashMap::new(), cache).and_then(|l| l.require_files(w.kb));
+    let loaded = match loaded {
         Ok(loaded) => loaded,
         Err(e) => {
             writeln!(out, "error: {}", annals::escape::terminal(&e.to_string()))?;

@@ -17,6 +17,7 @@ pub(crate) mod spanned;
 pub use crate::model::{Limits, Settings};
 pub use settings::SETTINGS_FILE;
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -26,6 +27,7 @@ use crate::kb::Kb;
 use crate::source_map::{SourceMap, Span};
 use parse::{read_and_parse, FileProblem, ParsedFile};
 use raw::{RawDoc, RawSettings};
+use resolve::RawDocs;
 
 /// Why a KB cannot be read at all.
 #[derive(Debug, thiserror::Error)]
@@ -64,6 +66,15 @@ impl Loaded {
         self.findings.iter().any(|d| d.code.is_hard())
     }
 
+    /// The KB, or [`LoadError::NoFiles`] when the folder `root` it was
+    /// loaded from holds no KB file.
+    pub fn require_files(self, root: &Path) -> Result<Loaded, LoadError> {
+        if self.sources.is_empty() {
+            return Err(LoadError::NoFiles(root.to_path_buf()));
+        }
+        Ok(self)
+    }
+
     /// The hard errors, for a command that refuses to run on them.
     pub fn hard_errors(&self) -> impl Iterator<Item = &Diagnostic> {
         self.findings.iter().filter(|d| d.code.is_hard())
@@ -81,11 +92,7 @@ impl Kb {
     /// # Ok::<(), annals::LoadError>(())
     /// ```
     pub fn load(root: &Path) -> Result<Loaded, LoadError> {
-        let loaded = Kb::load_with(root, &std::collections::HashMap::new())?;
-        if loaded.sources.is_empty() {
-            return Err(LoadError::NoFiles(root.to_path_buf()));
-        }
-        Ok(loaded)
+        Kb::load_with(root, &HashMap::new())?.require_files(root)
     }
 
     /// Loads and checks a KB given as named file contents, in that order:
@@ -107,7 +114,7 @@ impl Kb {
                 bytes: Some(bytes.to_vec()),
             })
             .collect();
-        load_inputs(inputs, Vec::new())
+        load_inputs(inputs, Vec::new(), None)
     }
 }
 
@@ -135,7 +142,7 @@ impl Kb {
                 bytes: Some(f.text.into_bytes()),
             })
             .collect();
-        load_inputs(inputs, Vec::new())
+        load_inputs(inputs, Vec::new(), None)
     }
 }
 
@@ -143,9 +150,27 @@ impl Kb {
     /// Loads the KB in `root` as `load` does, but reads the files in
     /// `open` from there instead of from disk (an editor's unsaved
     /// buffers, by the path the folder's walk finds them at).
-    pub fn load_with(
+    pub fn load_with(root: &Path, open: &HashMap<PathBuf, String>) -> Result<Loaded, LoadError> {
+        Kb::load_reusing(root, open, None)
+    }
+
+    /// Loads the KB in `root` as `load_with` does, taking from `cache` the
+    /// parse of every file whose bytes did not change since the last load
+    /// through it, and keeping this load's parses there for the next: what
+    /// a process that loads one KB again and again (`annals lsp`, `annals
+    /// watch`) uses, so that an edit costs the parse of one file.
+    pub fn load_cached(
         root: &Path,
-        open: &std::collections::HashMap<PathBuf, String>,
+        open: &HashMap<PathBuf, String>,
+        cache: &mut ParseCache,
+    ) -> Result<Loaded, LoadError> {
+        Kb::load_reusing(root, open, Some(cache))
+    }
+
+    fn load_reusing(
+        root: &Path,
+        open: &HashMap<PathBuf, String>,
+        cache: Option<&mut ParseCache>,
     ) -> Result<Loaded, LoadError> {
         let found = discover::discover(root)?;
         let settings_path = root.join(SETTINGS_FILE);
@@ -159,7 +184,48 @@ impl Kb {
                 path,
             })
             .collect();
-        Ok(load_inputs(inputs, found.problems))
+        Ok(load_inputs(inputs, found.problems, cache))
+    }
+}
+
+/// Parsed KB files kept from one load of a KB to the next (see
+/// [`Kb::load_cached`]). A file's parse is taken again only when its bytes
+/// are equal to the text it was parsed from and the limits are the same;
+/// files that were not exact UTF-8 text (a byte-order mark, an invalid
+/// byte) are parsed every time, so equal bytes always mean an equal parse.
+#[derive(Debug, Default)]
+pub struct ParseCache {
+    files: HashMap<PathBuf, Kept>,
+}
+
+/// One file's parse, as the cache keeps it.
+#[derive(Debug)]
+struct Kept {
+    limits: Limits,
+    text: String,
+    doc: Option<RawDoc>,
+    problems: Vec<FileProblem>,
+}
+
+impl ParseCache {
+    /// How many files' parses are kept.
+    pub fn len(&self) -> usize {
+        self.files.len()
+    }
+
+    /// Whether no parse is kept.
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+
+    /// Takes out the parse of the file at `path` if it was parsed from
+    /// `bytes` within `limits`.
+    fn take(&mut self, path: &Path, bytes: &[u8], limits: &Limits) -> Option<Kept> {
+        let kept = self.files.get(path)?;
+        if kept.limits != *limits || kept.text.as_bytes() != bytes {
+            return None;
+        }
+        self.files.remove(path)
     }
 }
 
@@ -178,11 +244,23 @@ impl Input {
             None => read_and_parse(&self.path, self.name, limits),
         }
     }
+
+    /// Whether the given bytes are exactly the text parsing sees (UTF-8,
+    /// no byte-order mark), so that a parse of them may be kept.
+    fn is_exact(&self) -> bool {
+        self.bytes.as_deref().is_some_and(|b| {
+            !b.starts_with("\u{feff}".as_bytes()) && std::str::from_utf8(b).is_ok()
+        })
+    }
 }
 
 /// Parses the settings file first (its limits govern the rest), then every
 /// other file in parallel, resolves, and checks.
-fn load_inputs(inputs: Vec<Input>, unreadable: Vec<(PathBuf, String)>) -> Loaded {
+fn load_inputs(
+    inputs: Vec<Input>,
+    unreadable: Vec<(PathBuf, String)>,
+    cache: Option<&mut ParseCache>,
+) -> Loaded {
     let mut sources = SourceMap::new();
     let mut findings = Vec::new();
     let mut settings = Settings::default();
@@ -212,23 +290,52 @@ fn load_inputs(inputs: Vec<Input>, unreadable: Vec<(PathBuf, String)>) -> Loaded
         );
     }
     let limits = settings.limits;
-    let parsed: Vec<ParsedFile<RawDoc>> = kb_files
-        .into_par_iter()
-        .map(|input| input.parse(&limits))
-        .collect();
+    let (parsed, mut cache) = match cache {
+        None => {
+            let parsed: Vec<_> = kb_files
+                .into_par_iter()
+                .map(|input| (input.parse(&limits), false))
+                .collect();
+            (parsed, None)
+        }
+        Some(cache) => (parse_reusing(kb_files, &limits, cache), Some(cache)),
+    };
     let mut docs = Vec::with_capacity(parsed.len());
-    for p in parsed {
+    // Files whose parse the cache keeps, with what parsing found in them.
+    let mut keep = HashMap::new();
+    for (p, kept) in parsed {
         let file = sources.add(p.name, &p.path, p.text);
+        if kept {
+            keep.insert(file, p.problems.clone());
+        }
         findings.extend(p.problems.into_iter().map(|pr| to_diagnostic(file, pr)));
         if let Some(doc) = p.value {
             docs.push((file, doc));
         }
     }
     let limit_span = docs.first().map(|(f, _)| Span::new(*f, 0..0));
-    let (kb, resolve_findings) = resolve::resolve(&mut docs, settings, limit_span);
-    // What is left of the raw documents: freeing a million items' worth
-    // of small allocations takes a while, so both cores do it.
-    docs.into_par_iter().for_each(drop);
+    let raw = match cache {
+        Some(_) => RawDocs::Keep,
+        None => RawDocs::Consume,
+    };
+    let (kb, resolve_findings) = resolve::resolve(&mut docs, settings, limit_span, raw);
+    if let Some(cache) = cache.as_mut() {
+        let mut docs: HashMap<_, _> = docs.into_iter().collect();
+        for (file, problems) in keep {
+            let source = sources.get(file);
+            let kept = Kept {
+                limits,
+                text: source.text.clone(),
+                doc: docs.remove(&file),
+                problems,
+            };
+            cache.files.insert(source.path.clone(), kept);
+        }
+    } else {
+        // What is left of the raw documents: freeing a million items'
+        // worth of small allocations takes a while, so both cores do it.
+        docs.into_par_iter().for_each(drop);
+    }
     findings.extend(resolve_findings);
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     Loaded {
@@ -236,6 +343,49 @@ fn load_inputs(inputs: Vec<Input>, unreadable: Vec<(PathBuf, String)>) -> Loaded
         sources,
         findings,
     }
+}
+
+/// Reads every file, takes from `cache` the parse of those that did not
+/// change and parses the others in parallel; with whether the cache should
+/// keep each parse. The cache is left holding nothing: what this load
+/// keeps goes back into it once resolved.
+fn parse_reusing(
+    inputs: Vec<Input>,
+    limits: &Limits,
+    cache: &mut ParseCache,
+) -> Vec<(ParsedFile<RawDoc>, bool)> {
+    let mut todo = Vec::with_capacity(inputs.len());
+    for mut input in inputs {
+        if input.bytes.is_none() {
+            // A file that cannot be read is read again by the parse, which
+            // reports why.
+            input.bytes = parse::read(&input.path, limits).ok();
+        }
+        let kept = input
+            .bytes
+            .as_deref()
+            .and_then(|bytes| cache.take(&input.path, bytes, limits));
+        todo.push((input, kept));
+    }
+    cache.files.clear();
+    todo.into_par_iter()
+        .map(|(input, kept)| match kept {
+            Some(kept) => {
+                let parsed = ParsedFile {
+                    name: input.name,
+                    path: input.path,
+                    text: kept.text,
+                    value: kept.doc,
+                    problems: kept.problems,
+                };
+                (parsed, true)
+            }
+            None => {
+                let exact = input.is_exact();
+                (input.parse(limits), exact)
+            }
+        })
+        .collect()
 }
 
 fn to_diagnostic(file: crate::source_map::FileId, p: FileProblem) -> Diagnostic {
@@ -247,4 +397,75 @@ fn display(path: &Path) -> String {
     let text = path.to_string_lossy();
     let text = text.strip_prefix("./").unwrap_or(&text);
     text.replace('\\', "/")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What a load gives a user: the JSON export and every finding.
+    fn answer(loaded: &Loaded) -> (String, String) {
+        let mut json = Vec::new();
+        let records = crate::export::records(&loaded.kb, &crate::query::Filter::default());
+        crate::export::json::write_json(&loaded.kb, &records, &mut json).unwrap();
+        let text = String::from_utf8(json).unwrap();
+        (text, format!("{:#?}", loaded.load_findings()))
+    }
+
+    #[test]
+    fn a_cached_load_answers_as_a_fresh_one_after_each_change() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("kb");
+        std::fs::create_dir_all(root.join("stories")).unwrap();
+        let bundled = Path::new(env!("CARGO_MANIFEST_DIR")).join("kb");
+        let story = "stories/2024-06-14-putin-peace-conditions.ron";
+        for file in ["actors.ron", "annals.ron", story] {
+            std::fs::copy(bundled.join(file), root.join(file)).unwrap();
+        }
+        let original = std::fs::read_to_string(root.join(story)).unwrap();
+        let typo = original.replacen("by: \"putin\"", "by: \"putni\"", 1);
+        assert_ne!(typo, original);
+        let mut bom = "\u{feff}".to_owned();
+        bom.push_str(&original.replacen("summary: \"", "summary: \"Said: ", 1));
+        let extra = root.join("stories/extra.ron");
+        let mut cache = ParseCache::default();
+        let none = HashMap::new();
+        let check = |step: &str, open: &HashMap<PathBuf, String>, cache: &mut ParseCache| {
+            let cached = Kb::load_cached(&root, open, cache).unwrap();
+            let fresh = Kb::load_with(&root, open).unwrap();
+            assert_eq!(answer(&cached), answer(&fresh), "{step}");
+        };
+        check("first load", &none, &mut cache);
+        assert_eq!(cache.len(), 2, "the KB files, not the settings");
+        check("nothing changed", &none, &mut cache);
+        std::fs::write(root.join(story), &typo).unwrap();
+        check("an unknown speaker", &none, &mut cache);
+        std::fs::write(root.join(story), &original).unwrap();
+        check("the mistake mended", &none, &mut cache);
+        std::fs::write(root.join(story), &bom).unwrap();
+        check("a byte-order mark and a new summary", &none, &mut cache);
+        assert_eq!(cache.len(), 1, "a file with a byte-order mark is not kept");
+        std::fs::write(root.join(story), "Kb(statements: [").unwrap();
+        check("a file cut short", &none, &mut cache);
+        std::fs::write(root.join(story), &original).unwrap();
+        std::fs::write(
+            &extra,
+            "Kb(actors: [Actor(id: \"x\", name: \"X\", kind: Group)])",
+        )
+        .unwrap();
+        check("a file added", &none, &mut cache);
+        assert_eq!(cache.len(), 3);
+        std::fs::remove_file(&extra).unwrap();
+        check("a file removed", &none, &mut cache);
+        assert_eq!(cache.len(), 2, "a removed file's parse is dropped");
+        let open = HashMap::from([(root.join(story), typo.clone())]);
+        check("an editor's unsaved buffer", &open, &mut cache);
+        check("the buffer closed", &none, &mut cache);
+        std::fs::write(
+            root.join("annals.ron"),
+            "Settings(limits: Limits(max_file_bytes: 100))",
+        )
+        .unwrap();
+        check("the settings' limits changed", &none, &mut cache);
+    }
 }

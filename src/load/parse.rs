@@ -195,7 +195,7 @@ pub struct FileProblem {
 }
 
 /// One file read and parsed.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct ParsedFile<T> {
     pub name: String,
     pub path: PathBuf,
@@ -214,33 +214,35 @@ pub fn read_and_parse<T: Document>(path: &Path, name: String, limits: &Limits) -
         value: None,
         problems: Vec::new(),
     };
+    match read(path, limits) {
+        Ok(bytes) => parse_bytes_into(&mut parsed, bytes, limits),
+        Err(problem) => parsed.problems.push(problem),
+    }
+    parsed
+}
+
+/// Reads `path` within the size limit; why it could not be, as a problem
+/// at the file's start.
+pub fn read(path: &Path, limits: &Limits) -> Result<Vec<u8>, FileProblem> {
     let problem = |code, message: String, help: Option<&str>| FileProblem {
         code,
         range: 0..0,
         message,
         help: help.map(str::to_owned),
     };
-    let bytes = match read_limited(path, limits.max_file_bytes) {
-        Ok(Some(bytes)) => bytes,
-        Ok(None) => {
-            parsed.problems.push(problem(
-                Code::FileTooLarge,
-                format!("file is larger than the limit of {} bytes", limits.max_file_bytes),
-                Some("split it into several files, or raise `limits: Limits(max_file_bytes: …)` in annals.ron"),
-            ));
-            return parsed;
-        }
-        Err(e) => {
-            parsed.problems.push(problem(
-                Code::UnreadablePath,
-                format!("cannot read file: {e}"),
-                None,
-            ));
-            return parsed;
-        }
-    };
-    parse_bytes_into(&mut parsed, bytes, limits);
-    parsed
+    match read_limited(path, limits.max_file_bytes) {
+        Ok(Some(bytes)) => Ok(bytes),
+        Ok(None) => Err(problem(
+            Code::FileTooLarge,
+            format!("file is larger than the limit of {} bytes", limits.max_file_bytes),
+            Some("split it into several files, or raise `limits: Limits(max_file_bytes: …)` in annals.ron"),
+        )),
+        Err(e) => Err(problem(
+            Code::UnreadablePath,
+            format!("cannot read file: {e}"),
+            None,
+        )),
+    }
 }
 
 /// Parses a file's bytes as `T`, within `limits` (the size limit included).

@@ -127,6 +127,33 @@ struct Resolver {
     names: Names,
     report: Report,
     zone: Zone,
+    raw: RawDocs,
+}
+
+/// What resolving may do with the raw documents' text that the model keeps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RawDocs {
+    /// Move it out: the documents are dropped after resolving.
+    Consume,
+    /// Copy it: the documents stay whole, for the next load
+    /// ([`super::ParseCache`]).
+    Keep,
+}
+
+impl RawDocs {
+    fn take<T: Default + Clone>(self, value: &mut T) -> T {
+        match self {
+            RawDocs::Consume => std::mem::take(value),
+            RawDocs::Keep => value.clone(),
+        }
+    }
+
+    fn take_opt<T: Clone>(self, value: &mut Option<T>) -> Option<T> {
+        match self {
+            RawDocs::Consume => value.take(),
+            RawDocs::Keep => value.clone(),
+        }
+    }
 }
 
 impl Resolver {
@@ -142,6 +169,7 @@ impl Resolver {
             names: &self.names,
             report: &mut self.report,
             zone: self.zone,
+            raw: self.raw,
         }
     }
 }
@@ -153,6 +181,7 @@ struct Linker<'a> {
     names: &'a Names,
     report: &'a mut Report,
     zone: Zone,
+    raw: RawDocs,
 }
 
 /// Resolves the accepted items of one kind in parallel, keeping their
@@ -160,7 +189,7 @@ struct Linker<'a> {
 fn link_all<A: Send, T: Send>(
     items: Vec<A>,
     names: &Names,
-    zone: Zone,
+    (zone, raw): (Zone, RawDocs),
     report: &mut Report,
     link: impl Fn(&mut Linker<'_>, A) -> T + Sync,
 ) -> Vec<T> {
@@ -173,6 +202,7 @@ fn link_all<A: Send, T: Send>(
                 names,
                 report: &mut own,
                 zone,
+                raw,
             };
             (link(&mut linker, item), own)
         })
@@ -188,11 +218,13 @@ pub fn resolve(
     docs: &mut [(FileId, RawDoc)],
     settings: Settings,
     limit_span: Option<Span>,
+    raw: RawDocs,
 ) -> (Kb, Vec<Diagnostic>) {
     let mut r = Resolver {
         names: Names::default(),
         report: Report::default(),
         zone: settings.zone,
+        raw,
     };
     let total: usize = docs
         .iter()
@@ -322,7 +354,7 @@ pub fn resolve(
     let fields = link_all(
         raw_statements.iter().collect(),
         &r.names,
-        r.zone,
+        (r.zone, r.raw),
         &mut r.report,
         |l, item| {
             let (file, raw) = (item.0, &*item.1);
@@ -398,7 +430,7 @@ pub fn resolve(
     }
 
     // Phase 3: everything else, in parallel: names are frozen now.
-    let (names, offset) = (&r.names, r.zone);
+    let (names, offset) = (&r.names, (r.zone, r.raw));
     let actors = link_all(actors, names, offset, &mut r.report, |l, a| l.actor(a));
     let events = link_all(events, names, offset, &mut r.report, |l, e| l.event(e));
     let statements = link_all(statements, names, offset, &mut r.report, |l, s| {
@@ -692,7 +724,7 @@ impl Linker<'_> {
     }
 
     fn actor(&mut self, a: Accepted<'_, RawActor, ActorKind, ()>) -> Actor {
-        let raw = a.raw;
+        let (raw, mode) = (a.raw, self.raw);
         let part_of = raw
             .part_of
             .as_ref()
@@ -704,15 +736,15 @@ impl Linker<'_> {
             .filter_map(|r| self.role(a.file, r))
             .collect();
         Actor {
-            id: std::mem::take(&mut raw.id.value),
+            id: mode.take(&mut raw.id.value),
             span: Self::span(a.file, &raw.id),
-            name: std::mem::take(&mut raw.name),
+            name: mode.take(&mut raw.name),
             kind: a.kind,
-            aliases: std::mem::take(&mut raw.aliases),
+            aliases: mode.take(&mut raw.aliases),
             part_of,
             roles,
-            note: std::mem::take(&mut raw.note),
-            short_name: std::mem::take(&mut raw.short_name),
+            note: mode.take(&mut raw.note),
+            short_name: mode.take(&mut raw.short_name),
         }
     }
 
@@ -756,7 +788,7 @@ impl Linker<'_> {
     }
 
     fn event(&mut self, e: Accepted<'_, RawEvent, EventKind, (Date, Option<Zone>)>) -> Event {
-        let raw = e.raw;
+        let (raw, mode) = (e.raw, self.raw);
         let part_of = raw
             .part_of
             .as_ref()
@@ -809,19 +841,19 @@ impl Linker<'_> {
             first_at.push(span);
         }
         Event {
-            id: std::mem::take(&mut raw.id.value),
+            id: mode.take(&mut raw.id.value),
             span: Self::span(e.file, &raw.id),
-            name: std::mem::take(&mut raw.name),
+            name: mode.take(&mut raw.name),
             kind: e.kind,
             date: e.extra.0,
             time_zone: e.extra.1,
             date_span: Self::span(e.file, &raw.date),
-            place: std::mem::take(&mut raw.place),
+            place: mode.take(&mut raw.place),
             participants,
             part_of,
             sources: self.sources(e.file, &mut raw.sources, Self::span(e.file, &raw.id)),
-            topics: std::mem::take(&mut raw.topics),
-            note: std::mem::take(&mut raw.note),
+            topics: mode.take(&mut raw.topics),
+            note: mode.take(&mut raw.note),
         }
     }
 
@@ -837,6 +869,7 @@ impl Linker<'_> {
     /// Resolves one source, labelled at its outlet or publisher (or at
     /// `owner`). URLs must be http(s), and an archived copy another URL.
     fn source(&mut self, file: FileId, raw: &mut RawSource, owner: Span) -> Source {
+        let mode = self.raw;
         let published = raw.outlet.as_ref().or(raw.publisher.as_deref());
         let span = published.map_or(owner, |o| Self::span(file, o));
         if let (Some(_), Some(p)) = (&raw.outlet, &raw.publisher) {
@@ -885,9 +918,11 @@ impl Linker<'_> {
         }
         Source {
             outlet,
-            url: raw.url.take().map(|u| u.value),
-            archived: raw.archived.take().map(|u| u.value.into_boxed_str()),
-            title: std::mem::take(&mut raw.title),
+            url: mode.take_opt(&mut raw.url).map(|u| u.value),
+            archived: mode
+                .take_opt(&mut raw.archived)
+                .map(|u| u.value.into_boxed_str()),
+            title: mode.take(&mut raw.title),
             date: self.optional_date(file, &raw.date),
             accessed: raw
                 .accessed
@@ -902,7 +937,7 @@ impl Linker<'_> {
         &mut self,
         s: Accepted<'_, RawStatement, StatementKind, (Date, ActorIx)>,
     ) -> Statement {
-        let raw = s.raw;
+        let (raw, mode) = (s.raw, self.raw);
         let (date, by) = s.extra;
         let file = s.file;
         let on_behalf_of = raw
@@ -978,13 +1013,13 @@ impl Linker<'_> {
             .map(|(q, source)| {
                 let original = q.extra.as_mut().and_then(|e| {
                     Some(Box::new(Original {
-                        text: e.original.take()?,
-                        lang: e.original_lang.take(),
+                        text: mode.take_opt(&mut e.original)?,
+                        lang: mode.take_opt(&mut e.original_lang),
                     }))
                 });
                 Quote {
-                    text: std::mem::take(&mut q.text),
-                    lang: q.lang.take(),
+                    text: mode.take(&mut q.text),
+                    lang: mode.take_opt(&mut q.lang),
                     // Given with its original, a quote is a translation.
                     translated: q.translated || original.is_some(),
                     source: source.map(|i| i as u32),
@@ -1034,7 +1069,7 @@ impl Linker<'_> {
                     date: vdate,
                     rating: rating?,
                     source,
-                    note: v.note.take(),
+                    note: mode.take_opt(&mut v.note),
                     span,
                 })
             })
@@ -1044,7 +1079,7 @@ impl Linker<'_> {
             Some(Box::new(Status {
                 kind,
                 date: self.optional_date(file, &st.date),
-                note: st.note.take(),
+                note: mode.take_opt(&mut st.note),
                 span: Self::span(file, &st.kind),
             }))
         });
@@ -1054,22 +1089,22 @@ impl Linker<'_> {
             when: date.bounds(),
             signatories,
             on_behalf_of,
-            id: std::mem::take(&mut raw.id.value),
+            id: mode.take(&mut raw.id.value),
             span: Self::span(file, &raw.id),
             by,
             date,
             date_span: Self::span(file, &raw.date),
             at,
             kind: s.kind,
-            title: raw.title.take().map(String::into_boxed_str),
-            summary: std::mem::take(&mut raw.summary.value),
+            title: mode.take_opt(&mut raw.title).map(String::into_boxed_str),
+            summary: mode.take(&mut raw.summary.value),
             summary_span: Self::span(file, &raw.summary),
             quotes,
             about,
-            topics: std::mem::take(&mut raw.topics),
+            topics: mode.take(&mut raw.topics),
             responds_to,
             sources: self.sources(file, &mut raw.sources, Self::span(file, &raw.id)),
-            note: std::mem::take(&mut raw.note),
+            note: mode.take(&mut raw.note),
         }
     }
 }

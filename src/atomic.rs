@@ -31,6 +31,8 @@ pub enum WriteError {
     Io(PathBuf, io::Error),
     #[error("left `{}` as it is: it changed since annals read it (saved by an editor?); run the command again", shown_path(.0))]
     Changed(PathBuf),
+    #[error("left `{}` as it is: it is a link to `{}`, outside the KB folder, and annals writes only inside it", shown_path(.0), shown_path(.1))]
+    OutsideKb(PathBuf, PathBuf),
 }
 
 /// Where `path` really leads: absolute, `..` resolved against the real
@@ -192,20 +194,27 @@ pub fn write(path: &Path, bytes: &[u8], kb: &Path) -> Result<(), WriteError> {
     result.map_err(err)
 }
 
-/// Replaces the KB file at `path` with `bytes` atomically, only if it still
-/// holds `expected` (what was read and changed: an editor that saved it
-/// meanwhile wins, and [`WriteError::Changed`] says so). A symlink is
-/// followed and the file it leads to is replaced; the file keeps its
-/// permissions. This is how `annals fmt` and `annals new --append` write,
-/// the two commands that write into the KB folder.
-pub fn replace(path: &Path, bytes: &[u8], expected: &[u8]) -> Result<(), WriteError> {
+/// Replaces the KB file at `path`, a file of the KB folder `kb`, with
+/// `bytes` atomically, only if it still holds `loaded` (the text annals read
+/// and changed, a byte-order mark aside: an editor that saved it meanwhile
+/// wins, and [`WriteError::Changed`] says so). A symlink is followed only
+/// within the KB folder: a KB file that leads outside it is refused with
+/// [`WriteError::OutsideKb`]. The file keeps its permissions. This is how
+/// `annals fmt` and `annals new --append` write, the two commands that
+/// write into the KB folder.
+pub fn replace(path: &Path, kb: &Path, bytes: &[u8], loaded: &str) -> Result<(), WriteError> {
     let err = |e| WriteError::Io(path.to_path_buf(), e);
     let real = fs::canonicalize(path).map_err(err)?;
+    let kb_real = fs::canonicalize(kb).map_err(|e| WriteError::Io(kb.to_path_buf(), e))?;
+    if !real.starts_with(&kb_real) {
+        return Err(WriteError::OutsideKb(path.to_path_buf(), real));
+    }
     let meta = fs::metadata(&real).map_err(err)?;
     if let Some(what) = odd_file(&meta) {
         return Err(WriteError::NotAFile(path.to_path_buf(), what));
     }
-    if fs::read(&real).map_err(err)? != expected {
+    let now = fs::read(&real).map_err(err)?;
+    if now.strip_prefix("\u{feff}".as_bytes()).unwrap_or(&now) != loaded.as_bytes() {
         return Err(WriteError::Changed(path.to_path_buf()));
     }
     let dir = real
@@ -343,18 +352,39 @@ mod tests {
         use std::os::unix::fs::PermissionsExt;
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("a.ron");
-        fs::write(&file, "old").unwrap();
+        fs::write(&file, "\u{feff}old").unwrap();
         fs::set_permissions(&file, fs::Permissions::from_mode(0o640)).unwrap();
-        replace(&file, b"new", b"old").unwrap();
+        replace(&file, dir.path(), b"new", "old").unwrap();
         assert_eq!(fs::read(&file).unwrap(), b"new");
         assert_eq!(
             fs::metadata(&file).unwrap().permissions().mode() & 0o777,
             0o640
         );
-        let err = replace(&file, b"newer", b"old").unwrap_err();
+        let err = replace(&file, dir.path(), b"newer", "old").unwrap_err();
         assert!(matches!(err, WriteError::Changed(_)), "{err}");
         assert_eq!(fs::read(&file).unwrap(), b"new");
         assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn a_kb_file_linked_outside_the_kb_folder_is_not_replaced() {
+        let dir = tempfile::tempdir().unwrap();
+        let kb = kb_in(dir.path());
+        let outside = dir.path().join("elsewhere.ron");
+        fs::write(&outside, "old").unwrap();
+        std::os::unix::fs::symlink(&outside, kb.join("linked.ron")).unwrap();
+        let err = replace(&kb.join("linked.ron"), &kb, b"new", "old").unwrap_err();
+        assert!(matches!(err, WriteError::OutsideKb(..)), "{err}");
+        assert!(err.to_string().contains("outside the KB folder"), "{err}");
+        assert_eq!(fs::read(&outside).unwrap(), b"old");
+        // A link to a file inside the KB folder is followed.
+        fs::write(kb.join("real.ron"), "old").unwrap();
+        std::os::unix::fs::symlink("real.ron", kb.join("alias.ron")).unwrap();
+        replace(&kb.join("alias.ron"), &kb, b"new", "old").unwrap();
+        assert_eq!(fs::read(kb.join("real.ron")).unwrap(), b"new");
+        assert!(fs::symlink_metadata(kb.join("alias.ron"))
+            .unwrap()
+            .is_symlink());
     }
 
     #[test]

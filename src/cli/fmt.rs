@@ -73,17 +73,8 @@ pub fn run(kb: &Path, paths: &[PathBuf], check: bool, color: bool) -> Result<Exi
                     .header(&format!("a/{name}"), &format!("b/{name}"))
             )?;
         } else {
-            // What the KB was loaded from, or a file an editor saved since:
-            // `replace` then leaves it alone.
-            let before = std::fs::read(&file.path).unwrap_or_default();
-            let text = before
-                .strip_prefix("\u{feff}".as_bytes())
-                .unwrap_or(&before);
-            let result = if text == file.text.as_bytes() {
-                annals::atomic::replace(&file.path, after.as_bytes(), &before)
-            } else {
-                Err(annals::atomic::WriteError::Changed(file.path.clone()))
-            };
+            // A file an editor saved since the KB was loaded is left alone.
+            let result = annals::atomic::replace(&file.path, kb, after.as_bytes(), &file.text);
             if let Err(e) = result {
                 writeln!(err, "error: {}", annals::escape::terminal(&e.to_string()))?;
                 failed += 1;
@@ -186,14 +177,7 @@ pub fn new(
         annals::new::node_kind(what),
     )
     .map_err(|e| Failure::Usage(e.to_string()))?;
-    let before = std::fs::read(&source.path)?;
-    let text_before = before
-        .strip_prefix("\u{feff}".as_bytes())
-        .unwrap_or(&before);
-    if text_before != source.text.as_bytes() {
-        return Err(annals::atomic::WriteError::Changed(source.path.clone()).into());
-    }
-    annals::atomic::replace(&source.path, after.as_bytes(), &before)?;
+    annals::atomic::replace(&source.path, kb, after.as_bytes(), &source.text)?;
 
     writeln!(
         io::stderr(),

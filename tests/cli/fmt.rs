@@ -152,6 +152,45 @@ fn only_the_files_named_are_rewritten() {
 }
 
 #[test]
+fn a_kb_file_linked_from_outside_the_kb_folder_is_not_written() {
+    let (_keep, dir) = copy_kb(&fixture("fmt/kb"));
+    // The story lives outside the KB folder; the KB reads it through a link.
+    let outside = dir.join("shared-story.ron");
+    fs::rename(dir.join("kb/stories/talks.ron"), &outside).unwrap();
+    std::os::unix::fs::symlink(&outside, dir.join("kb/stories/talks.ron")).unwrap();
+    let before = fs::read(&outside).unwrap();
+    let out = Run::in_dir(&dir).args(["fmt"]).run();
+    out.status(1);
+    assert!(
+        out.stderr
+            .contains("left `kb/stories/talks.ron` as it is: it is a link to")
+            && out
+                .stderr
+                .contains("outside the KB folder, and annals writes only inside it"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(
+        fs::read(&outside).unwrap(),
+        before,
+        "the linked file was written"
+    );
+    // The KB's own files were formatted; --check still reads the linked one.
+    assert!(
+        out.stderr.contains("formatted kb/actors.ron"),
+        "{}",
+        out.stderr
+    );
+    let out = Run::in_dir(&dir).args(["fmt", "--check"]).run();
+    out.status(1);
+    assert!(
+        out.stdout.contains("b/kb/stories/talks.ron"),
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
 fn a_file_with_errors_is_left_untouched_with_its_diagnostics() {
     let (_keep, dir) = copy_kb(&fixture("fmt/kb"));
     let broken = dir.join("kb/stories/broken.ron");

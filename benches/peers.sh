@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # Peers on the same generated KB: SQLite (import of annals' CSV tables, a
-# recursive CTE for transitive responses, a GROUP BY for who-responded) and
-# Python (json + networkx: load, reference check, cycle check), next to
-# annals doing the same jobs. Run by hand; needs sqlite3, python3 and
-# networkx (pip install networkx).
+# recursive CTE for transitive responses, a GROUP BY for who-responded, a
+# date range), DuckDB (its Python package: import of annals' JSONL export
+# with read_json, then the same three queries) and Python (json + networkx:
+# load, reference check, cycle check), next to annals doing the same jobs.
+# Each line is one process, end to end (start-up included); a peer's import
+# is paid once, its queries each time. Run by hand; needs sqlite3, python3,
+# networkx and duckdb (pip install networkx duckdb).
 #
 #   bash benches/peers.sh 100000
 set -euo pipefail
@@ -25,6 +28,34 @@ echo
 echo "SQLite import of the CSV tables: $(t sqlite3 "$work/db.sqlite" ".mode csv" ".import $work/csv/statements.csv statements" ".import $work/csv/responses.csv responses" "create index r_to on responses(\"to\");")"
 echo "SQLite recursive CTE, transitive responses of $hub: $(t sqlite3 "$work/db.sqlite" "with recursive d(id) as (select '$hub' union select r.\"from\" from responses r join d on r.\"to\" = d.id) select count(*) from d;")"
 echo "SQLite GROUP BY, who responded to whom: $(t sqlite3 "$work/db.sqlite" "select s.by, t.by, count(*) from responses r join statements s on s.id = r.\"from\" join statements t on t.id = r.\"to\" group by 1, 2;")"
+echo "SQLite date range, statements overlapping 2020: $(t sqlite3 "$work/db.sqlite" "select count(*) from statements where latest >= '2020-01-01' and earliest < '2021-01-01';")"
+cat > "$work/duck.py" <<'PY'
+import sys, duckdb
+job, db = sys.argv[1], sys.argv[2]
+con = duckdb.connect(db)
+if job == "import":
+    con.execute(f"""create or replace table statements as
+        select id, "by".id as speaker, "date".earliest::timestamptz as earliest,
+               "date".latest::timestamptz as latest, responds_to
+        from read_json('{sys.argv[3]}', format='newline_delimited', union_by_name=true)
+        where type = 'statement'""")
+    con.execute("""create or replace table responses as
+        select id as "from", unnest(responds_to).to as "to" from statements""")
+elif job == "who":
+    con.execute("""select s.speaker, t.speaker, count(*) from responses r
+        join statements s on s.id = r."from" join statements t on t.id = r."to"
+        group by all""").fetchall()
+elif job == "range":
+    con.execute("""select count(*) from statements where latest >= '2020-01-01'::timestamptz
+        and earliest < '2021-01-01'::timestamptz""").fetchall()
+elif job == "transitive":
+    con.execute(f"""with recursive d(id) as (select '{sys.argv[3]}' union
+        select r."from" from responses r join d on r."to" = d.id) select count(*) from d""").fetchall()
+PY
+echo "DuckDB import of the JSONL export (read_json): $(t python3 "$work/duck.py" import "$work/db.duckdb" "$work/kb.jsonl")"
+echo "DuckDB recursive CTE, transitive responses of $hub: $(t python3 "$work/duck.py" transitive "$work/db.duckdb" "$hub")"
+echo "DuckDB GROUP BY, who responded to whom: $(t python3 "$work/duck.py" who "$work/db.duckdb")"
+echo "DuckDB date range, statements overlapping 2020: $(t python3 "$work/duck.py" range "$work/db.duckdb")"
 cat > "$work/peer.py" <<'PY'
 import json, sys
 import networkx as nx
@@ -49,4 +80,5 @@ echo "Python json + networkx (load, reference check, cycle check): $(t python3 "
 echo "annals check (load, every check): $(t "$bin" --kb "$dir" check)"
 echo "annals responses $hub --format json: $(t "$bin" --kb "$dir" responses "$hub" --format json)"
 echo "annals who-responded --format json: $(t "$bin" --kb "$dir" who-responded --format json)"
+echo "annals timeline --from 2020-01-01 --until 2020-12-31 --format json: $(t "$bin" --kb "$dir" timeline --from 2020-01-01 --until 2020-12-31 --format json)"
 rm -rf "$work"

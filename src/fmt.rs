@@ -83,11 +83,21 @@ pub(crate) fn item_text(text: &str, type_name: &'static str) -> Result<String, T
 
 /// The fields of each struct, in the README's order.
 pub(crate) fn field_order(type_name: &str) -> &'static [&'static str] {
-    match type_name {
-        "Kb" => &["time_zone", "actors", "events", "statements"],
-        "Settings" => &["time_zone", "lints", "limits"],
-        "Limits" => &["max_file_bytes", "max_nesting", "max_items"],
-        "Actor" => &[
+    STRUCTS
+        .iter()
+        .find(|(name, _)| *name == type_name)
+        .map_or(&[], |(_, fields)| fields)
+}
+
+/// The structs a KB file is made of, each with its fields in the README's
+/// order.
+const STRUCTS: &[(&str, &[&str])] = &[
+    ("Kb", &["time_zone", "actors", "events", "statements"]),
+    ("Settings", &["time_zone", "lints", "limits"]),
+    ("Limits", &["max_file_bytes", "max_nesting", "max_items"]),
+    (
+        "Actor",
+        &[
             "id",
             "name",
             "kind",
@@ -97,8 +107,11 @@ pub(crate) fn field_order(type_name: &str) -> &'static [&'static str] {
             "roles",
             "note",
         ],
-        "Role" => &["title", "of", "from", "until"],
-        "Event" => &[
+    ),
+    ("Role", &["title", "of", "from", "until"]),
+    (
+        "Event",
+        &[
             "id",
             "name",
             "kind",
@@ -111,8 +124,11 @@ pub(crate) fn field_order(type_name: &str) -> &'static [&'static str] {
             "topics",
             "note",
         ],
-        "Participant" => &["actor", "role"],
-        "Statement" => &[
+    ),
+    ("Participant", &["actor", "role"]),
+    (
+        "Statement",
+        &[
             "id",
             "by",
             "date",
@@ -130,10 +146,13 @@ pub(crate) fn field_order(type_name: &str) -> &'static [&'static str] {
             "status",
             "note",
         ],
-        "Signatory" => &["actor", "joined", "withdrew"],
-        "Quote" => crate::load::raw::QUOTE_FIELDS,
-        "Response" => &["to", "stance"],
-        "Source" => &[
+    ),
+    ("Signatory", &["actor", "joined", "withdrew"]),
+    ("Quote", crate::load::raw::QUOTE_FIELDS),
+    ("Response", &["to", "stance"]),
+    (
+        "Source",
+        &[
             "outlet",
             "publisher",
             "url",
@@ -142,11 +161,10 @@ pub(crate) fn field_order(type_name: &str) -> &'static [&'static str] {
             "archived",
             "accessed",
         ],
-        "Verdict" => &["by", "date", "rating", "source", "note"],
-        "Status" => &["kind", "date", "note"],
-        _ => &[],
-    }
-}
+    ),
+    ("Verdict", &["by", "date", "rating", "source", "note"]),
+    ("Status", &["kind", "date", "note"]),
+];
 
 /// The struct a field holds (or its list holds), where it is one.
 fn field_type(parent: &str, field: &str) -> Option<&'static str> {
@@ -228,24 +246,7 @@ fn canonical(v: &mut Value, type_name: Option<&'static str>) {
 /// The name as the tables know it (they hold `'static` names): one of the
 /// structs a KB file is made of.
 pub(crate) fn field_order_name(name: &str) -> Option<&'static str> {
-    [
-        "Kb",
-        "Settings",
-        "Limits",
-        "Actor",
-        "Role",
-        "Event",
-        "Participant",
-        "Statement",
-        "Signatory",
-        "Quote",
-        "Response",
-        "Source",
-        "Verdict",
-        "Status",
-    ]
-    .into_iter()
-    .find(|n| *n == name)
+    STRUCTS.iter().map(|(n, _)| *n).find(|n| *n == name)
 }
 
 /// `Some(x)` as `x` (KB files read optional fields without `Some`), when

@@ -269,11 +269,9 @@ impl Parser<'_> {
             self.at += 2;
         }
         let b = self.text.as_bytes();
-        while self
-            .at
-            .lt(&b.len())
-            .then(|| b[self.at])
-            .is_some_and(|c| c == b'_' || c.is_ascii_alphanumeric())
+        while b
+            .get(self.at)
+            .is_some_and(|c| *c == b'_' || c.is_ascii_alphanumeric())
         {
             self.at += 1;
         }

@@ -196,6 +196,8 @@ impl Kb {
 #[derive(Debug, Default)]
 pub struct ParseCache {
     files: HashMap<PathBuf, Kept>,
+    /// The KB files the last load read, and how many of them it parsed.
+    last: (usize, usize),
 }
 
 /// One file's parse, as the cache keeps it.
@@ -216,6 +218,12 @@ impl ParseCache {
     /// Whether no parse is kept.
     pub fn is_empty(&self) -> bool {
         self.files.is_empty()
+    }
+
+    /// How many KB files the last load through the cache parsed, of how
+    /// many it read (the others' parses were taken from the cache).
+    pub fn last_parsed(&self) -> (usize, usize) {
+        (self.last.1, self.last.0)
     }
 
     /// Takes out the parse of the file at `path` if it was parsed from
@@ -368,6 +376,8 @@ fn parse_reusing(
         todo.push((input, kept));
     }
     cache.files.clear();
+    let parsed = todo.iter().filter(|(_, kept)| kept.is_none()).count();
+    cache.last = (todo.len(), parsed);
     todo.into_par_iter()
         .map(|(input, kept)| match kept {
             Some(kept) => {
@@ -437,9 +447,12 @@ mod tests {
         };
         check("first load", &none, &mut cache);
         assert_eq!(cache.len(), 2, "the KB files, not the settings");
+        assert_eq!(cache.last_parsed(), (2, 2));
         check("nothing changed", &none, &mut cache);
+        assert_eq!(cache.last_parsed(), (0, 2));
         std::fs::write(root.join(story), &typo).unwrap();
         check("an unknown speaker", &none, &mut cache);
+        assert_eq!(cache.last_parsed(), (1, 2));
         std::fs::write(root.join(story), &original).unwrap();
         check("the mistake mended", &none, &mut cache);
         std::fs::write(root.join(story), &bom).unwrap();

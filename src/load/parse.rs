@@ -8,6 +8,7 @@ use std::io::Read;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
 use serde::de::DeserializeOwned;
 
 use super::items;
@@ -38,27 +39,52 @@ impl Document for RawDoc {
         problems.extend(split.problems);
         let mut doc = RawDoc::default();
         for (kind, ranges) in split.lists {
-            for range in ranges {
-                let loaded = match kind {
-                    NodeKind::Actor => parse_item::<RawActor>(text, &range, kind, limits)
-                        .map(|a| doc.actors.push(a)),
-                    NodeKind::Event => parse_item::<RawEvent>(text, &range, kind, limits)
-                        .map(|e| doc.events.push(e)),
-                    NodeKind::Statement => parse_item::<RawStatement>(text, &range, kind, limits)
-                        .map(|s| doc.statements.push(s)),
-                };
-                if let Err(problem) = loaded {
-                    problems.push(problem);
-                    let (id, names) = items::salvage(&text[range.clone()]);
-                    let id = id.map(|r| {
-                        text[range.start + r.start + 1..range.start + r.end - 1].to_owned()
-                    });
-                    doc.broken.push(BrokenItem { id, names });
+            // The items of a file in parallel, in their order: a file
+            // changed in an editor is parsed on every core.
+            let parsed: Vec<_> = ranges
+                .into_par_iter()
+                .with_min_len(64)
+                .map(|range| {
+                    let item = match kind {
+                        NodeKind::Actor => {
+                            parse_item::<RawActor>(text, &range, kind, limits).map(Item::Actor)
+                        }
+                        NodeKind::Event => {
+                            parse_item::<RawEvent>(text, &range, kind, limits).map(Item::Event)
+                        }
+                        NodeKind::Statement => {
+                            parse_item::<RawStatement>(text, &range, kind, limits)
+                                .map(Item::Statement)
+                        }
+                    };
+                    (range, item)
+                })
+                .collect();
+            for (range, item) in parsed {
+                match item {
+                    Ok(Item::Actor(a)) => doc.actors.push(a),
+                    Ok(Item::Event(e)) => doc.events.push(e),
+                    Ok(Item::Statement(s)) => doc.statements.push(s),
+                    Err(problem) => {
+                        problems.push(problem);
+                        let (id, names) = items::salvage(&text[range.clone()]);
+                        let id = id.map(|r| {
+                            text[range.start + r.start + 1..range.start + r.end - 1].to_owned()
+                        });
+                        doc.broken.push(BrokenItem { id, names });
+                    }
                 }
             }
         }
         Some(doc)
     }
+}
+
+/// One item of a KB file, parsed.
+enum Item {
+    Actor(RawActor),
+    Event(RawEvent),
+    Statement(RawStatement),
 }
 
 /// Parses a whole text as one `T`.

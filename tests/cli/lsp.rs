@@ -127,14 +127,39 @@ impl Client {
     fn diagnostics(&mut self, uri: &str, wanted: impl Fn(&[Value]) -> bool) -> Vec<Value> {
         let deadline = Instant::now() + Duration::from_secs(30);
         loop {
-            let seen = std::mem::take(&mut self.notifications);
-            for n in seen.into_iter().rev() {
-                if n["method"] == "textDocument/publishDiagnostics" && n["params"]["uri"] == uri {
+            // Diagnostics seen are used up (older ones must not match a
+            // later call); other notifications are kept.
+            let (published, others): (Vec<Value>, Vec<Value>) =
+                std::mem::take(&mut self.notifications)
+                    .into_iter()
+                    .partition(|n| n["method"] == "textDocument/publishDiagnostics");
+            self.notifications = others;
+            for n in published.into_iter().rev() {
+                if n["params"]["uri"] == uri {
                     let list = n["params"]["diagnostics"].as_array().unwrap().clone();
                     if wanted(&list) {
                         return list;
                     }
                 }
+            }
+            let message = self.receive(deadline);
+            self.notifications.push(message);
+        }
+    }
+
+    /// The first message the server logged that satisfies `wanted`.
+    fn log(&mut self, wanted: impl Fn(&str) -> bool) -> String {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        let mut at = 0;
+        loop {
+            while let Some(n) = self.notifications.get(at) {
+                if n["method"] == "window/logMessage" {
+                    let message = n["params"]["message"].as_str().unwrap_or_default();
+                    if wanted(message) {
+                        return message.to_owned();
+                    }
+                }
+                at += 1;
             }
             let message = self.receive(deadline);
             self.notifications.push(message);
@@ -222,6 +247,11 @@ fn an_editor_gets_checks_completion_navigation_and_fixes() {
         json!({"textDocument": {"uri": story, "version": 3}, "contentChanges": [{"text": text}]}),
     );
     client.diagnostics(&story, |l| l.iter().all(|d| d["severity"] != 1));
+    // Each re-check after an edit parsed the edited file only.
+    let log = client.log(|m| m.contains("files parsed again"));
+    assert!(log.contains("(2 of 2 files parsed again)"), "{log}");
+    let log = client.log(|m| m.contains("(1 of 2 files parsed again)"));
+    assert!(log.starts_with("annals: checked the KB in "), "{log}");
 
     // Definition of an id written in another file.
     let def = client.request(

@@ -196,7 +196,7 @@ impl Kb {
 #[derive(Debug, Default)]
 pub struct ParseCache {
     files: HashMap<PathBuf, Kept>,
-    /// The KB files the last load read, and how many of them it parsed.
+    /// How many KB files the last load parsed, of how many it read.
     last: (usize, usize),
 }
 
@@ -223,7 +223,7 @@ impl ParseCache {
     /// How many KB files the last load through the cache parsed, of how
     /// many it read (the others' parses were taken from the cache).
     pub fn last_parsed(&self) -> (usize, usize) {
-        (self.last.1, self.last.0)
+        self.last
     }
 
     /// Takes out the parse of the file at `path` if it was parsed from
@@ -377,7 +377,7 @@ fn parse_reusing(
     }
     cache.files.clear();
     let parsed = todo.iter().filter(|(_, kept)| kept.is_none()).count();
-    cache.last = (todo.len(), parsed);
+    cache.last = (parsed, todo.len());
     todo.into_par_iter()
         .map(|(input, kept)| match kept {
             Some(kept) => {

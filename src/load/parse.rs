@@ -221,7 +221,7 @@ pub struct FileProblem {
 }
 
 /// One file read and parsed.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct ParsedFile<T> {
     pub name: String,
     pub path: PathBuf,
@@ -250,24 +250,25 @@ pub fn read_and_parse<T: Document>(path: &Path, name: String, limits: &Limits) -
 /// Reads `path` within the size limit; why it could not be, as a problem
 /// at the file's start.
 pub fn read(path: &Path, limits: &Limits) -> Result<Vec<u8>, FileProblem> {
-    let problem = |code, message: String, help: Option<&str>| FileProblem {
-        code,
-        range: 0..0,
-        message,
-        help: help.map(str::to_owned),
-    };
     match read_limited(path, limits.max_file_bytes) {
         Ok(Some(bytes)) => Ok(bytes),
-        Ok(None) => Err(problem(
-            Code::FileTooLarge,
-            format!("file is larger than the limit of {} bytes", limits.max_file_bytes),
-            Some("split it into several files, or raise `limits: Limits(max_file_bytes: …)` in annals.ron"),
-        )),
-        Err(e) => Err(problem(
-            Code::UnreadablePath,
-            format!("cannot read file: {e}"),
-            None,
-        )),
+        Ok(None) => Err(too_large(limits)),
+        Err(e) => Err(FileProblem {
+            code: Code::UnreadablePath,
+            range: 0..0,
+            message: format!("cannot read file: {e}"),
+            help: None,
+        }),
+    }
+}
+
+/// A file over `limits.max_file_bytes`, read or given.
+fn too_large(limits: &Limits) -> FileProblem {
+    FileProblem {
+        code: Code::FileTooLarge,
+        range: 0..0,
+        message: format!("file is larger than the limit of {} bytes", limits.max_file_bytes),
+        help: Some("split it into several files, or raise `limits: Limits(max_file_bytes: …)` in annals.ron".into()),
     }
 }
 
@@ -286,12 +287,7 @@ pub fn parse_bytes<T: Document>(
         problems: Vec::new(),
     };
     if bytes.len() as u64 > limits.max_file_bytes {
-        parsed.problems.push(FileProblem {
-            code: Code::FileTooLarge,
-            range: 0..0,
-            message: format!("file is larger than the limit of {} bytes", limits.max_file_bytes),
-            help: Some("split it into several files, or raise `limits: Limits(max_file_bytes: …)` in annals.ron".into()),
-        });
+        parsed.problems.push(too_large(limits));
         return parsed;
     }
     parse_bytes_into(&mut parsed, bytes, limits);

@@ -14,7 +14,7 @@ use serde::de::{self, MapAccess, Visitor};
 use super::spanned::{offset_of, Located, OneOrMany, OrShort, Spanned, SpannedMap, Word};
 
 /// One KB file: `Kb(actors: [..], events: [..], statements: [..])`.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize)]
 #[serde(rename = "Kb", deny_unknown_fields)]
 pub struct RawDoc {
     /// The zone of this file's dates: `UTC`, `+03:00` or `Europe/Kyiv`.
@@ -34,13 +34,13 @@ pub struct RawDoc {
 
 /// An item that did not load: its id when it could be read, and the ids it
 /// names.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct BrokenItem {
     pub id: Option<String>,
     pub names: Vec<String>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Deserialize)]
 #[serde(rename = "Actor", deny_unknown_fields)]
 pub struct RawActor {
     pub id: Spanned<String>,
@@ -59,7 +59,7 @@ pub struct RawActor {
     pub short_name: Option<String>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Deserialize)]
 #[serde(rename = "Role", deny_unknown_fields)]
 pub struct RawRole {
     pub title: String,
@@ -70,7 +70,7 @@ pub struct RawRole {
     pub until: Option<Spanned<String>>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Deserialize)]
 #[serde(rename = "Event", deny_unknown_fields)]
 pub struct RawEvent {
     pub id: Spanned<String>,
@@ -97,7 +97,7 @@ pub struct RawEvent {
 
 /// `Participant(actor: "china", role: Declined)`; a bare id is a
 /// `Participant` who was there.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Deserialize)]
 #[serde(rename = "Participant", deny_unknown_fields)]
 pub struct RawParticipant {
     pub actor: Spanned<String>,
@@ -126,7 +126,7 @@ impl<T: NamesActor> Located<OrShort<T>> {
     }
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Deserialize)]
 #[serde(rename = "Statement", deny_unknown_fields)]
 pub struct RawStatement {
     pub id: Spanned<String>,
@@ -163,7 +163,7 @@ pub struct RawStatement {
 
 /// `Verdict(by: "factcheck", date: "2024-06-20", rating: False, source:
 /// Source(url: "…"), note: "…")`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Deserialize)]
 #[serde(rename = "Verdict", deny_unknown_fields)]
 pub struct RawVerdict {
     pub by: Spanned<String>,
@@ -177,7 +177,7 @@ pub struct RawVerdict {
 }
 
 /// `Status(kind: Retracted, date: "2024-06-21", note: "…")`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Deserialize)]
 #[serde(rename = "Status", deny_unknown_fields)]
 pub struct RawStatus {
     pub kind: Spanned<Word>,
@@ -190,7 +190,7 @@ pub struct RawStatus {
 /// One speaker of a joint statement with the dates it joined or withdrew:
 /// `Signatory(actor: "chile", joined: "2024-06-20")`; a bare id joined from
 /// the start.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Deserialize)]
 #[serde(rename = "Signatory", deny_unknown_fields)]
 pub struct RawSignatory {
     pub actor: Spanned<String>,
@@ -221,7 +221,7 @@ impl RawStatement {
 /// A quote: `Quote(text: "…", lang: "en", translated: true, source: 1,
 /// original: "…", original_lang: "ru")`, or a bare string for its text.
 /// Read in one pass (no position is needed).
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Default)]
 pub struct RawQuote {
     pub text: String,
     pub lang: Option<String>,
@@ -231,7 +231,7 @@ pub struct RawQuote {
 }
 
 /// A quote's rarer fields.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Default)]
 pub struct RawQuoteExtra {
     /// The source it is taken from: its position in `sources` (from 1),
     /// or its outlet's id.
@@ -307,7 +307,7 @@ impl<'de> Deserialize<'de> for RawQuote {
 /// A response: `Response(to: "…", stance: Rejects)`, or a bare id for
 /// `stance: Acknowledges`. Read in one pass; the bare id's position comes
 /// from the borrowed string's address, like every other spanned leaf.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct RawResponse {
     pub to: Spanned<String>,
     pub stance: Option<Spanned<Word>>,
@@ -352,7 +352,7 @@ impl<'de> Deserialize<'de> for RawResponse {
     }
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Deserialize)]
 #[serde(rename = "Source", deny_unknown_fields)]
 pub struct RawSource {
     /// A Media actor.

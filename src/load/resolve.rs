@@ -430,12 +430,10 @@ pub fn resolve(
     }
 
     // Phase 3: everything else, in parallel: names are frozen now.
-    let (names, offset) = (&r.names, (r.zone, r.raw));
-    let actors = link_all(actors, names, offset, &mut r.report, |l, a| l.actor(a));
-    let events = link_all(events, names, offset, &mut r.report, |l, e| l.event(e));
-    let statements = link_all(statements, names, offset, &mut r.report, |l, s| {
-        l.statement(s)
-    });
+    let (names, how) = (&r.names, (r.zone, r.raw));
+    let actors = link_all(actors, names, how, &mut r.report, |l, a| l.actor(a));
+    let events = link_all(events, names, how, &mut r.report, |l, e| l.event(e));
+    let statements = link_all(statements, names, how, &mut r.report, |l, s| l.statement(s));
     for w in r.report.wanted.iter().take(MAX_SUGGESTION_SEARCHES) {
         r.report.diags[w.diag].help = names.suggestion(&w.written, w.want);
     }

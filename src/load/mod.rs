@@ -339,11 +339,9 @@ fn load_inputs(
             };
             cache.files.insert(source.path.clone(), kept);
         }
-    } else {
-        // What is left of the raw documents: freeing a million items'
-        // worth of small allocations takes a while, so both cores do it.
-        docs.into_par_iter().for_each(drop);
     }
+    // Consumed documents were freed while resolving, a group of files at a
+    // time; kept ones are in the cache now.
     findings.extend(resolve_findings);
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     Loaded {

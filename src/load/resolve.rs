@@ -67,7 +67,18 @@ impl Want {
     }
 }
 
-/// An item that passed phase 1, with what was read of it.
+/// An item that passed phases 1 and 2, by where it is written: the index
+/// of its document and its index in that document's list of its kind.
+struct Pick<K, X> {
+    doc: usize,
+    item: usize,
+    kind: K,
+    /// What phase 1 and 2 read besides the kind: the date, the speaker.
+    extra: X,
+}
+
+/// An item that passed phases 1 and 2, with what was read of it: what
+/// phase 3 links.
 struct Accepted<'a, R, K, X> {
     file: FileId,
     raw: &'a mut R,
@@ -213,12 +224,67 @@ fn link_all<A: Send, T: Send>(
     out
 }
 
+/// About how many items phase 3 links between two frees of consumed
+/// documents: enough for both cores to share, few enough that the
+/// documents of one group are a small part of the KB.
+const LINK_GROUP_ITEMS: usize = 16_384;
+
+/// Consecutive runs of documents holding about `items` items each (a
+/// larger document is a run of its own).
+fn groups(docs: &[(FileId, RawDoc)], items: usize) -> Vec<std::ops::Range<usize>> {
+    let mut runs = Vec::new();
+    let (mut start, mut held) = (0, 0);
+    for (i, (_, doc)) in docs.iter().enumerate() {
+        held += doc.actors.len() + doc.events.len() + doc.statements.len();
+        if held >= items {
+            runs.push(start..i + 1);
+            (start, held) = (i + 1, 0);
+        }
+    }
+    if start < docs.len() {
+        runs.push(start..docs.len());
+    }
+    runs
+}
+
+/// Pairs the picks of document `doc` (next in `picks`, in item order) with
+/// the items they name in `items`.
+fn accepted_in<'a, R, K, X>(
+    picks: &mut std::iter::Peekable<std::vec::IntoIter<Pick<K, X>>>,
+    doc: usize,
+    file: FileId,
+    items: &'a mut [R],
+    out: &mut Vec<Accepted<'a, R, K, X>>,
+) {
+    for (i, raw) in items.iter_mut().enumerate() {
+        if let Some(p) = picks.next_if(|p| p.doc == doc && p.item == i) {
+            out.push(Accepted {
+                file,
+                raw,
+                kind: p.kind,
+                extra: p.extra,
+            });
+        }
+    }
+}
+
 /// Resolves parsed documents into a KB, reporting every problem found.
 pub fn resolve(
     docs: &mut [(FileId, RawDoc)],
     settings: Settings,
     limit_span: Option<Span>,
     raw: RawDocs,
+) -> (Kb, Vec<Diagnostic>) {
+    resolve_in_groups(docs, settings, limit_span, raw, LINK_GROUP_ITEMS)
+}
+
+/// [`resolve`], linking about `group_items` items between two frees.
+fn resolve_in_groups(
+    docs: &mut [(FileId, RawDoc)],
+    settings: Settings,
+    limit_span: Option<Span>,
+    raw: RawDocs,
+    group_items: usize,
 ) -> (Kb, Vec<Diagnostic>) {
     let mut r = Resolver {
         names: Names::default(),
@@ -269,26 +335,41 @@ pub fn resolve(
             }
         }
     }
-    // Phase 1 and 2 for actors and events.
+    // Phase 1 and 2 for actors and events. Items are read in place, and
+    // those kept are remembered by position, so that phase 3 can move text
+    // out of the documents and free them as it goes.
     let mut actors = Vec::new();
-    // One list per kind of item, borrowed mutably so that phase 3 can move
-    // text out of the raw documents instead of copying it.
     let (mut raw_actors, mut raw_events, mut raw_statements) = (Vec::new(), Vec::new(), Vec::new());
-    for (file, doc) in docs.iter_mut() {
-        raw_actors.extend(doc.actors.iter_mut().map(|raw| (*file, raw)));
-        raw_events.extend(doc.events.iter_mut().map(|raw| (*file, raw)));
-        raw_statements.extend(doc.statements.iter_mut().map(|raw| (*file, raw)));
+    for (d, (file, doc)) in docs.iter().enumerate() {
+        raw_actors.extend(
+            doc.actors
+                .iter()
+                .enumerate()
+                .map(|(i, raw)| (*file, (d, i), raw)),
+        );
+        raw_events.extend(
+            doc.events
+                .iter()
+                .enumerate()
+                .map(|(i, raw)| (*file, (d, i), raw)),
+        );
+        raw_statements.extend(
+            doc.statements
+                .iter()
+                .enumerate()
+                .map(|(i, raw)| (*file, (d, i), raw)),
+        );
     }
-    for (file, raw) in raw_actors {
+    for (file, (doc, item), raw) in raw_actors {
         let span = Span::new(file, raw.id.range.clone());
         r.linker().check_id(file, &raw.id);
         let kind = r.linker().word::<ActorKind>(file, &raw.kind);
         match kind {
             Some(kind) if r.define(&raw.id, span, NodeRef::Actor(ActorIx(actors.len() as u32))) => {
                 r.names.actor_kinds.push(kind);
-                actors.push(Accepted {
-                    file,
-                    raw,
+                actors.push(Pick {
+                    doc,
+                    item,
                     kind,
                     extra: (),
                 });
@@ -309,7 +390,7 @@ pub fn resolve(
         }
     }
     let mut events = Vec::new();
-    for (file, raw) in raw_events {
+    for (file, (doc, item), raw) in raw_events {
         let span = Span::new(file, raw.id.range.clone());
         r.linker().check_id(file, &raw.id);
         let kind = r.linker().word::<EventKind>(file, &raw.kind);
@@ -327,9 +408,9 @@ pub fn resolve(
                 if r.define(&raw.id, span, NodeRef::Event(EventIx(events.len() as u32))) =>
             {
                 r.names.event_zones.push(zone);
-                events.push(Accepted {
-                    file,
-                    raw,
+                events.push(Pick {
+                    doc,
+                    item,
                     kind,
                     extra: (date, zone),
                 });
@@ -357,7 +438,7 @@ pub fn resolve(
         (r.zone, r.raw),
         &mut r.report,
         |l, item| {
-            let (file, raw) = (item.0, &*item.1);
+            let (file, raw) = (item.0, item.2);
             l.check_id(file, &raw.id);
             // Made at an event with a zone: read where it was made (no
             // lookup when no event names a zone).
@@ -375,7 +456,7 @@ pub fn resolve(
         },
     );
     let mut statements = Vec::new();
-    for ((file, raw), (kind, date)) in raw_statements.into_iter().zip(fields) {
+    for ((file, (doc, item), raw), (kind, date)) in raw_statements.into_iter().zip(fields) {
         let span = Span::new(file, raw.id.range.clone());
         // Every speaker must be known; the first is `by`.
         let none = raw.speakers().next().is_none();
@@ -407,9 +488,9 @@ pub fn resolve(
                     NodeRef::Statement(StatementIx(statements.len() as u32)),
                 ) =>
             {
-                statements.push(Accepted {
-                    file,
-                    raw,
+                statements.push(Pick {
+                    doc,
+                    item,
                     kind,
                     extra: (date, by),
                 });
@@ -429,11 +510,40 @@ pub fn resolve(
         }
     }
 
-    // Phase 3: everything else, in parallel: names are frozen now.
+    // Phase 3: everything else, in parallel: names are frozen now. The
+    // documents are linked a group of files at a time; when they are
+    // consumed, each group is freed before the next is linked, so the raw
+    // documents and the model they become are never both whole in memory.
     let (names, how) = (&r.names, (r.zone, r.raw));
-    let actors = link_all(actors, names, how, &mut r.report, |l, a| l.actor(a));
-    let events = link_all(events, names, how, &mut r.report, |l, e| l.event(e));
-    let statements = link_all(statements, names, how, &mut r.report, |l, s| l.statement(s));
+    let mut picks = (
+        actors.into_iter().peekable(),
+        events.into_iter().peekable(),
+        statements.into_iter().peekable(),
+    );
+    let (mut actors, mut events, mut statements) = (Vec::new(), Vec::new(), Vec::new());
+    // One report per kind, appended in the order of a whole-KB pass.
+    let mut reports = <[Report; 3]>::default();
+    for group in groups(docs, group_items) {
+        let (mut a, mut e, mut s) = (Vec::new(), Vec::new(), Vec::new());
+        for (d, (file, doc)) in docs[group.clone()].iter_mut().enumerate() {
+            let d = group.start + d;
+            accepted_in(&mut picks.0, d, *file, &mut doc.actors, &mut a);
+            accepted_in(&mut picks.1, d, *file, &mut doc.events, &mut e);
+            accepted_in(&mut picks.2, d, *file, &mut doc.statements, &mut s);
+        }
+        let [ra, re, rs] = &mut reports;
+        actors.extend(link_all(a, names, how, ra, |l, a| l.actor(a)));
+        events.extend(link_all(e, names, how, re, |l, e| l.event(e)));
+        statements.extend(link_all(s, names, how, rs, |l, s| l.statement(s)));
+        if r.raw == RawDocs::Consume {
+            for (_, doc) in &mut docs[group] {
+                *doc = RawDoc::default();
+            }
+        }
+    }
+    for report in reports {
+        r.report.append(report);
+    }
     for w in r.report.wanted.iter().take(MAX_SUGGESTION_SEARCHES) {
         r.report.diags[w.diag].help = names.suggestion(&w.written, w.want);
     }
@@ -1248,6 +1358,122 @@ fn article(noun: &str) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::load::parse;
+    use crate::model::Limits;
+    use crate::source_map::SourceMap;
+    use std::path::Path;
+
+    /// Files whose items refer to each other across files, with mistakes
+    /// in several of them: an unknown speaker (the statement is left out,
+    /// before one that is kept),
+    /// a duplicate id, unknown references, a response to a left-out item.
+    const FILES: &[(&str, &str)] = &[
+        (
+            "actors.ron",
+            r#"Kb(actors: [
+                Actor(id: "putin", name: "Putin", kind: Person),
+                Actor(id: "nato", name: "NATO", kind: Alliance),
+                Actor(id: "mfa", name: "MFA", kind: Ministry, part_of: "ukrain"),
+                Actor(id: "tass", name: "TASS", kind: Media),
+            ])"#,
+        ),
+        (
+            "a.ron",
+            r#"Kb(events: [
+                Event(id: "pc", name: "Press conference", kind: PressConference, date: "2024-06-14", participants: ["putin"]),
+            ], statements: [
+                Statement(id: "s2", by: "nobody", date: "2024-06-14", kind: Claim, summary: "Left out."),
+                Statement(id: "s1", by: "putin", date: "2024-06-14", at: "pc", kind: Demand, summary: "Conditions.", sources: [Source(outlet: "tass")]),
+            ])"#,
+        ),
+        (
+            "b.ron",
+            r#"Kb(statements: [
+                Statement(id: "s3", by: "mfa", date: "2024-06-14", kind: Rejection, summary: "No.", responds_to: [Response(to: "s1", stance: Rejects), "s2"]),
+                Statement(id: "s1", by: "nato", date: "2024-06-15", kind: Claim, summary: "Duplicate."),
+            ])"#,
+        ),
+        (
+            "c.ron",
+            r#"Kb(statements: [
+                Statement(id: "s4", by: "nato", date: "2024-06-15", kind: Rejection, summary: "Not in good faith.", responds_to: ["s1", "s3"], about: ["putn"], quotes: ["Not peace."]),
+            ])"#,
+        ),
+    ];
+
+    /// Resolves [`FILES`] linking `group_items` at a time: the KB as JSON,
+    /// every finding, and how many statements each document still holds.
+    fn resolved(group_items: usize, raw: RawDocs) -> (String, String, Vec<usize>) {
+        let mut sources = SourceMap::new();
+        let mut docs = Vec::new();
+        for (name, text) in FILES {
+            let parsed: parse::ParsedFile<RawDoc> = parse::parse_bytes(
+                Path::new(name),
+                (*name).to_owned(),
+                text.as_bytes().to_vec(),
+                &Limits::default(),
+            );
+            assert!(parsed.problems.is_empty(), "{:?}", parsed.problems);
+            let file = sources.add(parsed.name, &parsed.path, parsed.text);
+            docs.push((file, parsed.value.unwrap()));
+        }
+        let (kb, diags) = resolve_in_groups(&mut docs, Settings::default(), None, raw, group_items);
+        let mut json = Vec::new();
+        let records = crate::export::records(&kb, &crate::query::Filter::default());
+        crate::export::json::write_json(&kb, &records, &mut json).unwrap();
+        let held = docs.iter().map(|(_, d)| d.statements.len()).collect();
+        (
+            String::from_utf8(json).unwrap(),
+            format!("{diags:#?}"),
+            held,
+        )
+    }
+
+    /// Phase 3 frees consumed documents a group of files at a time: the
+    /// KB and every finding are the same whatever the groups.
+    #[test]
+    fn linking_a_group_of_files_at_a_time_changes_nothing() {
+        let (json, findings, held) = resolved(usize::MAX, RawDocs::Keep);
+        assert_eq!(held, [0, 2, 2, 1], "kept documents stay whole");
+        for mistake in ["`nobody`", "duplicate id `s1`", "`putn`", "`ukrain`"] {
+            assert!(findings.contains(mistake), "{mistake} not in {findings}");
+        }
+        for kept in ["Conditions.", "No.", "Not in good faith.", "Not peace."] {
+            assert!(json.contains(kept), "{kept} not in {json}");
+        }
+        for left_out in ["Left out.", "Duplicate."] {
+            assert!(!json.contains(left_out), "{left_out} in {json}");
+        }
+        for group_items in [1, 2, 3, 5, usize::MAX] {
+            let (j, f, held) = resolved(group_items, RawDocs::Consume);
+            assert_eq!(j, json, "groups of {group_items}");
+            assert_eq!(f, findings, "groups of {group_items}");
+            assert_eq!(held, [0, 0, 0, 0], "consumed documents are freed");
+        }
+        assert_eq!(groups_of(&[4, 3, 1, 1], 3), [0..1, 1..2, 2..4]);
+        assert_eq!(groups_of(&[1, 1], 5), vec![0..2]);
+        assert_eq!(groups_of(&[], 5), Vec::<std::ops::Range<usize>>::new());
+    }
+
+    /// [`groups`] of documents holding `sizes` statements.
+    fn groups_of(sizes: &[usize], items: usize) -> Vec<std::ops::Range<usize>> {
+        let docs: Vec<(FileId, RawDoc)> = sizes
+            .iter()
+            .map(|n| {
+                let text =
+                    "Statement(id: \"s\", by: \"a\", date: \"2024\", kind: Claim, summary: \"S\"),"
+                        .repeat(*n);
+                let parsed: parse::ParsedFile<RawDoc> = parse::parse_bytes(
+                    Path::new("f.ron"),
+                    "f.ron".to_owned(),
+                    format!("Kb(statements: [{text}])").into_bytes(),
+                    &Limits::default(),
+                );
+                (FileId(0), parsed.value.unwrap())
+            })
+            .collect();
+        groups(&docs, items)
+    }
 
     /// Phase 3 runs in parallel, yet "did you mean" goes to the same
     /// references every run: the first ones in file order, up to the limit.

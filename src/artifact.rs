@@ -285,6 +285,48 @@ impl Default for Options {
     }
 }
 
+/// The formats written as they are made, record by record: an output
+/// larger than the KB (a KB's JSON is several times its RON) is never held
+/// whole in memory when it goes to a file or to stdout.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Streamed {
+    Json,
+    Jsonl,
+    Jsonld,
+    Timelinejs,
+}
+
+impl Streamed {
+    /// How `format` is written, if it is streamed.
+    pub fn of(format: Format) -> Option<Streamed> {
+        match format {
+            Format::Json => Some(Streamed::Json),
+            Format::Jsonl => Some(Streamed::Jsonl),
+            Format::Jsonld => Some(Streamed::Jsonld),
+            Format::Timelinejs => Some(Streamed::Timelinejs),
+            _ => None,
+        }
+    }
+}
+
+/// Writes the streamed output `how` of the filtered KB to `out`.
+pub fn stream(
+    kb: &Kb,
+    how: Streamed,
+    filter: &Filter,
+    options: &Options,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    let records = export::records(kb, filter);
+    let zone = options.zone.unwrap_or(kb.settings.zone);
+    match how {
+        Streamed::Json => export::json::write_json(kb, &records, out),
+        Streamed::Jsonl => export::json::write_jsonl(kb, &records, out),
+        Streamed::Jsonld => export::jsonld::write(kb, &records, &options.base_iri, out),
+        Streamed::Timelinejs => export::timelinejs::write(kb, &records, zone, out),
+    }
+}
+
 /// Makes `plan` from the filtered KB.
 pub fn make(kb: &Kb, plan: Plan, filter: &Filter, options: &Options) -> Result<Made, RenderError> {
     let records = || export::records(kb, filter);
@@ -294,17 +336,19 @@ pub fn make(kb: &Kb, plan: Plan, filter: &Filter, options: &Options) -> Result<M
         write(&records(), &mut out).map_err(|e| RenderError::Io(e.to_string()))?;
         Ok(Made::Bytes(out))
     };
+    let whole = |how| {
+        let mut out = Vec::new();
+        stream(kb, how, filter, options, &mut out).map_err(|e| RenderError::Io(e.to_string()))?;
+        Ok(Made::Bytes(out))
+    };
     match plan.format {
         Format::Dot => text(export::dot::export(kb, plan.view, filter)),
         Format::Mermaid => text(export::mermaid::export(kb, plan.view, filter)),
-        Format::Json => written(&|r, out| export::json::write_json(kb, r, out)),
-        Format::Jsonl => written(&|r, out| export::json::write_jsonl(kb, r, out)),
-        Format::Jsonld => written(&|r, out| export::jsonld::write(kb, r, &options.base_iri, out)),
+        Format::Json => whole(Streamed::Json),
+        Format::Jsonl => whole(Streamed::Jsonl),
+        Format::Jsonld => whole(Streamed::Jsonld),
         Format::Graphml => text(export::graphml::export(kb, &records())),
-        Format::Timelinejs => {
-            let zone = options.zone.unwrap_or(kb.settings.zone);
-            written(&|r, out| export::timelinejs::write(kb, r, zone, out))
-        }
+        Format::Timelinejs => whole(Streamed::Timelinejs),
         Format::Html => {
             let zone = options.zone.unwrap_or(kb.settings.zone);
             let graph = match plan.engine {

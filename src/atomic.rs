@@ -178,6 +178,17 @@ fn temporary(real: &Path, dir: &Path) -> PathBuf {
 /// Writes `bytes` to `path` atomically, refusing paths inside `kb` and
 /// anything at the target that is not a regular file.
 pub fn write(path: &Path, bytes: &[u8], kb: &Path) -> Result<(), WriteError> {
+    write_with(path, kb, |out| out.write_all(bytes))
+}
+
+/// [`write`] for output made as it is written: `make` writes into the
+/// temporary file (buffered), which replaces `path` only once it is whole.
+/// An output larger than the KB is never held in memory.
+pub fn write_with(
+    path: &Path,
+    kb: &Path,
+    make: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> Result<(), WriteError> {
     let real = target(path, kb)?;
     let err = |e| WriteError::Io(path.to_path_buf(), e);
     let dir = real
@@ -187,7 +198,7 @@ pub fn write(path: &Path, bytes: &[u8], kb: &Path) -> Result<(), WriteError> {
     let tmp = temporary(&real, &dir);
     let _ = fs::remove_file(&tmp);
     let _tracked = interrupt::Temporary::track(&tmp);
-    let result = fill(&tmp, bytes).and_then(|()| fs::rename(&tmp, &real));
+    let result = fill(&tmp, make).and_then(|()| fs::rename(&tmp, &real));
     if result.is_err() {
         let _ = fs::remove_file(&tmp);
     }
@@ -223,7 +234,7 @@ pub fn replace(path: &Path, kb: &Path, bytes: &[u8], loaded: &str) -> Result<(),
     let tmp = temporary(&real, &dir);
     let _ = fs::remove_file(&tmp);
     let _tracked = interrupt::Temporary::track(&tmp);
-    let result = fill(&tmp, bytes)
+    let result = fill(&tmp, |out| out.write_all(bytes))
         .and_then(|()| fs::set_permissions(&tmp, meta.permissions()))
         .and_then(|()| fs::rename(&tmp, &real));
     if result.is_err() {
@@ -233,13 +244,16 @@ pub fn replace(path: &Path, kb: &Path, bytes: &[u8], loaded: &str) -> Result<(),
 }
 
 /// Writes `bytes` into a new file at `tmp` and syncs it to disk.
-fn fill(tmp: &Path, bytes: &[u8]) -> io::Result<()> {
-    let mut f = fs::OpenOptions::new()
+fn fill(tmp: &Path, make: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> io::Result<()> {
+    let f = fs::OpenOptions::new()
         .write(true)
         .create_new(true)
         .open(tmp)?;
-    f.write_all(bytes)?;
-    f.sync_all()
+    let mut out = io::BufWriter::with_capacity(1 << 16, f);
+    make(&mut out)?;
+    out.into_inner()
+        .map_err(io::IntoInnerError::into_error)?
+        .sync_all()
 }
 
 /// Writes a file that must not exist yet, whole or not at all: into a
@@ -253,7 +267,7 @@ pub fn create(path: &Path, bytes: &[u8]) -> io::Result<()> {
     let tmp = path.with_file_name(format!(".{name}.annals-new"));
     let _ = fs::remove_file(&tmp);
     let _tracked = interrupt::Temporary::track(&tmp);
-    let result = fill(&tmp, bytes).and_then(|()| fs::hard_link(&tmp, path));
+    let result = fill(&tmp, |out| out.write_all(bytes)).and_then(|()| fs::hard_link(&tmp, path));
     let _ = fs::remove_file(&tmp);
     result
 }
@@ -312,6 +326,27 @@ mod tests {
         write(&out, b"two", &kb).unwrap();
         assert_eq!(fs::read(&out).unwrap(), b"two");
         assert_eq!(fs::read_dir(dir.path().join("out")).unwrap().count(), 1);
+    }
+
+    /// An output written as it is made replaces the file only once whole:
+    /// a failure halfway (a full disk, an interrupted export) leaves the old
+    /// file as it was, and no temporary beside it.
+    #[test]
+    fn a_streamed_write_that_fails_halfway_leaves_the_old_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let kb = kb_in(dir.path());
+        let out = dir.path().join("out/x.json");
+        write_with(&out, &kb, |w| w.write_all(b"[1, 2]")).unwrap();
+        let err = write_with(&out, &kb, |w| {
+            w.write_all(&[b' '; 1 << 17])?;
+            Err(io::Error::other("disk full"))
+        })
+        .unwrap_err();
+        assert!(err.to_string().contains("disk full"), "{err}");
+        assert_eq!(fs::read(&out).unwrap(), b"[1, 2]");
+        assert_eq!(fs::read_dir(dir.path().join("out")).unwrap().count(), 1);
+        write_with(&out, &kb, |w| w.write_all(b"[3]")).unwrap();
+        assert_eq!(fs::read(&out).unwrap(), b"[3]");
     }
 
     #[test]

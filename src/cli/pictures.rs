@@ -25,6 +25,14 @@ pub fn make(
     options: &Options,
 ) -> Result<ExitCode, Failure> {
     let f = filter(kb, spec)?;
+    if let Some(how) = artifact::Streamed::of(plan.format) {
+        let write = |out: &mut dyn Write| artifact::stream(kb, how, &f, options, out);
+        match output {
+            Some(path) => annals::atomic::write_with(path, kb_path, write)?,
+            None => emit(write)?,
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
     let made = artifact::make(kb, plan, &f, options)?;
     match (made, output) {
         (Made::Tables(tables), Some(dir)) => {

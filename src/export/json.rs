@@ -13,7 +13,7 @@ use serde::Serialize;
 
 use super::Records;
 use crate::kb::Kb;
-use crate::model::Stance;
+use crate::model::{ActorIx, EventIx, Stance, StatementIx};
 use crate::records::{ActorView, EventView, StatementView};
 
 /// The schema version of these exports.
@@ -22,9 +22,12 @@ pub const SCHEMA: &str = "annals/3";
 #[derive(Serialize, schemars::JsonSchema)]
 pub(crate) struct Document<'a> {
     schema: &'static str,
-    actors: Vec<ActorView<'a>>,
-    events: Vec<EventView<'a>>,
-    statements: Vec<StatementView<'a>>,
+    #[schemars(with = "Vec<ActorView<'a>>")]
+    actors: Each<'a, ActorIx, ActorView<'a>>,
+    #[schemars(with = "Vec<EventView<'a>>")]
+    events: Each<'a, EventIx, EventView<'a>>,
+    #[schemars(with = "Vec<StatementView<'a>>")]
+    statements: Each<'a, StatementIx, StatementView<'a>>,
 }
 
 impl<'a> Document<'a> {
@@ -32,22 +35,34 @@ impl<'a> Document<'a> {
     pub(crate) fn of(kb: &'a Kb, records: &Records) -> Document<'a> {
         Document {
             schema: SCHEMA,
-            actors: records
-                .actors
-                .iter()
-                .map(|a| ActorView::of(kb, *a))
-                .collect(),
-            events: records
-                .events
-                .iter()
-                .map(|e| EventView::of(kb, *e))
-                .collect(),
-            statements: records
-                .statements
-                .iter()
-                .map(|s| StatementView::of(kb, *s))
-                .collect(),
+            actors: Each::new(kb, &records.actors, ActorView::of),
+            events: Each::new(kb, &records.events, EventView::of),
+            statements: Each::new(kb, &records.statements, StatementView::of),
         }
+    }
+}
+
+/// A list of records, each made as it is written: a KB's records are
+/// never all held at once (serialized as the list they make).
+pub(crate) struct Each<'a, I, T> {
+    kb: &'a Kb,
+    items: Vec<I>,
+    view: fn(&'a Kb, I) -> T,
+}
+
+impl<'a, I: Copy, T> Each<'a, I, T> {
+    fn new(kb: &'a Kb, items: &[I], view: fn(&'a Kb, I) -> T) -> Each<'a, I, T> {
+        Each {
+            kb,
+            items: items.to_vec(),
+            view,
+        }
+    }
+}
+
+impl<I: Copy, T: Serialize> Serialize for Each<'_, I, T> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.items.iter().map(|i| (self.view)(self.kb, *i)))
     }
 }
 

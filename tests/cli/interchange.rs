@@ -612,3 +612,29 @@ fn timelinejs_slides_keep_their_day_and_escape_kb_text() {
         "{text}"
     );
 }
+
+/// JSON, JSON Lines, JSON-LD and TimelineJS are written as they are made,
+/// to stdout and to a file alike: the same bytes as the manifest's output,
+/// which `build` makes whole (and `build --check` compares).
+#[test]
+fn streamed_exports_give_the_same_bytes_to_stdout_to_a_file_and_to_build() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    for format in ["json", "jsonl", "jsonld", "timelinejs"] {
+        let out = Run::bundled().args(["export", "--format", format]).run();
+        out.status(0);
+        let file = dir.path().join(format!("out.{format}"));
+        Run::bundled()
+            .args(["export", "--format", format, "-o"])
+            .args([file.to_str().expect("UTF-8")])
+            .run()
+            .status(0);
+        let written = std::fs::read_to_string(&file).expect("the export is written");
+        assert_eq!(written, out.stdout, "{format}");
+        assert!(written.len() > 1000, "{format}: {written}");
+    }
+    // The four files, and no temporary left beside them.
+    assert_eq!(std::fs::read_dir(dir.path()).expect("dir").count(), 4);
+    let built = std::fs::read_to_string(root().join("exports/timeline.json")).expect("built");
+    let written = std::fs::read_to_string(dir.path().join("out.timelinejs")).expect("written");
+    assert_eq!(written, built);
+}

@@ -64,8 +64,9 @@ struct Event {
     date: String,
     #[serde(default)]
     place: Option<String>,
+    /// Ids, or `Participant(actor: …, role: …)`.
     #[serde(default)]
-    participants: Vec<String>,
+    participants: Vec<IgnoredAny>,
     #[serde(default)]
     part_of: Option<String>,
     #[serde(default)]
@@ -80,14 +81,16 @@ struct Event {
 #[allow(dead_code)]
 struct Statement {
     id: String,
-    by: String,
+    /// An id, or the signatories of a joint statement.
+    by: IgnoredAny,
     date: String,
     #[serde(default)]
     at: Option<String>,
     kind: IgnoredAny,
     summary: String,
+    /// Bare strings, or `Quote(text: …, …)`.
     #[serde(default)]
-    quotes: Vec<Quote>,
+    quotes: Vec<IgnoredAny>,
     #[serde(default)]
     about: Vec<String>,
     #[serde(default)]
@@ -98,16 +101,6 @@ struct Statement {
     sources: Vec<Source>,
     #[serde(default)]
     note: Option<String>,
-}
-
-#[derive(Deserialize)]
-#[allow(dead_code)]
-struct Quote {
-    text: String,
-    #[serde(default)]
-    lang: Option<String>,
-    #[serde(default)]
-    translated: bool,
 }
 
 #[derive(Deserialize)]
@@ -148,8 +141,10 @@ fn files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
     }
 }
 
-/// Parses every file; returns how many statements were read.
-pub fn floor(dir: &std::path::Path) -> usize {
+/// Parses every file; returns how many statements were read, or the first
+/// file these structs could not read (a floor that skipped files would be
+/// no floor: the generator's forms must all parse here).
+pub fn floor(dir: &std::path::Path) -> Result<usize, String> {
     let mut paths = Vec::new();
     files(dir, &mut paths);
     let opts =
@@ -157,16 +152,25 @@ pub fn floor(dir: &std::path::Path) -> usize {
     paths
         .par_iter()
         .map(|p| {
-            let text = std::fs::read_to_string(p).unwrap_or_default();
+            let text = std::fs::read_to_string(p).map_err(|e| format!("{}: {e}", p.display()))?;
             opts.from_str::<Doc>(&text)
-                .map_or(0, |d| d.statements.len())
+                .map(|d| d.statements.len())
+                .map_err(|e| format!("{}: {e}", p.display()))
         })
         .sum()
 }
 
 #[allow(dead_code)]
-fn main() {
+fn main() -> std::process::ExitCode {
     let dir = std::env::args().nth(1).unwrap_or_else(|| "kb".into());
-    let n = floor(std::path::Path::new(&dir));
-    eprintln!("{n} statements parsed");
+    match floor(std::path::Path::new(&dir)) {
+        Ok(n) => {
+            eprintln!("{n} statements parsed");
+            std::process::ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("the floor cannot read {e}");
+            std::process::ExitCode::FAILURE
+        }
+    }
 }

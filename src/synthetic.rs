@@ -293,7 +293,8 @@ pub fn generate(args: &Options, out: &Path) -> io::Result<Generated> {
 
     // Events: a fifth multi-day, a tenth nested in an earlier multi-day one.
     let n_events = (n / 50).max(5);
-    let mut events: Vec<(String, i64, i64, String)> = Vec::new();
+    // Id, start, end, date, and whether it names a zone.
+    let mut events: Vec<(String, i64, i64, String, bool)> = Vec::new();
     let mut text = String::from("Kb(\n    events: [\n");
     for e in 0..n_events {
         let id = format!("event-{e}");
@@ -301,10 +302,10 @@ pub fn generate(args: &Options, out: &Path) -> io::Result<Generated> {
             .iter()
             .rev()
             .take(20)
-            .find(|(_, s, end, _)| end - s > 86_400)
+            .find(|(_, s, end, _, _)| end - s > 86_400)
             .cloned();
         let (start, days, part_of) = match parent {
-            Some((pid, ps, _, _)) if rng.chance(10) => (ps, 1, format!(", part_of: \"{pid}\"")),
+            Some((pid, ps, _, _, _)) if rng.chance(10) => (ps, 1, format!(", part_of: \"{pid}\"")),
             _ => {
                 let start = START + (rng.below(SPAN as usize / 86_400) as i64) * 86_400;
                 (
@@ -357,7 +358,7 @@ pub fn generate(args: &Options, out: &Path) -> io::Result<Generated> {
             rng.pick(TOPICS)
         )
         .ok();
-        events.push((id, start, end, date));
+        events.push((id, start, end, date, !zone.is_empty()));
     }
     text.push_str("    ],\n)\n");
     fs::write(out.join("events.ron"), &text)?;
@@ -392,7 +393,9 @@ pub fn generate(args: &Options, out: &Path) -> io::Result<Generated> {
         let by = rng.pick(&speakers).id.clone();
         // A statement whose instant falls within an event is, half the
         // time, said at it and dated as the event: never outside its dates,
-        // never before what it answers.
+        // never before what it answers. Not at an event that names a zone:
+        // its day there is not the UTC day the instant was drawn in, and
+        // the statement could end before what it answers was said.
         let upto = by_start.partition_point(|(start, _, _)| *start <= t);
         let containing = by_start[..upto]
             .iter()
@@ -401,7 +404,7 @@ pub fn generate(args: &Options, out: &Path) -> io::Result<Generated> {
             .find(|(_, end, _)| t < *end)
             .map(|(_, _, e)| *e);
         let (date, at) = match containing {
-            Some(e) if rng.chance(50) => {
+            Some(e) if rng.chance(50) && !events[e].4 => {
                 (events[e].3.clone(), format!(", at: \"{}\"", events[e].0))
             }
             _ => (date_containing(&mut rng, t), String::new()),
@@ -457,10 +460,13 @@ pub fn generate(args: &Options, out: &Path) -> io::Result<Generated> {
                 }
             }
         }
-        // A few react to an event as a whole, one that began before them.
+        // A few react to an event as a whole, one that began before them
+        // (in UTC: not one that names a zone, whose day may begin later).
         if upto > 0 && rng.chance(3) {
             let (_, _, e) = by_start[upto - 1 - rng.below(upto.min(50))];
-            responds.push((events[e].0.clone(), *rng.pick(STANCES)));
+            if !events[e].4 {
+                responds.push((events[e].0.clone(), *rng.pick(STANCES)));
+            }
         }
         if faults_left > 0 && k % step == step / 2 {
             faults_left -= 1;

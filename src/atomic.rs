@@ -181,7 +181,7 @@ pub fn write(path: &Path, bytes: &[u8], kb: &Path) -> Result<(), WriteError> {
     write_with(path, kb, |out| out.write_all(bytes))
 }
 
-/// [`write`] for output made as it is written: `make` writes into the
+/// [`write()`] for output made as it is written: `make` writes into the
 /// temporary file (buffered), which replaces `path` only once it is whole.
 /// An output larger than the KB is never held in memory.
 pub fn write_with(

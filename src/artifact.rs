@@ -285,9 +285,9 @@ impl Default for Options {
     }
 }
 
-/// The formats written as they are made, record by record: an output
-/// larger than the KB (a KB's JSON is several times its RON) is never held
-/// whole in memory when it goes to a file or to stdout.
+/// The formats written straight to their file or to stdout as they are
+/// made (record by record; TimelineJS as one value): an output larger than
+/// the KB (a KB's JSON is several times its RON) is never held whole.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Streamed {
     Json,

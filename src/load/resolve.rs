@@ -229,8 +229,8 @@ fn link_all<A: Send, T: Send>(
 /// documents of one group are a small part of the KB.
 const LINK_GROUP_ITEMS: usize = 16_384;
 
-/// Consecutive runs of documents holding about `items` items each (a
-/// larger document is a run of its own).
+/// Consecutive runs of documents, each ended by the document that brings
+/// it to `items` items or more (the last run may hold fewer).
 fn groups(docs: &[(FileId, RawDoc)], items: usize) -> Vec<std::ops::Range<usize>> {
     let mut runs = Vec::new();
     let (mut start, mut held) = (0, 0);

@@ -10,8 +10,8 @@ use std::time::Duration;
 use serde::Deserialize;
 
 use crate::escape::Cells;
+use crate::export;
 pub use crate::export::View;
-use crate::export::{self, Records};
 use crate::kb::Kb;
 use crate::model::Zone;
 use crate::query::Filter;
@@ -331,16 +331,12 @@ pub fn stream(
 pub fn make(kb: &Kb, plan: Plan, filter: &Filter, options: &Options) -> Result<Made, RenderError> {
     let records = || export::records(kb, filter);
     let text = |s: String| Ok(Made::Bytes(s.into_bytes()));
-    let written = |write: &dyn Fn(&Records, &mut Vec<u8>) -> std::io::Result<()>| {
+    let written = |write: &dyn Fn(&mut Vec<u8>) -> std::io::Result<()>| {
         let mut out = Vec::new();
-        write(&records(), &mut out).map_err(|e| RenderError::Io(e.to_string()))?;
+        write(&mut out).map_err(|e| RenderError::Io(e.to_string()))?;
         Ok(Made::Bytes(out))
     };
-    let whole = |how| {
-        let mut out = Vec::new();
-        stream(kb, how, filter, options, &mut out).map_err(|e| RenderError::Io(e.to_string()))?;
-        Ok(Made::Bytes(out))
-    };
+    let whole = |how| written(&|out| stream(kb, how, filter, options, out));
     match plan.format {
         Format::Dot => text(export::dot::export(kb, plan.view, filter)),
         Format::Mermaid => text(export::mermaid::export(kb, plan.view, filter)),
@@ -355,8 +351,9 @@ pub fn make(kb: &Kb, plan: Plan, filter: &Filter, options: &Options) -> Result<M
                 Engine::Graphviz => export::html::Graph::Graphviz,
                 Engine::Native => export::html::Graph::Own,
             };
-            let page = written(&|r, out| {
-                export::html::write(kb, r, filter, zone, &options.caption, graph, out)
+            let page = written(&|out| {
+                let r = records();
+                export::html::write(kb, &r, filter, zone, &options.caption, graph, out)
             })?;
             match (graph, page) {
                 (export::html::Graph::Graphviz, Made::Bytes(page)) => {

@@ -32,7 +32,7 @@ pub(crate) struct Document<'a> {
 
 impl<'a> Document<'a> {
     /// The document of the records.
-    pub(crate) fn of(kb: &'a Kb, records: &Records) -> Document<'a> {
+    pub(crate) fn of(kb: &'a Kb, records: &'a Records) -> Document<'a> {
         Document {
             schema: SCHEMA,
             actors: Each::new(kb, &records.actors, ActorView::of),
@@ -46,17 +46,13 @@ impl<'a> Document<'a> {
 /// never all held at once (serialized as the list they make).
 pub(crate) struct Each<'a, I, T> {
     kb: &'a Kb,
-    items: Vec<I>,
+    items: &'a [I],
     view: fn(&'a Kb, I) -> T,
 }
 
-impl<'a, I: Copy, T> Each<'a, I, T> {
-    fn new(kb: &'a Kb, items: &[I], view: fn(&'a Kb, I) -> T) -> Each<'a, I, T> {
-        Each {
-            kb,
-            items: items.to_vec(),
-            view,
-        }
+impl<'a, I, T> Each<'a, I, T> {
+    fn new(kb: &'a Kb, items: &'a [I], view: fn(&'a Kb, I) -> T) -> Each<'a, I, T> {
+        Each { kb, items, view }
     }
 }
 

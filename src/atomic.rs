@@ -190,19 +190,45 @@ pub fn write_with(
     make: impl FnOnce(&mut dyn Write) -> io::Result<()>,
 ) -> Result<(), WriteError> {
     let real = target(path, kb)?;
-    let err = |e| WriteError::Io(path.to_path_buf(), e);
+    swap_in(&real, Durability::Synced, make).map_err(|e| WriteError::Io(path.to_path_buf(), e))
+}
+
+/// Whether a file written is synced to disk before it replaces the old one.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Durability {
+    Synced,
+    /// For a file that may be lost in a crash but must never be seen half
+    /// written (annals' cache, which then fails its checksum).
+    Unsynced,
+}
+
+/// Writes the file at `real` (a place [`target`] checked) through a
+/// temporary file beside it, renamed over it once whole; makes its folder.
+fn swap_in(
+    real: &Path,
+    sync: Durability,
+    make: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> io::Result<()> {
     let dir = real
         .parent()
         .map_or_else(|| PathBuf::from("/"), Path::to_path_buf);
-    fs::create_dir_all(&dir).map_err(err)?;
-    let tmp = temporary(&real, &dir);
+    fs::create_dir_all(&dir)?;
+    let tmp = temporary(real, &dir);
     let _ = fs::remove_file(&tmp);
     let _tracked = interrupt::Temporary::track(&tmp);
-    let result = fill(&tmp, make).and_then(|()| fs::rename(&tmp, &real));
+    let result = fill_unsynced(&tmp, make)
+        .and_then(|f| {
+            if sync == Durability::Synced {
+                f.sync_all()
+            } else {
+                Ok(())
+            }
+        })
+        .and_then(|()| fs::rename(&tmp, real));
     if result.is_err() {
         let _ = fs::remove_file(&tmp);
     }
-    result.map_err(err)
+    result
 }
 
 /// Replaces the KB file at `path`, a file of the KB folder `kb`, with
@@ -245,15 +271,33 @@ pub fn replace(path: &Path, kb: &Path, bytes: &[u8], loaded: &str) -> Result<(),
 
 /// Writes `bytes` into a new file at `tmp` and syncs it to disk.
 fn fill(tmp: &Path, make: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> io::Result<()> {
+    fill_unsynced(tmp, make)?.sync_all()
+}
+
+/// Writes `bytes` into a new file at `tmp`; returns the file, written but
+/// not synced.
+fn fill_unsynced(
+    tmp: &Path,
+    make: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> io::Result<fs::File> {
     let f = fs::OpenOptions::new()
         .write(true)
         .create_new(true)
         .open(tmp)?;
     let mut out = io::BufWriter::with_capacity(1 << 16, f);
     make(&mut out)?;
-    out.into_inner()
-        .map_err(io::IntoInnerError::into_error)?
-        .sync_all()
+    out.into_inner().map_err(io::IntoInnerError::into_error)
+}
+
+/// Replaces the file at `real` (a place [`target`] checked) atomically, as
+/// [`write_with`] does, but without syncing it to disk: for a file that may
+/// be lost in a crash but must never be seen half written (annals' cache,
+/// which a crash leaves failing its checksum).
+pub(crate) fn write_unsynced(
+    real: &Path,
+    make: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> io::Result<()> {
+    swap_in(real, Durability::Unsynced, make)
 }
 
 /// Writes a file that must not exist yet, whole or not at all: into a

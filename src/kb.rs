@@ -537,6 +537,27 @@ impl Kb {
         self.named_by_left_out.contains(&node)
     }
 
+    /// Every id and what it names, where it is defined (annals' cache
+    /// stores these).
+    pub(crate) fn id_map(&self) -> &IdMap {
+        &self.ids
+    }
+
+    /// The id of a node, or `None` when no item has that index.
+    pub(crate) fn try_id_of(&self, node: NodeRef) -> Option<&str> {
+        Some(match node {
+            NodeRef::Actor(a) => &self.actors.get(a.index())?.id,
+            NodeRef::Event(e) => &self.events.get(e.index())?.id,
+            NodeRef::Statement(s) => &self.statements.get(s.index())?.id,
+        })
+    }
+
+    /// Whether every item named in the KB was kept (no item was left out
+    /// for an error).
+    pub(crate) fn is_without_left_out(&self) -> bool {
+        self.named_by_left_out.is_empty()
+    }
+
     /// The events directly part of `event`.
     pub fn sub_events(&self, event: EventIx) -> &[EventIx] {
         &self.sub_events[event.index()]

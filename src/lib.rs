@@ -21,6 +21,7 @@
 pub mod artifact;
 pub mod atomic;
 pub mod build;
+pub mod cache;
 pub mod check;
 pub mod diag;
 pub mod diff;

@@ -48,6 +48,11 @@ pub struct Cli {
     )]
     pub color: Color,
 
+    /// Neither read nor write the cache of loaded KBs (as ANNALS_CACHE=off
+    /// does); see `annals cache --help`.
+    #[arg(long, global = true, help_heading = "Global options")]
+    pub no_cache: bool,
+
     #[command(subcommand)]
     pub command: Command,
 }
@@ -439,6 +444,25 @@ pub enum Command {
         dir: PathBuf,
     },
 
+    /// The cache that makes commands on an unchanged KB fast.
+    ///
+    /// Queries, exports, pictures and builds keep what loading made of a KB
+    /// in a cache outside the KB folder, and use it while no KB file
+    /// changed: in $ANNALS_CACHE_DIR, else $XDG_CACHE_HOME/annals, else
+    /// ~/.cache/annals. A cache is used only when every file is the one it
+    /// was made from (same size, times and inode, or same content); a cache
+    /// that is cut short, corrupt or written by another build of annals is
+    /// rewritten. ANNALS_CACHE=off or --no-cache bypass it. `check` always
+    /// reads the files.
+    #[command(after_help = "Examples:
+  annals cache info
+  annals cache clear
+  annals cache clear --all")]
+    Cache {
+        #[command(subcommand)]
+        action: CacheAction,
+    },
+
     /// Print a shell completion script.
     #[command(
         after_help = "Example:\n  mkdir -p ~/.local/share/bash-completion/completions\n  annals completions bash > ~/.local/share/bash-completion/completions/annals"
@@ -447,6 +471,21 @@ pub enum Command {
         /// The shell.
         #[arg(ignore_case = true)]
         shell: clap_complete::Shell,
+    },
+}
+
+/// What `annals cache` does.
+#[derive(Subcommand)]
+pub enum CacheAction {
+    /// Where the cache of this KB is, its size, and whether it would be
+    /// used now (or why not).
+    Info,
+    /// Remove the cache of this KB (it is made again by the next query).
+    Clear {
+        /// Remove the caches of every KB, and temporary files left by runs
+        /// that were killed; nothing else in the folder.
+        #[arg(long)]
+        all: bool,
     },
 }
 

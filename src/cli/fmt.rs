@@ -146,7 +146,7 @@ pub fn new(
     known: &annals::new::Known,
     append: Option<&Path>,
 ) -> Result<ExitCode, Failure> {
-    let loaded = super::load::load(kb)?;
+    let loaded = super::load::loaded(kb)?;
     let new = annals::new::item(&loaded.kb, what, known)
         .map_err(|problems| Failure::Usage(problems.join("\n")))?;
     let text = new.text;

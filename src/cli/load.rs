@@ -1,7 +1,9 @@
 //! Loading the KB for every command but `check`, in one place.
 
 use std::path::Path;
+use std::time::SystemTime;
 
+use annals::cache::{Cache, Setting};
 use annals::{Kb, Loaded};
 
 use super::Failure;
@@ -9,12 +11,31 @@ use super::Failure;
 /// How many hard errors are listed when a query refuses a broken KB.
 const MAX_LISTED_ERRORS: usize = 10;
 
-/// Loads the KB for a query. Queries refuse a KB with hard errors: their
-/// answers would silently miss whatever did not load.
+/// Loads the KB for a query: from the cache when `cache` is on and holds
+/// the KB as it is now, else from its files (then writing the cache for
+/// the next run; a cache that cannot be written is only a slower next
+/// run). Queries refuse a KB with hard errors: their answers would silently
+/// miss whatever did not load.
 ///
 /// The KB is leaked: the process ends right after the query, and freeing
 /// hundreds of thousands of items one by one would only cost time.
-pub fn load(kb: &Path) -> Result<&'static Loaded, Failure> {
+pub fn load(kb: &Path, cache: &Setting) -> Result<&'static Kb, Failure> {
+    let cache = match cache {
+        Setting::On(dir) => Cache::new(dir),
+        Setting::Off(_) => return Ok(&loaded(kb)?.kb),
+    };
+    if let Ok(kept) = cache.read(kb) {
+        return Ok(Box::leak(Box::new(kept)));
+    }
+    let started = SystemTime::now();
+    let loaded = loaded(kb)?;
+    let _ = cache.write(kb, loaded, started);
+    Ok(&loaded.kb)
+}
+
+/// Loads the KB from its files, with their text (for a command that shows
+/// or edits them); refuses it with hard errors, as [`load`] does.
+pub fn loaded(kb: &Path) -> Result<&'static Loaded, Failure> {
     let loaded = Kb::load(kb)?;
     if !loaded.has_errors() {
         return Ok(Box::leak(Box::new(loaded)));

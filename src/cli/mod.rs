@@ -5,6 +5,7 @@
 //! lives here.
 
 pub mod args;
+mod cache;
 mod check;
 mod diff;
 mod failure;
@@ -71,9 +72,10 @@ pub fn run(cli: Cli) -> ExitCode {
             clap_complete::generate(shell, &mut cmd, "annals", &mut io::stdout());
             Ok(ExitCode::SUCCESS)
         }
+        Command::Cache { action } => cache::run(&cli.kb, &action, cli.no_cache),
         command => request::Request::resolve(command, &cli.kb).and_then(|request| {
-            let loaded = load::load(&cli.kb)?;
-            request.run(&loaded.kb, &cli.kb, Style { color })
+            let kb = load::load(&cli.kb, &cache::setting(cli.no_cache)?)?;
+            request.run(kb, &cli.kb, Style { color })
         }),
     };
     match result {

@@ -262,6 +262,7 @@ impl Request {
             | Command::Diff { .. }
             | Command::Watch { .. }
             | Command::Lsp
+            | Command::Cache { .. }
             | Command::New { .. }
             | Command::Completions { .. } => {
                 unreachable!("commands that do not query the KB run without a request")

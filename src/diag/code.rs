@@ -9,6 +9,7 @@ macro_rules! codes {
     ($($variant:ident = $name:literal, $level:ident, $hard:literal, $desc:literal;)+) => {
         /// A stable kebab-case diagnostic code.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        #[derive(serde::Serialize, serde::Deserialize)]
         pub enum Code {
             $(#[doc = $desc] $variant),+
         }

@@ -188,6 +188,12 @@ impl Kb {
     }
 }
 
+/// The KB files below `root`, as loading finds them (annals' cache checks
+/// that they are the files it was made from).
+pub(crate) fn kb_files(root: &Path) -> Result<discover::Found, LoadError> {
+    discover::discover(root)
+}
+
 /// Parsed KB files kept from one load of a KB to the next (see
 /// [`Kb::load_cached`]). A file's parse is taken again only when its bytes
 /// are equal to the text it was parsed from and the limits are the same;

@@ -32,7 +32,8 @@ use chrono::{Offset, TimeZone};
 
 /// Where a date without an offset is read: a fixed offset from UTC, or a
 /// zone of the tz database, whose offset may change with the date.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(into = "ZoneName", try_from = "ZoneName")]
 pub enum Zone {
     /// Seconds east of UTC.
     Fixed(i32),
@@ -125,6 +126,37 @@ impl fmt::Display for Zone {
     }
 }
 
+/// How a [`Zone`] is stored (annals' cache): a tz database zone by its
+/// name, so that stored zones do not depend on chrono-tz's numbering.
+#[derive(serde::Serialize, serde::Deserialize)]
+enum ZoneName {
+    Fixed(i32),
+    Named(String),
+}
+
+impl From<Zone> for ZoneName {
+    fn from(zone: Zone) -> ZoneName {
+        match zone {
+            Zone::Fixed(offset) => ZoneName::Fixed(offset),
+            Zone::Named(tz) => ZoneName::Named(tz.name().to_owned()),
+        }
+    }
+}
+
+impl TryFrom<ZoneName> for Zone {
+    type Error = String;
+
+    fn try_from(stored: ZoneName) -> Result<Zone, String> {
+        match stored {
+            ZoneName::Fixed(offset) => Ok(Zone::Fixed(offset)),
+            ZoneName::Named(name) => name
+                .parse::<chrono_tz::Tz>()
+                .map(Zone::Named)
+                .map_err(|_| format!("unknown time zone `{name}`")),
+        }
+    }
+}
+
 /// Seconds since 1970-01-01T00:00:00Z.
 pub type Instant = i64;
 
@@ -132,7 +164,9 @@ pub type Instant = i64;
 pub type Civil = (i64, u32, u32);
 
 /// How precisely a date is written: its finest component.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub enum Precision {
     Year,
     /// A month, or a season, quarter or other part of a year.
@@ -144,7 +178,9 @@ pub enum Precision {
 
 /// Half-open bounds `[start, end)` in seconds since the Unix epoch, UTC.
 /// An open end is `Instant::MIN` or `Instant::MAX`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub struct Bounds {
     pub start: Instant,
     pub end: Instant,
@@ -197,7 +233,7 @@ const UNKNOWN_END: u8 = 128;
 ///
 /// Only the text, the bounds and a few flags are kept (40 bytes); what
 /// else an export needs is read again from the text.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Date {
     text: Box<str>,
     bounds: Bounds,

@@ -95,9 +95,31 @@ macro_rules! vocabulary {
             }
         }
 
+        /// The word in formats people read (JSON); its position in
+        /// [`Self::ALL`] in binary ones (annals' cache).
         impl serde::Serialize for $name {
             fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-                s.serialize_str(self.as_str())
+                if s.is_human_readable() {
+                    return s.serialize_str(self.as_str());
+                }
+                let at = $name::ALL.iter().position(|w| w == self).unwrap_or_default();
+                s.serialize_u8(at as u8)
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<$name, D::Error> {
+                use serde::de::Error;
+                if d.is_human_readable() {
+                    let word = <&str>::deserialize(d)?;
+                    return $name::from_name(word)
+                        .ok_or_else(|| D::Error::custom(format_args!("unknown {} `{word}`", $what)));
+                }
+                let at = u8::deserialize(d)?;
+                $name::ALL
+                    .get(usize::from(at))
+                    .copied()
+                    .ok_or_else(|| D::Error::custom(format_args!("no {} numbered {at}", $what)))
             }
         }
 

@@ -21,7 +21,7 @@ pub use settings::{Limits, Settings, MAX_NESTING, MIN_NESTING};
 use crate::source_map::Span;
 
 /// A person or an institution.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Actor {
     pub id: String,
     /// Where the id is written.
@@ -50,7 +50,7 @@ impl Actor {
 
 /// A role a person holds in an institution (or with a person: a press
 /// secretary of the president), possibly bounded in time.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Role {
     pub title: String,
     pub of: ActorIx,
@@ -80,7 +80,7 @@ impl Role {
 }
 
 /// A meeting, press conference, summit, and the like.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Event {
     pub id: String,
     pub span: Span,
@@ -102,7 +102,7 @@ pub struct Event {
 }
 
 /// An actor listed with an event, and how it stood towards it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Participant {
     pub actor: ActorIx,
     pub role: ParticipationRole,
@@ -127,7 +127,7 @@ impl Event {
 }
 
 /// Something an actor said, on a date, possibly at an event.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Statement {
     pub id: String,
     pub span: Span,
@@ -168,7 +168,7 @@ pub struct Statement {
 }
 
 /// A fact-checker's judgment of a statement.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Verdict {
     /// Who judged it: a fact-checking organisation, usually.
     pub by: ActorIx,
@@ -182,7 +182,7 @@ pub struct Verdict {
 }
 
 /// What became of a statement: retracted, corrected, clarified, and when.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Status {
     pub kind: StatusKind,
     pub date: Option<Date>,
@@ -204,7 +204,7 @@ impl Statement {
 
 /// A speaker of a joint statement, with the dates it joined (after the
 /// statement was made) or withdrew, when the KB gives them.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Signatory {
     pub actor: ActorIx,
     pub joined: Option<Date>,
@@ -246,7 +246,7 @@ impl Statement {
 }
 
 /// A verbatim quotation.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Quote {
     pub text: String,
     /// The language of `text` (an IETF tag such as `en` or `uk`).
@@ -262,7 +262,7 @@ pub struct Quote {
 }
 
 /// The words of a translated quote as they were said.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Original {
     pub text: String,
     /// Their language (an IETF tag).
@@ -271,7 +271,7 @@ pub struct Original {
 
 /// A link from a statement to what it answers: another statement, or an
 /// event as a whole (a reaction to a summit).
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, serde::Serialize, serde::Deserialize)]
 pub struct Response {
     pub to: Answered,
     pub stance: Stance,
@@ -290,7 +290,9 @@ impl Response {
 }
 
 /// What a response answers.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub enum Answered {
     Statement(StatementIx),
     Event(EventIx),
@@ -306,7 +308,7 @@ impl Answered {
 }
 
 /// Where something is documented.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Source {
     /// Who published it: a Media actor (`outlet`), or any actor
     /// (`publisher`: a ministry's own site).

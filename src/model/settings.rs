@@ -10,7 +10,7 @@ pub const MIN_NESTING: usize = 16;
 pub const MAX_NESTING: usize = 1024;
 
 /// Resource limits: exceeding one is a diagnostic, never a crash.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Limits {
     /// Largest KB file read, in bytes (default 64 MiB).
     pub max_file_bytes: u64,
@@ -31,7 +31,7 @@ impl Default for Limits {
 }
 
 /// The settings that apply to a KB.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct Settings {
     /// Where times written without an offset, and days, are read.
     pub zone: crate::model::Zone,

@@ -6,6 +6,7 @@
 // than passing them silently; CI runs them with --include-ignored.
 
 mod bundled;
+mod cache;
 mod check;
 #[path = "../../benches/chromium.rs"]
 mod chromium;

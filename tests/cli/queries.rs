@@ -7,7 +7,7 @@ use serde_json::Value;
 use crate::support::{fixture, Run};
 
 /// Every command with the arguments its golden files are made with.
-const COMMANDS: &[(&str, &[&str])] = &[
+pub const COMMANDS: &[(&str, &[&str])] = &[
     ("timeline", &["timeline"]),
     (
         "timeline-range",

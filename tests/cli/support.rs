@@ -20,6 +20,19 @@ pub fn fixture(rel: &str) -> PathBuf {
     root().join("tests/fixtures").join(rel)
 }
 
+/// The cache folder of every run of this test process (unless a test sets
+/// its own): emptied once when the process starts, so a KB's first query
+/// in a test run loads it from its files and writes the cache, and later
+/// ones answer from it (both must give the goldens). Never the user's.
+pub fn cache_dir() -> &'static Path {
+    static DIR: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    DIR.get_or_init(|| {
+        let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("test-cache");
+        let _ = std::fs::remove_dir_all(&dir);
+        dir
+    })
+}
+
 /// One run of the binary, built fluently.
 pub struct Run {
     dir: PathBuf,
@@ -98,6 +111,8 @@ impl Run {
             .args(&self.args)
             .env_remove("ANNALS_KB")
             .env_remove("NO_COLOR")
+            .env_remove("ANNALS_CACHE")
+            .env("ANNALS_CACHE_DIR", cache_dir())
             .env("COLUMNS", "100");
         for (k, v) in &self.env {
             cmd.env(k, v);

@@ -1,0 +1,860 @@
+//! The cache of loaded KBs, kept outside the KB folder: what lets a query
+//! on a large KB that did not change skip reading, parsing and checking its
+//! files. The RON files stay the only source of truth; the cache is a copy
+//! of what loading made of them, used only when it provably still is.
+//!
+//! One file per KB folder, `kb-<32 hex digits>.cache` (the start of the
+//! SHA-256 of the folder's canonical path), in `$ANNALS_CACHE_DIR`, else
+//! `$XDG_CACHE_HOME/annals`, else `$HOME/.cache/annals`. It is written after
+//! a query loaded a KB without hard errors, and holds:
+//!
+//! ```text
+//! MAGIC (16 bytes) | body | body length (u64 LE) | XXH3-128 of body (16 bytes LE)
+//! body = postcard(Header) followed by postcard(the model)
+//! ```
+//!
+//! The header names the format, the version of annals and the program file
+//! that wrote it (its size and modification time: a rebuilt annals never
+//! reads a cache of another build), when loading started, and every KB file
+//! read with its size, modification and change times, inode and the XXH3
+//! hash of its text. The model is the KB as loading resolved it (items,
+//! settings, where each id is defined); the graph and indexes are built
+//! again from it, as a cold load builds them.
+//!
+//! Trust nothing: a cache is used only when its magic, length and checksum
+//! hold, the header names this format, version and program, the KB folder
+//! holds exactly the files it lists, and every file is the one it read.
+//! A file is the one read when its size, times and inode are unchanged and
+//! it was last changed well before loading started; otherwise its bytes are
+//! read and hashed (a file touched but not changed still matches). A file
+//! changed in the same clock tick as loading read it is therefore always
+//! hashed, as git treats "racily clean" index entries. Anything else is a
+//! [`Stale`] reason, and the caller loads the KB from its files.
+//!
+//! Writes go to a temporary file in the cache folder, renamed over the old
+//! cache when whole: two runs racing on a cold cache each write a whole
+//! cache and the last rename wins; a reader sees the old file or the new
+//! one. The cache is not synced to disk: a cache cut short by a crash fails
+//! its checksum and is rebuilt. A cache folder inside the KB folder is
+//! refused (annals never writes into the KB).
+
+use std::fmt;
+use std::fs;
+use std::io::{self, Read, Write};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+use sha2::Digest;
+use xxhash_rust::xxh3::{xxh3_128, Xxh3};
+
+use crate::atomic;
+use crate::kb::{IdMap, Kb};
+use crate::load::Loaded;
+use crate::model::{Actor, Event, NodeRef, Settings, Statement};
+use crate::source_map::Span;
+
+/// What every cache file starts with.
+const MAGIC: &[u8; 16] = b"annals KB cache\n";
+
+/// The layout's number: raised whenever the header or the model stored
+/// changes shape (the program stamp guards builds that forget to).
+const FORMAT: u32 = 1;
+
+/// How long before loading started a file must have last changed to be
+/// trusted by its size and times alone: file systems that keep times to
+/// the second (or two, FAT) make a later change look earlier.
+const RACY: Duration = Duration::from_secs(2);
+
+/// The name's prefix and suffix of cache files, which `clear --all` removes
+/// and nothing else.
+const PREFIX: &str = "kb-";
+const SUFFIX: &str = ".cache";
+
+/// Whether the cache is used, as `ANNALS_CACHE` and `--no-cache` say, and
+/// where it lives.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Setting {
+    /// Used, in this folder.
+    On(PathBuf),
+    /// Not used, and why (for `annals cache info`).
+    Off(&'static str),
+}
+
+impl Setting {
+    /// The setting from the environment: `ANNALS_CACHE` (`on`, the default,
+    /// or `off`), and the folder from `ANNALS_CACHE_DIR`, `XDG_CACHE_HOME`
+    /// or `HOME`. `no_cache` is the `--no-cache` flag.
+    pub fn from_env(no_cache: bool) -> Result<Setting, String> {
+        Setting::from_vars(no_cache, |name| std::env::var_os(name))
+    }
+
+    /// [`Setting::from_env`] reading variables through `var` (for tests).
+    pub fn from_vars(
+        no_cache: bool,
+        var: impl Fn(&str) -> Option<std::ffi::OsString>,
+    ) -> Result<Setting, String> {
+        if no_cache {
+            return Ok(Setting::Off("--no-cache"));
+        }
+        let set = var("ANNALS_CACHE").unwrap_or_default();
+        match set.to_str().map(str::to_ascii_lowercase).as_deref() {
+            Some("" | "on" | "1" | "true" | "yes") => {}
+            Some("off" | "0" | "false" | "no") => return Ok(Setting::Off("ANNALS_CACHE=off")),
+            _ => {
+                return Err(format!(
+                    "ANNALS_CACHE is `{}`: set it to `on` or `off`",
+                    crate::escape::terminal(&set.to_string_lossy())
+                ))
+            }
+        }
+        let non_empty = |name| var(name).filter(|v| !v.is_empty()).map(PathBuf::from);
+        if let Some(dir) = non_empty("ANNALS_CACHE_DIR") {
+            return Ok(Setting::On(dir));
+        }
+        // The XDG specification ignores relative paths.
+        if let Some(dir) = non_empty("XDG_CACHE_HOME").filter(|d| d.is_absolute()) {
+            return Ok(Setting::On(dir.join("annals")));
+        }
+        Ok(match non_empty("HOME") {
+            Some(home) => Setting::On(home.join(".cache").join("annals")),
+            None => Setting::Off("no cache folder: set ANNALS_CACHE_DIR, XDG_CACHE_HOME or HOME"),
+        })
+    }
+}
+
+/// The cache folder.
+#[derive(Debug, Clone)]
+pub struct Cache {
+    dir: PathBuf,
+}
+
+/// Why a cache was not used.
+#[derive(Debug)]
+pub enum Stale {
+    /// No cache was written for this KB yet.
+    Absent,
+    /// The KB folder cannot be named (it does not exist, say).
+    NoKb(io::Error),
+    Unreadable(io::Error),
+    /// Shorter than it says, or not a cache at all.
+    Truncated,
+    /// Its checksum does not hold, or its body does not decode.
+    Corrupt(String),
+    /// Written by another format, version or build of annals.
+    OtherProgram,
+    /// The KB folder holds other files than those it was made from.
+    FilesDiffer,
+    /// This KB file changed since.
+    Changed(PathBuf),
+}
+
+impl fmt::Display for Stale {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Stale::Absent => f.write_str("none yet (the next query writes it)"),
+            Stale::NoKb(e) => write!(f, "the KB folder cannot be read: {e}"),
+            Stale::Unreadable(e) => write!(f, "unreadable: {e}"),
+            Stale::Truncated => f.write_str("cut short or not a cache; the next query rewrites it"),
+            Stale::Corrupt(why) => write!(f, "corrupt ({why}); the next query rewrites it"),
+            Stale::OtherProgram => {
+                f.write_str("written by another build of annals; the next query rewrites it")
+            }
+            Stale::FilesDiffer => f.write_str(
+                "files were added to or removed from the KB since; the next query rewrites it",
+            ),
+            Stale::Changed(path) => write!(
+                f,
+                "`{}` changed since; the next query rewrites it",
+                crate::escape::shown_path(path)
+            ),
+        }
+    }
+}
+
+/// Why a cache was not written.
+#[derive(Debug, thiserror::Error)]
+pub enum WriteError {
+    #[error(transparent)]
+    Place(#[from] atomic::WriteError),
+    #[error("cannot name the KB folder: {0}")]
+    NoKb(io::Error),
+    #[error("the KB has hard errors (queries refuse it)")]
+    HasErrors,
+    #[error("a KB file's path is not relative to the KB folder or not UTF-8")]
+    OddPath,
+    #[error("the program's own file cannot be read: {0}")]
+    NoProgram(io::Error),
+}
+
+/// What `annals cache info` shows of one KB's cache.
+#[derive(Debug)]
+pub struct Info {
+    pub file: PathBuf,
+    /// Its size in bytes, when there is one.
+    pub bytes: Option<u64>,
+    /// Whether it would be used now: `Ok` with how many KB files it covers
+    /// and when loading them started, or why not.
+    pub state: Result<(usize, SystemTime), Stale>,
+}
+
+/// What the header says of one KB file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+struct Stamp {
+    len: u64,
+    /// Nanoseconds since the epoch.
+    modified: i128,
+    changed: i128,
+    inode: u64,
+}
+
+impl Stamp {
+    fn of(meta: &fs::Metadata) -> Stamp {
+        let modified = meta.modified().map_or(0, nanos);
+        #[cfg(unix)]
+        let (changed, inode) = {
+            use std::os::unix::fs::MetadataExt;
+            (
+                i128::from(meta.ctime()) * 1_000_000_000 + i128::from(meta.ctime_nsec()),
+                meta.ino(),
+            )
+        };
+        #[cfg(not(unix))]
+        let (changed, inode) = (modified, 0);
+        Stamp {
+            len: meta.len(),
+            modified,
+            changed,
+            inode,
+        }
+    }
+
+    /// Whether the file changed so close to `started` that its times
+    /// cannot tell whether it changed after loading read it.
+    fn is_racy(&self, started: i128) -> bool {
+        let margin = RACY.as_nanos() as i128;
+        self.modified.max(self.changed) >= started - margin
+    }
+}
+
+fn nanos(t: SystemTime) -> i128 {
+    match t.duration_since(UNIX_EPOCH) {
+        Ok(d) => d.as_nanos() as i128,
+        Err(e) => -(e.duration().as_nanos() as i128),
+    }
+}
+
+/// One KB file the cache was made from.
+#[derive(Debug, Serialize, Deserialize)]
+struct Entry {
+    /// Relative to the KB folder.
+    path: String,
+    stamp: Stamp,
+    /// XXH3-128 of its text (without a byte-order mark).
+    hash: u128,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct Header {
+    format: u32,
+    version: String,
+    program: Stamp,
+    /// When loading started, in nanoseconds since the epoch.
+    started: i128,
+    /// Sorted by path.
+    files: Vec<Entry>,
+}
+
+/// The model as stored. Each id's definition is stored as the node and
+/// span; the id itself is the node's own.
+#[derive(Serialize)]
+struct StoredRef<'a> {
+    actors: &'a [Actor],
+    events: &'a [Event],
+    statements: &'a [Statement],
+    settings: &'a Settings,
+    ids: Vec<(NodeRef, Span)>,
+}
+
+#[derive(Deserialize)]
+struct Stored {
+    actors: Vec<Actor>,
+    events: Vec<Event>,
+    statements: Vec<Statement>,
+    settings: Settings,
+    ids: Vec<(NodeRef, Span)>,
+}
+
+/// The program's own stamp: which build of annals this is.
+fn program() -> io::Result<Stamp> {
+    let exe = std::env::current_exe()?;
+    Ok(Stamp::of(&fs::metadata(exe)?))
+}
+
+/// The hash of a KB file's text as loading sees it.
+fn text_hash(bytes: &[u8]) -> u128 {
+    xxh3_128(bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(bytes))
+}
+
+impl Cache {
+    /// The cache in folder `dir` (created when first written).
+    pub fn new(dir: impl Into<PathBuf>) -> Cache {
+        Cache { dir: dir.into() }
+    }
+
+    /// The cache folder.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// The cache file of the KB folder `root`.
+    pub fn file_for(&self, root: &Path) -> io::Result<PathBuf> {
+        let real = fs::canonicalize(root)?;
+        let digest = sha2::Sha256::digest(real.as_os_str().as_encoded_bytes());
+        let hex: String = digest[..16].iter().map(|b| format!("{b:02x}")).collect();
+        Ok(self.dir.join(format!("{PREFIX}{hex}{SUFFIX}")))
+    }
+
+    /// The KB in `root` as its cache holds it, if the cache is whole, of
+    /// this build, and every file of the KB is the one it was made from.
+    pub fn read(&self, root: &Path) -> Result<Kb, Stale> {
+        let file = self.file_for(root).map_err(Stale::NoKb)?;
+        let bytes = read_file(&file)?;
+        let (header, model) = open(&bytes)?;
+        check_files(&header, root)?;
+        let stored: Stored =
+            postcard::from_bytes(model).map_err(|e| Stale::Corrupt(e.to_string()))?;
+        stored.into_kb()
+    }
+
+    /// Writes the cache of `loaded`, loaded from the KB folder `root` by a
+    /// load that started at `started` (taken before any file was read).
+    pub fn write(
+        &self,
+        root: &Path,
+        loaded: &Loaded,
+        started: SystemTime,
+    ) -> Result<(), WriteError> {
+        if loaded.has_errors() {
+            return Err(WriteError::HasErrors);
+        }
+        let kb = &loaded.kb;
+        let ids = stored_ids(kb).ok_or(WriteError::HasErrors)?;
+        let file = self.file_for(root).map_err(WriteError::NoKb)?;
+        let real = atomic::target(&file, root)?;
+        let mut files = Vec::with_capacity(loaded.sources.len());
+        for (_, source) in loaded.sources.iter() {
+            let path = source
+                .path
+                .strip_prefix(root)
+                .ok()
+                .and_then(Path::to_str)
+                .ok_or(WriteError::OddPath)?;
+            let meta = fs::metadata(&source.path)
+                .map_err(|e| atomic::WriteError::Io(source.path.clone(), e))?;
+            files.push(Entry {
+                path: path.to_owned(),
+                stamp: Stamp::of(&meta),
+                hash: xxh3_128(source.text.as_bytes()),
+            });
+        }
+        files.sort_by(|a, b| a.path.cmp(&b.path));
+        let header = Header {
+            format: FORMAT,
+            version: env!("CARGO_PKG_VERSION").to_owned(),
+            program: program().map_err(WriteError::NoProgram)?,
+            started: nanos(started),
+            files,
+        };
+        let stored = StoredRef {
+            actors: &kb.actors,
+            events: &kb.events,
+            statements: &kb.statements,
+            settings: &kb.settings,
+            ids,
+        };
+        let dir = real
+            .parent()
+            .map_or_else(|| PathBuf::from("/"), Path::to_path_buf);
+        atomic::remove_stale_temporaries(&dir);
+        let io = |e| atomic::WriteError::Io(file.clone(), e);
+        atomic::write_unsynced(&real, |out| {
+            out.write_all(MAGIC)?;
+            let mut body = Summed {
+                out,
+                len: 0,
+                sum: Xxh3::new(),
+            };
+            postcard::to_io(&header, &mut body).map_err(io_error)?;
+            postcard::to_io(&stored, &mut body).map_err(io_error)?;
+            let (len, sum) = (body.len, body.sum.digest128());
+            out.write_all(&len.to_le_bytes())?;
+            out.write_all(&sum.to_le_bytes())
+        })
+        .map_err(io)?;
+        Ok(())
+    }
+
+    /// What the cache of the KB folder `root` holds and whether it would be
+    /// used now.
+    pub fn info(&self, root: &Path) -> Result<Info, Stale> {
+        let file = self.file_for(root).map_err(Stale::NoKb)?;
+        let bytes = fs::metadata(&file).ok().map(|m| m.len());
+        let state = read_file(&file).and_then(|b| {
+            let (header, _) = open(&b)?;
+            check_files(&header, root)?;
+            let started = UNIX_EPOCH + Duration::from_nanos(header.started.max(0) as u64);
+            Ok((header.files.len(), started))
+        });
+        Ok(Info { file, bytes, state })
+    }
+
+    /// Removes the cache of the KB folder `root`; returns its size, or
+    /// `None` when there was none.
+    pub fn clear(&self, root: &Path) -> io::Result<Option<u64>> {
+        let file = self.file_for(root)?;
+        remove(&file)
+    }
+
+    /// Removes every KB's cache from the folder, and temporary files left
+    /// by runs that were killed while writing one; nothing else in the
+    /// folder is touched. Returns how many caches and how many bytes.
+    pub fn clear_all(&self) -> io::Result<(usize, u64)> {
+        atomic::remove_stale_temporaries(&self.dir);
+        let entries = match fs::read_dir(&self.dir) {
+            Ok(entries) => entries,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok((0, 0)),
+            Err(e) => return Err(e),
+        };
+        let (mut count, mut total) = (0, 0);
+        for entry in entries {
+            let entry = entry?;
+            let name = entry.file_name();
+            let ours = name
+                .to_str()
+                .is_some_and(|n| n.starts_with(PREFIX) && n.ends_with(SUFFIX));
+            if ours && entry.file_type()?.is_file() {
+                if let Some(bytes) = remove(&entry.path())? {
+                    count += 1;
+                    total += bytes;
+                }
+            }
+        }
+        Ok((count, total))
+    }
+}
+
+/// A writer that counts and hashes what passes through it.
+struct Summed<'a> {
+    out: &'a mut dyn Write,
+    len: u64,
+    sum: Xxh3,
+}
+
+impl Write for Summed<'_> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let n = self.out.write(buf)?;
+        self.sum.update(&buf[..n]);
+        self.len += n as u64;
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.out.flush()
+    }
+}
+
+fn io_error(e: postcard::Error) -> io::Error {
+    io::Error::other(e.to_string())
+}
+
+/// Removes a file; returns its size, or `None` if there was none.
+fn remove(file: &Path) -> io::Result<Option<u64>> {
+    let bytes = match fs::symlink_metadata(file) {
+        Ok(meta) => meta.len(),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(e),
+    };
+    match fs::remove_file(file) {
+        Ok(()) => Ok(Some(bytes)),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+/// Each id's definition, as stored: `None` when an id does not name the
+/// item it is defined by (left out for errors), which a cache cannot
+/// rebuild.
+fn stored_ids(kb: &Kb) -> Option<Vec<(NodeRef, Span)>> {
+    let mut ids = Vec::with_capacity(kb.id_map().len());
+    for (id, &(node, span)) in kb.id_map() {
+        if kb.try_id_of(node)? != id {
+            return None;
+        }
+        ids.push((node, span));
+    }
+    kb.is_without_left_out().then_some(ids)
+}
+
+/// The cache file's bytes, read whole (a regular file only).
+fn read_file(file: &Path) -> Result<Vec<u8>, Stale> {
+    let meta = match fs::metadata(file) {
+        Ok(meta) => meta,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Err(Stale::Absent),
+        Err(e) => return Err(Stale::Unreadable(e)),
+    };
+    if !meta.is_file() {
+        return Err(Stale::Unreadable(io::Error::other("not a regular file")));
+    }
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    fs::File::open(file)
+        .and_then(|mut f| f.read_to_end(&mut bytes))
+        .map_err(Stale::Unreadable)?;
+    Ok(bytes)
+}
+
+/// The header and the model's bytes, once the frame, checksum, format,
+/// version and program are checked.
+fn open(bytes: &[u8]) -> Result<(Header, &[u8]), Stale> {
+    let rest = bytes.strip_prefix(MAGIC).ok_or(Stale::Truncated)?;
+    let (body, sum) = rest.split_last_chunk::<16>().ok_or(Stale::Truncated)?;
+    let (body, len) = body.split_last_chunk::<8>().ok_or(Stale::Truncated)?;
+    if u64::from_le_bytes(*len) != body.len() as u64 {
+        return Err(Stale::Truncated);
+    }
+    if xxh3_128(body) != u128::from_le_bytes(*sum) {
+        return Err(Stale::Corrupt("checksum does not match".into()));
+    }
+    let (header, model): (Header, _) =
+        postcard::take_from_bytes(body).map_err(|e| Stale::Corrupt(e.to_string()))?;
+    let program = program().map_err(Stale::Unreadable)?;
+    if header.format != FORMAT
+        || header.version != env!("CARGO_PKG_VERSION")
+        || header.program != program
+    {
+        return Err(Stale::OtherProgram);
+    }
+    Ok((header, model))
+}
+
+/// Whether the KB folder `root` holds exactly the files `header` lists,
+/// each as it was read.
+fn check_files(header: &Header, root: &Path) -> Result<(), Stale> {
+    let found = crate::load::kb_files(root).map_err(|e| Stale::NoKb(io::Error::other(e)))?;
+    if !found.problems.is_empty() {
+        return Err(Stale::FilesDiffer);
+    }
+    let mut now: Vec<(&str, &PathBuf)> = Vec::with_capacity(found.files.len());
+    for path in &found.files {
+        let rel = path.strip_prefix(root).ok().and_then(Path::to_str);
+        now.push((rel.ok_or(Stale::FilesDiffer)?, path));
+    }
+    now.sort_unstable_by_key(|(rel, _)| *rel);
+    if now.len() != header.files.len()
+        || now
+            .iter()
+            .zip(&header.files)
+            .any(|((r, _), e)| *r != e.path)
+    {
+        return Err(Stale::FilesDiffer);
+    }
+    now.par_iter()
+        .zip(&header.files)
+        .try_for_each(|((_, path), entry)| {
+            let changed = || Stale::Changed(path.to_path_buf());
+            let stamp = Stamp::of(&fs::metadata(path).map_err(|_| changed())?);
+            if stamp == entry.stamp && !stamp.is_racy(header.started) {
+                return Ok(());
+            }
+            let bytes = fs::read(path).map_err(|_| changed())?;
+            if text_hash(&bytes) == entry.hash {
+                Ok(())
+            } else {
+                Err(changed())
+            }
+        })
+}
+
+impl Stored {
+    fn into_kb(self) -> Result<Kb, Stale> {
+        let mut ids = IdMap::with_capacity_and_hasher(self.ids.len(), Default::default());
+        for (node, span) in self.ids {
+            let id = match node {
+                NodeRef::Actor(a) => self.actors.get(a.index()).map(|a| &a.id),
+                NodeRef::Event(e) => self.events.get(e.index()).map(|e| &e.id),
+                NodeRef::Statement(s) => self.statements.get(s.index()).map(|s| &s.id),
+            };
+            let id = id.ok_or_else(|| Stale::Corrupt("an id names no item".into()))?;
+            ids.insert(id.clone(), (node, span));
+        }
+        Ok(Kb::assemble(
+            self.actors,
+            self.events,
+            self.statements,
+            ids,
+            self.settings,
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const FILES: &[(&str, &str)] = &[
+        (
+            "actors.ron",
+            r#"Kb(actors: [
+    Actor(id: "kyiv", name: "Ukraine", kind: State),
+    Actor(id: "mfa", name: "Ministry of Foreign Affairs", kind: Ministry, part_of: "kyiv"),
+    Actor(id: "nato", name: "NATO", kind: Alliance),
+])"#,
+        ),
+        ("annals.ron", r#"Settings(time_zone: "Europe/Kyiv")"#),
+        (
+            "story/june.ron",
+            r#"Kb(
+    events: [Event(id: "summit", name: "Summit", kind: Summit, date: "2024-06-15/2024-06-16")],
+    statements: [
+        Statement(id: "a", by: "mfa", date: "2024-06-14T18:00", kind: Rejection, summary: "No.", topics: ["peace"]),
+        Statement(id: "b", by: "nato", date: "2024-06-15", at: "summit", kind: Claim, summary: "Yes.",
+            responds_to: [Response(to: "a", stance: Supports)]),
+    ],
+)"#,
+        ),
+    ];
+
+    /// A KB folder holding [`FILES`], and a cache folder beside it.
+    fn kb() -> (tempfile::TempDir, PathBuf, Cache) {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("kb");
+        for (name, text) in FILES {
+            let path = root.join(name);
+            fs::create_dir_all(path.parent().unwrap()).unwrap();
+            fs::write(path, text).unwrap();
+        }
+        let cache = Cache::new(dir.path().join("cache"));
+        (dir, root, cache)
+    }
+
+    /// Loads the KB from its files and writes its cache, as a load that
+    /// started at `started`.
+    fn cold(root: &Path, cache: &Cache, started: SystemTime) -> Loaded {
+        let loaded = Kb::load(root).unwrap();
+        assert!(!loaded.has_errors(), "{:?}", loaded.load_findings());
+        cache.write(root, &loaded, started).unwrap();
+        loaded
+    }
+
+    /// Everything a command can see of a KB.
+    fn seen(kb: &Kb) -> String {
+        let mut ids: Vec<_> = kb
+            .ids_of(None)
+            .map(|id| (id.to_owned(), kb.lookup_span(id)))
+            .collect();
+        ids.sort();
+        let mut json = Vec::new();
+        let records = crate::export::records(kb, &crate::query::Filter::default());
+        crate::export::json::write_json(kb, &records, &mut json).unwrap();
+        format!(
+            "{:?}\n{:?}\n{:?}\n{:?}\n{ids:?}\n{:?}\n{}",
+            kb.actors,
+            kb.events,
+            kb.statements,
+            kb.settings,
+            kb.response_links(),
+            String::from_utf8(json).unwrap()
+        )
+    }
+
+    #[test]
+    fn a_kb_read_from_its_cache_is_the_kb_loaded_from_its_files() {
+        let (_dir, root, cache) = kb();
+        assert!(matches!(cache.read(&root), Err(Stale::Absent)));
+        let loaded = cold(&root, &cache, SystemTime::now());
+        let kept = cache.read(&root).unwrap();
+        assert_eq!(seen(&kept), seen(&loaded.kb));
+        assert!(
+            seen(&kept).contains("Europe/Kyiv"),
+            "the settings' zone is kept"
+        );
+        let info = cache.info(&root).unwrap();
+        assert_eq!(info.state.unwrap().0, FILES.len());
+    }
+
+    #[test]
+    fn a_changed_file_is_seen_whatever_its_times_say() {
+        let (_dir, root, cache) = kb();
+        let file = root.join("story/june.ron");
+        let before = fs::metadata(&file).unwrap().modified().unwrap();
+        // As if loading started long after every file last changed: the
+        // files are trusted by their stamps.
+        cold(&root, &cache, SystemTime::now() + Duration::from_secs(3600));
+        // Same size, same modification time: only the change time and the
+        // content say it changed.
+        let text = fs::read_to_string(&file).unwrap().replace("No.", "Na.");
+        fs::write(&file, text).unwrap();
+        fs::File::options()
+            .write(true)
+            .open(&file)
+            .unwrap()
+            .set_modified(before)
+            .unwrap();
+        match cache.read(&root) {
+            Err(Stale::Changed(path)) => assert_eq!(path, file),
+            other => panic!("{:?}", other.map(|_| ())),
+        }
+    }
+
+    #[test]
+    fn a_file_touched_but_not_changed_keeps_the_cache() {
+        let (_dir, root, cache) = kb();
+        cold(&root, &cache, SystemTime::now());
+        let file = root.join("actors.ron");
+        fs::File::options()
+            .write(true)
+            .open(&file)
+            .unwrap()
+            .set_modified(SystemTime::now())
+            .unwrap();
+        cache.read(&root).unwrap();
+    }
+
+    #[test]
+    fn files_added_or_removed_make_it_stale() {
+        let (_dir, root, cache) = kb();
+        cold(&root, &cache, SystemTime::now());
+        fs::write(root.join("more.ron"), "Kb()").unwrap();
+        assert!(matches!(cache.read(&root), Err(Stale::FilesDiffer)));
+        fs::remove_file(root.join("more.ron")).unwrap();
+        cache.read(&root).unwrap();
+        fs::remove_file(root.join("actors.ron")).unwrap();
+        assert!(matches!(cache.read(&root), Err(Stale::FilesDiffer)));
+    }
+
+    #[test]
+    fn a_cut_short_or_corrupt_cache_is_never_used() {
+        let (_dir, root, cache) = kb();
+        cold(&root, &cache, SystemTime::now());
+        let file = cache.file_for(&root).unwrap();
+        let whole = fs::read(&file).unwrap();
+        for cut in [0, 10, 16, 30, whole.len() / 2, whole.len() - 1] {
+            fs::write(&file, &whole[..cut]).unwrap();
+            assert!(
+                matches!(cache.read(&root), Err(Stale::Truncated | Stale::Corrupt(_))),
+                "cut at {cut}"
+            );
+        }
+        for at in [16, whole.len() / 2, whole.len() - 30, whole.len() - 1] {
+            let mut bad = whole.clone();
+            bad[at] ^= 0x20;
+            fs::write(&file, &bad).unwrap();
+            assert!(
+                matches!(cache.read(&root), Err(Stale::Truncated | Stale::Corrupt(_))),
+                "byte {at} flipped"
+            );
+        }
+        fs::write(&file, &whole).unwrap();
+        cache.read(&root).unwrap();
+    }
+
+    #[test]
+    fn a_cache_of_another_build_is_not_used() {
+        let (_dir, root, cache) = kb();
+        cold(&root, &cache, SystemTime::now());
+        let file = cache.file_for(&root).unwrap();
+        let whole = fs::read(&file).unwrap();
+        // The version string follows the format number: change a byte of
+        // it and fix the checksum, as another build would have written it.
+        let version = env!("CARGO_PKG_VERSION").as_bytes();
+        let at = whole
+            .windows(version.len())
+            .position(|w| w == version)
+            .unwrap();
+        let mut other = whole.clone();
+        other[at] = b'9';
+        let body = &other[MAGIC.len()..other.len() - 24];
+        let sum = xxh3_128(body).to_le_bytes();
+        let end = other.len();
+        other[end - 16..].copy_from_slice(&sum);
+        fs::write(&file, &other).unwrap();
+        assert!(matches!(cache.read(&root), Err(Stale::OtherProgram)));
+    }
+
+    #[test]
+    fn a_kb_with_hard_errors_is_not_cached() {
+        let (_dir, root, cache) = kb();
+        fs::write(root.join("broken.ron"), "Kb(actors: [").unwrap();
+        let loaded = Kb::load(&root).unwrap();
+        assert!(matches!(
+            cache.write(&root, &loaded, SystemTime::now()),
+            Err(WriteError::HasErrors)
+        ));
+        assert!(!cache.dir().exists());
+    }
+
+    #[test]
+    fn a_cache_folder_inside_the_kb_is_refused() {
+        let (_dir, root, _) = kb();
+        let inside = Cache::new(root.join("cache"));
+        let loaded = Kb::load(&root).unwrap();
+        assert!(matches!(
+            inside.write(&root, &loaded, SystemTime::now()),
+            Err(WriteError::Place(atomic::WriteError::InsideKb(..)))
+        ));
+        assert!(!root.join("cache").exists());
+    }
+
+    #[test]
+    fn clearing_removes_caches_and_nothing_else() {
+        let (_dir, root, cache) = kb();
+        cold(&root, &cache, SystemTime::now());
+        fs::write(cache.dir().join("notes.txt"), "mine").unwrap();
+        let size = fs::metadata(cache.file_for(&root).unwrap()).unwrap().len();
+        assert_eq!(cache.clear(&root).unwrap(), Some(size));
+        assert_eq!(cache.clear(&root).unwrap(), None);
+        cold(&root, &cache, SystemTime::now());
+        assert_eq!(cache.clear_all().unwrap(), (1, size));
+        assert!(cache.dir().join("notes.txt").exists());
+    }
+
+    #[test]
+    fn the_setting_comes_from_the_flag_then_the_environment() {
+        let vars = |pairs: &'static [(&str, &str)]| {
+            move |name: &str| {
+                pairs
+                    .iter()
+                    .find(|(k, _)| *k == name)
+                    .map(|(_, v)| v.into())
+            }
+        };
+        let on = |dir: &str| Ok(Setting::On(PathBuf::from(dir)));
+        let home = &[("HOME", "/home/me"), ("XDG_CACHE_HOME", "/x")][..];
+        assert_eq!(
+            Setting::from_vars(true, vars(home)),
+            Ok(Setting::Off("--no-cache"))
+        );
+        assert_eq!(Setting::from_vars(false, vars(home)), on("/x/annals"));
+        assert_eq!(
+            Setting::from_vars(
+                false,
+                vars(&[("HOME", "/home/me"), ("XDG_CACHE_HOME", "rel")])
+            ),
+            on("/home/me/.cache/annals")
+        );
+        assert_eq!(
+            Setting::from_vars(false, vars(&[("ANNALS_CACHE_DIR", "/c"), ("HOME", "/h")])),
+            on("/c")
+        );
+        assert_eq!(
+            Setting::from_vars(false, vars(&[("ANNALS_CACHE", "OFF"), ("HOME", "/h")])),
+            Ok(Setting::Off("ANNALS_CACHE=off"))
+        );
+        assert!(Setting::from_vars(false, vars(&[("ANNALS_CACHE", "maybe")])).is_err());
+        assert!(matches!(
+            Setting::from_vars(false, vars(&[])),
+            Ok(Setting::Off(_))
+        ));
+    }
+}

@@ -1,0 +1,320 @@
+//! The cache of loaded KBs, end to end: answers from the cache are the
+//! answers from the files, for every query and format; edits, touches,
+//! deleted, cut-short and corrupt caches, racing runs; `annals cache`.
+
+use std::fs;
+use std::path::Path;
+
+use crate::queries::COMMANDS;
+use crate::support::{copy_of_the_repo, write_generated_kb, Run};
+
+/// A run on the KB folder `kb` (below `dir`) with its cache in `cache`.
+fn run(dir: &Path, cache: &Path, args: &[&str]) -> String {
+    let out = Run::in_dir(dir)
+        .env("ANNALS_CACHE_DIR", cache.to_str().unwrap())
+        .args(args)
+        .run();
+    out.status(0);
+    out.stdout.clone()
+}
+
+/// The same run without the cache.
+fn cold(dir: &Path, args: &[&str]) -> String {
+    let out = Run::in_dir(dir).env("ANNALS_CACHE", "off").args(args).run();
+    out.status(0);
+    out.stdout.clone()
+}
+
+/// `annals cache info`'s state line.
+fn state(dir: &Path, cache: &Path) -> String {
+    let info = run(dir, cache, &["cache", "info"]);
+    let line = info.lines().find(|l| l.starts_with("state: "));
+    line.unwrap_or_else(|| panic!("no state in {info}"))
+        .to_owned()
+}
+
+fn is_fresh(state: &str) -> bool {
+    state.starts_with("state: fresh")
+}
+
+/// Every query in every format, and the exports that print to stdout.
+fn every_answer() -> Vec<Vec<String>> {
+    let mut all = Vec::new();
+    for (_, args) in COMMANDS {
+        for format in ["text", "json", "csv", "md"] {
+            let mut a: Vec<String> = args.iter().map(|s| s.to_string()).collect();
+            a.extend(["--format".into(), format.into()]);
+            all.push(a);
+        }
+    }
+    for format in [
+        "json",
+        "jsonl",
+        "jsonld",
+        "timelinejs",
+        "graphml",
+        "mermaid",
+        "dot",
+    ] {
+        all.push(vec!["export".into(), "--format".into(), format.into()]);
+    }
+    all.push(vec![
+        "render".into(),
+        "timeline".into(),
+        "--format".into(),
+        "svg".into(),
+    ]);
+    all
+}
+
+#[test]
+fn answers_from_the_cache_are_the_answers_from_the_files() {
+    let cache = tempfile::tempdir().unwrap();
+    let (_repo, dir) = copy_of_the_repo();
+    assert_eq!(
+        state(&dir, cache.path()),
+        "state: none yet (the next query writes it)"
+    );
+    for args in every_answer() {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let from_files = cold(&dir, &args);
+        let first = run(&dir, cache.path(), &args);
+        assert!(is_fresh(&state(&dir, cache.path())), "{args:?}");
+        let from_cache = run(&dir, cache.path(), &args);
+        assert_eq!(first, from_files, "{args:?}, cold then cached");
+        assert_eq!(from_cache, from_files, "{args:?} from the cache");
+    }
+}
+
+#[test]
+fn answers_from_the_cache_of_a_generated_kb_are_the_answers_from_its_files() {
+    let cache = tempfile::tempdir().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    write_generated_kb(&dir.path().join("kb"), 3_000);
+    let queries: &[&[&str]] = &[
+        &["who-responded", "--format", "json"],
+        &["who-responded", "--rollup", "--format", "csv"],
+        &[
+            "timeline", "--from", "2021-03", "--until", "2021-05", "--format", "json",
+        ],
+        &["stats", "--format", "json"],
+        &["search", "peace", "--format", "csv"],
+        &["export", "--format", "jsonl"],
+        &["export", "--format", "dot", "--view", "kb"],
+    ];
+    for args in queries {
+        let from_files = cold(dir.path(), args);
+        run(dir.path(), cache.path(), args);
+        assert!(is_fresh(&state(dir.path(), cache.path())));
+        assert_eq!(run(dir.path(), cache.path(), args), from_files, "{args:?}");
+    }
+}
+
+#[test]
+fn an_edited_kb_is_answered_from_its_files_then_cached_again() {
+    let cache = tempfile::tempdir().unwrap();
+    let (_repo, dir) = copy_of_the_repo();
+    let query = ["show", "stoltenberg"];
+    let before = run(&dir, cache.path(), &query);
+    assert!(before.contains("Jens Stoltenberg"));
+    // One letter, same length: the size does not tell.
+    let file = dir.join("kb/actors.ron");
+    let text = fs::read_to_string(&file).unwrap();
+    fs::write(&file, text.replace("Jens Stoltenberg", "Jens Stoltenbarg")).unwrap();
+    assert!(state(&dir, cache.path()).contains("`kb/actors.ron` changed"));
+    let after = run(&dir, cache.path(), &query);
+    assert_eq!(
+        after,
+        before.replace("Jens Stoltenberg", "Jens Stoltenbarg")
+    );
+    assert!(is_fresh(&state(&dir, cache.path())));
+    assert_eq!(run(&dir, cache.path(), &query), after);
+
+    // A new file, then a file removed.
+    fs::write(
+        dir.join("kb/extra.ron"),
+        "Kb(actors: [Actor(id: \"extra\", name: \"Extra\", kind: Group)])",
+    )
+    .unwrap();
+    assert!(state(&dir, cache.path()).contains("added to or removed"));
+    assert!(run(&dir, cache.path(), &["show", "extra"]).contains("Extra"));
+    fs::remove_file(dir.join("kb/extra.ron")).unwrap();
+    let gone = Run::in_dir(&dir)
+        .env("ANNALS_CACHE_DIR", cache.path().to_str().unwrap())
+        .args(["show", "extra"])
+        .run();
+    gone.status(2);
+    assert!(
+        gone.stderr.contains("unknown id `extra`"),
+        "{}",
+        gone.stderr
+    );
+}
+
+#[test]
+fn a_touched_file_keeps_the_cache_and_a_broken_kb_is_refused_as_without_it() {
+    let cache = tempfile::tempdir().unwrap();
+    let (_repo, dir) = copy_of_the_repo();
+    let answer = run(&dir, cache.path(), &["stats"]);
+    let status = std::process::Command::new("touch")
+        .arg(dir.join("kb/actors.ron"))
+        .status()
+        .unwrap();
+    assert!(status.success());
+    assert!(is_fresh(&state(&dir, cache.path())));
+    assert_eq!(run(&dir, cache.path(), &["stats"]), answer);
+
+    fs::write(dir.join("kb/broken.ron"), "Kb(actors: [").unwrap();
+    let refused = Run::in_dir(&dir)
+        .env("ANNALS_CACHE_DIR", cache.path().to_str().unwrap())
+        .args(["stats"])
+        .run();
+    refused.status(2);
+    assert!(
+        refused.stderr.contains("run `annals check`"),
+        "{}",
+        refused.stderr
+    );
+}
+
+#[test]
+fn a_deleted_cut_short_or_corrupt_cache_is_rebuilt_never_believed() {
+    let cache = tempfile::tempdir().unwrap();
+    let (_repo, dir) = copy_of_the_repo();
+    let query = ["who-responded", "--format", "json"];
+    let answer = cold(&dir, &query);
+    run(&dir, cache.path(), &query);
+    let file = fs::read_dir(cache.path())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|e| e == "cache"))
+        .expect("a cache file");
+    let whole = fs::read(&file).unwrap();
+    let mut flipped = whole.clone();
+    let middle = whole.len() / 2;
+    flipped[middle] ^= 1;
+    let damage: [(&str, Option<Vec<u8>>); 4] = [
+        ("deleted", None),
+        ("cut short", Some(whole[..middle].to_vec())),
+        ("corrupt", Some(flipped)),
+        ("not a cache", Some(b"hello".to_vec())),
+    ];
+    for (what, bytes) in damage {
+        match bytes {
+            None => fs::remove_file(&file).unwrap(),
+            Some(b) => fs::write(&file, b).unwrap(),
+        }
+        assert!(!is_fresh(&state(&dir, cache.path())), "{what}");
+        assert_eq!(run(&dir, cache.path(), &query), answer, "{what}");
+        assert!(is_fresh(&state(&dir, cache.path())), "{what}: rebuilt");
+        assert_eq!(run(&dir, cache.path(), &query), answer, "{what}: then used");
+    }
+}
+
+#[test]
+fn runs_racing_on_a_cold_cache_all_answer_right() {
+    let cache = tempfile::tempdir().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    write_generated_kb(&dir.path().join("kb"), 2_000);
+    let query = ["who-responded", "--format", "csv"];
+    let answer = cold(dir.path(), &query);
+    for round in 0..3 {
+        let children: Vec<_> = (0..6)
+            .map(|_| {
+                std::process::Command::new(env!("CARGO_BIN_EXE_annals"))
+                    .current_dir(dir.path())
+                    .env_remove("ANNALS_KB")
+                    .env_remove("ANNALS_CACHE")
+                    .env("ANNALS_CACHE_DIR", cache.path())
+                    .args(query)
+                    .stdout(std::process::Stdio::piped())
+                    .stderr(std::process::Stdio::piped())
+                    .spawn()
+                    .unwrap()
+            })
+            .collect();
+        for child in children {
+            let out = child.wait_with_output().unwrap();
+            assert!(
+                out.status.success(),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            assert_eq!(
+                String::from_utf8(out.stdout).unwrap(),
+                answer,
+                "round {round}"
+            );
+        }
+        assert!(is_fresh(&state(dir.path(), cache.path())));
+        // Only the cache: no temporary file left behind.
+        let names: Vec<_> = fs::read_dir(cache.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names.len(), 1, "{names:?}");
+        fs::remove_dir_all(cache.path()).unwrap();
+    }
+}
+
+#[test]
+fn the_cache_can_be_turned_off_cleared_and_is_never_in_the_kb() {
+    let cache = tempfile::tempdir().unwrap();
+    let (_repo, dir) = copy_of_the_repo();
+    let c = cache.path().to_str().unwrap();
+    let is_empty = |p: &Path| fs::read_dir(p).map_or(true, |mut d| d.next().is_none());
+
+    // Off: nothing written, and info says why.
+    for off in [&["--no-cache", "stats"][..], &["stats"]] {
+        let out = Run::in_dir(&dir)
+            .env("ANNALS_CACHE_DIR", c)
+            .env("ANNALS_CACHE", if off[0] == "stats" { "off" } else { "on" })
+            .args(off)
+            .run();
+        out.status(0);
+    }
+    assert!(is_empty(cache.path()));
+    let info = Run::in_dir(&dir)
+        .env("ANNALS_CACHE", "off")
+        .args(["cache", "info"])
+        .run();
+    info.status(0);
+    assert_eq!(info.stdout, "cache: off (ANNALS_CACHE=off)\n");
+    let bad = Run::in_dir(&dir)
+        .env("ANNALS_CACHE", "later")
+        .args(["stats"])
+        .run();
+    bad.status(2);
+    assert_eq!(
+        bad.stderr,
+        "error: ANNALS_CACHE is `later`: set it to `on` or `off`\n"
+    );
+
+    // On: written; cleared for this KB, then for all.
+    run(&dir, cache.path(), &["stats"]);
+    assert!(!is_empty(cache.path()));
+    let cleared = run(&dir, cache.path(), &["cache", "clear"]);
+    assert!(
+        cleared.starts_with("removed this KB's cache ("),
+        "{cleared}"
+    );
+    assert_eq!(
+        run(&dir, cache.path(), &["cache", "clear"]),
+        "no cache for this KB\n"
+    );
+    run(&dir, cache.path(), &["stats"]);
+    fs::write(cache.path().join("keep.txt"), "not ours").unwrap();
+    let all = run(&dir, cache.path(), &["cache", "clear", "--all"]);
+    assert!(all.starts_with("removed 1 cache ("), "{all}");
+    assert!(cache.path().join("keep.txt").exists());
+
+    // A cache folder inside the KB: refused, the KB untouched, answers right.
+    let inside = dir.join("kb/cache");
+    let out = Run::in_dir(&dir)
+        .env("ANNALS_CACHE_DIR", inside.to_str().unwrap())
+        .args(["stats"])
+        .run();
+    out.status(0);
+    assert_eq!(out.stdout, cold(&dir, &["stats"]));
+    assert!(!inside.exists());
+}

@@ -7,10 +7,14 @@
 #   RUNS=5 bash benches/cli.sh 1000000
 #
 # Prints one Markdown table per size, with each figure's ratio to the floor
-# and its peak memory as a multiple of the KB's size on disk.
+# and its peak memory as a multiple of the KB's size on disk. Commands are
+# measured cold (ANNALS_CACHE=off: every file read and checked), then warm
+# (answered from the cache, in target/bench-cache, of the unchanged KB), and
+# the first query after one file of the KB changed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS=${RUNS:-3}
+export ANNALS_CACHE_DIR=$PWD/target/bench-cache
 cargo build --release --locked --quiet --bin annals --example generate --example floor
 bin=target/release/annals
 
@@ -51,13 +55,31 @@ for arg in "${@:-10000 100000}"; do
     echo
     echo "| command | seconds: median (min-max) | max RSS MB | x floor | RSS / KB |"
     echo "|---|---|---|---|---|"
+    cold=(env ANNALS_CACHE=off "$bin" --kb "$dir")
     measure "parse floor" target/release/examples/floor "$dir"
-    measure "annals check" "$bin" --kb "$dir" check
-    measure "annals who-responded --format json" "$bin" --kb "$dir" who-responded --format json
-    measure "annals timeline --from 2020-01 --until 2020-02" "$bin" --kb "$dir" timeline --from 2020-01 --until 2020-02
-    measure "annals export --format dot --view responses" "$bin" --kb "$dir" export --format dot --view responses
-    measure "annals export --format dot --view kb" "$bin" --kb "$dir" export --format dot --view kb
-    measure "annals export --format json" "$bin" --kb "$dir" export --format json
-    measure "annals render timeline (SVG)" "$bin" --kb "$dir" render timeline -o /tmp/annals-bench.svg
-    measure "annals render timeline (PNG)" "$bin" --kb "$dir" render timeline -o /tmp/annals-bench.png
+    measure "annals check" "${cold[@]}" check
+    measure "annals who-responded --format json" "${cold[@]}" who-responded --format json
+    measure "annals timeline --from 2020-01 --until 2020-02" "${cold[@]}" timeline --from 2020-01 --until 2020-02
+    measure "annals export --format dot --view responses" "${cold[@]}" export --format dot --view responses
+    measure "annals export --format dot --view kb" "${cold[@]}" export --format dot --view kb
+    measure "annals export --format json" "${cold[@]}" export --format json
+    measure "annals render timeline (SVG)" "${cold[@]}" render timeline -o /tmp/annals-bench.svg
+    measure "annals render timeline (PNG)" "${cold[@]}" render timeline -o /tmp/annals-bench.png
+    # The first query writes the cache; each run starts without one.
+    measure "first query, writing the cache (stats)" sh -c "'$bin' --kb '$dir' cache clear >/dev/null && '$bin' --kb '$dir' stats"
+    warm=("$bin" --kb "$dir")
+    "${warm[@]}" stats >/dev/null
+    measure "warm: who-responded --format json" "${warm[@]}" who-responded --format json
+    measure "warm: timeline --from 2020-01 --until 2020-02" "${warm[@]}" timeline --from 2020-01 --until 2020-02
+    measure "warm: stats" "${warm[@]}" stats
+    measure "warm: show s1000" "${warm[@]}" show s1000
+    measure "warm: responses s1000" "${warm[@]}" responses s1000
+    measure "warm: thread s1000" "${warm[@]}" thread s1000
+    measure "warm: export --format dot --view kb" "${warm[@]}" export --format dot --view kb
+    measure "warm: render timeline (SVG)" "${warm[@]}" render timeline -o /tmp/annals-bench.svg
+    # One file of the KB touched (its content unchanged): hashed, still
+    # warm. Then one file changed: read again whole (the cache is per KB).
+    measure "one file touched: stats" sh -c "touch '$dir/actors.ron' && '$bin' --kb '$dir' stats"
+    measure "one file changed: stats (rewrites the cache)" sh -c "printf '\n' >> '$dir/events.ron' && '$bin' --kb '$dir' stats"
+    "${warm[@]}" cache info | sed 's/^/    /'
 done

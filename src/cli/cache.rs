@@ -8,6 +8,12 @@ use std::process::ExitCode;
 use annals::cache::{Cache, Setting};
 use annals::escape::shown_path;
 
+/// A path of the cache whole (it is ours: a cut would hide the file),
+/// escaped for the terminal.
+fn whole_path(path: &Path) -> String {
+    annals::escape::terminal(&path.to_string_lossy()).into_owned()
+}
+
 use super::args::CacheAction;
 use super::Failure;
 
@@ -35,8 +41,8 @@ pub fn run(kb: &Path, action: &CacheAction, no_cache: bool) -> Result<ExitCode, 
     match action {
         CacheAction::Info => {
             let info = cache.info(kb).map_err(|e| Failure::Usage(e.to_string()))?;
-            writeln!(out, "cache folder: {}", shown_path(cache.dir()))?;
-            writeln!(out, "this KB's cache: {}", shown_path(&info.file))?;
+            writeln!(out, "cache folder: {}", whole_path(cache.dir()))?;
+            writeln!(out, "this KB's cache: {}", whole_path(&info.file))?;
             if let Some(bytes) = info.bytes {
                 writeln!(out, "size: {}", size(bytes))?;
             }
@@ -64,7 +70,7 @@ pub fn run(kb: &Path, action: &CacheAction, no_cache: bool) -> Result<ExitCode, 
                 "removed {count} cache{} ({}) from {}",
                 if count == 1 { "" } else { "s" },
                 size(bytes),
-                shown_path(cache.dir())
+                whole_path(cache.dir())
             )?;
         }
     }

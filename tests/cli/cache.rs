@@ -318,3 +318,18 @@ fn the_cache_can_be_turned_off_cleared_and_is_never_in_the_kb() {
     assert_eq!(out.stdout, cold(&dir, &["stats"]));
     assert!(!inside.exists());
 }
+
+#[test]
+fn a_cache_that_cannot_be_written_only_makes_the_next_run_slower() {
+    let (_repo, dir) = copy_of_the_repo();
+    // A cache folder below a regular file cannot be made, even by root.
+    let blocked = dir.join("exports/exports.ron/cache");
+    let out = Run::in_dir(&dir)
+        .env("ANNALS_CACHE_DIR", blocked.to_str().unwrap())
+        .args(["who-responded"])
+        .run();
+    out.status(0);
+    assert!(out.stderr.is_empty(), "{}", out.stderr);
+    assert_eq!(out.stdout, cold(&dir, &["who-responded"]));
+    assert!(!is_fresh(&state(&dir, &blocked)));
+}

@@ -5,8 +5,10 @@
 # with read_json, then the same three queries) and Python (json + networkx:
 # load, reference check, cycle check), next to annals doing the same jobs.
 # Each line is one process, end to end (start-up included); a peer's import
-# is paid once, its queries each time. Run by hand; needs sqlite3, python3,
-# networkx and duckdb (pip install networkx duckdb).
+# is paid once, its queries each time. annals is measured cold (every file
+# read and checked: ANNALS_CACHE=off) and warm (answered from its cache of
+# the unchanged KB, in target/bench-cache). Run by hand; needs sqlite3,
+# python3, networkx and duckdb (pip install networkx duckdb).
 #
 #   bash benches/peers.sh 100000
 set -euo pipefail
@@ -14,6 +16,7 @@ cd "$(dirname "$0")/.."
 n=${1:-100000}
 cargo build --release --locked --quiet --bin annals --example generate
 bin=target/release/annals
+export ANNALS_CACHE_DIR=$PWD/target/bench-cache
 dir=target/bench-kb-$n
 [ -f "$dir/actors.ron" ] || target/release/examples/generate --statements "$n" --seed 1 --out "$dir" 2>/dev/null
 work=$(mktemp -d)
@@ -78,7 +81,13 @@ print(missing, nx.is_directed_acyclic_graph(g))
 PY
 echo "Python json + networkx (load, reference check, cycle check): $(t python3 "$work/peer.py" "$work/kb.jsonl")"
 echo "annals check (load, every check): $(t "$bin" --kb "$dir" check)"
-echo "annals responses $hub --format json: $(t "$bin" --kb "$dir" responses "$hub" --format json)"
-echo "annals who-responded --format json: $(t "$bin" --kb "$dir" who-responded --format json)"
-echo "annals timeline --from 2020-01-01 --until 2020-12-31 --format json: $(t "$bin" --kb "$dir" timeline --from 2020-01-01 --until 2020-12-31 --format json)"
+cold=(env ANNALS_CACHE=off "$bin" --kb "$dir")
+echo "annals responses $hub --format json, cold: $(t "${cold[@]}" responses "$hub" --format json)"
+echo "annals who-responded --format json, cold: $(t "${cold[@]}" who-responded --format json)"
+echo "annals timeline --from 2020-01-01 --until 2020-12-31 --format json, cold: $(t "${cold[@]}" timeline --from 2020-01-01 --until 2020-12-31 --format json)"
+"$bin" --kb "$dir" cache clear >/dev/null
+echo "annals stats, first with the cache on (writes it): $(t "$bin" --kb "$dir" stats)"
+echo "annals responses $hub --format json, warm: $(t "$bin" --kb "$dir" responses "$hub" --format json)"
+echo "annals who-responded --format json, warm: $(t "$bin" --kb "$dir" who-responded --format json)"
+echo "annals timeline --from 2020-01-01 --until 2020-12-31 --format json, warm: $(t "$bin" --kb "$dir" timeline --from 2020-01-01 --until 2020-12-31 --format json)"
 rm -rf "$work"

@@ -320,11 +320,13 @@ impl Cache {
     /// this build, and every file of the KB is the one it was made from.
     pub fn read(&self, root: &Path) -> Result<Kb, Stale> {
         let file = self.file_for(root).map_err(Stale::NoKb)?;
-        let bytes = read_file(&file)?;
-        let (header, model) = open(&bytes)?;
-        check_files(&header, root)?;
-        let stored: Stored =
-            postcard::from_bytes(model).map_err(|e| Stale::Corrupt(e.to_string()))?;
+        let stored: Stored = {
+            let bytes = read_file(&file)?;
+            let (header, model) = open(&bytes)?;
+            check_files(&header, root)?;
+            postcard::from_bytes(model).map_err(|e| Stale::Corrupt(e.to_string()))?
+        };
+        // The file's bytes are freed before the graph and indexes are made.
         stored.into_kb()
     }
 

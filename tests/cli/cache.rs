@@ -92,17 +92,28 @@ fn answers_from_the_cache_of_a_generated_kb_are_the_answers_from_its_files() {
     let dir = tempfile::tempdir().unwrap();
     write_generated_kb(&dir.path().join("kb"), 3_000);
     let queries: &[&[&str]] = &[
-        &["who-responded", "--format", "json"],
-        &["who-responded", "--rollup", "--format", "csv"],
-        &[
-            "timeline", "--from", "2021-03", "--until", "2021-05", "--format", "json",
-        ],
-        &["stats", "--format", "json"],
-        &["search", "peace", "--format", "csv"],
-        &["export", "--format", "jsonl"],
-        &["export", "--format", "dot", "--view", "kb"],
+        &["who-responded"],
+        &["who-responded", "--rollup"],
+        &["timeline", "--from", "2021-03", "--until", "2021-05"],
+        &["timeline", "--actor", "state-0"],
+        &["responses", "s0"],
+        &["thread", "s40"],
+        &["show", "s0"],
+        &["show", "state-0"],
+        &["search", "peace"],
+        &["stats"],
     ];
+    let mut all: Vec<Vec<&str>> = Vec::new();
     for args in queries {
+        for format in ["text", "json", "csv", "md"] {
+            all.push([*args, &["--format", format]].concat());
+        }
+    }
+    for format in ["jsonl", "graphml", "mermaid", "dot"] {
+        all.push(vec!["export", "--format", format]);
+    }
+    all.push(vec!["export", "--format", "dot", "--view", "kb"]);
+    for args in &all {
         let from_files = cold(dir.path(), args);
         run(dir.path(), cache.path(), args);
         assert!(is_fresh(&state(dir.path(), cache.path())));
@@ -332,4 +343,91 @@ fn a_cache_that_cannot_be_written_only_makes_the_next_run_slower() {
     assert!(out.stderr.is_empty(), "{}", out.stderr);
     assert_eq!(out.stdout, cold(&dir, &["who-responded"]));
     assert!(!is_fresh(&state(&dir, &blocked)));
+}
+
+/// What a run says, whole: status, stdout and stderr.
+fn said(dir: &Path, cache: Option<&Path>, args: &[&str]) -> (i32, String, String) {
+    let run = match cache {
+        Some(c) => Run::in_dir(dir).env("ANNALS_CACHE_DIR", c.to_str().unwrap()),
+        None => Run::in_dir(dir).env("ANNALS_CACHE", "off"),
+    };
+    let out = run.args(args).run();
+    out.any_status();
+    (out.status, out.stdout.clone(), out.stderr.clone())
+}
+
+/// A change to a KB file, named.
+type Change<'a> = (&'static str, Box<dyn Fn() + 'a>);
+
+/// Replaces the first character of the first summary in `text`.
+fn edit_a_summary(text: &str) -> String {
+    let at = text.find("summary: \"").expect("a summary") + "summary: \"".len();
+    let mut edited = text.to_owned();
+    let c = if text[at..].starts_with('X') {
+        "Y"
+    } else {
+        "X"
+    };
+    edited.replace_range(at..at + 1, c);
+    edited
+}
+
+#[test]
+fn after_each_change_to_a_kb_file_the_cache_answers_as_the_files_do() {
+    let cache = tempfile::tempdir().unwrap();
+    let (_repo, dir) = copy_of_the_repo();
+    let kb = dir.join("kb");
+    let story = fs::read_dir(kb.join("stories"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|e| e == "ron"))
+        .expect("a story file");
+    let text = fs::read_to_string(&story).unwrap();
+    let settings = kb.join("annals.ron");
+    let zone = fs::read_to_string(&settings)
+        .unwrap()
+        .replace("\"UTC\"", "\"Asia/Tokyo\"");
+    let write = |path: &Path, text: &str| fs::write(path, text).unwrap();
+    let changes: Vec<Change> = vec![
+        (
+            "a summary edited, same length",
+            Box::new(|| write(&story, &edit_a_summary(&text))),
+        ),
+        (
+            "touched",
+            Box::new(|| {
+                let f = fs::File::options().write(true).open(&story).unwrap();
+                f.set_modified(std::time::SystemTime::now()).unwrap();
+            }),
+        ),
+        (
+            "cut short (a syntax error)",
+            Box::new(|| write(&story, &text[..text.len() / 2])),
+        ),
+        ("made whole again", Box::new(|| write(&story, &text))),
+        ("emptied", Box::new(|| write(&story, ""))),
+        ("deleted", Box::new(|| fs::remove_file(&story).unwrap())),
+        ("put back", Box::new(|| write(&story, &text))),
+        (
+            "the settings' zone changed",
+            Box::new(|| write(&settings, &zone)),
+        ),
+    ];
+    let queries: &[&[&str]] = &[
+        &["timeline", "--format", "json"],
+        &["who-responded", "--format", "csv"],
+    ];
+    for args in queries {
+        said(&dir, Some(cache.path()), args);
+    }
+    for (what, change) in changes {
+        change();
+        for args in queries {
+            let from_files = said(&dir, None, args);
+            let cached = said(&dir, Some(cache.path()), args);
+            assert_eq!(cached, from_files, "{what}: {args:?}");
+            let again = said(&dir, Some(cache.path()), args);
+            assert_eq!(again, from_files, "{what}, again: {args:?}");
+        }
+    }
 }

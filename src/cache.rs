@@ -509,7 +509,12 @@ fn read_file(file: &Path) -> Result<Vec<u8>, Stale> {
     if !meta.is_file() {
         return Err(Stale::Unreadable(io::Error::other("not a regular file")));
     }
-    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    // A file larger than memory allows is not a cache this machine wrote.
+    let mut bytes = Vec::new();
+    usize::try_from(meta.len())
+        .ok()
+        .and_then(|len| bytes.try_reserve_exact(len).ok())
+        .ok_or(Stale::Truncated)?;
     fs::File::open(file)
         .and_then(|mut f| f.read_to_end(&mut bytes))
         .map_err(Stale::Unreadable)?;

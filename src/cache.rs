@@ -29,7 +29,11 @@
 //! read and hashed (a file touched but not changed still matches). A file
 //! changed in the same clock tick as loading read it is therefore always
 //! hashed, as git treats "racily clean" index entries. Anything else is a
-//! [`Stale`] reason, and the caller loads the KB from its files.
+//! [`Stale`] reason, and the caller loads the KB from its files. Files
+//! that had to be hashed and matched give the cache their new stamps once
+//! these are old enough to be trusted (the header is written again, the
+//! model's bytes as they were), so a `git checkout` or a `touch` costs the
+//! hashing once, not on every run.
 //!
 //! Writes go to a temporary file in the cache folder, renamed over the old
 //! cache when whole: two runs racing on a cold cache each write a whole
@@ -319,15 +323,34 @@ impl Cache {
     /// The KB in `root` as its cache holds it, if the cache is whole, of
     /// this build, and every file of the KB is the one it was made from.
     pub fn read(&self, root: &Path) -> Result<Kb, Stale> {
+        self.read_at(root, SystemTime::now()).map(|(kb, _)| kb)
+    }
+
+    /// [`Cache::read`] at the time `now`; also says how many files had to
+    /// be hashed. When a file was hashed (touched, or changed just before
+    /// the cache was made) and matched, and its stamp is now old enough to
+    /// be trusted, the cache is written again with the new stamps (the
+    /// model's bytes as they are), so that the next runs need not hash it.
+    fn read_at(&self, root: &Path, now: SystemTime) -> Result<(Kb, usize), Stale> {
         let file = self.file_for(root).map_err(Stale::NoKb)?;
-        let stored: Stored = {
+        let (stored, hashed): (Stored, _) = {
             let bytes = read_file(&file)?;
-            let (header, model) = open(&bytes)?;
-            check_files(&header, root)?;
-            postcard::from_bytes(model).map_err(|e| Stale::Corrupt(e.to_string()))?
+            let (mut header, model) = open(&bytes)?;
+            let hashed = check_files(&header, root)?;
+            let stored = postcard::from_bytes(model).map_err(|e| Stale::Corrupt(e.to_string()))?;
+            let now = nanos(now);
+            if hashed.iter().any(|(_, stamp)| !stamp.is_racy(now)) {
+                for &(i, stamp) in &hashed {
+                    header.files[i].stamp = stamp;
+                }
+                header.started = now;
+                // A cache that cannot be refreshed is only hashed again.
+                let _ = self.store(root, &header, |out| out.write_all(model));
+            }
+            (stored, hashed.len())
         };
         // The file's bytes are freed before the graph and indexes are made.
-        stored.into_kb()
+        Ok((stored.into_kb()?, hashed))
     }
 
     /// Writes the cache of `loaded`, loaded from the KB folder `root` by a
@@ -343,8 +366,8 @@ impl Cache {
         }
         let kb = &loaded.kb;
         let ids = stored_ids(kb).ok_or(WriteError::HasErrors)?;
-        let file = self.file_for(root).map_err(WriteError::NoKb)?;
-        let real = atomic::target(&file, root)?;
+        // Refused before anything is encoded.
+        atomic::target(&self.file_for(root).map_err(WriteError::NoKb)?, root)?;
         let mut files = Vec::with_capacity(loaded.sources.len());
         for (_, source) in loaded.sources.iter() {
             let path = source
@@ -376,6 +399,21 @@ impl Cache {
             settings: &kb.settings,
             ids,
         };
+        self.store(root, &header, |out| {
+            postcard::to_io(&stored, out).map(drop).map_err(io_error)
+        })
+    }
+
+    /// Writes the cache of the KB folder `root`: `header`, then the model
+    /// as `model` writes it, framed and summed.
+    fn store(
+        &self,
+        root: &Path,
+        header: &Header,
+        model: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+    ) -> Result<(), WriteError> {
+        let file = self.file_for(root).map_err(WriteError::NoKb)?;
+        let real = atomic::target(&file, root)?;
         let dir = real
             .parent()
             .map_or_else(|| PathBuf::from("/"), Path::to_path_buf);
@@ -388,8 +426,8 @@ impl Cache {
                 len: 0,
                 sum: Xxh3::new(),
             };
-            postcard::to_io(&header, &mut body).map_err(io_error)?;
-            postcard::to_io(&stored, &mut body).map_err(io_error)?;
+            postcard::to_io(header, &mut body).map_err(io_error)?;
+            model(&mut body)?;
             let (len, sum) = (body.len, body.sum.digest128());
             out.write_all(&len.to_le_bytes())?;
             out.write_all(&sum.to_le_bytes())
@@ -546,8 +584,9 @@ fn open(bytes: &[u8]) -> Result<(Header, &[u8]), Stale> {
 }
 
 /// Whether the KB folder `root` holds exactly the files `header` lists,
-/// each as it was read.
-fn check_files(header: &Header, root: &Path) -> Result<(), Stale> {
+/// each as it was read. Returns the files that had to be hashed (by their
+/// position in the header) with their stamps now.
+fn check_files(header: &Header, root: &Path) -> Result<Vec<(usize, Stamp)>, Stale> {
     let found = crate::load::kb_files(root).map_err(|e| Stale::NoKb(io::Error::other(e)))?;
     if !found.problems.is_empty() {
         return Err(Stale::FilesDiffer);
@@ -566,21 +605,25 @@ fn check_files(header: &Header, root: &Path) -> Result<(), Stale> {
     {
         return Err(Stale::FilesDiffer);
     }
-    now.par_iter()
+    let hashed: Vec<Option<(usize, Stamp)>> = now
+        .par_iter()
         .zip(&header.files)
-        .try_for_each(|((_, path), entry)| {
+        .enumerate()
+        .map(|(i, ((_, path), entry))| {
             let changed = || Stale::Changed(path.to_path_buf());
             let stamp = Stamp::of(&fs::metadata(path).map_err(|_| changed())?);
             if stamp == entry.stamp && !stamp.is_racy(header.started) {
-                return Ok(());
+                return Ok(None);
             }
             let bytes = fs::read(path).map_err(|_| changed())?;
             if text_hash(&bytes) == entry.hash {
-                Ok(())
+                Ok(Some((i, stamp)))
             } else {
                 Err(changed())
             }
         })
+        .collect::<Result<_, Stale>>()?;
+    Ok(hashed.into_iter().flatten().collect())
 }
 
 impl Stored {
@@ -726,6 +769,33 @@ mod tests {
             .set_modified(SystemTime::now())
             .unwrap();
         cache.read(&root).unwrap();
+    }
+
+    #[test]
+    fn files_hashed_once_are_trusted_by_their_stamps_once_old_enough() {
+        let (_dir, root, cache) = kb();
+        // Made right after the files were written: all of them are hashed,
+        // and still too fresh to be trusted by their stamps.
+        cold(&root, &cache, SystemTime::now());
+        let (_, hashed) = cache.read_at(&root, SystemTime::now()).unwrap();
+        assert_eq!(hashed, FILES.len());
+        let (_, hashed) = cache.read_at(&root, SystemTime::now()).unwrap();
+        assert_eq!(hashed, FILES.len());
+        // An hour later: hashed once more, and the cache takes their stamps.
+        let later = SystemTime::now() + Duration::from_secs(3600);
+        let (_, hashed) = cache.read_at(&root, later).unwrap();
+        assert_eq!(hashed, FILES.len());
+        let (kb, hashed) = cache.read_at(&root, later).unwrap();
+        assert_eq!(hashed, 0);
+        assert_eq!(seen(&kb), seen(&Kb::load(&root).unwrap().kb));
+        // A change is still seen.
+        let file = root.join("actors.ron");
+        let text = fs::read_to_string(&file).unwrap();
+        fs::write(&file, text.replace("NATO", "OTAN")).unwrap();
+        assert!(matches!(
+            cache.read_at(&root, later),
+            Err(Stale::Changed(_))
+        ));
     }
 
     #[test]

@@ -315,9 +315,13 @@ fn the_cache_can_be_turned_off_cleared_and_is_never_in_the_kb() {
     );
     run(&dir, cache.path(), &["stats"]);
     fs::write(cache.path().join("keep.txt"), "not ours").unwrap();
+    // Left by a run that was killed while writing (no process has this id).
+    let stale = cache.path().join(".0123456789abcdef.annals-4294967295.tmp");
+    fs::write(&stale, "half a cache").unwrap();
     let all = run(&dir, cache.path(), &["cache", "clear", "--all"]);
     assert!(all.starts_with("removed 1 cache ("), "{all}");
     assert!(cache.path().join("keep.txt").exists());
+    assert!(!stale.exists());
 
     // A cache folder inside the KB: refused, the KB untouched, answers right.
     let inside = dir.join("kb/cache");

@@ -1,6 +1,7 @@
 //! The loaded knowledge base: items with resolved references, the petgraph
 //! graph of their links, and the indexes queries use (by date, by actor,
-//! responses). Everything here is built once, at load, and read afterwards.
+//! responses). Everything here is built once, at load (the graph when
+//! first asked for), and read afterwards.
 
 use std::collections::HashMap;
 
@@ -134,7 +135,9 @@ pub struct Kb {
     pub statements: Vec<Statement>,
     pub settings: Settings,
     ids: IdMap,
-    graph: DiGraph<NodeRef, Link>,
+    /// Built when first asked for: most queries never walk it, and at a
+    /// million statements it is millions of edges.
+    graph: std::sync::OnceLock<DiGraph<NodeRef, Link>>,
     order: Vec<StatementIx>,
     responders: Vec<Vec<Responder>>,
     event_responders: Vec<Vec<Responder>>,
@@ -179,12 +182,11 @@ impl Kb {
             ids,
             ..Kb::default()
         };
-        kb.build_graph();
         kb.build_indexes();
         kb
     }
 
-    fn build_graph(&mut self) {
+    fn make_graph(&self) -> DiGraph<NodeRef, Link> {
         let n = self.actors.len() + self.events.len() + self.statements.len();
         let mut g = DiGraph::with_capacity(n, n * 3);
         for i in 0..self.actors.len() {
@@ -196,7 +198,6 @@ impl Kb {
         for i in 0..self.statements.len() {
             g.add_node(NodeRef::Statement(StatementIx(i as u32)));
         }
-        self.graph = g;
         let mut edges = Vec::new();
         for (i, a) in self.actors.iter().enumerate() {
             let me = NodeRef::Actor(ActorIx(i as u32));
@@ -251,9 +252,9 @@ impl Kb {
             }
         }
         for (from, to, link) in edges {
-            let (a, b) = (self.node(from), self.node(to));
-            self.graph.add_edge(a, b, link);
+            g.add_edge(self.node(from), self.node(to), link);
         }
+        g
     }
 
     fn build_indexes(&mut self) {
@@ -453,9 +454,10 @@ impl Kb {
         &self.statements[ix.index()]
     }
 
-    /// The graph: one node per actor, event and statement, one edge per link.
+    /// The graph: one node per actor, event and statement, one edge per
+    /// link (built on first use).
     pub fn graph(&self) -> &DiGraph<NodeRef, Link> {
-        &self.graph
+        self.graph.get_or_init(|| self.make_graph())
     }
 
     /// The graph node of a KB node.

@@ -6,10 +6,8 @@
 //! thousand statements long must not overflow the call stack, in building,
 //! printing or dropping the tree.
 
-use petgraph::visit::{VisitMap, Visitable};
-
 use crate::kb::Kb;
-use crate::model::{NodeRef, Stance, StatementIx};
+use crate::model::{Stance, StatementIx};
 
 /// A statement in a tree.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -55,14 +53,13 @@ fn walk(
     depth: Option<usize>,
     next: impl Fn(StatementIx, &mut Vec<(StatementIx, Stance)>),
 ) -> Tree {
-    // The graph's visit map: one bit per node.
-    let mut seen = kb.graph().visit_map();
+    let mut seen = vec![false; kb.statements.len()];
     let mut nodes = Vec::new();
     let mut children = Vec::new();
     // (statement, stance, depth, parent, last)
     let mut stack = vec![(root, None, 0usize, None, true)];
     while let Some((statement, stance, d, parent, last)) = stack.pop() {
-        let repeated = !seen.visit(kb.node(NodeRef::Statement(statement)));
+        let repeated = std::mem::replace(&mut seen[statement.index()], true);
         let index = nodes.len();
         nodes.push(Node {
             statement,

@@ -41,6 +41,11 @@
 //! one. The cache is not synced to disk: a cache cut short by a crash fails
 //! its checksum and is rebuilt. A cache folder inside the KB folder is
 //! refused (annals never writes into the KB).
+//!
+//! The checksum guards against damage, not forgery: a cache crafted to
+//! pass it (which takes write access to the user's cache folder, as
+//! replacing the annals binary would) is believed, as the model it holds
+//! is what the checks made of the files and is not checked again.
 
 use std::fmt;
 use std::fs;

@@ -59,7 +59,7 @@ use sha2::Digest;
 use xxhash_rust::xxh3::{xxh3_128, Xxh3};
 
 use crate::atomic;
-use crate::kb::{IdMap, Kb};
+use crate::kb::{item_id, IdMap, Kb};
 use crate::load::Loaded;
 use crate::model::{Actor, Event, NodeRef, Settings, Statement};
 use crate::source_map::Span;
@@ -371,8 +371,6 @@ impl Cache {
         }
         let kb = &loaded.kb;
         let ids = stored_ids(kb).ok_or(WriteError::HasErrors)?;
-        // Refused before anything is encoded.
-        atomic::target(&self.file_for(root).map_err(WriteError::NoKb)?, root)?;
         let mut files = Vec::with_capacity(loaded.sources.len());
         for (_, source) in loaded.sources.iter() {
             let path = source
@@ -635,13 +633,9 @@ impl Stored {
     fn into_kb(self) -> Result<Kb, Stale> {
         let mut ids = IdMap::with_capacity_and_hasher(self.ids.len(), Default::default());
         for (node, span) in self.ids {
-            let id = match node {
-                NodeRef::Actor(a) => self.actors.get(a.index()).map(|a| &a.id),
-                NodeRef::Event(e) => self.events.get(e.index()).map(|e| &e.id),
-                NodeRef::Statement(s) => self.statements.get(s.index()).map(|s| &s.id),
-            };
-            let id = id.ok_or_else(|| Stale::Corrupt("an id names no item".into()))?;
-            ids.insert(id.clone(), (node, span));
+            let id = item_id(&self.actors, &self.events, &self.statements, node)
+                .ok_or_else(|| Stale::Corrupt("an id names no item".into()))?;
+            ids.insert(id.to_owned(), (node, span));
         }
         Ok(Kb::assemble(
             self.actors,

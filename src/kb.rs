@@ -119,6 +119,20 @@ impl Party {
 /// that reads them whole.
 pub type IdMap = HashMap<String, (NodeRef, Span), FxBuildHasher>;
 
+/// The id of the item `node` names among these items, if it names one.
+pub(crate) fn item_id<'a>(
+    actors: &'a [Actor],
+    events: &'a [Event],
+    statements: &'a [Statement],
+    node: NodeRef,
+) -> Option<&'a str> {
+    Some(match node {
+        NodeRef::Actor(a) => &actors.get(a.index())?.id,
+        NodeRef::Event(e) => &events.get(e.index())?.id,
+        NodeRef::Statement(s) => &statements.get(s.index())?.id,
+    })
+}
+
 /// A loaded KB.
 ///
 /// ```no_run
@@ -383,11 +397,7 @@ impl Kb {
 
     /// The id of a node.
     pub fn id_of(&self, node: NodeRef) -> &str {
-        match node {
-            NodeRef::Actor(a) => &self.actors[a.index()].id,
-            NodeRef::Event(e) => &self.events[e.index()].id,
-            NodeRef::Statement(s) => &self.statements[s.index()].id,
-        }
+        self.try_id_of(node).expect("a node of this KB")
     }
 
     /// Who made a statement, for labels: "Vladimir Putin"; of a joint
@@ -547,11 +557,7 @@ impl Kb {
 
     /// The id of a node, or `None` when no item has that index.
     pub(crate) fn try_id_of(&self, node: NodeRef) -> Option<&str> {
-        Some(match node {
-            NodeRef::Actor(a) => &self.actors.get(a.index())?.id,
-            NodeRef::Event(e) => &self.events.get(e.index())?.id,
-            NodeRef::Statement(s) => &self.statements.get(s.index())?.id,
-        })
+        item_id(&self.actors, &self.events, &self.statements, node)
     }
 
     /// Whether every item named in the KB was kept (no item was left out

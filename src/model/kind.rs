@@ -102,8 +102,8 @@ macro_rules! vocabulary {
                 if s.is_human_readable() {
                     return s.serialize_str(self.as_str());
                 }
-                let at = $name::ALL.iter().position(|w| w == self).unwrap_or_default();
-                s.serialize_u8(at as u8)
+                // Declared in the order of ALL, without explicit values.
+                s.serialize_u8(*self as u8)
             }
         }
 

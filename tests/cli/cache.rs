@@ -8,12 +8,15 @@ use std::path::Path;
 use crate::queries::COMMANDS;
 use crate::support::{copy_of_the_repo, write_generated_kb, Run};
 
-/// A run on the KB folder `kb` (below `dir`) with its cache in `cache`.
+/// A run in `dir` with the cache in `cache`.
+fn cached(dir: &Path, cache: &Path) -> Run {
+    Run::in_dir(dir).env("ANNALS_CACHE_DIR", cache.to_str().unwrap())
+}
+
+/// A run on the KB folder `kb` (below `dir`) with its cache in `cache`;
+/// its stdout.
 fn run(dir: &Path, cache: &Path, args: &[&str]) -> String {
-    let out = Run::in_dir(dir)
-        .env("ANNALS_CACHE_DIR", cache.to_str().unwrap())
-        .args(args)
-        .run();
+    let out = cached(dir, cache).args(args).run();
     out.status(0);
     out.stdout.clone()
 }
@@ -150,10 +153,7 @@ fn an_edited_kb_is_answered_from_its_files_then_cached_again() {
     assert!(state(&dir, cache.path()).contains("added to or removed"));
     assert!(run(&dir, cache.path(), &["show", "extra"]).contains("Extra"));
     fs::remove_file(dir.join("kb/extra.ron")).unwrap();
-    let gone = Run::in_dir(&dir)
-        .env("ANNALS_CACHE_DIR", cache.path().to_str().unwrap())
-        .args(["show", "extra"])
-        .run();
+    let gone = cached(&dir, cache.path()).args(["show", "extra"]).run();
     gone.status(2);
     assert!(
         gone.stderr.contains("unknown id `extra`"),
@@ -176,10 +176,7 @@ fn a_touched_file_keeps_the_cache_and_a_broken_kb_is_refused_as_without_it() {
     assert_eq!(run(&dir, cache.path(), &["stats"]), answer);
 
     fs::write(dir.join("kb/broken.ron"), "Kb(actors: [").unwrap();
-    let refused = Run::in_dir(&dir)
-        .env("ANNALS_CACHE_DIR", cache.path().to_str().unwrap())
-        .args(["stats"])
-        .run();
+    let refused = cached(&dir, cache.path()).args(["stats"]).run();
     refused.status(2);
     assert!(
         refused.stderr.contains("run `annals check`"),
@@ -325,10 +322,7 @@ fn the_cache_can_be_turned_off_cleared_and_is_never_in_the_kb() {
 
     // A cache folder inside the KB: refused, the KB untouched, answers right.
     let inside = dir.join("kb/cache");
-    let out = Run::in_dir(&dir)
-        .env("ANNALS_CACHE_DIR", inside.to_str().unwrap())
-        .args(["stats"])
-        .run();
+    let out = cached(&dir, &inside).args(["stats"]).run();
     out.status(0);
     assert_eq!(out.stdout, cold(&dir, &["stats"]));
     assert!(!inside.exists());
@@ -339,10 +333,7 @@ fn a_cache_that_cannot_be_written_only_makes_the_next_run_slower() {
     let (_repo, dir) = copy_of_the_repo();
     // A cache folder below a regular file cannot be made, even by root.
     let blocked = dir.join("exports/exports.ron/cache");
-    let out = Run::in_dir(&dir)
-        .env("ANNALS_CACHE_DIR", blocked.to_str().unwrap())
-        .args(["who-responded"])
-        .run();
+    let out = cached(&dir, &blocked).args(["who-responded"]).run();
     out.status(0);
     assert!(out.stderr.is_empty(), "{}", out.stderr);
     assert_eq!(out.stdout, cold(&dir, &["who-responded"]));
@@ -352,7 +343,7 @@ fn a_cache_that_cannot_be_written_only_makes_the_next_run_slower() {
 /// What a run says, whole: status, stdout and stderr.
 fn said(dir: &Path, cache: Option<&Path>, args: &[&str]) -> (i32, String, String) {
     let run = match cache {
-        Some(c) => Run::in_dir(dir).env("ANNALS_CACHE_DIR", c.to_str().unwrap()),
+        Some(c) => cached(dir, c),
         None => Run::in_dir(dir).env("ANNALS_CACHE", "off"),
     };
     let out = run.args(args).run();

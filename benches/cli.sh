@@ -10,7 +10,7 @@
 # and its peak memory as a multiple of the KB's size on disk. Commands are
 # measured cold (ANNALS_CACHE=off: every file read and checked), then warm
 # (answered from the cache, in target/bench-cache, of the unchanged KB), and
-# the first query after one file of the KB changed.
+# after files of the KB changed (read again into the cached model).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS=${RUNS:-3}
@@ -68,6 +68,7 @@ for arg in "${@:-10000 100000}"; do
     # The first query writes the cache; each run starts without one.
     measure "first query, writing the cache (stats)" sh -c "'$bin' --kb '$dir' cache clear >/dev/null && '$bin' --kb '$dir' stats"
     warm=("$bin" --kb "$dir")
+    "${warm[@]}" cache clear >/dev/null
     "${warm[@]}" stats >/dev/null
     measure "warm: who-responded --format json" "${warm[@]}" who-responded --format json
     measure "warm: timeline --from 2020-01 --until 2020-02" "${warm[@]}" timeline --from 2020-01 --until 2020-02
@@ -78,8 +79,21 @@ for arg in "${@:-10000 100000}"; do
     measure "warm: export --format dot --view kb" "${warm[@]}" export --format dot --view kb
     measure "warm: render timeline (SVG)" "${warm[@]}" render timeline -o /tmp/annals-bench.svg
     # One file of the KB touched (its content unchanged): hashed, still
-    # warm. Then one file changed: read again whole (the cache is per KB).
+    # warm. Then files changed within themselves: read again into the
+    # cached model, which is rewritten once they add up to 1/32 of the KB.
     measure "one file touched: stats" sh -c "touch '$dir/actors.ron' && '$bin' --kb '$dir' stats"
-    measure "one file changed: stats (rewrites the cache)" sh -c "printf '\n' >> '$dir/events.ron' && '$bin' --kb '$dir' stats"
+    measure "events.ron changed: stats" sh -c "printf '\n' >> '$dir/events.ron' && '$bin' --kb '$dir' stats"
+    # The first 1/32 of the statement files and more, each changed on each
+    # run: the cache is rewritten each time.
+    all=("$dir"/statements/*.ron)
+    files="${all[*]:0:$(( ${#all[@]} / 32 + 2 ))}"
+    measure "1/32 of the KB changed: stats (rewrites the cache)" sh -c "for f in $files; do printf '\n' >> \$f; done && '$bin' --kb '$dir' stats"
+    one="$dir/statements/00100.ron"
+    [ -f "$one" ] || one=${all[-1]}
+    cp "$one" /tmp/annals-bench-one.ron
+    sed -i '0,/summary: "/s//summary: "Edited: /' "$one"
+    measure "a statements file edited: stats" "${warm[@]}" stats
+    measure "a statements file edited: who-responded --format json" "${warm[@]}" who-responded --format json
+    cp /tmp/annals-bench-one.ron "$one"
     "${warm[@]}" cache info | sed 's/^/    /'
 done

@@ -28,12 +28,22 @@
 //! it was last changed well before loading started; otherwise its bytes are
 //! read and hashed (a file touched but not changed still matches). A file
 //! changed in the same clock tick as loading read it is therefore always
-//! hashed, as git treats "racily clean" index entries. Anything else is a
-//! [`Stale`] reason, and the caller loads the KB from its files. Files
-//! that had to be hashed and matched give the cache their new stamps once
-//! these are old enough to be trusted (the header is written again, the
-//! model's bytes as they were), so a `git checkout` or a `touch` costs the
-//! hashing once, not on every run.
+//! hashed, as git treats "racily clean" index entries. Files that had to
+//! be hashed and matched give the cache their new stamps once these are
+//! old enough to be trusted (the header is written again, the model's bytes
+//! as they were), so a `git checkout` or a `touch` costs the hashing once,
+//! not on every run.
+//!
+//! Files whose text changed are parsed and resolved again against the rest
+//! of the cached model (`load::Resolved::patch`), when the change stays within
+//! them: every item keeps its id and its place, actors their kinds and
+//! events their zones (what other files' items were read with), the
+//! settings are unchanged, the files parse without hard errors and are at
+//! most a quarter of the KB. The result is what loading every file gives,
+//! spans included; the model is rewritten once the changed files add up to
+//! 1/32 of the KB, and until then they are read again on each run. Any
+//! other change is a [`Stale`] reason, and the caller loads the KB from its
+//! files (which also reports the errors a load reports).
 //!
 //! Writes go to a temporary file in the cache folder, renamed over the old
 //! cache when whole: two runs racing on a cold cache each write a whole
@@ -60,7 +70,7 @@ use xxhash_rust::xxh3::{xxh3_128, Xxh3};
 
 use crate::atomic;
 use crate::kb::{item_id, IdMap, Kb};
-use crate::load::Loaded;
+use crate::load::{Loaded, Resolved};
 use crate::model::{Actor, Event, NodeRef, Settings, Statement};
 use crate::source_map::Span;
 
@@ -75,6 +85,34 @@ const FORMAT: u32 = 1;
 /// trusted by its size and times alone: file systems that keep times to
 /// the second (or two, FAT) make a later change look earlier.
 const RACY: Duration = Duration::from_secs(2);
+
+/// Whether files of `changed` bytes, in a KB of `all` bytes, are read
+/// again into the cached model rather than the whole KB loaded from its
+/// files: when they are at most a quarter of the KB (beyond, the load
+/// costs little more than the patch, and a failed patch would add to it),
+/// or small enough (1 MB) to cost nothing either way.
+fn worth_patching(changed: u64, all: u64) -> bool {
+    changed <= all / 4 || changed <= 1 << 20
+}
+
+/// Whether a cache that files of `changed` bytes were read again into,
+/// in a KB of `all` bytes, is rewritten with them. Rewriting encodes the
+/// whole model (about 2 s for a million statements); not rewriting leaves
+/// those files to be read again on each run, which costs little while they
+/// are a small part of the KB (1/32). So a few files edited between
+/// queries cost their own reading, and the cache is rewritten once they
+/// add up.
+fn worth_rewriting(changed: u64, all: u64) -> bool {
+    changed >= all / 32
+}
+
+/// What reading a cache took, besides the cache: how many KB files had to
+/// be hashed, how many changed and were read again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+struct Reading {
+    hashed: usize,
+    patched: usize,
+}
 
 /// The name's prefix and suffix of cache files, which `clear --all` removes
 /// and nothing else.
@@ -175,7 +213,7 @@ impl fmt::Display for Stale {
             ),
             Stale::Changed(path) => write!(
                 f,
-                "`{}` changed since; the next query rewrites it",
+                "`{}` changed since; queries read it again (the whole KB if the change reaches other files)",
                 crate::escape::shown_path(path)
             ),
         }
@@ -326,36 +364,76 @@ impl Cache {
     }
 
     /// The KB in `root` as its cache holds it, if the cache is whole, of
-    /// this build, and every file of the KB is the one it was made from.
+    /// this build, and every file of the KB is the one it was made from,
+    /// or only a few files changed in ways that stay within them (see
+    /// `load::Resolved::patch`): those are read again, and the cache
+    /// rewritten once they add up.
     pub fn read(&self, root: &Path) -> Result<Kb, Stale> {
         self.read_at(root, SystemTime::now()).map(|(kb, _)| kb)
     }
 
     /// [`Cache::read`] at the time `now`; also says how many files had to
-    /// be hashed. When a file was hashed (touched, or changed just before
-    /// the cache was made) and matched, and its stamp is now old enough to
-    /// be trusted, the cache is written again with the new stamps (the
-    /// model's bytes as they are), so that the next runs need not hash it.
-    fn read_at(&self, root: &Path, now: SystemTime) -> Result<(Kb, usize), Stale> {
+    /// be hashed, and how many were read again. When a file was hashed
+    /// (touched, or changed just before the cache was made) and matched,
+    /// and its stamp is now old enough to be trusted, the cache is written
+    /// again with the new stamps (the model's bytes as they are), so that
+    /// the next runs need not hash it.
+    fn read_at(&self, root: &Path, now: SystemTime) -> Result<(Kb, Reading), Stale> {
         let file = self.file_for(root).map_err(Stale::NoKb)?;
-        let (stored, hashed): (Stored, _) = {
+        let (stored, mut header, checked) = {
             let bytes = read_file(&file)?;
             let (mut header, model) = open(&bytes)?;
-            let hashed = check_files(&header, root)?;
-            let stored = postcard::from_bytes(model).map_err(|e| Stale::Corrupt(e.to_string()))?;
+            let checked = check_files(&header, root)?;
+            let stored: Stored =
+                postcard::from_bytes(model).map_err(|e| Stale::Corrupt(e.to_string()))?;
             let now = nanos(now);
-            if hashed.iter().any(|(_, stamp)| !stamp.is_racy(now)) {
-                for &(i, stamp) in &hashed {
+            let hashed = &checked.hashed;
+            if checked.changed.is_empty() && hashed.iter().any(|(_, s)| !s.is_racy(now)) {
+                for &(i, stamp) in hashed {
                     header.files[i].stamp = stamp;
                 }
                 header.started = now;
                 // A cache that cannot be refreshed is only hashed again.
                 let _ = self.store(root, &header, |out| out.write_all(model));
             }
-            (stored, hashed.len())
+            (stored, header, checked)
         };
         // The file's bytes are freed before the graph and indexes are made.
-        Ok((stored.into_kb()?, hashed))
+        let resolved = stored.into_resolved()?;
+        let reading = Reading {
+            hashed: checked.hashed.len(),
+            patched: checked.changed.len(),
+        };
+        if checked.changed.is_empty() {
+            return Ok((resolved.assemble(), reading));
+        }
+        // Files changed: read them again into the model if the change stays
+        // within them and they are a small part of the KB.
+        let first = Stale::Changed(checked.files[checked.changed[0].0].clone());
+        let changed_bytes: u64 = checked.changed.iter().map(|(_, s, _)| s.len).sum();
+        let all_bytes: u64 = header.files.iter().map(|e| e.stamp.len).sum();
+        if !worth_patching(changed_bytes, all_bytes) {
+            return Err(first);
+        }
+        for &(i, stamp) in &checked.hashed {
+            header.files[i].stamp = stamp;
+        }
+        let mut texts = Vec::with_capacity(checked.changed.len());
+        for (i, stamp, bytes) in checked.changed {
+            header.files[i].stamp = stamp;
+            header.files[i].hash = text_hash(&bytes);
+            texts.push((checked.files[i].clone(), bytes));
+        }
+        header.started = nanos(now);
+        let kb = resolved.patch(root, &checked.found, texts).ok_or(first)?;
+        // A cache that cannot be rewritten only costs the next run this one's
+        // work again.
+        if worth_rewriting(changed_bytes, all_bytes) {
+            if let Some(ids) = stored_ids(&kb) {
+                let _ = self.store_kb(root, &header, &kb, ids);
+            }
+        }
+        Ok((kb, reading))
     }
 
     /// Writes the cache of `loaded`, loaded from the KB folder `root` by a
@@ -395,6 +473,18 @@ impl Cache {
             started: nanos(started),
             files,
         };
+        self.store_kb(root, &header, kb, ids)
+    }
+
+    /// Writes the cache of the KB folder `root`: `header`, then the model
+    /// of `kb`, each id's definition as `ids` gives it.
+    fn store_kb(
+        &self,
+        root: &Path,
+        header: &Header,
+        kb: &Kb,
+        ids: Vec<(NodeRef, Span)>,
+    ) -> Result<(), WriteError> {
         let stored = StoredRef {
             actors: &kb.actors,
             events: &kb.events,
@@ -402,7 +492,7 @@ impl Cache {
             settings: &kb.settings,
             ids,
         };
-        self.store(root, &header, |out| {
+        self.store(root, header, |out| {
             postcard::to_io(&stored, out).map(drop).map_err(io_error)
         })
     }
@@ -446,7 +536,10 @@ impl Cache {
         let bytes = fs::metadata(&file).ok().map(|m| m.len());
         let state = read_file(&file).and_then(|b| {
             let (header, _) = open(&b)?;
-            check_files(&header, root)?;
+            let checked = check_files(&header, root)?;
+            if let Some((i, _, _)) = checked.changed.first() {
+                return Err(Stale::Changed(checked.files[*i].clone()));
+            }
             let started = UNIX_EPOCH + Duration::from_nanos(header.started.max(0) as u64);
             Ok((header.files.len(), started))
         });
@@ -586,10 +679,22 @@ fn open(bytes: &[u8]) -> Result<(Header, &[u8]), Stale> {
     Ok((header, model))
 }
 
+/// What [`check_files`] found of the KB's files against a cache's header.
+struct Checked {
+    /// The KB's files, as loading lists them.
+    found: Vec<PathBuf>,
+    /// The same, in the header's order.
+    files: Vec<PathBuf>,
+    /// Files that had to be hashed and matched (by their position in the
+    /// header), with their stamps now.
+    hashed: Vec<(usize, Stamp)>,
+    /// Files whose text changed, with their stamps and bytes now.
+    changed: Vec<(usize, Stamp, Vec<u8>)>,
+}
+
 /// Whether the KB folder `root` holds exactly the files `header` lists,
-/// each as it was read. Returns the files that had to be hashed (by their
-/// position in the header) with their stamps now.
-fn check_files(header: &Header, root: &Path) -> Result<Vec<(usize, Stamp)>, Stale> {
+/// and which of them are no longer as they were read.
+fn check_files(header: &Header, root: &Path) -> Result<Checked, Stale> {
     let found = crate::load::kb_files(root).map_err(|e| Stale::NoKb(io::Error::other(e)))?;
     if !found.problems.is_empty() {
         return Err(Stale::FilesDiffer);
@@ -608,42 +713,63 @@ fn check_files(header: &Header, root: &Path) -> Result<Vec<(usize, Stamp)>, Stal
     {
         return Err(Stale::FilesDiffer);
     }
-    let hashed: Vec<Option<(usize, Stamp)>> = now
+    /// One file against its entry.
+    enum Seen {
+        Same,
+        Hashed(Stamp),
+        Changed(Stamp, Vec<u8>),
+    }
+    let seen: Vec<Seen> = now
         .par_iter()
         .zip(&header.files)
-        .enumerate()
-        .map(|(i, ((_, path), entry))| {
-            let changed = || Stale::Changed(path.to_path_buf());
-            let stamp = Stamp::of(&fs::metadata(path).map_err(|_| changed())?);
+        .map(|((_, path), entry)| {
+            // A file that cannot be read is for a load to report.
+            let gone = || Stale::Changed(path.to_path_buf());
+            let stamp = Stamp::of(&fs::metadata(path).map_err(|_| gone())?);
             if stamp == entry.stamp && !stamp.is_racy(header.started) {
-                return Ok(None);
+                return Ok(Seen::Same);
             }
-            let bytes = fs::read(path).map_err(|_| changed())?;
+            let bytes = fs::read(path).map_err(|_| gone())?;
             if text_hash(&bytes) == entry.hash {
-                Ok(Some((i, stamp)))
+                Ok(Seen::Hashed(stamp))
             } else {
-                Err(changed())
+                Ok(Seen::Changed(stamp, bytes))
             }
         })
         .collect::<Result<_, Stale>>()?;
-    Ok(hashed.into_iter().flatten().collect())
+    let files = now.iter().map(|(_, path)| path.to_path_buf()).collect();
+    let (mut hashed, mut changed) = (Vec::new(), Vec::new());
+    for (i, seen) in seen.into_iter().enumerate() {
+        match seen {
+            Seen::Same => {}
+            Seen::Hashed(stamp) => hashed.push((i, stamp)),
+            Seen::Changed(stamp, bytes) => changed.push((i, stamp, bytes)),
+        }
+    }
+    Ok(Checked {
+        found: found.files,
+        files,
+        hashed,
+        changed,
+    })
 }
 
 impl Stored {
-    fn into_kb(self) -> Result<Kb, Stale> {
+    /// The model with its id map, as loading resolved it.
+    fn into_resolved(self) -> Result<Resolved, Stale> {
         let mut ids = IdMap::with_capacity_and_hasher(self.ids.len(), Default::default());
         for (node, span) in self.ids {
             let id = item_id(&self.actors, &self.events, &self.statements, node)
                 .ok_or_else(|| Stale::Corrupt("an id names no item".into()))?;
             ids.insert(id.to_owned(), (node, span));
         }
-        Ok(Kb::assemble(
-            self.actors,
-            self.events,
-            self.statements,
+        Ok(Resolved {
+            actors: self.actors,
+            events: self.events,
+            statements: self.statements,
             ids,
-            self.settings,
-        ))
+            settings: self.settings,
+        })
     }
 }
 
@@ -671,6 +797,12 @@ mod tests {
             responds_to: [Response(to: "a", stance: Supports)]),
     ],
 )"#,
+        ),
+        (
+            "story/later.ron",
+            r#"Kb(statements: [
+    Statement(id: "c", by: "kyiv", date: "2024-06", at: "summit", kind: Claim, summary: "Said at the summit."),
+])"#,
         ),
     ];
 
@@ -750,10 +882,168 @@ mod tests {
             .unwrap()
             .set_modified(before)
             .unwrap();
-        match cache.read(&root) {
-            Err(Stale::Changed(path)) => assert_eq!(path, file),
-            other => panic!("{:?}", other.map(|_| ())),
+        let (kb, reading) = cache.read_at(&root, SystemTime::now()).unwrap();
+        assert_eq!(reading.patched, 1, "the file is read again");
+        assert!(seen(&kb).contains("Na."));
+        assert_eq!(seen(&kb), seen(&Kb::load(&root).unwrap().kb));
+    }
+
+    /// Writes `text` over the KB file `name`; reads the cache (which reads
+    /// changed files again, or says it cannot) and the KB from its files,
+    /// and asserts they agree; returns how many files were read again into
+    /// the cache, or why it was not used.
+    fn change(root: &Path, cache: &Cache, edits: &[(&str, &str)]) -> Result<usize, Stale> {
+        for (name, text) in edits {
+            fs::write(root.join(name), text).unwrap();
         }
+        let cold = Kb::load(root).unwrap();
+        let read = cache.read_at(root, SystemTime::now());
+        match &read {
+            Ok((kb, _)) => {
+                assert!(!cold.has_errors(), "{:?}", cold.load_findings());
+                assert_eq!(seen(kb), seen(&cold.kb), "{edits:?}");
+                // Rewritten: the next read reads no file again.
+                let (again, reading) = cache.read_at(root, SystemTime::now()).unwrap();
+                assert_eq!(reading.patched, 0);
+                assert_eq!(seen(&again), seen(&cold.kb));
+            }
+            // Not patched: what the caller does then.
+            Err(_) if !cold.has_errors() => cache.write(root, &cold, SystemTime::now()).unwrap(),
+            Err(_) => {}
+        }
+        read.map(|(_, reading)| reading.patched)
+    }
+
+    fn file(name: &str) -> &'static str {
+        FILES.iter().find(|(n, _)| *n == name).unwrap().1
+    }
+
+    #[test]
+    fn changes_within_files_are_read_again_into_the_cache() {
+        let (_dir, root, cache) = kb();
+        cold(&root, &cache, SystemTime::now());
+        let june = file("story/june.ron");
+        let actors = file("actors.ron");
+        let edits: &[&[(&str, &str)]] = &[
+            // Every later span moves.
+            &[(
+                "story/june.ron",
+                &june.replace("No.", "No, and never: a longer summary."),
+            )],
+            // The statements made at the summit (in this file and another)
+            // now happened within it, then no longer.
+            &[(
+                "story/june.ron",
+                &june.replace("2024-06-15/2024-06-16", "2024-06-15T10:00/2024-06-15T12:00"),
+            )],
+            &[("story/june.ron", june)],
+            &[("story/june.ron", &june.replace("Supports", "Rejects"))],
+            &[(
+                "story/june.ron",
+                &june.replace(
+                    "responds_to: [Response(to: \"a\", stance: Supports)]",
+                    "responds_to: [Response(to: \"summit\", stance: Supports)], about: [\"kyiv\"]",
+                ),
+            )],
+            &[(
+                "story/june.ron",
+                &june.replace(
+                    "topics: [\"peace\"]",
+                    "topics: [\"war\"], quotes: [Quote(text: \"Never.\")]",
+                ),
+            )],
+            // Another file, then two at once.
+            &[("actors.ron", &actors.replace(", part_of: \"kyiv\"", ""))],
+            &[("actors.ron", actors), ("story/june.ron", june)],
+            // Comments and layout only.
+            &[("story/june.ron", &format!("// June\n\n{june}\n"))],
+        ];
+        for edit in edits {
+            assert_eq!(change(&root, &cache, edit).unwrap(), edit.len(), "{edit:?}");
+        }
+    }
+
+    #[test]
+    fn changes_that_reach_other_files_load_the_kb_again() {
+        let (_dir, root, cache) = kb();
+        cold(&root, &cache, SystemTime::now());
+        let june = file("story/june.ron");
+        let actors = file("actors.ron");
+        let last = "],\n)";
+        let edits: &[(&str, String)] = &[
+            // Items added, removed, renamed, reordered.
+            ("story/june.ron", june.replace(last, "Statement(id: \"c\", by: \"nato\", date: \"2024-06-16\", kind: Claim, summary: \"C.\"),\n],\n)")),
+            ("actors.ron", actors.replace("    Actor(id: \"nato\", name: \"NATO\", kind: Alliance),\n", "")),
+            ("story/june.ron", june.replace("id: \"a\"", "id: \"a2\"").replace("to: \"a\"", "to: \"a2\"")),
+            ("actors.ron", actors.replace("\"kyiv\", name: \"Ukraine\"", "\"kyiv2\", name: \"Ukraine\"").replace("part_of: \"kyiv\"", "part_of: \"kyiv2\"")),
+            ("actors.ron", {
+                let nato = "    Actor(id: \"nato\", name: \"NATO\", kind: Alliance),\n";
+                actors.replace(nato, "").replacen("    Actor(", &format!("{nato}    Actor("), 1)
+            }),
+            // What other files' items were read with.
+            ("actors.ron", actors.replace("kind: Alliance", "kind: Media")),
+            ("story/june.ron", june.replace("kind: Summit,", "kind: Summit, time_zone: \"Europe/Zurich\",")),
+            // Hard errors: the load reports them.
+            ("story/june.ron", june.replace("by: \"nato\"", "by: \"natto\"")),
+            ("story/june.ron", june.replace("Kb(", "Kb((")),
+            ("story/june.ron", june.replace("id: \"b\"", "id: \"mfa\"")),
+            // The settings read every file.
+            ("annals.ron", r#"Settings(time_zone: "UTC")"#.to_owned()),
+        ];
+        for (name, text) in edits {
+            let path = root.join(name);
+            match change(&root, &cache, &[(name, text)]) {
+                Err(Stale::Changed(p)) => assert_eq!(p, path, "{text}"),
+                other => panic!("{text}: {:?}", other.map(|_| ())),
+            }
+            // Back as it was, through the cache again.
+            let _ = change(&root, &cache, &[(name, file(name))]);
+        }
+    }
+
+    #[test]
+    fn small_changes_are_read_again_on_each_run_until_they_add_up() {
+        let (_dir, root, cache) = kb();
+        // An archive of 32 times the other files: one of those is a
+        // small part of the KB.
+        let others: usize = FILES.iter().map(|(_, t)| t.len()).sum();
+        let mut archive = String::from("Kb(statements: [\n");
+        let mut n = 0;
+        while archive.len() < 32 * others {
+            archive.push_str(&format!(
+                "    Statement(id: \"old-{n}\", by: \"kyiv\", date: \"2023\", kind: Claim, summary: \"Old {n}.\"),\n"
+            ));
+            n += 1;
+        }
+        archive.push_str("])\n");
+        fs::write(root.join("archive.ron"), &archive).unwrap();
+        cold(&root, &cache, SystemTime::now());
+        let june = file("story/june.ron").replace("No.", "Not at all.");
+        let read = |what| {
+            let (kb, reading) = cache.read_at(&root, SystemTime::now()).unwrap();
+            assert_eq!(seen(&kb), seen(&Kb::load(&root).unwrap().kb), "{what}");
+            reading.patched
+        };
+        fs::write(root.join("story/june.ron"), &june).unwrap();
+        assert_eq!(read("june edited"), 1);
+        assert_eq!(read("not rewritten: read again"), 1);
+        fs::write(
+            root.join("archive.ron"),
+            archive.replace("Old 1.", "Older 1."),
+        )
+        .unwrap();
+        assert_eq!(read("the archive edited too"), 2);
+        assert_eq!(read("rewritten"), 0);
+    }
+
+    #[test]
+    fn a_patch_is_for_small_shares_of_the_kb() {
+        assert!(worth_patching(100, 400));
+        assert!(worth_patching(1 << 20, 1 << 20), "small changes always");
+        assert!(worth_patching(2 << 20, 8 << 20));
+        assert!(!worth_patching(3 << 20, 8 << 20));
+        assert!(!worth_rewriting(31, 32 * 32));
+        assert!(worth_rewriting(32, 32 * 32));
     }
 
     #[test]
@@ -776,25 +1066,22 @@ mod tests {
         // Made right after the files were written: all of them are hashed,
         // and still too fresh to be trusted by their stamps.
         cold(&root, &cache, SystemTime::now());
-        let (_, hashed) = cache.read_at(&root, SystemTime::now()).unwrap();
-        assert_eq!(hashed, FILES.len());
-        let (_, hashed) = cache.read_at(&root, SystemTime::now()).unwrap();
-        assert_eq!(hashed, FILES.len());
+        let hashed = |at| cache.read_at(&root, at).unwrap().1.hashed;
+        assert_eq!(hashed(SystemTime::now()), FILES.len());
+        assert_eq!(hashed(SystemTime::now()), FILES.len());
         // An hour later: hashed once more, and the cache takes their stamps.
         let later = SystemTime::now() + Duration::from_secs(3600);
-        let (_, hashed) = cache.read_at(&root, later).unwrap();
-        assert_eq!(hashed, FILES.len());
-        let (kb, hashed) = cache.read_at(&root, later).unwrap();
-        assert_eq!(hashed, 0);
+        assert_eq!(hashed(later), FILES.len());
+        let (kb, reading) = cache.read_at(&root, later).unwrap();
+        assert_eq!(reading, Reading::default());
         assert_eq!(seen(&kb), seen(&Kb::load(&root).unwrap().kb));
         // A change is still seen.
         let file = root.join("actors.ron");
         let text = fs::read_to_string(&file).unwrap();
         fs::write(&file, text.replace("NATO", "OTAN")).unwrap();
-        assert!(matches!(
-            cache.read_at(&root, later),
-            Err(Stale::Changed(_))
-        ));
+        let (kb, _) = cache.read_at(&root, later).unwrap();
+        assert!(seen(&kb).contains("OTAN"));
+        assert_eq!(seen(&kb), seen(&Kb::load(&root).unwrap().kb));
     }
 
     #[test]

@@ -178,9 +178,12 @@ impl Kb {
         settings: Settings,
     ) -> Kb {
         // A statement made at an event narrower than its own date happened
-        // within the event.
+        // within the event. Worked out from its own date each time: a
+        // statement from annals' cache was narrowed already, and the event
+        // may have changed since.
         let mut statements = statements;
         for s in &mut statements {
+            s.when = s.date.bounds();
             if let Some(at) = s.at {
                 let event = events[at.index()].date.bounds();
                 if s.when.contains(&event) && s.when != event {

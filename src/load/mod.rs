@@ -24,7 +24,8 @@ use rayon::prelude::*;
 
 use crate::diag::{Code, Diagnostic};
 use crate::kb::Kb;
-use crate::source_map::{SourceMap, Span};
+use crate::model::StatementIx;
+use crate::source_map::{FileId, SourceMap, Span};
 use parse::{read_and_parse, FileProblem, ParsedFile};
 use raw::{RawDoc, RawSettings};
 use resolve::RawDocs;
@@ -192,6 +193,107 @@ impl Kb {
 /// that they are the files it was made from).
 pub(crate) fn kb_files(root: &Path) -> Result<discover::Found, LoadError> {
     discover::discover(root)
+}
+
+/// A KB as loading resolved it, before its graph and indexes are built:
+/// what annals' cache keeps of a load.
+#[derive(Debug)]
+pub(crate) struct Resolved {
+    pub actors: Vec<crate::model::Actor>,
+    pub events: Vec<crate::model::Event>,
+    pub statements: Vec<crate::model::Statement>,
+    pub ids: crate::kb::IdMap,
+    pub settings: Settings,
+}
+
+impl Resolved {
+    /// The KB, with its graph and indexes.
+    pub fn assemble(self) -> Kb {
+        Kb::assemble(
+            self.actors,
+            self.events,
+            self.statements,
+            self.ids,
+            self.settings,
+        )
+    }
+
+    /// The KB in the folder `root` once the files `changed` (paths below
+    /// `root`, with their bytes now) are read again into `self`, resolved
+    /// from the KB as it was before: what [`Kb::load`] would give, without
+    /// reading the other files. `files` are the KB's files as
+    /// `kb_files` lists them. `None` when that cannot be told without
+    /// loading the whole KB: the settings changed, a changed file does not
+    /// parse or has hard errors, or the change reaches other files (an
+    /// item added, removed or renamed, an actor's kind or an event's zone
+    /// changed); the caller then loads the KB from its files.
+    pub fn patch(
+        mut self,
+        root: &Path,
+        files: &[PathBuf],
+        changed: Vec<(PathBuf, Vec<u8>)>,
+    ) -> Option<Kb> {
+        let settings = root.join(SETTINGS_FILE);
+        // A load numbers the settings file first, then the others as found.
+        let order: HashMap<&PathBuf, FileId> = files
+            .iter()
+            .filter(|f| **f == settings)
+            .chain(files.iter().filter(|f| **f != settings))
+            .enumerate()
+            .map(|(i, f)| (f, FileId(i as u32)))
+            .collect();
+        let mut docs = Vec::with_capacity(changed.len());
+        for (path, bytes) in changed {
+            let file = *order.get(&path).filter(|_| path != settings)?;
+            let parsed: ParsedFile<RawDoc> =
+                parse::parse_bytes(&path, display(&path), bytes, &self.settings.limits);
+            if !parsed.problems.is_empty() {
+                return None;
+            }
+            docs.push((file, parsed.value?));
+        }
+        docs.sort_by_key(|(file, _)| *file);
+        let changed: std::collections::HashSet<FileId> = docs.iter().map(|(f, _)| *f).collect();
+        let places = resolve::Places {
+            actors: places_in(&self.actors, |a| a.span, &changed, crate::model::ActorIx),
+            events: places_in(&self.events, |e| e.span, &changed, crate::model::EventIx),
+            statements: places_in(&self.statements, |s| s.span, &changed, StatementIx),
+        };
+        let seed = resolve::Seed {
+            ids: std::mem::take(&mut self.ids),
+            actor_kinds: self.actors.iter().map(|a| a.kind).collect(),
+            event_zones: self.events.iter().map(|e| e.time_zone).collect(),
+            places,
+        };
+        let patched = resolve::patch(&mut docs, &self.settings, seed)?;
+        let places = patched.places;
+        for (at, actor) in places.actors.into_iter().zip(patched.actors) {
+            self.actors[at.index()] = actor;
+        }
+        for (at, event) in places.events.into_iter().zip(patched.events) {
+            self.events[at.index()] = event;
+        }
+        for (at, statement) in places.statements.into_iter().zip(patched.statements) {
+            self.statements[at.index()] = statement;
+        }
+        self.ids = patched.ids;
+        Some(self.assemble())
+    }
+}
+
+/// The places of the items defined in the files `changed`, in order.
+fn places_in<T, I>(
+    items: &[T],
+    span: impl Fn(&T) -> Span,
+    changed: &std::collections::HashSet<FileId>,
+    ix: impl Fn(u32) -> I,
+) -> Vec<I> {
+    items
+        .iter()
+        .enumerate()
+        .filter(|(_, item)| changed.contains(&span(item).file))
+        .map(|(i, _)| ix(i as u32))
+        .collect()
 }
 
 /// Parsed KB files kept from one load of a KB to the next (see

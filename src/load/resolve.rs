@@ -139,6 +139,48 @@ struct Resolver {
     report: Report,
     zone: Zone,
     raw: RawDocs,
+    placing: Placing,
+}
+
+/// What a resolve of some files of a KB starts from when the rest of the
+/// KB is resolved already (annals' cache, after those files changed):
+/// every id of the KB as it was, what the other files' items were read
+/// with (actor kinds, event zones), and the places the changed files'
+/// items held, in order, which they must take again for the other files'
+/// references to stay right.
+pub(crate) struct Seed {
+    pub ids: IdMap,
+    pub actor_kinds: Vec<ActorKind>,
+    pub event_zones: Vec<Option<Zone>>,
+    pub places: Places,
+}
+
+/// Places in the KB's lists of actors, events and statements.
+#[derive(Debug, Default)]
+pub(crate) struct Places {
+    pub actors: Vec<ActorIx>,
+    pub events: Vec<EventIx>,
+    pub statements: Vec<StatementIx>,
+}
+
+/// The items of changed files resolved against a [`Seed`]: each list in
+/// the order of its [`Places`], and every id of the KB.
+pub(crate) struct Patched {
+    pub places: Places,
+    pub actors: Vec<Actor>,
+    pub events: Vec<Event>,
+    pub statements: Vec<Statement>,
+    pub ids: IdMap,
+}
+
+/// Where phase 2 puts the items it keeps.
+enum Placing {
+    /// After those kept so far: a whole KB.
+    Append,
+    /// Each in the place the same item held before; `moved` once an item
+    /// cannot (another id, another count, another kind or zone than the
+    /// other files were read with): the patch is then given up.
+    Into { places: Places, moved: bool },
 }
 
 /// What resolving may do with the raw documents' text that the model keeps.
@@ -168,10 +210,52 @@ impl RawDocs {
 }
 
 impl Resolver {
-    /// Registers an id; reports a duplicate one. Returns whether the item is
-    /// kept.
-    fn define(&mut self, id: &Spanned<String>, span: Span, node: NodeRef) -> bool {
-        self.names.define(&mut self.report.diags, id, span, node)
+    /// Registers the id of the `n`-th item of its kind kept so far, at the
+    /// place [`Placing`] gives it; reports a duplicate one. Returns the
+    /// node it names if the item is kept.
+    fn define(
+        &mut self,
+        id: &Spanned<String>,
+        span: Span,
+        n: usize,
+        kind: NodeKind,
+    ) -> Option<NodeRef> {
+        let Placing::Into { places, moved } = &mut self.placing else {
+            let node = NodeRef::nth(kind, n as u32);
+            return self
+                .names
+                .define(&mut self.report.diags, id, span, node)
+                .then_some(node);
+        };
+        let place = match kind {
+            NodeKind::Actor => places.actors.get(n).map(|a| NodeRef::Actor(*a)),
+            NodeKind::Event => places.events.get(n).map(|e| NodeRef::Event(*e)),
+            NodeKind::Statement => places.statements.get(n).map(|s| NodeRef::Statement(*s)),
+        };
+        match (place, self.names.ids.get_mut(&id.value)) {
+            (Some(place), Some((node, at))) if *node == place => {
+                *at = span;
+                Some(place)
+            }
+            _ => {
+                *moved = true;
+                None
+            }
+        }
+    }
+
+    /// Records what other items are read with (an actor's kind, an event's
+    /// zone) for the item at `index`: appended for a whole KB; for a
+    /// patch, it must be what the item held before.
+    fn record<T: PartialEq>(placing: &mut Placing, list: &mut Vec<T>, index: usize, value: T) {
+        match placing {
+            Placing::Append => list.push(value),
+            Placing::Into { moved, .. } => {
+                if list.get(index) != Some(&value) {
+                    *moved = true;
+                }
+            }
+        }
     }
 
     /// Reads items against the names defined so far.
@@ -275,28 +359,102 @@ pub fn resolve(
     limit_span: Option<Span>,
     raw: RawDocs,
 ) -> (Kb, Vec<Diagnostic>) {
-    resolve_in_groups(docs, settings, limit_span, raw, LINK_GROUP_ITEMS)
+    let (made, diags) = resolve_in_groups(
+        docs,
+        &settings,
+        limit_span,
+        raw,
+        LINK_GROUP_ITEMS,
+        (Names::default(), Placing::Append),
+    );
+    let mut kb = Kb::assemble(
+        made.actors,
+        made.events,
+        made.statements,
+        made.ids,
+        settings,
+    );
+    kb.named_by_left_out = made.named_by_left_out;
+    (kb, diags)
 }
 
-/// [`resolve`], linking about `group_items` items between two frees.
+/// Resolves the documents of changed files against the rest of a KB that
+/// was resolved already (`seed`), as [`resolve`] would have resolved them
+/// with the whole KB: the same items, references, dates and spans. `None`
+/// when the change reaches beyond those files (an item added, removed or
+/// renamed, an actor's kind or an event's zone changed: other files were
+/// read with them) or when they have hard errors: then the whole KB must
+/// be loaded again, which also reports the errors as a load does.
+pub(crate) fn patch(
+    docs: &mut [(FileId, RawDoc)],
+    settings: &Settings,
+    seed: Seed,
+) -> Option<Patched> {
+    let names = Names {
+        ids: seed.ids,
+        actor_kinds: seed.actor_kinds,
+        event_zones: seed.event_zones,
+        ..Names::default()
+    };
+    let placing = Placing::Into {
+        places: seed.places,
+        moved: false,
+    };
+    let (made, diags) = resolve_in_groups(
+        docs,
+        settings,
+        None,
+        RawDocs::Consume,
+        LINK_GROUP_ITEMS,
+        (names, placing),
+    );
+    let hard = diags.iter().any(|d| d.code.is_hard());
+    (!made.moved && !hard).then_some(Patched {
+        places: made.places,
+        actors: made.actors,
+        events: made.events,
+        statements: made.statements,
+        ids: made.ids,
+    })
+}
+
+/// What resolving made: the items kept, in order, and the names.
+struct Made {
+    actors: Vec<Actor>,
+    events: Vec<Event>,
+    statements: Vec<Statement>,
+    ids: IdMap,
+    named_by_left_out: HashSet<NodeRef>,
+    /// For a patch: the places given, and whether an item could not take
+    /// its place.
+    places: Places,
+    moved: bool,
+}
+
+/// [`resolve`] and [`patch`], linking about `group_items` items between
+/// two frees, from the names and placing given.
 fn resolve_in_groups(
     docs: &mut [(FileId, RawDoc)],
-    settings: Settings,
+    settings: &Settings,
     limit_span: Option<Span>,
     raw: RawDocs,
     group_items: usize,
-) -> (Kb, Vec<Diagnostic>) {
+    (names, placing): (Names, Placing),
+) -> (Made, Vec<Diagnostic>) {
     let mut r = Resolver {
-        names: Names::default(),
+        names,
         report: Report::default(),
         zone: settings.zone,
         raw,
+        placing,
     };
     let total: usize = docs
         .iter()
         .map(|(_, d)| d.actors.len() + d.events.len() + d.statements.len())
         .sum();
-    if total > settings.limits.max_items {
+    // A patch keeps the count of items.
+    let whole = matches!(r.placing, Placing::Append);
+    if whole && total > settings.limits.max_items {
         if let Some(span) = limit_span {
             r.report.diags.push(
                 Diagnostic::new(
@@ -310,10 +468,16 @@ fn resolve_in_groups(
                 .with_help("raise `limits: Limits(max_items: …)` in annals.ron"),
             );
         }
-        return (
-            Kb::assemble(vec![], vec![], vec![], IdMap::default(), settings),
-            r.report.diags,
-        );
+        let made = Made {
+            actors: vec![],
+            events: vec![],
+            statements: vec![],
+            ids: IdMap::default(),
+            named_by_left_out: HashSet::new(),
+            places: Places::default(),
+            moved: false,
+        };
+        return (made, r.report.diags);
     }
 
     r.names.ids.reserve(total);
@@ -364,9 +528,11 @@ fn resolve_in_groups(
         let span = Span::new(file, raw.id.range.clone());
         r.linker().check_id(file, &raw.id);
         let kind = r.linker().word::<ActorKind>(file, &raw.kind);
-        match kind {
-            Some(kind) if r.define(&raw.id, span, NodeRef::Actor(ActorIx(actors.len() as u32))) => {
-                r.names.actor_kinds.push(kind);
+        let node = kind.and_then(|_| r.define(&raw.id, span, actors.len(), NodeKind::Actor));
+        match (kind, node) {
+            (Some(kind), Some(node)) => {
+                let kinds = &mut r.names.actor_kinds;
+                Resolver::record(&mut r.placing, kinds, node.index(), kind);
                 actors.push(Pick {
                     doc,
                     item,
@@ -403,11 +569,14 @@ fn resolve_in_groups(
             let in_zone = zone.unwrap_or_else(|| l.file_zone(file));
             l.date_in(file, &raw.date, in_zone)
         };
-        match (kind, date) {
-            (Some(kind), Some(date))
-                if r.define(&raw.id, span, NodeRef::Event(EventIx(events.len() as u32))) =>
-            {
-                r.names.event_zones.push(zone);
+        let node = match (kind, &date) {
+            (Some(_), Some(_)) => r.define(&raw.id, span, events.len(), NodeKind::Event),
+            _ => None,
+        };
+        match (kind, date, node) {
+            (Some(kind), Some(date), Some(node)) => {
+                let zones = &mut r.names.event_zones;
+                Resolver::record(&mut r.placing, zones, node.index(), zone);
                 events.push(Pick {
                     doc,
                     item,
@@ -480,14 +649,15 @@ fn resolve_in_groups(
                 .with_help("name who made it: `by: \"putin\"`, or the signatories of a joint statement: `by: [\"ukraine\", \"chile\"]`"),
             );
         }
-        match (kind, date, by.filter(|_| known)) {
-            (Some(kind), Some(date), Some(by))
-                if r.define(
-                    &raw.id,
-                    span,
-                    NodeRef::Statement(StatementIx(statements.len() as u32)),
-                ) =>
-            {
+        let by = by.filter(|_| known);
+        let node = match (kind, &date, by) {
+            (Some(_), Some(_), Some(_)) => {
+                r.define(&raw.id, span, statements.len(), NodeKind::Statement)
+            }
+            _ => None,
+        };
+        match (kind, date, by, node) {
+            (Some(kind), Some(date), Some(by), Some(_)) => {
                 statements.push(Pick {
                     doc,
                     item,
@@ -553,10 +723,27 @@ fn resolve_in_groups(
         .filter_map(|id| names.ids.get(id))
         .map(|(n, _)| *n)
         .collect();
-    let ids = r.names.ids;
-    let mut kb = Kb::assemble(actors, events, statements, ids, settings);
-    kb.named_by_left_out = named_by_left_out;
-    (kb, r.report.diags)
+    // A patch must give every place it was given.
+    let (places, moved) = match r.placing {
+        Placing::Append => (Places::default(), false),
+        Placing::Into { places, moved } => {
+            let moved = moved
+                || places.actors.len() != actors.len()
+                || places.events.len() != events.len()
+                || places.statements.len() != statements.len();
+            (places, moved)
+        }
+    };
+    let made = Made {
+        actors,
+        events,
+        statements,
+        ids: r.names.ids,
+        named_by_left_out,
+        places,
+        moved,
+    };
+    (made, r.report.diags)
 }
 
 impl Names {
@@ -1417,7 +1604,16 @@ mod tests {
             let file = sources.add(parsed.name, &parsed.path, parsed.text);
             docs.push((file, parsed.value.unwrap()));
         }
-        let (kb, diags) = resolve_in_groups(&mut docs, Settings::default(), None, raw, group_items);
+        let names = (Names::default(), Placing::Append);
+        let settings = Settings::default();
+        let (made, diags) = resolve_in_groups(&mut docs, &settings, None, raw, group_items, names);
+        let kb = Kb::assemble(
+            made.actors,
+            made.events,
+            made.statements,
+            made.ids,
+            settings,
+        );
         let mut json = Vec::new();
         let records = crate::export::records(&kb, &crate::query::Filter::default());
         crate::export::json::write_json(&kb, &records, &mut json).unwrap();

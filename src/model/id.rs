@@ -54,6 +54,24 @@ pub enum NodeKind {
 }
 
 impl NodeRef {
+    /// The node of kind `kind` at `index` in its list.
+    pub fn nth(kind: NodeKind, index: u32) -> NodeRef {
+        match kind {
+            NodeKind::Actor => NodeRef::Actor(ActorIx(index)),
+            NodeKind::Event => NodeRef::Event(EventIx(index)),
+            NodeKind::Statement => NodeRef::Statement(StatementIx(index)),
+        }
+    }
+
+    /// Its index in the list of its kind.
+    pub fn index(self) -> usize {
+        match self {
+            NodeRef::Actor(a) => a.index(),
+            NodeRef::Event(e) => e.index(),
+            NodeRef::Statement(s) => s.index(),
+        }
+    }
+
     pub fn kind(self) -> NodeKind {
         match self {
             NodeRef::Actor(_) => NodeKind::Actor,

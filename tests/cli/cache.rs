@@ -426,3 +426,76 @@ fn after_each_change_to_a_kb_file_the_cache_answers_as_the_files_do() {
         }
     }
 }
+
+#[test]
+fn after_changes_to_one_file_of_a_generated_kb_the_cache_answers_as_its_files_do() {
+    let cache = tempfile::tempdir().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let kb = dir.path().join("kb");
+    write_generated_kb(&kb, 2_000);
+    let (file, events) = (kb.join("statements/00001.ron"), kb.join("events.ron"));
+    let text = fs::read_to_string(&file).unwrap();
+    let dates = fs::read_to_string(&events).unwrap();
+    let added = text.replacen(
+        "Statement(",
+        "Statement(id: \"new-one\", by: \"state-0\", date: \"2020\", kind: Claim, summary: \"New.\"),\n        Statement(",
+        1,
+    );
+    // Read again into the cache (the first five), or not (the others: the
+    // change reaches other files, or has errors): answers as the files give.
+    let changes: &[(&str, &Path, String)] = &[
+        ("a summary edited", &file, edit_a_summary(&text)),
+        (
+            "stances changed",
+            &file,
+            text.replace("stance: Supports", "stance: Rejects"),
+        ),
+        (
+            "dates a year earlier",
+            &file,
+            text.replace("date: \"2019-", "date: \"2018-"),
+        ),
+        ("back as generated", &file, text.clone()),
+        (
+            "events moved",
+            &events,
+            dates.replace("date: \"2023-", "date: \"2019-"),
+        ),
+        ("a statement added", &file, added),
+        (
+            "an id renamed",
+            &file,
+            text.replacen("\"s1000\"", "\"s1000-renamed\"", 1),
+        ),
+        (
+            "a speaker unknown",
+            &file,
+            text.replacen("by: \"", "by: \"nobody-", 1),
+        ),
+        ("back again", &file, text.clone()),
+    ];
+    let queries: &[&[&str]] = &[
+        &["who-responded", "--format", "json"],
+        &[
+            "timeline", "--from", "2019-01", "--until", "2019-03", "--format", "json",
+        ],
+        &["responses", "s0"],
+        &["thread", "s1040"],
+        &["show", "s1000", "--format", "json"],
+        &["stats", "--format", "json"],
+        &["export", "--format", "dot"],
+    ];
+    for args in queries {
+        said(dir.path(), Some(cache.path()), args);
+    }
+    for (what, path, changed) in changes {
+        fs::write(path, changed).unwrap();
+        for args in queries {
+            let from_files = said(dir.path(), None, args);
+            let cached = said(dir.path(), Some(cache.path()), args);
+            assert_eq!(cached, from_files, "{what}: {args:?}");
+            let again = said(dir.path(), Some(cache.path()), args);
+            assert_eq!(again, from_files, "{what}, again: {args:?}");
+        }
+    }
+}

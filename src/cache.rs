@@ -17,9 +17,10 @@
 //! that wrote it (its size and modification time: a rebuilt annals never
 //! reads a cache of another build), when loading started, and every KB file
 //! read with its size, modification and change times, inode and the XXH3
-//! hash of its text. The model is the KB as loading resolved it (items,
-//! settings, where each id is defined); the graph and indexes are built
-//! again from it, as a cold load builds them.
+//! hash of its text. The model is the KB as loading resolved it: its items
+//! (each holds its id and where that is defined) and settings; the id
+//! index, the graph and the other indexes are built again from it, as a
+//! cold load builds them.
 //!
 //! Trust nothing: a cache is used only when its magic, length and checksum
 //! hold, the header names this format, version and program, the KB folder
@@ -69,17 +70,16 @@ use sha2::Digest;
 use xxhash_rust::xxh3::{xxh3_128, Xxh3};
 
 use crate::atomic;
-use crate::kb::{item_id, IdMap, Kb};
+use crate::kb::Kb;
 use crate::load::{Loaded, Resolved};
-use crate::model::{Actor, Event, NodeRef, Settings, Statement};
-use crate::source_map::Span;
+use crate::model::{Actor, Event, Settings, Statement};
 
 /// What every cache file starts with.
 const MAGIC: &[u8; 16] = b"annals KB cache\n";
 
 /// The layout's number: raised whenever the header or the model stored
 /// changes shape (the program stamp guards builds that forget to).
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
 
 /// How long before loading started a file must have last changed to be
 /// trusted by its size and times alone: file systems that keep times to
@@ -313,15 +313,14 @@ struct Header {
     files: Vec<Entry>,
 }
 
-/// The model as stored. Each id's definition is stored as the node and
-/// span; the id itself is the node's own.
+/// The model as stored: the items (each holds its id and where that is
+/// defined) and the settings.
 #[derive(Serialize)]
 struct StoredRef<'a> {
     actors: &'a [Actor],
     events: &'a [Event],
     statements: &'a [Statement],
     settings: &'a Settings,
-    ids: Vec<(NodeRef, Span)>,
 }
 
 #[derive(Deserialize)]
@@ -330,7 +329,6 @@ struct Stored {
     events: Vec<Event>,
     statements: Vec<Statement>,
     settings: Settings,
-    ids: Vec<(NodeRef, Span)>,
 }
 
 /// The program's own stamp: which build of annals this is.
@@ -399,7 +397,7 @@ impl Cache {
             (stored, header, checked)
         };
         // The file's bytes are freed before the graph and indexes are made.
-        let resolved = stored.into_resolved()?;
+        let resolved = stored.into_resolved();
         let reading = Reading {
             hashed: checked.hashed.len(),
             patched: checked.changed.len(),
@@ -429,9 +427,7 @@ impl Cache {
         // A cache that cannot be rewritten only costs the next run this one's
         // work again.
         if worth_rewriting(changed_bytes, all_bytes) {
-            if let Some(ids) = stored_ids(&kb) {
-                let _ = self.store_kb(root, &header, &kb, ids);
-            }
+            let _ = self.store_kb(root, &header, &kb);
         }
         Ok((kb, reading))
     }
@@ -448,7 +444,10 @@ impl Cache {
             return Err(WriteError::HasErrors);
         }
         let kb = &loaded.kb;
-        let ids = stored_ids(kb).ok_or(WriteError::HasErrors)?;
+        // A cache cannot say which items were left out.
+        if !kb.is_without_left_out() {
+            return Err(WriteError::HasErrors);
+        }
         let mut files = Vec::with_capacity(loaded.sources.len());
         for (_, source) in loaded.sources.iter() {
             let path = source
@@ -473,24 +472,17 @@ impl Cache {
             started: nanos(started),
             files,
         };
-        self.store_kb(root, &header, kb, ids)
+        self.store_kb(root, &header, kb)
     }
 
     /// Writes the cache of the KB folder `root`: `header`, then the model
-    /// of `kb`, each id's definition as `ids` gives it.
-    fn store_kb(
-        &self,
-        root: &Path,
-        header: &Header,
-        kb: &Kb,
-        ids: Vec<(NodeRef, Span)>,
-    ) -> Result<(), WriteError> {
+    /// of `kb`.
+    fn store_kb(&self, root: &Path, header: &Header, kb: &Kb) -> Result<(), WriteError> {
         let stored = StoredRef {
             actors: &kb.actors,
             events: &kb.events,
             statements: &kb.statements,
             settings: &kb.settings,
-            ids,
         };
         self.store(root, header, |out| {
             postcard::to_io(&stored, out).map(drop).map_err(io_error)
@@ -619,20 +611,6 @@ fn remove(file: &Path) -> io::Result<Option<u64>> {
     }
 }
 
-/// Each id's definition, as stored: `None` when an id does not name the
-/// item it is defined by (left out for errors), which a cache cannot
-/// rebuild.
-fn stored_ids(kb: &Kb) -> Option<Vec<(NodeRef, Span)>> {
-    let mut ids = Vec::with_capacity(kb.id_map().len());
-    for (id, &(node, span)) in kb.id_map() {
-        if kb.try_id_of(node)? != id {
-            return None;
-        }
-        ids.push((node, span));
-    }
-    kb.is_without_left_out().then_some(ids)
-}
-
 /// The cache file's bytes, read whole (a regular file only).
 fn read_file(file: &Path) -> Result<Vec<u8>, Stale> {
     let meta = match fs::metadata(file) {
@@ -755,21 +733,14 @@ fn check_files(header: &Header, root: &Path) -> Result<Checked, Stale> {
 }
 
 impl Stored {
-    /// The model with its id map, as loading resolved it.
-    fn into_resolved(self) -> Result<Resolved, Stale> {
-        let mut ids = IdMap::with_capacity_and_hasher(self.ids.len(), Default::default());
-        for (node, span) in self.ids {
-            let id = item_id(&self.actors, &self.events, &self.statements, node)
-                .ok_or_else(|| Stale::Corrupt("an id names no item".into()))?;
-            ids.insert(id.to_owned(), (node, span));
-        }
-        Ok(Resolved {
+    /// The model as loading resolved it.
+    fn into_resolved(self) -> Resolved {
+        Resolved {
             actors: self.actors,
             events: self.events,
             statements: self.statements,
-            ids,
             settings: self.settings,
-        })
+        }
     }
 }
 

@@ -6,6 +6,8 @@
 use std::collections::HashMap;
 
 use rayon::slice::ParallelSliceMut;
+use std::hash::BuildHasher;
+
 use rustc_hash::FxBuildHasher;
 
 use petgraph::graph::{DiGraph, NodeIndex};
@@ -113,11 +115,47 @@ impl Party {
     }
 }
 
-/// Every id of the KB: what it names and where it is defined. FxHash: a
-/// million short ids hash several times faster than with SipHash, and ids
-/// come from the KB's own files, so flooding is not a concern for a tool
-/// that reads them whole.
+/// Every id of the KB: what it names and where it is defined (loading
+/// builds it as it reads the files). FxHash: a million short ids hash
+/// several times faster than with SipHash, and ids come from the KB's own
+/// files, so flooding is not a concern for a tool that reads them whole.
 pub type IdMap = HashMap<String, (NodeRef, Span), FxBuildHasher>;
+
+/// The KB's items by id: a hash table of nodes, hashed by the id each
+/// node's item holds, so that no id is held twice (a million ids as keys
+/// of their own were ~100 MB, and a million allocations to read a KB back
+/// from annals' cache).
+#[derive(Debug, Default)]
+struct IdIndex {
+    nodes: hashbrown::HashTable<NodeRef>,
+}
+
+impl IdIndex {
+    fn hash(id: &str) -> u64 {
+        FxBuildHasher.hash_one(id)
+    }
+
+    /// Indexes every item; ids are unique among kept items.
+    fn of(actors: &[Actor], events: &[Event], statements: &[Statement]) -> IdIndex {
+        let mut nodes =
+            hashbrown::HashTable::with_capacity(actors.len() + events.len() + statements.len());
+        let all = (0..actors.len())
+            .map(|i| NodeRef::Actor(ActorIx(i as u32)))
+            .chain((0..events.len()).map(|i| NodeRef::Event(EventIx(i as u32))))
+            .chain((0..statements.len()).map(|i| NodeRef::Statement(StatementIx(i as u32))));
+        let id = |node| item_id(actors, events, statements, node).unwrap_or_default();
+        for node in all {
+            nodes.insert_unique(Self::hash(id(node)), node, |n| Self::hash(id(*n)));
+        }
+        IdIndex { nodes }
+    }
+
+    fn get(&self, kb: &Kb, id: &str) -> Option<NodeRef> {
+        self.nodes
+            .find(Self::hash(id), |n| kb.try_id_of(*n) == Some(id))
+            .copied()
+    }
+}
 
 /// The id of the item `node` names among these items, if it names one.
 pub(crate) fn item_id<'a>(
@@ -148,7 +186,7 @@ pub struct Kb {
     pub events: Vec<Event>,
     pub statements: Vec<Statement>,
     pub settings: Settings,
-    ids: IdMap,
+    ids: IdIndex,
     /// Built when first asked for: most queries never walk it, and at a
     /// million statements it is millions of edges.
     graph: std::sync::OnceLock<DiGraph<NodeRef, Link>>,
@@ -169,12 +207,12 @@ pub struct Kb {
 }
 
 impl Kb {
-    /// Assembles a KB from resolved items and builds the graph and indexes.
+    /// Assembles a KB from resolved items (whose ids are unique) and builds
+    /// the indexes (the graph when first asked for).
     pub(crate) fn assemble(
         actors: Vec<Actor>,
         events: Vec<Event>,
         statements: Vec<Statement>,
-        ids: IdMap,
         settings: Settings,
     ) -> Kb {
         // A statement made at an event narrower than its own date happened
@@ -191,6 +229,7 @@ impl Kb {
                 }
             }
         }
+        let ids = IdIndex::of(&actors, &events, &statements);
         let mut kb = Kb {
             actors,
             events,
@@ -382,20 +421,34 @@ impl Kb {
 
     /// The node an id names, if any.
     pub fn lookup(&self, id: &str) -> Option<NodeRef> {
-        self.ids.get(id).map(|(node, _)| *node)
+        self.ids.get(self, id)
     }
 
-    /// The node an id names and where it is defined.
+    /// The node an id names and where it is defined (its id's span).
     pub fn lookup_span(&self, id: &str) -> Option<(NodeRef, Span)> {
-        self.ids.get(id).copied()
+        let node = self.lookup(id)?;
+        let span = match node {
+            NodeRef::Actor(a) => self.actors[a.index()].span,
+            NodeRef::Event(e) => self.events[e.index()].span,
+            NodeRef::Statement(s) => self.statements[s.index()].span,
+        };
+        Some((node, span))
     }
 
-    /// Every id of one kind of node, for suggestions.
+    /// Every id of one kind of node (all kinds for `None`), in the order
+    /// of the KB's lists: for suggestions.
     pub fn ids_of(&self, kind: Option<NodeKind>) -> impl Iterator<Item = &str> {
-        self.ids
+        let wants = move |k| kind.is_none_or(|want| want == k);
+        let actors = self.actors.iter().filter(move |_| wants(NodeKind::Actor));
+        let events = self.events.iter().filter(move |_| wants(NodeKind::Event));
+        let statements = self
+            .statements
             .iter()
-            .filter(move |(_, (r, _))| kind.is_none_or(|k| r.kind() == k))
-            .map(|(id, _)| id.as_str())
+            .filter(move |_| wants(NodeKind::Statement));
+        actors
+            .map(|a| a.id.as_str())
+            .chain(events.map(|e| e.id.as_str()))
+            .chain(statements.map(|s| s.id.as_str()))
     }
 
     /// The id of a node.
@@ -550,12 +603,6 @@ impl Kb {
     /// Whether an item left out of the KB for an error names `node`.
     pub fn is_named_by_left_out(&self, node: NodeRef) -> bool {
         self.named_by_left_out.contains(&node)
-    }
-
-    /// Every id and what it names, where it is defined (annals' cache
-    /// stores these).
-    pub(crate) fn id_map(&self) -> &IdMap {
-        &self.ids
     }
 
     /// The id of a node, or `None` when no item has that index.

@@ -24,7 +24,7 @@ use rayon::prelude::*;
 
 use crate::diag::{Code, Diagnostic};
 use crate::kb::Kb;
-use crate::model::StatementIx;
+use crate::model::{ActorIx, EventIx, NodeRef, StatementIx};
 use crate::source_map::{FileId, SourceMap, Span};
 use parse::{read_and_parse, FileProblem, ParsedFile};
 use raw::{RawDoc, RawSettings};
@@ -202,20 +202,13 @@ pub(crate) struct Resolved {
     pub actors: Vec<crate::model::Actor>,
     pub events: Vec<crate::model::Event>,
     pub statements: Vec<crate::model::Statement>,
-    pub ids: crate::kb::IdMap,
     pub settings: Settings,
 }
 
 impl Resolved {
     /// The KB, with its graph and indexes.
     pub fn assemble(self) -> Kb {
-        Kb::assemble(
-            self.actors,
-            self.events,
-            self.statements,
-            self.ids,
-            self.settings,
-        )
+        Kb::assemble(self.actors, self.events, self.statements, self.settings)
     }
 
     /// The KB in the folder `root` once the files `changed` (paths below
@@ -255,12 +248,12 @@ impl Resolved {
         docs.sort_by_key(|(file, _)| *file);
         let changed: std::collections::HashSet<FileId> = docs.iter().map(|(f, _)| *f).collect();
         let places = resolve::Places {
-            actors: places_in(&self.actors, |a| a.span, &changed, crate::model::ActorIx),
-            events: places_in(&self.events, |e| e.span, &changed, crate::model::EventIx),
+            actors: places_in(&self.actors, |a| a.span, &changed, ActorIx),
+            events: places_in(&self.events, |e| e.span, &changed, EventIx),
             statements: places_in(&self.statements, |s| s.span, &changed, StatementIx),
         };
         let seed = resolve::Seed {
-            ids: std::mem::take(&mut self.ids),
+            ids: self.id_map(),
             actor_kinds: self.actors.iter().map(|a| a.kind).collect(),
             event_zones: self.events.iter().map(|e| e.time_zone).collect(),
             places,
@@ -276,8 +269,28 @@ impl Resolved {
         for (at, statement) in places.statements.into_iter().zip(patched.statements) {
             self.statements[at.index()] = statement;
         }
-        self.ids = patched.ids;
         Some(self.assemble())
+    }
+}
+
+impl Resolved {
+    /// Every id, what it names and where it is defined, as loading defines
+    /// them.
+    fn id_map(&self) -> crate::kb::IdMap {
+        let mut ids = crate::kb::IdMap::default();
+        ids.reserve(self.actors.len() + self.events.len() + self.statements.len());
+        let ix = |i: usize| i as u32;
+        let actors = self.actors.iter().enumerate();
+        let actors = actors.map(|(i, a)| (&a.id, NodeRef::Actor(ActorIx(ix(i))), a.span));
+        let events = self.events.iter().enumerate();
+        let events = events.map(|(i, e)| (&e.id, NodeRef::Event(EventIx(ix(i))), e.span));
+        let statements = self.statements.iter().enumerate();
+        let statements =
+            statements.map(|(i, s)| (&s.id, NodeRef::Statement(StatementIx(ix(i))), s.span));
+        for (id, node, span) in actors.chain(events).chain(statements) {
+            ids.insert(id.clone(), (node, span));
+        }
+        ids
     }
 }
 

@@ -164,13 +164,12 @@ pub(crate) struct Places {
 }
 
 /// The items of changed files resolved against a [`Seed`]: each list in
-/// the order of its [`Places`], and every id of the KB.
+/// the order of its [`Places`].
 pub(crate) struct Patched {
     pub places: Places,
     pub actors: Vec<Actor>,
     pub events: Vec<Event>,
     pub statements: Vec<Statement>,
-    pub ids: IdMap,
 }
 
 /// Where phase 2 puts the items it keeps.
@@ -367,13 +366,7 @@ pub fn resolve(
         LINK_GROUP_ITEMS,
         (Names::default(), Placing::Append),
     );
-    let mut kb = Kb::assemble(
-        made.actors,
-        made.events,
-        made.statements,
-        made.ids,
-        settings,
-    );
+    let mut kb = Kb::assemble(made.actors, made.events, made.statements, settings);
     kb.named_by_left_out = made.named_by_left_out;
     (kb, diags)
 }
@@ -414,16 +407,14 @@ pub(crate) fn patch(
         actors: made.actors,
         events: made.events,
         statements: made.statements,
-        ids: made.ids,
     })
 }
 
-/// What resolving made: the items kept, in order, and the names.
+/// What resolving made: the items kept, in order.
 struct Made {
     actors: Vec<Actor>,
     events: Vec<Event>,
     statements: Vec<Statement>,
-    ids: IdMap,
     named_by_left_out: HashSet<NodeRef>,
     /// For a patch: the places given, and whether an item could not take
     /// its place.
@@ -472,7 +463,6 @@ fn resolve_in_groups(
             actors: vec![],
             events: vec![],
             statements: vec![],
-            ids: IdMap::default(),
             named_by_left_out: HashSet::new(),
             places: Places::default(),
             moved: false,
@@ -738,7 +728,6 @@ fn resolve_in_groups(
         actors,
         events,
         statements,
-        ids: r.names.ids,
         named_by_left_out,
         places,
         moved,
@@ -1607,13 +1596,7 @@ mod tests {
         let names = (Names::default(), Placing::Append);
         let settings = Settings::default();
         let (made, diags) = resolve_in_groups(&mut docs, &settings, None, raw, group_items, names);
-        let kb = Kb::assemble(
-            made.actors,
-            made.events,
-            made.statements,
-            made.ids,
-            settings,
-        );
+        let kb = Kb::assemble(made.actors, made.events, made.statements, settings);
         let mut json = Vec::new();
         let records = crate::export::records(&kb, &crate::query::Filter::default());
         crate::export::json::write_json(&kb, &records, &mut json).unwrap();

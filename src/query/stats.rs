@@ -62,17 +62,15 @@ pub fn stats(kb: &Kb, top: usize) -> Stats {
             lo = lo.min(b.end);
         }
     }
-    per_statement.sort_by(|a, b| {
+    first(&mut per_statement, top, |a, b| {
         b.1.cmp(&a.1)
             .then_with(|| kb.statement(a.0).id.cmp(&kb.statement(b.0).id))
     });
-    per_statement.truncate(top);
     let mut most_actors: Vec<(ActorIx, usize)> = by_actor.into_iter().collect();
-    most_actors.sort_by(|a, b| {
+    first(&mut most_actors, top, |a, b| {
         b.1.cmp(&a.1)
             .then_with(|| kb.actor(a.0).id.cmp(&kb.actor(b.0).id))
     });
-    most_actors.truncate(top);
     Stats {
         actors,
         events,
@@ -87,5 +85,36 @@ pub fn stats(kb: &Kb, top: usize) -> Stats {
             .copied()
             .filter(|ix| kb.statement(*ix).sources.is_empty())
             .collect(),
+    }
+}
+
+/// Keeps the first `n` items of `list` in the total order `cmp`, sorted:
+/// a selection, then a sort of those kept (the statements that drew
+/// responses are not all sorted to show ten).
+fn first<T>(list: &mut Vec<T>, n: usize, cmp: impl Fn(&T, &T) -> std::cmp::Ordering) {
+    if n < list.len() {
+        if let Some(last) = n.checked_sub(1) {
+            list.select_nth_unstable_by(last, &cmp);
+        }
+        list.truncate(n);
+    }
+    list.sort_unstable_by(cmp);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::first;
+
+    #[test]
+    fn the_first_n_are_those_a_whole_sort_keeps() {
+        let list: Vec<u32> = (0..500).map(|i| (i * 7919) % 211).collect();
+        for n in [0, 1, 10, 210, 211, 499, 500, 600] {
+            let mut sorted = list.clone();
+            sorted.sort();
+            sorted.truncate(n);
+            let mut kept = list.clone();
+            first(&mut kept, n, |a, b| a.cmp(b));
+            assert_eq!(kept, sorted, "{n}");
+        }
     }
 }

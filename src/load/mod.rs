@@ -227,14 +227,13 @@ impl Resolved {
         changed: Vec<(PathBuf, Vec<u8>)>,
     ) -> Option<Kb> {
         let settings = root.join(SETTINGS_FILE);
-        // A load numbers the settings file first, then the others as found.
-        let order: HashMap<&PathBuf, FileId> = files
-            .iter()
-            .filter(|f| **f == settings)
-            .chain(files.iter().filter(|f| **f != settings))
-            .enumerate()
-            .map(|(i, f)| (f, FileId(i as u32)))
-            .collect();
+        // The file ids a load gives them.
+        let order: HashMap<&PathBuf, FileId> =
+            settings_first(files.iter().collect(), |f| **f == settings)
+                .into_iter()
+                .enumerate()
+                .map(|(i, f)| (f, FileId(i as u32)))
+                .collect();
         let mut docs = Vec::with_capacity(changed.len());
         for (path, bytes) in changed {
             let file = *order.get(&path).filter(|_| path != settings)?;
@@ -271,9 +270,7 @@ impl Resolved {
         }
         Some(self.assemble())
     }
-}
 
-impl Resolved {
     /// Every id, what it names and where it is defined, as loading defines
     /// them.
     fn id_map(&self) -> crate::kb::IdMap {
@@ -292,6 +289,14 @@ impl Resolved {
         }
         ids
     }
+}
+
+/// `files` with the settings file first and the others in their order: the
+/// order in which a load reads them and numbers them ([`FileId`]).
+fn settings_first<T>(files: Vec<T>, is_settings: impl Fn(&T) -> bool) -> Vec<T> {
+    let (mut first, others): (Vec<T>, Vec<T>) = files.into_iter().partition(is_settings);
+    first.extend(others);
+    first
 }
 
 /// The places of the items defined in the files `changed`, in order.
@@ -394,7 +399,7 @@ fn load_inputs(
     let mut findings = Vec::new();
     let mut settings = Settings::default();
     let mut kb_files = Vec::new();
-    for input in inputs {
+    for input in settings_first(inputs, |i| i.settings) {
         if input.settings {
             let parsed: ParsedFile<RawSettings> = input.parse(&Limits::default());
             let mut problems = parsed.problems;

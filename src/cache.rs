@@ -1007,6 +1007,104 @@ mod tests {
         assert_eq!(read("rewritten"), 0);
     }
 
+    /// Edits as a hand might make them, at random places of a generated
+    /// KB: whatever the cache answers after each is what loading the files
+    /// answers, and a good share of them is read into the cache.
+    #[test]
+    fn random_edits_read_again_give_what_a_load_gives() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("kb");
+        let options = crate::synthetic::Options {
+            statements: 1_100,
+            seed: 3,
+            faults: 0,
+            tiny: false,
+        };
+        crate::synthetic::generate(&options, &root).unwrap();
+        let cache = Cache::new(dir.path().join("cache"));
+        cold(&root, &cache, SystemTime::now());
+        let files = [
+            "actors.ron",
+            "events.ron",
+            "statements/00000.ron",
+            "statements/00001.ron",
+        ];
+        let mut state = 0x9e37_79b9_7f4a_7c15_u64;
+        let mut next = |below: usize| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % below as u64) as usize
+        };
+        let (mut patched, mut reloaded) = (0, 0);
+        for round in 0..36 {
+            let path = root.join(files[next(files.len())]);
+            let before = fs::read_to_string(&path).unwrap();
+            let mut lines: Vec<&str> = before.lines().collect();
+            let at = next(lines.len());
+            let mut edited = lines.clone();
+            let line: String;
+            match next(4) {
+                // A letter or digit changed into another of its kind.
+                0 | 1 => {
+                    let chars: Vec<char> = lines[at].chars().collect();
+                    let spots: Vec<usize> = (0..chars.len())
+                        .filter(|i| chars[*i].is_ascii_alphanumeric())
+                        .collect();
+                    if spots.is_empty() {
+                        continue;
+                    }
+                    let mut chars = chars;
+                    let i = spots[next(spots.len())];
+                    chars[i] = match chars[i] {
+                        '0'..='8' => (chars[i] as u8 + 1) as char,
+                        '9' => '0',
+                        'z' => 'a',
+                        'Z' => 'A',
+                        c => (c as u8 + 1) as char,
+                    };
+                    line = chars.into_iter().collect();
+                    edited[at] = &line;
+                }
+                // A line removed, or two swapped.
+                2 => {
+                    edited.remove(at);
+                }
+                _ => {
+                    let other = next(lines.len());
+                    edited.swap(at, other);
+                }
+            }
+            lines = edited;
+            fs::write(&path, lines.join("\n") + "\n").unwrap();
+            let loaded = Kb::load(&root).unwrap();
+            match cache.read_at(&root, SystemTime::now()) {
+                Ok((kb, reading)) => {
+                    assert!(
+                        !loaded.has_errors(),
+                        "round {round}: the cache took a broken KB"
+                    );
+                    // Not assert_eq: the two are megabytes long.
+                    let same = seen(&kb) == seen(&loaded.kb);
+                    assert!(same, "round {round}: the cache and the files differ");
+                    patched += reading.patched.min(1);
+                }
+                Err(_) => reloaded += 1,
+            }
+            // A broken KB is mended (the next query would refuse it); a
+            // whole one is cached, as a query does.
+            if loaded.has_errors() {
+                fs::write(&path, before).unwrap();
+            } else {
+                cache.write(&root, &loaded, SystemTime::now()).unwrap();
+            }
+        }
+        assert!(
+            patched >= 8,
+            "read again {patched} times, reloaded {reloaded}"
+        );
+    }
+
     #[test]
     fn a_patch_is_for_small_shares_of_the_kb() {
         assert!(worth_patching(100, 400));

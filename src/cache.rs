@@ -378,19 +378,28 @@ impl Cache {
     /// the next runs need not hash it.
     fn read_at(&self, root: &Path, now: SystemTime) -> Result<(Kb, Reading), Stale> {
         let file = self.file_for(root).map_err(Stale::NoKb)?;
+        let now = nanos(now);
         let (stored, mut header, checked) = {
             let bytes = read_file(&file)?;
             let (mut header, model) = open(&bytes)?;
             let checked = check_files(&header, root)?;
+            // Changed files are read again into the model only when they are
+            // a small part of the KB; else it is not worth decoding.
+            let changed_bytes: u64 = checked.changed.iter().map(|c| c.stamp.len).sum();
+            let all_bytes: u64 = header.files.iter().map(|e| e.stamp.len).sum();
+            if let Some(first) = checked.changed.first() {
+                if !worth_patching(changed_bytes, all_bytes) {
+                    return Err(Stale::Changed(first.path.clone()));
+                }
+            }
             let stored: Stored =
                 postcard::from_bytes(model).map_err(|e| Stale::Corrupt(e.to_string()))?;
-            let now = nanos(now);
-            let hashed = &checked.hashed;
-            if checked.changed.is_empty() && hashed.iter().any(|(_, s)| !s.is_racy(now)) {
-                for &(i, stamp) in hashed {
-                    header.files[i].stamp = stamp;
-                }
-                header.started = now;
+            let refresh = checked.hashed.iter().any(|(_, s)| !s.is_racy(now));
+            for &(i, stamp) in &checked.hashed {
+                header.files[i].stamp = stamp;
+            }
+            header.started = now;
+            if checked.changed.is_empty() && refresh {
                 // A cache that cannot be refreshed is only hashed again.
                 let _ = self.store(root, &header, |out| out.write_all(model));
             }
@@ -402,28 +411,22 @@ impl Cache {
             hashed: checked.hashed.len(),
             patched: checked.changed.len(),
         };
-        if checked.changed.is_empty() {
+        let Some(first) = checked.changed.first().map(|c| c.path.clone()) else {
             return Ok((resolved.assemble(), reading));
-        }
+        };
         // Files changed: read them again into the model if the change stays
-        // within them and they are a small part of the KB.
-        let first = Stale::Changed(checked.files[checked.changed[0].0].clone());
-        let changed_bytes: u64 = checked.changed.iter().map(|(_, s, _)| s.len).sum();
+        // within them.
+        let changed_bytes: u64 = checked.changed.iter().map(|c| c.stamp.len).sum();
         let all_bytes: u64 = header.files.iter().map(|e| e.stamp.len).sum();
-        if !worth_patching(changed_bytes, all_bytes) {
-            return Err(first);
-        }
-        for &(i, stamp) in &checked.hashed {
-            header.files[i].stamp = stamp;
-        }
         let mut texts = Vec::with_capacity(checked.changed.len());
-        for (i, stamp, bytes) in checked.changed {
-            header.files[i].stamp = stamp;
-            header.files[i].hash = text_hash(&bytes);
-            texts.push((checked.files[i].clone(), bytes));
+        for c in checked.changed {
+            header.files[c.entry].stamp = c.stamp;
+            header.files[c.entry].hash = text_hash(&c.bytes);
+            texts.push((c.path, c.bytes));
         }
-        header.started = nanos(now);
-        let kb = resolved.patch(root, &checked.found, texts).ok_or(first)?;
+        let kb = resolved
+            .patch(root, &checked.found, texts)
+            .ok_or(Stale::Changed(first))?;
         // A cache that cannot be rewritten only costs the next run this one's
         // work again.
         if worth_rewriting(changed_bytes, all_bytes) {
@@ -529,8 +532,8 @@ impl Cache {
         let state = read_file(&file).and_then(|b| {
             let (header, _) = open(&b)?;
             let checked = check_files(&header, root)?;
-            if let Some((i, _, _)) = checked.changed.first() {
-                return Err(Stale::Changed(checked.files[*i].clone()));
+            if let Some(changed) = checked.changed.first() {
+                return Err(Stale::Changed(changed.path.clone()));
             }
             let started = UNIX_EPOCH + Duration::from_nanos(header.started.max(0) as u64);
             Ok((header.files.len(), started))
@@ -661,13 +664,21 @@ fn open(bytes: &[u8]) -> Result<(Header, &[u8]), Stale> {
 struct Checked {
     /// The KB's files, as loading lists them.
     found: Vec<PathBuf>,
-    /// The same, in the header's order.
-    files: Vec<PathBuf>,
     /// Files that had to be hashed and matched (by their position in the
     /// header), with their stamps now.
     hashed: Vec<(usize, Stamp)>,
-    /// Files whose text changed, with their stamps and bytes now.
-    changed: Vec<(usize, Stamp, Vec<u8>)>,
+    /// Files whose text changed.
+    changed: Vec<Changed>,
+}
+
+/// A KB file whose text changed since the cache was made.
+struct Changed {
+    /// Its position in the header.
+    entry: usize,
+    path: PathBuf,
+    /// Its stamp and bytes now.
+    stamp: Stamp,
+    bytes: Vec<u8>,
 }
 
 /// Whether the KB folder `root` holds exactly the files `header` lists,
@@ -715,18 +726,21 @@ fn check_files(header: &Header, root: &Path) -> Result<Checked, Stale> {
             }
         })
         .collect::<Result<_, Stale>>()?;
-    let files = now.iter().map(|(_, path)| path.to_path_buf()).collect();
     let (mut hashed, mut changed) = (Vec::new(), Vec::new());
-    for (i, seen) in seen.into_iter().enumerate() {
+    for (entry, (seen, (_, path))) in seen.into_iter().zip(&now).enumerate() {
         match seen {
             Seen::Same => {}
-            Seen::Hashed(stamp) => hashed.push((i, stamp)),
-            Seen::Changed(stamp, bytes) => changed.push((i, stamp, bytes)),
+            Seen::Hashed(stamp) => hashed.push((entry, stamp)),
+            Seen::Changed(stamp, bytes) => changed.push(Changed {
+                entry,
+                path: path.to_path_buf(),
+                stamp,
+                bytes,
+            }),
         }
     }
     Ok(Checked {
         found: found.files,
-        files,
         hashed,
         changed,
     })

@@ -137,17 +137,13 @@ impl IdIndex {
 
     /// Indexes every item; ids are unique among kept items.
     fn of(actors: &[Actor], events: &[Event], statements: &[Statement]) -> IdIndex {
-        let mut nodes =
+        let mut table =
             hashbrown::HashTable::with_capacity(actors.len() + events.len() + statements.len());
-        let all = (0..actors.len())
-            .map(|i| NodeRef::Actor(ActorIx(i as u32)))
-            .chain((0..events.len()).map(|i| NodeRef::Event(EventIx(i as u32))))
-            .chain((0..statements.len()).map(|i| NodeRef::Statement(StatementIx(i as u32))));
         let id = |node| item_id(actors, events, statements, node).unwrap_or_default();
-        for node in all {
-            nodes.insert_unique(Self::hash(id(node)), node, |n| Self::hash(id(*n)));
+        for node in nodes(actors.len(), events.len(), statements.len()) {
+            table.insert_unique(Self::hash(id(node)), node, |n| Self::hash(id(*n)));
         }
-        IdIndex { nodes }
+        IdIndex { nodes: table }
     }
 
     fn get(&self, kb: &Kb, id: &str) -> Option<NodeRef> {
@@ -155,6 +151,35 @@ impl IdIndex {
             .find(Self::hash(id), |n| kb.try_id_of(*n) == Some(id))
             .copied()
     }
+}
+
+/// Every node of lists of these lengths: actors, then events, then
+/// statements (the graph's order).
+pub(crate) fn nodes(
+    actors: usize,
+    events: usize,
+    statements: usize,
+) -> impl Iterator<Item = NodeRef> {
+    let ix = |i: usize| i as u32;
+    (0..actors)
+        .map(move |i| NodeRef::Actor(ActorIx(ix(i))))
+        .chain((0..events).map(move |i| NodeRef::Event(EventIx(ix(i)))))
+        .chain((0..statements).map(move |i| NodeRef::Statement(StatementIx(ix(i)))))
+}
+
+/// Where the id of the item `node` names among these items is written, if
+/// it names one.
+pub(crate) fn item_span(
+    actors: &[Actor],
+    events: &[Event],
+    statements: &[Statement],
+    node: NodeRef,
+) -> Option<Span> {
+    Some(match node {
+        NodeRef::Actor(a) => actors.get(a.index())?.span,
+        NodeRef::Event(e) => events.get(e.index())?.span,
+        NodeRef::Statement(s) => statements.get(s.index())?.span,
+    })
 }
 
 /// The id of the item `node` names among these items, if it names one.
@@ -245,14 +270,8 @@ impl Kb {
     fn make_graph(&self) -> DiGraph<NodeRef, Link> {
         let n = self.actors.len() + self.events.len() + self.statements.len();
         let mut g = DiGraph::with_capacity(n, n * 3);
-        for i in 0..self.actors.len() {
-            g.add_node(NodeRef::Actor(ActorIx(i as u32)));
-        }
-        for i in 0..self.events.len() {
-            g.add_node(NodeRef::Event(EventIx(i as u32)));
-        }
-        for i in 0..self.statements.len() {
-            g.add_node(NodeRef::Statement(StatementIx(i as u32)));
+        for node in nodes(self.actors.len(), self.events.len(), self.statements.len()) {
+            g.add_node(node);
         }
         let mut edges = Vec::new();
         for (i, a) in self.actors.iter().enumerate() {
@@ -427,11 +446,7 @@ impl Kb {
     /// The node an id names and where it is defined (its id's span).
     pub fn lookup_span(&self, id: &str) -> Option<(NodeRef, Span)> {
         let node = self.lookup(id)?;
-        let span = match node {
-            NodeRef::Actor(a) => self.actors[a.index()].span,
-            NodeRef::Event(e) => self.events[e.index()].span,
-            NodeRef::Statement(s) => self.statements[s.index()].span,
-        };
+        let span = item_span(&self.actors, &self.events, &self.statements, node)?;
         Some((node, span))
     }
 

@@ -24,7 +24,7 @@ use rayon::prelude::*;
 
 use crate::diag::{Code, Diagnostic};
 use crate::kb::Kb;
-use crate::model::{ActorIx, EventIx, NodeRef, StatementIx};
+use crate::model::{ActorIx, EventIx, StatementIx};
 use crate::source_map::{FileId, SourceMap, Span};
 use parse::{read_and_parse, FileProblem, ParsedFile};
 use raw::{RawDoc, RawSettings};
@@ -274,18 +274,16 @@ impl Resolved {
     /// Every id, what it names and where it is defined, as loading defines
     /// them.
     fn id_map(&self) -> crate::kb::IdMap {
+        let (actors, events, statements) = (&self.actors, &self.events, &self.statements);
+        let all = crate::kb::nodes(actors.len(), events.len(), statements.len());
         let mut ids = crate::kb::IdMap::default();
-        ids.reserve(self.actors.len() + self.events.len() + self.statements.len());
-        let ix = |i: usize| i as u32;
-        let actors = self.actors.iter().enumerate();
-        let actors = actors.map(|(i, a)| (&a.id, NodeRef::Actor(ActorIx(ix(i))), a.span));
-        let events = self.events.iter().enumerate();
-        let events = events.map(|(i, e)| (&e.id, NodeRef::Event(EventIx(ix(i))), e.span));
-        let statements = self.statements.iter().enumerate();
-        let statements =
-            statements.map(|(i, s)| (&s.id, NodeRef::Statement(StatementIx(ix(i))), s.span));
-        for (id, node, span) in actors.chain(events).chain(statements) {
-            ids.insert(id.clone(), (node, span));
+        ids.reserve(actors.len() + events.len() + statements.len());
+        for node in all {
+            let id = crate::kb::item_id(actors, events, statements, node);
+            let span = crate::kb::item_span(actors, events, statements, node);
+            if let (Some(id), Some(span)) = (id, span) {
+                ids.insert(id.to_owned(), (node, span));
+            }
         }
         ids
     }

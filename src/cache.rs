@@ -392,8 +392,7 @@ impl Cache {
                     return Err(Stale::Changed(first.path.clone()));
                 }
             }
-            let stored: Stored =
-                postcard::from_bytes(model).map_err(|e| Stale::Corrupt(e.to_string()))?;
+            let stored = Stored::decode(model).map_err(|e| Stale::Corrupt(e.to_string()))?;
             let refresh = checked.hashed.iter().any(|(_, s)| !s.is_racy(now));
             for &(i, stamp) in &checked.hashed {
                 header.files[i].stamp = stamp;
@@ -747,6 +746,23 @@ fn check_files(header: &Header, root: &Path) -> Result<Checked, Stale> {
 }
 
 impl Stored {
+    /// Decodes the model as `StoredRef` encoded it.
+    fn decode(bytes: &[u8]) -> postcard::Result<Stored> {
+        let (actors, rest) = take_vec(bytes)?;
+        let (events, rest) = take_vec(rest)?;
+        let (statements, rest) = take_vec(rest)?;
+        let (settings, rest) = postcard::take_from_bytes(rest)?;
+        if !rest.is_empty() {
+            return Err(postcard::Error::DeserializeBadEncoding);
+        }
+        Ok(Stored {
+            actors,
+            events,
+            statements,
+            settings,
+        })
+    }
+
     /// The model as loading resolved it.
     fn into_resolved(self) -> Resolved {
         Resolved {
@@ -756,6 +772,23 @@ impl Stored {
             settings: self.settings,
         }
     }
+}
+
+/// A sequence encoded as postcard encodes a `Vec`, decoded into a vector
+/// of its exact length: serde reserves at most 1 MB up front and doubles
+/// from there, and each doubling holds the old and the new array at once
+/// (a 77 MB statement array at 200k tiny statements peaked at 40 MB more).
+/// Each element takes at least a byte, so no more are reserved than bytes
+/// are left: a damaged length fails on the bytes, not on the reservation.
+fn take_vec<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> postcard::Result<(Vec<T>, &[u8])> {
+    let (len, mut rest) = postcard::take_from_bytes::<usize>(bytes)?;
+    let mut items = Vec::with_capacity(len.min(rest.len()));
+    for _ in 0..len {
+        let (item, after) = postcard::take_from_bytes(rest)?;
+        items.push(item);
+        rest = after;
+    }
+    Ok((items, rest))
 }
 
 #[cfg(test)]
@@ -1177,6 +1210,22 @@ mod tests {
         cache.read(&root).unwrap();
         fs::remove_file(root.join("actors.ron")).unwrap();
         assert!(matches!(cache.read(&root), Err(Stale::FilesDiffer)));
+    }
+
+    #[test]
+    fn sequences_decode_into_arrays_of_their_exact_length() {
+        // 40,000 elements of 32 bytes: past the megabyte serde reserves.
+        let items: Vec<[u64; 4]> = (0..40_000u64).map(|i| [i, i + 1, i + 2, i + 3]).collect();
+        let mut bytes = postcard::to_stdvec(&items).unwrap();
+        bytes.push(7);
+        let (read, rest) = take_vec::<[u64; 4]>(&bytes).unwrap();
+        assert_eq!(read, items);
+        assert_eq!(read.capacity(), items.len());
+        assert_eq!(rest, [7]);
+        // A length past the bytes left fails without reserving it.
+        let mut huge = postcard::to_stdvec(&(u32::MAX as usize)).unwrap();
+        huge.extend_from_slice(&[1, 2, 3]);
+        assert!(take_vec::<[u64; 4]>(&huge).is_err());
     }
 
     #[test]

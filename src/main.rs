@@ -6,6 +6,11 @@ use clap::Parser;
 
 mod cli;
 
+// jemalloc, set up in .cargo/config.toml (why: Cargo.toml).
+#[cfg(not(target_env = "msvc"))]
+#[global_allocator]
+static GLOBAL: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
 fn main() -> ExitCode {
     // An empty variable means unset, as for NO_COLOR: `ANNALS_KB= annals …`
     // reads ./kb rather than failing on an empty folder name.

@@ -10,7 +10,9 @@
 //!
 //! ```text
 //! MAGIC (16 bytes) | body | body length (u64 LE) | XXH3-128 of body (16 bytes LE)
-//! body = postcard(Header) followed by postcard(the model)
+//! body = postcard(Header) | the model
+//! model = postcard(actors, events, settings) | statement count
+//!         | per chunk of 4,096 statements: byte length, postcard(each)
 //! ```
 //!
 //! The header names the format, the version of annals and the program file
@@ -20,7 +22,8 @@
 //! hash of its text. The model is the KB as loading resolved it: its items
 //! (each holds its id and where that is defined) and settings; the id
 //! index, the graph and the other indexes are built again from it, as a
-//! cold load builds them.
+//! cold load builds them. Statements are stored in chunks so that reading
+//! decodes them on every core.
 //!
 //! Trust nothing: a cache is used only when its magic, length and checksum
 //! hold, the header names this format, version and program, the KB folder
@@ -79,7 +82,7 @@ const MAGIC: &[u8; 16] = b"annals KB cache\n";
 
 /// The layout's number: raised whenever the header or the model stored
 /// changes shape (the program stamp guards builds that forget to).
-const FORMAT: u32 = 2;
+const FORMAT: u32 = 3;
 
 /// How long before loading started a file must have last changed to be
 /// trusted by its size and times alone: file systems that keep times to
@@ -314,8 +317,10 @@ struct Header {
 }
 
 /// The model as stored: the items (each holds its id and where that is
-/// defined) and the settings.
-#[derive(Serialize)]
+/// defined) and the settings. Actors, events and settings are encoded as
+/// postcard encodes them; statements, most of the model, in chunks of
+/// [`CHUNK`] (the count, then each chunk's byte length and bytes), so that
+/// reading decodes the chunks in parallel, straight into one array.
 struct StoredRef<'a> {
     actors: &'a [Actor],
     events: &'a [Event],
@@ -323,12 +328,35 @@ struct StoredRef<'a> {
     settings: &'a Settings,
 }
 
-#[derive(Deserialize)]
 struct Stored {
     actors: Vec<Actor>,
     events: Vec<Event>,
     statements: Vec<Statement>,
     settings: Settings,
+}
+
+/// Statements per chunk of the stored model: a few megabytes, so that two
+/// cores share a million statements evenly and a chunk's buffer is small
+/// when writing.
+const CHUNK: usize = 4096;
+
+impl StoredRef<'_> {
+    fn encode(&self, out: &mut dyn Write) -> postcard::Result<()> {
+        let mut out = out;
+        postcard::to_io(&(self.actors, self.events, self.settings), &mut out)?;
+        postcard::to_io(&self.statements.len(), &mut out)?;
+        let mut buffer = Vec::new();
+        for chunk in self.statements.chunks(CHUNK) {
+            buffer.clear();
+            for s in chunk {
+                buffer = postcard::to_extend(s, buffer)?;
+            }
+            postcard::to_io(&buffer.len(), &mut out)?;
+            out.write_all(&buffer)
+                .map_err(|_| postcard::Error::SerializeBufferFull)?;
+        }
+        Ok(())
+    }
 }
 
 /// The program's own stamp: which build of annals this is.
@@ -486,9 +514,7 @@ impl Cache {
             statements: &kb.statements,
             settings: &kb.settings,
         };
-        self.store(root, header, |out| {
-            postcard::to_io(&stored, out).map(drop).map_err(io_error)
-        })
+        self.store(root, header, |out| stored.encode(out).map_err(io_error))
     }
 
     /// Writes the cache of the KB folder `root`: `header`, then the model
@@ -746,13 +772,46 @@ fn check_files(header: &Header, root: &Path) -> Result<Checked, Stale> {
 }
 
 impl Stored {
-    /// Decodes the model as `StoredRef` encoded it.
+    /// Decodes the model as [`StoredRef::encode`] encoded it.
     fn decode(bytes: &[u8]) -> postcard::Result<Stored> {
         let (actors, rest) = take_vec(bytes)?;
         let (events, rest) = take_vec(rest)?;
-        let (statements, rest) = take_vec(rest)?;
         let (settings, rest) = postcard::take_from_bytes(rest)?;
+        let (count, mut rest) = postcard::take_from_bytes::<usize>(rest)?;
+        // Each statement takes at least a byte: a damaged count fails on
+        // the bytes, not on the reservation.
+        if count > rest.len() {
+            return Err(postcard::Error::DeserializeUnexpectedEnd);
+        }
+        let mut chunks = Vec::with_capacity(count.div_ceil(CHUNK));
+        for _ in 0..count.div_ceil(CHUNK) {
+            let (len, after) = postcard::take_from_bytes::<usize>(rest)?;
+            let chunk = after
+                .get(..len)
+                .ok_or(postcard::Error::DeserializeUnexpectedEnd)?;
+            chunks.push(chunk);
+            rest = &after[len..];
+        }
         if !rest.is_empty() {
+            return Err(postcard::Error::DeserializeBadEncoding);
+        }
+        let mut slots: Vec<Option<Statement>> = vec![None; count];
+        slots
+            .par_chunks_mut(CHUNK)
+            .zip(chunks)
+            .try_for_each(|(slots, mut bytes)| {
+                for slot in slots {
+                    let (s, after) = postcard::take_from_bytes(bytes)?;
+                    *slot = Some(s);
+                    bytes = after;
+                }
+                match bytes.is_empty() {
+                    true => Ok(()),
+                    false => Err(postcard::Error::DeserializeBadEncoding),
+                }
+            })?;
+        let statements = filled(slots);
+        if statements.len() != count {
             return Err(postcard::Error::DeserializeBadEncoding);
         }
         Ok(Stored {
@@ -772,6 +831,15 @@ impl Stored {
             settings: self.settings,
         }
     }
+}
+
+/// The values of `slots`, every one of which is filled, in the same array:
+/// an `Option` of a statement is the size of a statement, and collecting a
+/// `filter_map` of a vector's own iterator reuses its allocation (`flatten`
+/// copies to a new one: 384 MB more, 0.4 s at a million statements).
+#[allow(clippy::filter_map_identity)]
+fn filled<T>(slots: Vec<Option<T>>) -> Vec<T> {
+    slots.into_iter().filter_map(|s| s).collect()
 }
 
 /// A sequence encoded as postcard encodes a `Vec`, decoded into a vector
@@ -1210,6 +1278,57 @@ mod tests {
         cache.read(&root).unwrap();
         fs::remove_file(root.join("actors.ron")).unwrap();
         assert!(matches!(cache.read(&root), Err(Stale::FilesDiffer)));
+    }
+
+    #[test]
+    fn filled_slots_become_values_in_the_same_array() {
+        let slots: Vec<Option<Statement>> = vec![None; 3];
+        let mut slots = slots;
+        let one = {
+            let (_dir, root, _cache) = kb();
+            let loaded = Kb::load(&root).unwrap();
+            loaded.kb.statements[0].clone()
+        };
+        for slot in &mut slots {
+            *slot = Some(one.clone());
+        }
+        let at = slots.as_ptr() as usize;
+        let values = filled(slots);
+        assert_eq!(values.len(), 3);
+        assert_eq!(values.as_ptr() as usize, at);
+    }
+
+    #[test]
+    fn statements_are_stored_in_chunks_read_back_in_order() {
+        let (_dir, root, _cache) = kb();
+        let loaded = Kb::load(&root).unwrap();
+        let kb = &loaded.kb;
+        let one = &kb.statements[0];
+        // Two whole chunks and a part.
+        let statements: Vec<Statement> = (0..2 * CHUNK + 5)
+            .map(|i| Statement {
+                id: format!("s{i}"),
+                ..one.clone()
+            })
+            .collect();
+        let stored = StoredRef {
+            actors: &kb.actors,
+            events: &kb.events,
+            statements: &statements,
+            settings: &kb.settings,
+        };
+        let mut bytes = Vec::new();
+        stored.encode(&mut bytes).unwrap();
+        let read = Stored::decode(&bytes).unwrap();
+        let ids = |s: &[Statement]| s.iter().map(|s| s.id.clone()).collect::<Vec<_>>();
+        assert_eq!(ids(&read.statements), ids(&statements));
+        assert_eq!(read.actors.len(), kb.actors.len());
+        // Cut anywhere, or with a byte more, it does not decode.
+        for cut in [1, 100, bytes.len() / 2, bytes.len() - 1] {
+            assert!(Stored::decode(&bytes[..cut]).is_err(), "cut at {cut}");
+        }
+        bytes.push(0);
+        assert!(Stored::decode(&bytes).is_err());
     }
 
     #[test]

@@ -40,10 +40,12 @@
 //!
 //! Files whose text changed are parsed and resolved again against the rest
 //! of the cached model (`load::Resolved::patch`), when the change stays within
-//! them: every item keeps its id and its place, actors their kinds and
-//! events their zones (what other files' items were read with), the
-//! settings are unchanged, the files parse without hard errors and are at
-//! most a quarter of the KB. The result is what loading every file gives,
+//! them: every actor and event keeps its id and its place, actors their
+//! kinds and events their zones (what other files' items were read with),
+//! statements named by other files keep their ids (statements may be
+//! added, removed, renamed or reordered: the others move to their new
+//! places), the settings are unchanged, the files parse without hard
+//! errors and are at most a quarter of the KB. The result is what loading every file gives,
 //! spans included; the model is rewritten once the changed files add up to
 //! 1/32 of the KB, and until then they are read again on each run. Any
 //! other change is a [`Stale`] reason, and the caller loads the KB from its
@@ -1045,7 +1047,8 @@ mod tests {
             &[("story/june.ron", &format!("// June\n\n{june}\n"))],
         ];
         for edit in edits {
-            assert_eq!(change(&root, &cache, edit).unwrap(), edit.len(), "{edit:?}");
+            let patched = change(&root, &cache, edit).map_err(|e| format!("{edit:?}: {e:?}"));
+            assert_eq!(patched.unwrap(), edit.len(), "{edit:?}");
         }
     }
 
@@ -1057,10 +1060,11 @@ mod tests {
         let actors = file("actors.ron");
         let last = "],\n)";
         let edits: &[(&str, String)] = &[
-            // Items added, removed, renamed, reordered.
+            // Actors and events added, removed, renamed, reordered; a
+            // statement given another item's id.
             ("story/june.ron", june.replace(last, "Statement(id: \"c\", by: \"nato\", date: \"2024-06-16\", kind: Claim, summary: \"C.\"),\n],\n)")),
             ("actors.ron", actors.replace("    Actor(id: \"nato\", name: \"NATO\", kind: Alliance),\n", "")),
-            ("story/june.ron", june.replace("id: \"a\"", "id: \"a2\"").replace("to: \"a\"", "to: \"a2\"")),
+            ("story/june.ron", june.replace("events: [", "events: [Event(id: \"eve\", name: \"Eve\", kind: Meeting, date: \"2024-06-14\"), ")),
             ("actors.ron", actors.replace("\"kyiv\", name: \"Ukraine\"", "\"kyiv2\", name: \"Ukraine\"").replace("part_of: \"kyiv\"", "part_of: \"kyiv2\"")),
             ("actors.ron", {
                 let nato = "    Actor(id: \"nato\", name: \"NATO\", kind: Alliance),\n";
@@ -1084,6 +1088,104 @@ mod tests {
             }
             // Back as it was, through the cache again.
             let _ = change(&root, &cache, &[(name, file(name))]);
+        }
+    }
+
+    #[test]
+    fn statements_added_removed_or_renamed_are_read_again_into_the_cache() {
+        let (_dir, root, cache) = kb();
+        // A statement of another file answers one of june's, and speaks of
+        // another: june's statements moving must move what it names.
+        let later = file("story/later.ron").replace(
+            "summary: \"Said at the summit.\"",
+            "summary: \"Said at the summit.\", responds_to: [\"b\"], about: [\"a\", \"b\"]",
+        );
+        fs::write(root.join("story/later.ron"), &later).unwrap();
+        cold(&root, &cache, SystemTime::now());
+        let june = file("story/june.ron");
+        let first = "    statements: [\n";
+        let added = |id: &str| {
+            format!("        Statement(id: \"{id}\", by: \"kyiv\", date: \"2024-06-13\", kind: Claim, summary: \"{id}.\", responds_to: [\"b\"]),\n")
+        };
+        let a = "        Statement(id: \"a\", by: \"mfa\", date: \"2024-06-14T18:00\", kind: Rejection, summary: \"No.\", topics: [\"peace\"]),\n";
+        assert!(june.contains(a) && june.contains(first));
+        let edits: &[&[(&str, &str)]] = &[
+            // One added first: every later statement moves.
+            &[(
+                "story/june.ron",
+                &june.replacen(first, &format!("{first}{}", added("a0")), 1),
+            )],
+            // And removed again.
+            &[("story/june.ron", june)],
+            // Two added last.
+            &[(
+                "story/june.ron",
+                &june.replace(
+                    "    ],\n)",
+                    &format!("{}{}    ],\n)", added("x"), added("y")),
+                ),
+            )],
+            // One renamed.
+            &[(
+                "story/june.ron",
+                &june.replace(
+                    "    ],\n)",
+                    &format!("{}{}    ],\n)", added("x2"), added("y")),
+                ),
+            )],
+            // One removed.
+            &[(
+                "story/june.ron",
+                &june.replace("    ],\n)", &format!("{}    ],\n)", added("y"))),
+            )],
+            &[("story/june.ron", june)],
+            // Reordered.
+            &[(
+                "story/june.ron",
+                &june
+                    .replace(a, "")
+                    .replace("    ],\n)", &format!("{a}    ],\n)")),
+            )],
+            &[("story/june.ron", june)],
+            // Added in two files at once, the last one included.
+            &[
+                (
+                    "story/june.ron",
+                    &june.replacen(first, &format!("{first}{}", added("j1")), 1),
+                ),
+                (
+                    "story/later.ron",
+                    &later.replace(
+                        "Kb(statements: [\n",
+                        &format!("Kb(statements: [\n{}", added("l1")),
+                    ),
+                ),
+            ],
+        ];
+        for edit in edits {
+            let patched = change(&root, &cache, edit).map_err(|e| format!("{edit:?}: {e:?}"));
+            assert_eq!(patched.unwrap(), edit.len(), "{edit:?}");
+        }
+        // What another file names gone, or an id taken twice: loading
+        // reports it.
+        let _ = change(
+            &root,
+            &cache,
+            &[("story/june.ron", june), ("story/later.ron", &later)],
+        );
+        let b = june.find("        Statement(id: \"b\"").unwrap();
+        let without_b = format!("{}    ],\n)", &june[..b]);
+        let edits = [
+            without_b,
+            june.replace("id: \"b\"", "id: \"b0\""),
+            june.replacen(first, &format!("{first}{}", added("c")), 1),
+        ];
+        for text in &edits {
+            match change(&root, &cache, &[("story/june.ron", text)]) {
+                Err(Stale::Changed(p)) => assert_eq!(p, root.join("story/june.ron"), "{text}"),
+                other => panic!("{text}: {:?}", other.map(|_| ())),
+            }
+            let _ = change(&root, &cache, &[("story/june.ron", june)]);
         }
     }
 

@@ -24,7 +24,7 @@ use rayon::prelude::*;
 
 use crate::diag::{Code, Diagnostic};
 use crate::kb::Kb;
-use crate::model::{ActorIx, EventIx, StatementIx};
+use crate::model::{ActorIx, Answered, EventIx, NodeRef, Statement, StatementIx};
 use crate::source_map::{FileId, SourceMap, Span};
 use parse::{read_and_parse, FileProblem, ParsedFile};
 use raw::{RawDoc, RawSettings};
@@ -218,8 +218,10 @@ impl Resolved {
     /// `kb_files` lists them. `None` when that cannot be told without
     /// loading the whole KB: the settings changed, a changed file does not
     /// parse or has hard errors, or the change reaches other files (an
-    /// item added, removed or renamed, an actor's kind or an event's zone
-    /// changed); the caller then loads the KB from its files.
+    /// actor or event added, removed, renamed or moved, an actor's kind or
+    /// an event's zone changed, a statement another file names gone); the
+    /// caller then loads the KB from its files. Statements may be added,
+    /// removed, renamed or reordered: the others move to their new places.
     pub fn patch(
         mut self,
         root: &Path,
@@ -246,13 +248,33 @@ impl Resolved {
         }
         docs.sort_by_key(|(file, _)| *file);
         let changed: std::collections::HashSet<FileId> = docs.iter().map(|(f, _)| *f).collect();
+        let statements = self.lay_out_statements(&docs)?;
+        let mut ids = self.id_map();
+        if let Some(moved) = &statements.moved {
+            for range in &statements.ranges {
+                for s in &self.statements[range.clone()] {
+                    ids.remove(&s.id);
+                }
+            }
+            for (id, &place) in moved {
+                // Where it is defined is set as its file is resolved.
+                let span = Span::new(FileId(0), 0..0);
+                if ids
+                    .insert(id.clone(), (NodeRef::Statement(place), span))
+                    .is_some()
+                {
+                    // Another item has it: loading reports the duplicate.
+                    return None;
+                }
+            }
+        }
         let places = resolve::Places {
             actors: places_in(&self.actors, |a| a.span, &changed, ActorIx),
             events: places_in(&self.events, |e| e.span, &changed, EventIx),
-            statements: places_in(&self.statements, |s| s.span, &changed, StatementIx),
+            statements: statements.places.clone(),
         };
         let seed = resolve::Seed {
-            ids: self.id_map(),
+            ids,
             actor_kinds: self.actors.iter().map(|a| a.kind).collect(),
             event_zones: self.events.iter().map(|e| e.time_zone).collect(),
             places,
@@ -265,10 +287,120 @@ impl Resolved {
         for (at, event) in places.events.into_iter().zip(patched.events) {
             self.events[at.index()] = event;
         }
-        for (at, statement) in places.statements.into_iter().zip(patched.statements) {
-            self.statements[at.index()] = statement;
+        // Each changed file's statements in its range, the last range
+        // first so that the others stay where they are.
+        let mut made = patched.statements;
+        for (range, &count) in statements.ranges.iter().zip(&statements.counts).rev() {
+            let file_statements = made.split_off(made.len().checked_sub(count)?);
+            self.statements.splice(range.clone(), file_statements);
         }
         Some(self.assemble())
+    }
+
+    /// Where the statements of the changed files `docs` are and will be.
+    /// When a file holds other statements than before (added, removed,
+    /// renamed, reordered), the statements of the other files are moved
+    /// into their new places: their references to statements are made to
+    /// name the new places. `None` when the KB's statements are not in file
+    /// order, or another file's statement names one that is gone (loading
+    /// reports it).
+    fn lay_out_statements(&mut self, docs: &[(FileId, RawDoc)]) -> Option<StatementLayout> {
+        let statements = &self.statements;
+        let mut ranges = Vec::with_capacity(docs.len());
+        for (file, _) in docs {
+            let start = statements.partition_point(|s| s.span.file < *file);
+            let end = statements.partition_point(|s| s.span.file <= *file);
+            ranges.push(start..end);
+        }
+        // Statements are kept in file order: each changed file's are its
+        // range, and no others.
+        let in_ranges: usize = ranges.iter().map(|r| r.len()).sum();
+        let of_changed = statements
+            .iter()
+            .filter(|s| docs.iter().any(|(f, _)| *f == s.span.file))
+            .count();
+        if in_ranges != of_changed
+            || ranges
+                .iter()
+                .zip(docs)
+                .any(|(r, (f, _))| statements[r.clone()].iter().any(|s| s.span.file != *f))
+        {
+            return None;
+        }
+        let counts: Vec<usize> = docs.iter().map(|(_, d)| d.statements.len()).collect();
+        let same = ranges.iter().zip(docs).all(|(range, (_, doc))| {
+            range.len() == doc.statements.len()
+                && statements[range.clone()]
+                    .iter()
+                    .zip(&doc.statements)
+                    .all(|(s, raw)| s.id == raw.id.value)
+        });
+        if same {
+            let places = ranges
+                .iter()
+                .flat_map(|r| r.clone().map(|i| StatementIx(i as u32)))
+                .collect();
+            return Some(StatementLayout {
+                ranges,
+                counts,
+                places,
+                moved: None,
+            });
+        }
+        // The new places: each range moves by what the ranges before it
+        // gained or lost.
+        let mut shifts = Vec::with_capacity(ranges.len() + 1);
+        let mut shift = 0isize;
+        let mut places = Vec::new();
+        let mut moved = HashMap::new();
+        for ((range, (_, doc)), &count) in ranges.iter().zip(docs).zip(&counts) {
+            shifts.push(shift);
+            let start = range.start as isize + shift;
+            for (k, raw) in doc.statements.iter().enumerate() {
+                let place = StatementIx(u32::try_from(start + k as isize).ok()?);
+                places.push(place);
+                if moved.insert(raw.id.value.clone(), place).is_some() {
+                    return None;
+                }
+            }
+            shift += count as isize - range.len() as isize;
+        }
+        shifts.push(shift);
+        // Where a statement named by another file is now.
+        let old_ids: Vec<Vec<String>> = ranges
+            .iter()
+            .map(|r| statements[r.clone()].iter().map(|s| s.id.clone()).collect())
+            .collect();
+        let now = |t: StatementIx| -> Option<StatementIx> {
+            let i = ranges.partition_point(|r| r.end <= t.index());
+            match ranges.get(i) {
+                Some(r) if r.contains(&t.index()) => {
+                    moved.get(&old_ids[i][t.index() - r.start]).copied()
+                }
+                _ => u32::try_from(t.index() as isize + shifts[i])
+                    .ok()
+                    .map(StatementIx),
+            }
+        };
+        let changed = |s: &Statement| docs.iter().any(|(f, _)| *f == s.span.file);
+        for s in self.statements.iter_mut().filter(|s| !changed(s)) {
+            for r in &mut s.responds_to {
+                if let Answered::Statement(t) = &mut r.to {
+                    *t = now(*t)?;
+                }
+            }
+            for about in &mut s.about {
+                if let NodeRef::Statement(t) = about {
+                    *t = now(*t)?;
+                }
+            }
+        }
+        Some(StatementLayout {
+            ranges,
+            counts,
+            places,
+            moved: Some(moved),
+        })
     }
 
     /// Every id, what it names and where it is defined, as loading defines
@@ -287,6 +419,19 @@ impl Resolved {
         }
         ids
     }
+}
+
+/// Where a patch puts the statements of the changed files.
+struct StatementLayout {
+    /// Each changed file's statements in the KB before, in file order.
+    ranges: Vec<std::ops::Range<usize>>,
+    /// How many each file holds now.
+    counts: Vec<usize>,
+    /// The place of each of their statements now, in file order.
+    places: Vec<StatementIx>,
+    /// When the files hold other statements than before: the place of
+    /// each of their ids now.
+    moved: Option<HashMap<String, StatementIx>>,
 }
 
 /// `files` with the settings file first and the others in their order: the

@@ -94,6 +94,11 @@ for arg in "${@:-10000 100000}"; do
     sed -i '0,/summary: "/s//summary: "Edited: /' "$one"
     measure "a statements file edited: stats" "${warm[@]}" stats
     measure "a statements file edited: who-responded --format json" "${warm[@]}" who-responded --format json
+    # A statement added before the file's first: every later statement of
+    # the KB moves.
+    cp /tmp/annals-bench-one.ron "$one"
+    sed -i '0,/    statements: \[/s//    statements: [\n        Statement(id: "added-1", by: "state-1", date: "2020-01-01", kind: Claim, summary: "Added."),/' "$one"
+    measure "a statement added to a file: stats" "${warm[@]}" stats
     cp /tmp/annals-bench-one.ron "$one"
     "${warm[@]}" cache info | sed 's/^/    /'
 done

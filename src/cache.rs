@@ -1173,6 +1173,19 @@ mod tests {
             &cache,
             &[("story/june.ron", june), ("story/later.ron", &later)],
         );
+        // More items than the settings allow.
+        let settings = r#"Settings(time_zone: "Europe/Kyiv", limits: Limits(max_items: 7))"#;
+        let _ = change(&root, &cache, &[("annals.ron", settings)]);
+        let one_more = june.replacen(first, &format!("{first}{}", added("c9")), 1);
+        match change(&root, &cache, &[("story/june.ron", &one_more)]) {
+            Err(Stale::Changed(p)) => assert_eq!(p, root.join("story/june.ron")),
+            other => panic!("past the limit: {:?}", other.map(|_| ())),
+        }
+        let _ = change(
+            &root,
+            &cache,
+            &[("story/june.ron", june), ("annals.ron", file("annals.ron"))],
+        );
         let b = june.find("        Statement(id: \"b\"").unwrap();
         let without_b = format!("{}    ],\n)", &june[..b]);
         let edits = [

@@ -328,6 +328,12 @@ impl Resolved {
             return None;
         }
         let counts: Vec<usize> = docs.iter().map(|(_, d)| d.statements.len()).collect();
+        // More items than the settings allow: loading reports it.
+        let items = self.actors.len() + self.events.len() + statements.len() - in_ranges
+            + counts.iter().sum::<usize>();
+        if items > self.settings.limits.max_items {
+            return None;
+        }
         let same = ranges.iter().zip(docs).all(|(range, (_, doc))| {
             range.len() == doc.statements.len()
                 && statements[range.clone()]

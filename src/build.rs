@@ -145,7 +145,7 @@ impl Manifest {
         let mut sources = SourceMap::new();
         let name = path.to_string_lossy().into_owned();
         let file = sources.add(name.clone(), path, text);
-        let text = &sources.get(file).text;
+        let text = &sources.get(file).text();
         let at = |range: std::ops::Range<usize>| {
             let (start, _) = sources.locate(Span::new(file, range));
             format!("{}:{}:{}", shown(&name), start.line, start.column)

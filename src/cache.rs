@@ -493,7 +493,7 @@ impl Cache {
             files.push(Entry {
                 path: path.to_owned(),
                 stamp: Stamp::of(&meta),
-                hash: xxh3_128(source.text.as_bytes()),
+                hash: source.hash(),
             });
         }
         files.sort_by(|a, b| a.path.cmp(&b.path));

@@ -45,7 +45,7 @@ impl Side {
             }
             // A file that cannot be read as a tree has errors, which the
             // loaded KB lists; its items are compared where they loaded.
-            let Ok(found) = crate::fmt::items(&file.text) else {
+            let Ok(found) = crate::fmt::items(file.text()) else {
                 continue;
             };
             for item in found {

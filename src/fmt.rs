@@ -345,14 +345,14 @@ pub fn plan(
             Doc::Kb
         };
         let text = if !wanted(file) {
-            file.text.clone()
+            file.text().to_owned()
         } else if with_errors.contains(&id) {
             plan.with_errors.push(id);
-            file.text.clone()
+            file.text().to_owned()
         } else {
             let formatted =
-                format(&file.text, doc).map_err(|e| FmtError::Layout(file.path.clone(), e))?;
-            if formatted == file.text {
+                format(file.text(), doc).map_err(|e| FmtError::Layout(file.path.clone(), e))?;
+            if formatted == file.text() {
                 plan.unchanged.push(id);
             } else {
                 plan.changed.push((id, formatted.clone()));
@@ -374,7 +374,7 @@ pub fn plan(
         .iter()
         .zip(&after_texts)
         .map(|((_, file), after)| load::Text {
-            text: file.text.clone(),
+            text: file.text().to_owned(),
             ..after.clone()
         })
         .collect();
@@ -518,7 +518,7 @@ pub fn append(
         return Err(AppendError::FileHasErrors(name));
     }
     let layout = |e| AppendError::Layout(name.clone(), e);
-    let mut tree = tree::parse(&source.text).map_err(layout)?;
+    let mut tree = tree::parse(source.text()).map_err(layout)?;
     let item = tree::parse(item).map_err(layout)?.root;
     let Value::Seq(root) = &mut tree.root else {
         return Err(AppendError::NotAKbFile(name));
@@ -561,7 +561,7 @@ pub fn append(
             text: if id == file {
                 text.clone()
             } else {
-                f.text.clone()
+                f.text().to_owned()
             },
             settings: f.path == settings,
         })

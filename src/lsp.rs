@@ -291,9 +291,9 @@ impl Server {
     /// The id written in the string under the cursor, if it names an item.
     fn id_at(&self, at: &lsp::TextDocumentPositionParams) -> Option<(&Loaded, String, NodeRef)> {
         let (loaded, file) = self.file(&at.text_document.uri)?;
-        let offset = offset(&file.text, at.position);
-        let (range, _) = string_at(&file.text, offset)?;
-        let id = file.text[range.start + 1..range.end - 1].to_owned();
+        let offset = offset(file.text(), at.position);
+        let (range, _) = string_at(file.text(), offset)?;
+        let id = file.text()[range.start + 1..range.end - 1].to_owned();
         let node = loaded.kb.lookup(&id)?;
         Some((loaded, id, node))
     }
@@ -344,8 +344,8 @@ impl Server {
         let Some((loaded, file)) = self.file(&at.text_document.uri) else {
             return Ok(None);
         };
-        let offset = offset(&file.text, at.position);
-        let items = complete(&loaded.kb, &file.text, offset);
+        let offset = offset(file.text(), at.position);
+        let items = complete(&loaded.kb, file.text(), offset);
         Ok(Some(lsp::CompletionResponse::Array(items)))
     }
 
@@ -370,7 +370,7 @@ impl Server {
                 .entry(uri_of(&source.path))
                 .or_default()
                 .push(lsp::TextEdit {
-                    range: range_of(&source.text, range.start + 1..range.end - 1),
+                    range: range_of(source.text(), range.start + 1..range.end - 1),
                     new_text: new.clone(),
                 });
         }
@@ -392,9 +392,9 @@ impl Server {
             let Some(better) = did_you_mean(&d.message) else {
                 continue;
             };
-            let start = offset(&file.text, d.range.start);
-            let end = offset(&file.text, d.range.end);
-            let written = file.text.get(start..end).unwrap_or("");
+            let start = offset(file.text(), d.range.start);
+            let end = offset(file.text(), d.range.end);
+            let written = file.text().get(start..end).unwrap_or("");
             let new_text = if written.starts_with('"') {
                 format!("\"{better}\"")
             } else {
@@ -427,7 +427,7 @@ impl Server {
         let Some((loaded, file)) = self.file(&p.text_document.uri) else {
             return Ok(None);
         };
-        let Ok(items) = crate::fmt::items(&file.text) else {
+        let Ok(items) = crate::fmt::items(file.text()) else {
             return Ok(None);
         };
         let symbols = items
@@ -444,8 +444,8 @@ impl Server {
                     },
                     tags: None,
                     deprecated: None,
-                    range: range_of(&file.text, item.at..item.end),
-                    selection_range: range_of(&file.text, item.at..item.at),
+                    range: range_of(file.text(), item.at..item.end),
+                    selection_range: range_of(file.text(), item.at..item.at),
                     children: None,
                 }
             })
@@ -472,12 +472,12 @@ impl Server {
             return Err("the file has errors; fix them before formatting it".into());
         }
         let doc = crate::fmt::Doc::of(&file.path, &self.kb);
-        let formatted = crate::fmt::format(&file.text, doc).map_err(|e| e.to_string())?;
-        if formatted == file.text {
+        let formatted = crate::fmt::format(file.text(), doc).map_err(|e| e.to_string())?;
+        if formatted == file.text() {
             return Ok(Some(Vec::new()));
         }
         Ok(Some(vec![lsp::TextEdit {
-            range: range_of(&file.text, 0..file.text.len()),
+            range: range_of(file.text(), 0..file.text().len()),
             new_text: formatted,
         }]))
     }
@@ -525,7 +525,7 @@ fn to_lsp(loaded: &Loaded, d: &Diagnostic) -> lsp::Diagnostic {
         })
         .collect::<Vec<_>>();
     lsp::Diagnostic {
-        range: range_of(&file.text, d.primary.span.range()),
+        range: range_of(file.text(), d.primary.span.range()),
         severity: Some(match d.severity {
             Severity::Error => lsp::DiagnosticSeverity::ERROR,
             Severity::Warning => lsp::DiagnosticSeverity::WARNING,
@@ -572,7 +572,7 @@ fn occurrences<'a>(
 ) -> impl Iterator<Item = (crate::source_map::FileId, std::ops::Range<usize>)> + 'a {
     let quoted = format!("\"{id}\"");
     loaded.sources.iter().flat_map(move |(file, source)| {
-        let text = &source.text;
+        let text = source.text();
         text.match_indices(&quoted)
             .filter(|(at, _)| !text[..*at].ends_with('\\'))
             .filter(|(at, _)| string_at(text, *at + 1).is_some_and(|(r, _)| r.start == *at))
@@ -894,7 +894,7 @@ fn location(
     let source = loaded.sources.get(file);
     lsp::Location {
         uri: uri_of(&source.path),
-        range: range_of(&source.text, range),
+        range: range_of(source.text(), range),
     }
 }
 

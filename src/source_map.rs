@@ -7,10 +7,17 @@
 //! count. A UTF-8 byte-order mark is stripped before a file is registered, so
 //! columns match what an editor shows.
 //!
-//! This module never reads the file system; the loader hands it text.
+//! The loader hands it each file's text. A file that parsed cleanly may be
+//! registered by its hash instead ([`SourceMap::add_parsed`]): its text is
+//! read again the first time something asks for it (a diagnostic to show,
+//! `fmt`), and used only if it hashes to what was parsed, so that a large
+//! KB does not keep all its text while it is resolved and checked.
 
 use std::ops::Range;
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use xxhash_rust::xxh3::xxh3_128;
 
 /// Index of a file in a [`SourceMap`].
 #[derive(
@@ -62,28 +69,59 @@ pub struct SourceFile {
     pub name: String,
     /// The path used to read the file.
     pub path: PathBuf,
-    pub text: String,
+    /// The text, once given or read again.
+    text: OnceLock<String>,
+    /// For a file registered by its hash: the XXH3-128 of its text.
+    parsed: Option<u128>,
     /// Where each line starts, computed on first use: only files with
     /// something to report need it (at a million statements, computing it
     /// for every file took half a second and 200 MB).
-    line_starts: std::sync::OnceLock<Vec<usize>>,
+    line_starts: OnceLock<Vec<usize>>,
 }
 
 impl SourceFile {
-    fn new(name: String, path: PathBuf, text: String) -> SourceFile {
+    fn new(name: String, path: PathBuf, text: Option<String>, parsed: Option<u128>) -> SourceFile {
         SourceFile {
             name,
             path,
-            text,
-            line_starts: std::sync::OnceLock::new(),
+            text: text.map_or_else(OnceLock::new, OnceLock::from),
+            parsed,
+            line_starts: OnceLock::new(),
         }
+    }
+
+    /// The file's text (without a byte-order mark). A file registered by its
+    /// hash is read again the first time; if it changed since it was parsed
+    /// (or cannot be read), its text is empty: positions in it would point
+    /// elsewhere.
+    pub fn text(&self) -> &str {
+        self.text.get_or_init(|| {
+            let Some(hash) = self.parsed else {
+                return String::new();
+            };
+            std::fs::read(&self.path)
+                .ok()
+                .and_then(|bytes| String::from_utf8(bytes).ok())
+                .map(|t| match t.strip_prefix('\u{feff}') {
+                    Some(rest) => rest.to_owned(),
+                    None => t,
+                })
+                .filter(|t| xxh3_128(t.as_bytes()) == hash)
+                .unwrap_or_default()
+        })
+    }
+
+    /// The XXH3-128 of the text.
+    pub fn hash(&self) -> u128 {
+        self.parsed
+            .unwrap_or_else(|| xxh3_128(self.text().as_bytes()))
     }
 
     /// The byte offsets at which each line starts.
     pub fn line_starts(&self) -> &[usize] {
         self.line_starts.get_or_init(|| {
             std::iter::once(0)
-                .chain(memchr::memchr_iter(b'\n', self.text.as_bytes()).map(|i| i + 1))
+                .chain(memchr::memchr_iter(b'\n', self.text().as_bytes()).map(|i| i + 1))
                 .collect()
         })
     }
@@ -91,8 +129,9 @@ impl SourceFile {
     /// Line and column of a byte offset (clamped to the text, and moved back
     /// to a character boundary).
     pub fn line_col(&self, offset: usize) -> LineCol {
-        let mut offset = offset.min(self.text.len());
-        while !self.text.is_char_boundary(offset) {
+        let text = self.text();
+        let mut offset = offset.min(text.len());
+        while !text.is_char_boundary(offset) {
             offset -= 1;
         }
         let starts = self.line_starts();
@@ -100,19 +139,20 @@ impl SourceFile {
         let start = starts[line];
         LineCol {
             line: line + 1,
-            column: self.text[start..offset].chars().count() + 1,
+            column: text[start..offset].chars().count() + 1,
         }
     }
 
     /// Byte offset of a 1-based line and character column, as ron reports
     /// them. Out-of-range positions clamp to the end of the line or text.
     pub fn offset(&self, line: usize, column: usize) -> usize {
+        let text = self.text();
         let starts = self.line_starts();
         let Some(&start) = starts.get(line.saturating_sub(1)) else {
-            return self.text.len();
+            return text.len();
         };
-        let end = starts.get(line).map_or(self.text.len(), |&next| next - 1);
-        let line_text = &self.text[start..end];
+        let end = starts.get(line).map_or(text.len(), |&next| next - 1);
+        let line_text = &text[start..end];
         let skip = column.saturating_sub(1);
         line_text
             .char_indices()
@@ -140,7 +180,16 @@ impl SourceMap {
         };
         let id = FileId(clamp_u32(self.files.len()));
         self.files
-            .push(SourceFile::new(name, path.to_path_buf(), text));
+            .push(SourceFile::new(name, path.to_path_buf(), Some(text), None));
+        id
+    }
+
+    /// Registers a file by the XXH3-128 of its text (without a byte-order
+    /// mark), which is read again from `path` when first asked for.
+    pub fn add_parsed(&mut self, name: String, path: &Path, hash: u128) -> FileId {
+        let id = FileId(clamp_u32(self.files.len()));
+        self.files
+            .push(SourceFile::new(name, path.to_path_buf(), None, Some(hash)));
         id
     }
 
@@ -175,7 +224,7 @@ impl SourceMap {
     /// The text a span covers.
     pub fn snippet(&self, span: Span) -> &str {
         let file = self.get(span.file);
-        file.text.get(span.range()).unwrap_or("")
+        file.text().get(span.range()).unwrap_or("")
     }
 }
 
@@ -190,9 +239,34 @@ mod tests {
     }
 
     #[test]
+    fn a_file_registered_by_its_hash_is_read_again_only_as_it_was_parsed() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.ron");
+        let text = "Kb(\n  actors: [],\n)";
+        // Written with a byte-order mark, which the text leaves out.
+        std::fs::write(&path, format!("\u{feff}{text}")).unwrap();
+        let hash = xxh3_128(text.as_bytes());
+        let mut m = SourceMap::new();
+        let f = m.add_parsed("kb/a.ron".into(), &path, hash);
+        let g = m.add_parsed("kb/a.ron".into(), &path, hash);
+        assert_eq!(m.get(f).text(), text);
+        assert_eq!(m.get(f).hash(), hash);
+        assert_eq!(m.get(f).line_col(6), LineCol { line: 2, column: 3 });
+        // Changed since it was parsed: positions in it would point
+        // elsewhere, so it shows as empty.
+        std::fs::write(&path, "Kb(\n  events: [],\n)").unwrap();
+        assert_eq!(m.get(g).text(), "");
+        assert_eq!(m.snippet(Span::new(g, 3..9)), "");
+        // A text given is kept.
+        let h = m.add("kb/b.ron".into(), &path, text.into());
+        assert_eq!(m.get(h).text(), text);
+        assert_eq!(m.get(h).hash(), hash);
+    }
+
+    #[test]
     fn columns_count_characters_not_bytes() {
         let (m, f) = map("name: \"Bürgenstock\", by: \"putn\"");
-        let start = m.get(f).text.find("\"putn").unwrap();
+        let start = m.get(f).text().find("\"putn").unwrap();
         let lc = m.get(f).line_col(start);
         assert_eq!(
             lc,
@@ -206,21 +280,21 @@ mod tests {
     #[test]
     fn crlf_lines_keep_columns_of_the_visible_text() {
         let (m, f) = map("a\r\n  by: \"putn\"\r\n");
-        let start = m.get(f).text.find("\"putn").unwrap();
+        let start = m.get(f).text().find("\"putn").unwrap();
         assert_eq!(m.get(f).line_col(start), LineCol { line: 2, column: 7 });
     }
 
     #[test]
     fn a_tab_is_one_column() {
         let (m, f) = map("\t\tby: \"x\"");
-        let start = m.get(f).text.find('"').unwrap();
+        let start = m.get(f).text().find('"').unwrap();
         assert_eq!(m.get(f).line_col(start), LineCol { line: 1, column: 7 });
     }
 
     #[test]
     fn a_byte_order_mark_is_not_a_column() {
         let (m, f) = map("\u{feff}by: \"x\"");
-        let start = m.get(f).text.find('"').unwrap();
+        let start = m.get(f).text().find('"').unwrap();
         assert_eq!(m.get(f).line_col(start), LineCol { line: 1, column: 5 });
     }
 

@@ -64,7 +64,7 @@ pub fn run(kb: &Path, paths: &[PathBuf], check: bool, color: bool) -> Result<Exi
         let file = loaded.sources.get(*id);
         if check {
             let name = &file.name;
-            let diff = similar::TextDiff::from_lines(file.text.as_str(), after.as_str());
+            let diff = similar::TextDiff::from_lines(file.text(), after.as_str());
             write!(
                 out,
                 "{}",
@@ -74,7 +74,7 @@ pub fn run(kb: &Path, paths: &[PathBuf], check: bool, color: bool) -> Result<Exi
             )?;
         } else {
             // A file an editor saved since the KB was loaded is left alone.
-            let result = annals::atomic::replace(&file.path, kb, after.as_bytes(), &file.text);
+            let result = annals::atomic::replace(&file.path, kb, after.as_bytes(), file.text());
             if let Err(e) = result {
                 writeln!(err, "error: {}", annals::escape::terminal(&e.to_string()))?;
                 failed += 1;
@@ -177,7 +177,7 @@ pub fn new(
         annals::new::node_kind(what),
     )
     .map_err(|e| Failure::Usage(e.to_string()))?;
-    annals::atomic::replace(&source.path, kb, after.as_bytes(), &source.text)?;
+    annals::atomic::replace(&source.path, kb, after.as_bytes(), source.text())?;
 
     writeln!(
         io::stderr(),

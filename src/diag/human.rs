@@ -37,7 +37,7 @@ impl<'a> SafeFiles<'a> {
                 .iter()
                 .map(|(id, f)| {
                     if shown.contains(&id) {
-                        escape::terminal_same_width(&f.text)
+                        escape::terminal_same_width(f.text())
                     } else {
                         Cow::Borrowed("")
                     }
@@ -87,7 +87,7 @@ impl<'a> Files<'a> for SafeFiles<'a> {
         let end = starts
             .get(line_index + 1)
             .copied()
-            .unwrap_or(file.text.len());
+            .unwrap_or(file.text().len());
         Ok(start..end)
     }
 }
@@ -124,7 +124,7 @@ const MAX_SNIPPET_LINE: usize = 400;
 /// Whether a label's lines are short enough to show.
 fn showable(sources: &SourceMap, label: &Label) -> bool {
     let file = sources.get(label.span.file);
-    if file.text.is_empty() {
+    if file.text().is_empty() {
         return false;
     }
     let starts = file.line_starts();
@@ -136,7 +136,7 @@ fn showable(sources: &SourceMap, label: &Label) -> bool {
         .saturating_sub(1);
     (first..=last).all(|line| {
         let start = starts[line];
-        let end = starts.get(line + 1).copied().unwrap_or(file.text.len());
+        let end = starts.get(line + 1).copied().unwrap_or(file.text().len());
         end - start <= MAX_SNIPPET_LINE
     })
 }
@@ -164,7 +164,7 @@ fn to_codespan(d: &Diagnostic, sources: &SourceMap) -> cs::Diagnostic<FileId> {
             let name = escape::terminal(&file.name);
             let text = escape::terminal(&label.message);
             let sep = if text.is_empty() { "" } else { ": " };
-            if file.text.is_empty() {
+            if file.text().is_empty() {
                 // A file that could not be read has no text to show.
                 hidden.push(format!("in {name}{sep}{text}"));
             } else {

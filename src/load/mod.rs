@@ -21,6 +21,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
+use xxhash_rust::xxh3::xxh3_128;
 
 use crate::diag::{Code, Diagnostic};
 use crate::kb::Kb;
@@ -577,17 +578,37 @@ fn load_inputs(
         None => {
             let parsed: Vec<_> = kb_files
                 .into_par_iter()
-                .map(|input| (input.parse(&limits), false))
+                .map(|input| {
+                    // A file read from disk that parsed cleanly is kept by
+                    // its hash: its text is read again if a diagnostic or
+                    // `fmt` asks for it, and is not held while the KB is
+                    // resolved and checked.
+                    let from_disk = input.bytes.is_none();
+                    let mut p = input.parse(&limits);
+                    let hash = (from_disk && p.problems.is_empty())
+                        .then(|| xxh3_128(std::mem::take(&mut p.text).as_bytes()));
+                    (p, false, hash)
+                })
                 .collect();
             (parsed, None)
         }
-        Some(cache) => (parse_reusing(kb_files, &limits, cache), Some(cache)),
+        Some(cache) => {
+            let parsed = parse_reusing(kb_files, &limits, cache);
+            let parsed = parsed
+                .into_iter()
+                .map(|(p, kept)| (p, kept, None))
+                .collect();
+            (parsed, Some(cache))
+        }
     };
     let mut docs = Vec::with_capacity(parsed.len());
     // Files whose parse the cache keeps, with what parsing found in them.
     let mut keep = HashMap::new();
-    for (p, kept) in parsed {
-        let file = sources.add(p.name, &p.path, p.text);
+    for (p, kept, hash) in parsed {
+        let file = match hash {
+            Some(hash) => sources.add_parsed(p.name, &p.path, hash),
+            None => sources.add(p.name, &p.path, p.text),
+        };
         if kept {
             keep.insert(file, p.problems.clone());
         }
@@ -608,7 +629,7 @@ fn load_inputs(
             let source = sources.get(file);
             let kept = Kept {
                 limits,
-                text: source.text.clone(),
+                text: source.text().to_owned(),
                 doc: docs.remove(&file),
                 problems,
             };

@@ -797,7 +797,11 @@ impl Stored {
         if !rest.is_empty() {
             return Err(postcard::Error::DeserializeBadEncoding);
         }
-        let mut slots: Vec<Option<Statement>> = vec![None; count];
+        // Room for statements added to an edited file (a patch splices
+        // them in) without moving the array; pages never written to cost
+        // no memory.
+        let mut slots: Vec<Option<Statement>> = Vec::with_capacity(count + count / 16 + CHUNK);
+        slots.resize(count, None);
         slots
             .par_chunks_mut(CHUNK)
             .zip(chunks)

@@ -409,7 +409,7 @@ impl Cache {
     fn read_at(&self, root: &Path, now: SystemTime) -> Result<(Kb, Reading), Stale> {
         let file = self.file_for(root).map_err(Stale::NoKb)?;
         let now = nanos(now);
-        let (stored, mut header, checked) = {
+        let (stored, mut header, checked, share) = {
             let bytes = read_file(&file)?;
             let (mut header, model) = open(&bytes)?;
             let checked = check_files(&header, root)?;
@@ -417,6 +417,7 @@ impl Cache {
             // a small part of the KB; else it is not worth decoding.
             let changed_bytes: u64 = checked.changed.iter().map(|c| c.stamp.len).sum();
             let all_bytes: u64 = header.files.iter().map(|e| e.stamp.len).sum();
+            let share = (changed_bytes, all_bytes);
             if let Some(first) = checked.changed.first() {
                 if !worth_patching(changed_bytes, all_bytes) {
                     return Err(Stale::Changed(first.path.clone()));
@@ -432,7 +433,7 @@ impl Cache {
                 // A cache that cannot be refreshed is only hashed again.
                 let _ = self.store(root, &header, |out| out.write_all(model));
             }
-            (stored, header, checked)
+            (stored, header, checked, share)
         };
         // The file's bytes are freed before the graph and indexes are made.
         let resolved = stored.into_resolved();
@@ -445,8 +446,6 @@ impl Cache {
         };
         // Files changed: read them again into the model if the change stays
         // within them.
-        let changed_bytes: u64 = checked.changed.iter().map(|c| c.stamp.len).sum();
-        let all_bytes: u64 = header.files.iter().map(|e| e.stamp.len).sum();
         let mut texts = Vec::with_capacity(checked.changed.len());
         for c in checked.changed {
             header.files[c.entry].stamp = c.stamp;
@@ -458,7 +457,7 @@ impl Cache {
             .ok_or(Stale::Changed(first))?;
         // A cache that cannot be rewritten only costs the next run this one's
         // work again.
-        if worth_rewriting(changed_bytes, all_bytes) {
+        if worth_rewriting(share.0, share.1) {
             let _ = self.store_kb(root, &header, &kb);
         }
         Ok((kb, reading))

@@ -50,6 +50,14 @@ impl Span {
     }
 }
 
+/// `text` without a leading byte-order mark.
+pub(crate) fn strip_bom(text: String) -> String {
+    match text.strip_prefix('\u{feff}') {
+        Some(rest) => rest.to_owned(),
+        None => text,
+    }
+}
+
 fn clamp_u32(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
 }
@@ -102,10 +110,7 @@ impl SourceFile {
             std::fs::read(&self.path)
                 .ok()
                 .and_then(|bytes| String::from_utf8(bytes).ok())
-                .map(|t| match t.strip_prefix('\u{feff}') {
-                    Some(rest) => rest.to_owned(),
-                    None => t,
-                })
+                .map(strip_bom)
                 .filter(|t| xxh3_128(t.as_bytes()) == hash)
                 .unwrap_or_default()
         })
@@ -174,10 +179,7 @@ impl SourceMap {
 
     /// Registers a file. A leading byte-order mark is removed from `text`.
     pub fn add(&mut self, name: String, path: &Path, text: String) -> FileId {
-        let text = match text.strip_prefix('\u{feff}') {
-            Some(rest) => rest.to_owned(),
-            None => text,
-        };
+        let text = strip_bom(text);
         let id = FileId(clamp_u32(self.files.len()));
         self.files
             .push(SourceFile::new(name, path.to_path_buf(), Some(text), None));

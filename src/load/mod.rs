@@ -249,7 +249,7 @@ impl Resolved {
         }
         docs.sort_by_key(|(file, _)| *file);
         let changed: std::collections::HashSet<FileId> = docs.iter().map(|(f, _)| *f).collect();
-        let statements = self.lay_out_statements(&docs)?;
+        let mut statements = self.lay_out_statements(&docs)?;
         let mut ids = self.id_map();
         if let Some(moved) = &statements.moved {
             for range in &statements.ranges {
@@ -272,7 +272,7 @@ impl Resolved {
         let places = resolve::Places {
             actors: places_in(&self.actors, |a| a.span, &changed, ActorIx),
             events: places_in(&self.events, |e| e.span, &changed, EventIx),
-            statements: statements.places.clone(),
+            statements: std::mem::take(&mut statements.places),
         };
         let seed = resolve::Seed {
             ids,
@@ -306,6 +306,7 @@ impl Resolved {
     /// order, or another file's statement names one that is gone (loading
     /// reports it).
     fn lay_out_statements(&mut self, docs: &[(FileId, RawDoc)]) -> Option<StatementLayout> {
+        let changed = |s: &Statement| docs.iter().any(|(f, _)| *f == s.span.file);
         let statements = &self.statements;
         let mut ranges = Vec::with_capacity(docs.len());
         for (file, _) in docs {
@@ -316,10 +317,7 @@ impl Resolved {
         // Statements are kept in file order: each changed file's are its
         // range, and no others.
         let in_ranges: usize = ranges.iter().map(|r| r.len()).sum();
-        let of_changed = statements
-            .iter()
-            .filter(|s| docs.iter().any(|(f, _)| *f == s.span.file))
-            .count();
+        let of_changed = statements.iter().filter(|s| changed(s)).count();
         if in_ranges != of_changed
             || ranges
                 .iter()
@@ -389,7 +387,6 @@ impl Resolved {
                     .map(StatementIx),
             }
         };
-        let changed = |s: &Statement| docs.iter().any(|(f, _)| *f == s.span.file);
         for s in self.statements.iter_mut().filter(|s| !changed(s)) {
             for r in &mut s.responds_to {
                 if let Answered::Statement(t) = &mut r.to {

@@ -16,6 +16,7 @@ use super::raw::{BrokenItem, RawActor, RawDoc, RawEvent, RawSettings, RawStateme
 use super::spanned::{parse_slice_with_spans, parse_with_spans};
 use crate::diag::Code;
 use crate::model::{Limits, NodeKind};
+use crate::source_map::strip_bom;
 use crate::suggest;
 
 /// A document a file holds, and how it is parsed.
@@ -341,13 +342,6 @@ fn read_limited(path: &Path, max: u64) -> std::io::Result<Option<Vec<u8>>> {
     let mut bytes = Vec::with_capacity(usize::try_from(len).unwrap_or(0).saturating_add(1));
     file.take(max.saturating_add(1)).read_to_end(&mut bytes)?;
     Ok((bytes.len() as u64 <= max).then_some(bytes))
-}
-
-fn strip_bom(text: String) -> String {
-    match text.strip_prefix('\u{feff}') {
-        Some(rest) => rest.to_owned(),
-        None => text,
-    }
 }
 
 fn strip_bom_offset(text: &str, at: usize) -> usize {

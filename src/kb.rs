@@ -365,67 +365,74 @@ impl Kb {
 
     fn make_graph(&self) -> DiGraph<NodeRef, Link> {
         let n = self.actors.len() + self.events.len() + self.statements.len();
-        let mut g = DiGraph::with_capacity(n, n * 3);
+        // Counted first, so the edges are held once and at their size.
+        let mut count = 0;
+        self.each_link(|_, _, _| count += 1);
+        let mut g = DiGraph::with_capacity(n, count);
         for node in nodes(self.actors.len(), self.events.len(), self.statements.len()) {
             g.add_node(node);
         }
-        let mut edges = Vec::new();
+        self.each_link(|from, to, link| {
+            g.add_edge(self.node(from), self.node(to), link);
+        });
+        g
+    }
+
+    /// Every link of the KB, from, to and what it is, in the graph's edge
+    /// order.
+    fn each_link(&self, mut link: impl FnMut(NodeRef, NodeRef, Link)) {
         for (i, a) in self.actors.iter().enumerate() {
             let me = NodeRef::Actor(ActorIx(i as u32));
             if let Some(p) = a.part_of {
-                edges.push((me, NodeRef::Actor(p), Link::PartOf));
+                link(me, NodeRef::Actor(p), Link::PartOf);
             }
             for (r, role) in a.roles.iter().enumerate() {
-                edges.push((me, NodeRef::Actor(role.of), Link::RoleOf(r as u32)));
+                link(me, NodeRef::Actor(role.of), Link::RoleOf(r as u32));
             }
         }
         for (i, e) in self.events.iter().enumerate() {
             let me = NodeRef::Event(EventIx(i as u32));
             if let Some(p) = e.part_of {
-                edges.push((me, NodeRef::Event(p), Link::PartOf));
+                link(me, NodeRef::Event(p), Link::PartOf);
             }
             for p in &e.participants {
-                edges.push((NodeRef::Actor(p.actor), me, Link::ParticipantOf(p.role)));
+                link(NodeRef::Actor(p.actor), me, Link::ParticipantOf(p.role));
             }
             for s in &e.sources {
                 if let Some(o) = s.outlet {
-                    edges.push((me, NodeRef::Actor(o), Link::ReportedBy));
+                    link(me, NodeRef::Actor(o), Link::ReportedBy);
                 }
             }
         }
         for (i, s) in self.statements.iter().enumerate() {
             let me = NodeRef::Statement(StatementIx(i as u32));
             for speaker in s.speakers() {
-                edges.push((me, NodeRef::Actor(speaker), Link::SaidBy));
+                link(me, NodeRef::Actor(speaker), Link::SaidBy);
             }
             if let Some(p) = s.on_behalf_of {
-                edges.push((me, NodeRef::Actor(p), Link::OnBehalfOf));
+                link(me, NodeRef::Actor(p), Link::OnBehalfOf);
             }
             for v in &s.verdicts {
-                edges.push((me, NodeRef::Actor(v.by), Link::JudgedBy));
+                link(me, NodeRef::Actor(v.by), Link::JudgedBy);
                 if let Some(o) = v.source.as_ref().and_then(|src| src.outlet) {
-                    edges.push((me, NodeRef::Actor(o), Link::ReportedBy));
+                    link(me, NodeRef::Actor(o), Link::ReportedBy);
                 }
             }
             if let Some(at) = s.at {
-                edges.push((me, NodeRef::Event(at), Link::SaidAt));
+                link(me, NodeRef::Event(at), Link::SaidAt);
             }
             for r in &s.responds_to {
-                edges.push((me, r.to.node(), Link::RespondsTo(r.stance)));
+                link(me, r.to.node(), Link::RespondsTo(r.stance));
             }
             for src in &s.sources {
                 if let Some(o) = src.outlet {
-                    edges.push((me, NodeRef::Actor(o), Link::ReportedBy));
+                    link(me, NodeRef::Actor(o), Link::ReportedBy);
                 }
             }
             for &about in &s.about {
-                edges.push((me, about, Link::About));
+                link(me, about, Link::About);
             }
         }
-        for (from, to, link) in edges {
-            g.add_edge(self.node(from), self.node(to), link);
-        }
-        g
     }
 
     fn build_indexes(&mut self) {

@@ -61,6 +61,11 @@ impl Document for RawDoc {
                     (range, item)
                 })
                 .collect();
+            match kind {
+                NodeKind::Actor => doc.actors.reserve_exact(parsed.len()),
+                NodeKind::Event => doc.events.reserve_exact(parsed.len()),
+                NodeKind::Statement => doc.statements.reserve_exact(parsed.len()),
+            }
             for (range, item) in parsed {
                 match item {
                     Ok(Item::Actor(a)) => doc.actors.push(a),
@@ -620,5 +625,29 @@ mod tests {
             offset(text, ron::error::Position { line: 9, col: 1 }),
             text.len()
         );
+    }
+
+    /// Every parsed document is held until the KB is resolved: its lists
+    /// and its items' lists hold no room beyond their items.
+    #[test]
+    fn parsed_lists_hold_no_spare_room() {
+        let items: String = (0..5)
+            .map(|i| format!("Statement(id: \"s{i}\", by: [\"a\", \"b\"], date: \"2024\", kind: Claim, summary: \"x\", responds_to: [\"s0\"], sources: [Source(outlet: \"m\")], topics: [\"t\"], about: [\"a\"]),\n"))
+            .collect();
+        let text = format!("Kb(statements: [\n{items}])");
+        let mut problems = Vec::new();
+        let doc = RawDoc::parse(&text, &Limits::default(), &mut problems).unwrap();
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(doc.statements.capacity(), 5);
+        for s in &doc.statements {
+            assert_eq!(s.sources.capacity(), 1);
+            assert_eq!(s.responds_to.capacity(), 1);
+            assert_eq!(s.topics.capacity(), 1);
+            assert_eq!(s.about.capacity(), 1);
+            let crate::load::spanned::OneOrMany::Many(by) = &s.by else {
+                panic!("two speakers are a list");
+            };
+            assert_eq!(by.capacity(), 2);
+        }
     }
 }

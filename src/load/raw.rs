@@ -11,7 +11,7 @@ use std::fmt;
 
 use serde::de::{self, MapAccess, Visitor};
 
-use super::spanned::{offset_of, Located, OneOrMany, OrShort, Spanned, SpannedMap, Word};
+use super::spanned::{exact, offset_of, Located, OneOrMany, OrShort, Spanned, SpannedMap, Word};
 
 /// One KB file: `Kb(actors: [..], events: [..], statements: [..])`.
 #[derive(Debug, Default, Deserialize)]
@@ -46,11 +46,11 @@ pub struct RawActor {
     pub id: Spanned<String>,
     pub name: String,
     pub kind: Spanned<Word>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "exact")]
     pub aliases: Vec<String>,
     #[serde(default)]
     pub part_of: Option<Spanned<String>>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "exact")]
     pub roles: Vec<Located<OrShort<RawRole>>>,
     #[serde(default)]
     pub note: Option<String>,
@@ -83,13 +83,13 @@ pub struct RawEvent {
     pub time_zone: Option<Spanned<String>>,
     #[serde(default)]
     pub place: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "exact")]
     pub participants: Vec<Located<OrShort<RawParticipant>>>,
     #[serde(default)]
     pub part_of: Option<Spanned<String>>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "exact")]
     pub sources: Vec<RawSource>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "exact")]
     pub topics: Vec<String>,
     #[serde(default)]
     pub note: Option<String>,
@@ -143,17 +143,17 @@ pub struct RawStatement {
     #[serde(default)]
     pub title: Option<String>,
     pub summary: Spanned<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "exact")]
     pub quotes: Vec<RawQuote>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "exact")]
     pub about: Vec<Spanned<String>>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "exact")]
     pub topics: Vec<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "exact")]
     pub responds_to: Vec<RawResponse>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "exact")]
     pub sources: Vec<RawSource>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "exact")]
     pub verdicts: Vec<RawVerdict>,
     #[serde(default)]
     pub status: Option<Box<RawStatus>>,

@@ -225,6 +225,16 @@ fn spanned_string<E: serde::de::Error>(
     }
 }
 
+/// A list holding no more room than its items: serde grows a list from
+/// nothing to four items' room, and a KB's lists mostly hold one or two (a
+/// statement's one source took 4 x 168 bytes; every parsed document is held
+/// until the KB is resolved).
+pub fn exact<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Vec<T>, D::Error> {
+    let mut list = Vec::<T>::deserialize(d)?;
+    list.shrink_to_fit();
+    Ok(list)
+}
+
 /// One id in quotes, or a list (`by: "putin"`, `by: ["ukraine", …]`).
 #[derive(Debug, Clone)]
 pub enum OneOrMany<T> {
@@ -236,10 +246,9 @@ impl<'de, T: DeserializeOwned> Deserialize<'de> for OneOrMany<T> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let (text, range) = raw(d)?;
         if text.starts_with('[') {
-            Ok(OneOrMany::Many(nested::<Vec<T>, D::Error>(
-                text,
-                range.start,
-            )?))
+            let mut list = nested::<Vec<T>, D::Error>(text, range.start)?;
+            list.shrink_to_fit();
+            Ok(OneOrMany::Many(list))
         } else {
             Ok(OneOrMany::One(spanned_string(text, range)?))
         }

@@ -286,10 +286,12 @@ impl Default for Options {
 }
 
 /// The formats written straight to their file or to stdout as they are
-/// made (record by record; TimelineJS as one value): an output larger than
+/// made (record by record, DOT statement by statement; TimelineJS as one value): an output larger than
 /// the KB (a KB's JSON is several times its RON) is never held whole.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Streamed {
+    Dot(View),
+    Graphml,
     Json,
     Jsonl,
     Jsonld,
@@ -297,9 +299,11 @@ pub enum Streamed {
 }
 
 impl Streamed {
-    /// How `format` is written, if it is streamed.
-    pub fn of(format: Format) -> Option<Streamed> {
-        match format {
+    /// How `plan` is written, if it is streamed.
+    pub fn of(plan: Plan) -> Option<Streamed> {
+        match plan.format {
+            Format::Dot => Some(Streamed::Dot(plan.view)),
+            Format::Graphml => Some(Streamed::Graphml),
             Format::Json => Some(Streamed::Json),
             Format::Jsonl => Some(Streamed::Jsonl),
             Format::Jsonld => Some(Streamed::Jsonld),
@@ -317,13 +321,15 @@ pub fn stream(
     options: &Options,
     out: &mut dyn std::io::Write,
 ) -> std::io::Result<()> {
-    let records = export::records(kb, filter);
+    let records = || export::records(kb, filter);
     let zone = options.zone.unwrap_or(kb.settings.zone);
     match how {
-        Streamed::Json => export::json::write_json(kb, &records, out),
-        Streamed::Jsonl => export::json::write_jsonl(kb, &records, out),
-        Streamed::Jsonld => export::jsonld::write(kb, &records, &options.base_iri, out),
-        Streamed::Timelinejs => export::timelinejs::write(kb, &records, zone, out),
+        Streamed::Dot(view) => export::dot::write(kb, view, filter, out),
+        Streamed::Graphml => export::graphml::write(kb, &records(), out),
+        Streamed::Json => export::json::write_json(kb, &records(), out),
+        Streamed::Jsonl => export::json::write_jsonl(kb, &records(), out),
+        Streamed::Jsonld => export::jsonld::write(kb, &records(), &options.base_iri, out),
+        Streamed::Timelinejs => export::timelinejs::write(kb, &records(), zone, out),
     }
 }
 
@@ -338,12 +344,12 @@ pub fn make(kb: &Kb, plan: Plan, filter: &Filter, options: &Options) -> Result<M
     };
     let whole = |how| written(&|out| stream(kb, how, filter, options, out));
     match plan.format {
-        Format::Dot => text(export::dot::export(kb, plan.view, filter)),
+        Format::Dot => whole(Streamed::Dot(plan.view)),
         Format::Mermaid => text(export::mermaid::export(kb, plan.view, filter)),
         Format::Json => whole(Streamed::Json),
         Format::Jsonl => whole(Streamed::Jsonl),
         Format::Jsonld => whole(Streamed::Jsonld),
-        Format::Graphml => text(export::graphml::export(kb, &records())),
+        Format::Graphml => whole(Streamed::Graphml),
         Format::Timelinejs => whole(Streamed::Timelinejs),
         Format::Html => {
             let zone = options.zone.unwrap_or(kb.settings.zone);

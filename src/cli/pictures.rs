@@ -25,7 +25,7 @@ pub fn make(
     options: &Options,
 ) -> Result<ExitCode, Failure> {
     let f = filter(kb, spec)?;
-    if let Some(how) = artifact::Streamed::of(plan.format) {
+    if let Some(how) = artifact::Streamed::of(plan) {
         let write = |out: &mut dyn Write| artifact::stream(kb, how, &f, options, out);
         match output {
             Some(path) => annals::atomic::write_with(path, kb_path, write)?,

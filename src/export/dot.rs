@@ -6,6 +6,7 @@
 //! are written in a fixed order.
 
 use std::collections::BTreeMap;
+use std::io::{self, Write};
 
 use graphviz_rust::dot_structures::{
     Attribute, Edge, EdgeTy, Graph, GraphAttributes, Id, Node, NodeId, Stmt, Subgraph, Vertex,
@@ -71,17 +72,20 @@ fn defaults(title: &str, rankdir: &str) -> Vec<Stmt> {
 }
 
 /// A digraph printed one top-level statement at a time, byte for byte as
-/// graphviz-rust prints the whole `Graph`: a view's statements (a node of
-/// 100,000 statements, each with its attributes) never all exist at once.
-struct Printer {
-    text: String,
+/// graphviz-rust prints the whole `Graph`, and written as it is printed: a
+/// view's statements (a node of 100,000 statements, each with its
+/// attributes) and its text never all exist at once. The first write that
+/// fails ends the printing; `finish` returns its error.
+struct Printer<'a> {
+    out: &'a mut dyn Write,
     ctx: PrinterContext,
     empty: bool,
+    failed: Option<io::Error>,
 }
 
-impl Printer {
-    /// Starts the digraph `id` with `stmts`.
-    fn new(id: &str, stmts: Vec<Stmt>) -> Printer {
+impl<'a> Printer<'a> {
+    /// Starts the digraph `id` with `stmts`, written to `out`.
+    fn new(id: &str, stmts: Vec<Stmt>, out: &'a mut dyn Write) -> Printer<'a> {
         let mut ctx = PrinterContext::default();
         // The graph printed with no statements: its first line, and the
         // context as printing its statements needs it (a digraph, indented).
@@ -92,10 +96,12 @@ impl Printer {
         };
         let whole = graph.print(&mut ctx);
         let head = whole.strip_suffix("\n}").unwrap_or(&whole);
+        let failed = out.write_all(head.as_bytes()).err();
         let mut printer = Printer {
-            text: head.to_owned(),
+            out,
             ctx,
             empty: true,
+            failed,
         };
         for stmt in stmts {
             printer.push(stmt);
@@ -104,17 +110,25 @@ impl Printer {
     }
 
     fn push(&mut self, stmt: Stmt) {
-        if !self.empty {
-            self.text.push('\n');
+        if self.failed.is_some() {
+            return;
         }
+        let separator = if self.empty { "" } else { "\n" };
         self.empty = false;
-        self.text.push_str(&stmt.print(&mut self.ctx));
+        let text = stmt.print(&mut self.ctx);
+        let wrote = self
+            .out
+            .write_all(separator.as_bytes())
+            .and_then(|()| self.out.write_all(text.as_bytes()));
+        self.failed = wrote.err();
     }
 
-    /// The DOT text, closed.
-    fn finish(mut self) -> String {
-        self.text.push_str("\n}\n");
-        self.text
+    /// Closes the digraph.
+    fn finish(self) -> io::Result<()> {
+        match self.failed {
+            Some(e) => Err(e),
+            None => self.out.write_all(b"\n}\n"),
+        }
     }
 }
 
@@ -196,18 +210,28 @@ fn stance_edge(
 /// let text = dot::export(&loaded.kb, View::Responses, &annals::query::Filter::default());
 /// assert!(text.starts_with("digraph"));
 /// ```
+/// The DOT text of `view`, whole (Graphviz and pages take it so).
 pub fn export(kb: &Kb, view: View, filter: &Filter) -> String {
+    let mut text = Vec::new();
+    // Writing into memory fails only if memory does, and DOT from `q` and
+    // `attr` is UTF-8.
+    let _ = write(kb, view, filter, &mut text);
+    String::from_utf8(text).unwrap_or_default()
+}
+
+/// Writes the DOT text of `view` to `out` as it is printed.
+pub fn write(kb: &Kb, view: View, filter: &Filter, out: &mut dyn Write) -> io::Result<()> {
     match view {
-        View::Responses => responses(kb, filter),
-        View::Actors => actors(kb, filter),
-        View::Timeline => timeline(kb, filter),
-        View::Kb => whole(kb, filter),
+        View::Responses => responses(kb, filter, out),
+        View::Actors => actors(kb, filter, out),
+        View::Timeline => timeline(kb, filter, out),
+        View::Kb => whole(kb, filter, out),
     }
 }
 
-fn responses(kb: &Kb, filter: &Filter) -> String {
+fn responses(kb: &Kb, filter: &Filter, out: &mut dyn Write) -> io::Result<()> {
     let sel = select(kb, View::Responses, filter);
-    let mut stmts = Printer::new("responses", defaults("Who responded to whom", "LR"));
+    let mut stmts = Printer::new("responses", defaults("Who responded to whom", "LR"), out);
     // One cluster per speaker (or institution), in order of first statement.
     let clusters = group_by_speaker(kb, &sel.statements, filter);
     for (i, (who, list)) in clusters.iter().enumerate() {
@@ -258,9 +282,13 @@ fn responses(kb: &Kb, filter: &Filter) -> String {
     stmts.finish()
 }
 
-fn actors(kb: &Kb, filter: &Filter) -> String {
+fn actors(kb: &Kb, filter: &Filter, out: &mut dyn Write) -> io::Result<()> {
     let pairs = who_responded::who_responded(kb, filter, &Options::default());
-    let mut stmts = Printer::new("actors", defaults("Who responded to whom (actors)", "LR"));
+    let mut stmts = Printer::new(
+        "actors",
+        defaults("Who responded to whom (actors)", "LR"),
+        out,
+    );
     let mut seen: Vec<Party> = pairs
         .iter()
         .flat_map(|p| [Party::Actor(p.responder), p.target])
@@ -302,9 +330,9 @@ fn actors(kb: &Kb, filter: &Filter) -> String {
     stmts.finish()
 }
 
-fn timeline(kb: &Kb, filter: &Filter) -> String {
+fn timeline(kb: &Kb, filter: &Filter, out: &mut dyn Write) -> io::Result<()> {
     let sel = select(kb, View::Timeline, filter);
-    let mut stmts = Printer::new("timeline", defaults("Timeline", "LR"));
+    let mut stmts = Printer::new("timeline", defaults("Timeline", "LR"), out);
     // One rank per day (the start day of each item's date), with a date axis.
     let day = |start: i64| {
         crate::records::instant(start).map_or_else(|| "open".to_owned(), |t| t[..10].to_owned())
@@ -389,9 +417,9 @@ fn order(kb: &Kb, a: StatementIx, b: StatementIx) -> std::cmp::Ordering {
         .then_with(|| x.id.cmp(&y.id))
 }
 
-fn whole(kb: &Kb, filter: &Filter) -> String {
+fn whole(kb: &Kb, filter: &Filter, out: &mut dyn Write) -> io::Result<()> {
     let sel = select(kb, View::Kb, filter);
-    let mut stmts = Printer::new("kb", defaults("Knowledge base", "LR"));
+    let mut stmts = Printer::new("kb", defaults("Knowledge base", "LR"), out);
     let mut shown: std::collections::BTreeSet<NodeRef> = std::collections::BTreeSet::new();
     for &s in &sel.statements {
         shown.insert(NodeRef::Statement(s));
@@ -484,15 +512,19 @@ mod tests {
             stmts: stmts(),
         };
         let whole = graph.print(&mut PrinterContext::default()) + "\n";
-        let mut printer = Printer::new("view", vec![]);
+        let mut out = Vec::new();
+        let mut printer = Printer::new("view", vec![], &mut out);
         for stmt in stmts() {
             printer.push(stmt);
         }
-        let printed = printer.finish();
+        printer.finish().unwrap();
+        let printed = String::from_utf8(out).unwrap();
         assert!(printed.contains("\"s2\" -> \"s1\""), "{printed}");
         assert_eq!(printed, whole);
+        let mut none = Vec::new();
+        Printer::new("none", vec![], &mut none).finish().unwrap();
         assert_eq!(
-            Printer::new("none", vec![]).finish(),
+            String::from_utf8(none).unwrap(),
             Graph::DiGraph {
                 id: q("none"),
                 strict: false,
@@ -501,5 +533,26 @@ mod tests {
             .print(&mut PrinterContext::default())
                 + "\n"
         );
+    }
+
+    /// The first write that fails ends the printing, and is what it returns.
+    #[test]
+    fn a_failed_write_ends_the_printing() {
+        struct Full(usize);
+        impl Write for Full {
+            fn write(&mut self, _: &[u8]) -> io::Result<usize> {
+                self.0 += 1;
+                Err(io::Error::other("disk full"))
+            }
+            fn flush(&mut self) -> io::Result<()> {
+                Ok(())
+            }
+        }
+        let mut full = Full(0);
+        let mut printer = Printer::new("x", defaults("t", "LR"), &mut full);
+        printer.push(node("s1", vec![]));
+        let failed = printer.finish().unwrap_err();
+        assert_eq!(failed.to_string(), "disk full");
+        assert_eq!(full.0, 1, "nothing is written after a failed write");
     }
 }

@@ -103,8 +103,34 @@ fn flatten(record: Value) -> Vec<Datum> {
     data
 }
 
-/// The GraphML document of the records.
-pub fn export(kb: &Kb, records: &Records) -> String {
+/// A node's label and attributes.
+fn node_data(kb: &Kb, n: NodeRef) -> (String, Vec<Datum>) {
+    let (label, record) = match n {
+        NodeRef::Actor(a) => (
+            kb.actor(a).name.clone(),
+            serde_json::to_value(ActorView::of(kb, a)),
+        ),
+        NodeRef::Event(e) => (
+            kb.event(e).name.clone(),
+            serde_json::to_value(EventView::of(kb, e)),
+        ),
+        NodeRef::Statement(s) => {
+            let st = kb.statement(s);
+            let label = format!("{} · {}", kb.speaker_names(st, 2), st.date);
+            (label, serde_json::to_value(StatementView::of(kb, s)))
+        }
+    };
+    (label, flatten(record.unwrap_or(Value::Null)))
+}
+
+/// Nodes per parallel job.
+const CHUNK: usize = 512;
+
+/// Writes the GraphML document of the records to `out` as it is made: the
+/// nodes' attributes are read twice (once to declare every key, once to
+/// write them) rather than held (ten times the KB at 100,000 statements).
+pub fn write(kb: &Kb, records: &Records, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    use rayon::prelude::*;
     let nodes: Vec<NodeRef> = records
         .actors
         .iter()
@@ -112,38 +138,31 @@ pub fn export(kb: &Kb, records: &Records) -> String {
         .chain(records.events.iter().map(|e| NodeRef::Event(*e)))
         .chain(records.statements.iter().map(|s| NodeRef::Statement(*s)))
         .collect();
-    // Every node's attributes first, so that every key is declared.
+    // Every key first, each with the first type seen (the records give one
+    // field one type), in the order the nodes give them.
+    let seen: Vec<Vec<(String, Ty)>> = nodes
+        .par_chunks(CHUNK)
+        .map(|chunk| {
+            let mut keys: Vec<(String, Ty)> = Vec::new();
+            for n in chunk {
+                for (key, ty, _) in node_data(kb, *n).1 {
+                    if !keys.iter().any(|(k, _)| *k == key) {
+                        keys.push((key, ty));
+                    }
+                }
+            }
+            keys
+        })
+        .collect();
     let mut keys: Vec<(String, Ty)> = vec![("label".into(), Ty::String)];
-    let mut attributes = Vec::with_capacity(nodes.len());
-    for n in &nodes {
-        let (label, record) = match *n {
-            NodeRef::Actor(a) => (
-                kb.actor(a).name.clone(),
-                serde_json::to_value(ActorView::of(kb, a)),
-            ),
-            NodeRef::Event(e) => (
-                kb.event(e).name.clone(),
-                serde_json::to_value(EventView::of(kb, e)),
-            ),
-            NodeRef::Statement(s) => {
-                let st = kb.statement(s);
-                let label = format!("{} · {}", kb.speaker_names(st, 2), st.date);
-                (label, serde_json::to_value(StatementView::of(kb, s)))
-            }
-        };
-        let data = flatten(record.unwrap_or(Value::Null));
-        for (key, ty, _) in &data {
-            // The first type seen for a key is its type; the records give
-            // one field one type.
-            if !keys.iter().any(|(k, _)| k == key) {
-                keys.push((key.clone(), *ty));
-            }
+    for (key, ty) in seen.into_iter().flatten() {
+        if !keys.iter().any(|(k, _)| *k == key) {
+            keys.push((key, ty));
         }
-        attributes.push((label, data));
     }
 
-    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-    out.push_str("<graphml xmlns=\"http://graphml.graphdrawing.org/xmlns\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" xsi:schemaLocation=\"http://graphml.graphdrawing.org/xmlns http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd\">\n");
+    let mut head = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    head.push_str("<graphml xmlns=\"http://graphml.graphdrawing.org/xmlns\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" xsi:schemaLocation=\"http://graphml.graphdrawing.org/xmlns http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd\">\n");
     let declare = |out: &mut String, domain: &str, prefix: &str, key: &str, ty: Ty| {
         let _ = writeln!(
             out,
@@ -154,14 +173,15 @@ pub fn export(kb: &Kb, records: &Records) -> String {
         );
     };
     for (key, ty) in &keys {
-        declare(&mut out, "node", "", key, *ty);
+        declare(&mut head, "node", "", key, *ty);
     }
     // Edge keys get their own ids: a node and an edge attribute may share
     // a name (`role`).
     for (key, ty) in EDGE_KEYS {
-        declare(&mut out, "edge", "edge_", key, *ty);
+        declare(&mut head, "edge", "edge_", key, *ty);
     }
-    out.push_str("  <graph id=\"annals\" edgedefault=\"directed\">\n");
+    head.push_str("  <graph id=\"annals\" edgedefault=\"directed\">\n");
+    out.write_all(head.as_bytes())?;
     let data = |out: &mut String, key: &str, value: &str| {
         let _ = writeln!(
             out,
@@ -170,53 +190,70 @@ pub fn export(kb: &Kb, records: &Records) -> String {
             xml_data(value)
         );
     };
-    for (n, (label, attrs)) in nodes.iter().zip(attributes) {
-        let _ = writeln!(out, "    <node id=\"{}\">", xml(kb.id_of(*n)));
-        data(&mut out, "label", &label);
-        for (key, _, value) in &attrs {
-            data(&mut out, key, value);
+    // The nodes, a few chunks per core at a time, written as they come.
+    let batch = CHUNK * 2 * rayon::current_num_threads().max(1);
+    for window in nodes.chunks(batch) {
+        let parts: Vec<String> = window
+            .par_chunks(CHUNK)
+            .map(|chunk| {
+                let mut text = String::new();
+                for n in chunk {
+                    let (label, attrs) = node_data(kb, *n);
+                    let _ = writeln!(text, "    <node id=\"{}\">", xml(kb.id_of(*n)));
+                    data(&mut text, "label", &label);
+                    for (key, _, value) in &attrs {
+                        data(&mut text, key, value);
+                    }
+                    text.push_str("    </node>\n");
+                }
+                text
+            })
+            .collect();
+        for part in parts {
+            out.write_all(part.as_bytes())?;
         }
-        out.push_str("    </node>\n");
     }
     let included: std::collections::BTreeSet<NodeRef> = nodes.iter().copied().collect();
     let g = kb.graph();
     let mut count = 0;
+    let mut text = String::new();
     for n in &nodes {
         let mut edges: Vec<_> = g
             .edges(kb.node(*n))
             .map(|e| (g[e.target()], *e.weight()))
             .collect();
         edges.sort_by(|a, b| kb.id_of(a.0).cmp(kb.id_of(b.0)));
+        text.clear();
         for (target, link) in edges {
             if !included.contains(&target) {
                 continue;
             }
             let _ = writeln!(
-                out,
+                text,
                 "    <edge id=\"e{count}\" source=\"{}\" target=\"{}\">",
                 xml(kb.id_of(*n)),
                 xml(kb.id_of(target))
             );
-            data(&mut out, "edge_link", link.as_str());
+            data(&mut text, "edge_link", link.as_str());
             match (link, *n) {
                 (Link::RespondsTo(stance), NodeRef::Statement(s)) => {
-                    data(&mut out, "edge_stance", stance.as_str());
+                    data(&mut text, "edge_stance", stance.as_str());
                     let position = kb
                         .statement(s)
                         .responds_to
                         .iter()
                         .position(|r| r.to.node() == target && r.stance == stance);
                     if let Some(p) = position {
-                        data(&mut out, "edge_position", &(p + 1).to_string());
+                        data(&mut text, "edge_position", &(p + 1).to_string());
                     }
                 }
-                (Link::ParticipantOf(role), _) => data(&mut out, "edge_role", role.as_str()),
+                (Link::ParticipantOf(role), _) => data(&mut text, "edge_role", role.as_str()),
                 _ => {}
             }
-            out.push_str("    </edge>\n");
+            text.push_str("    </edge>\n");
             count += 1;
         }
+        out.write_all(text.as_bytes())?;
     }
-    out.push_str("  </graph>\n</graphml>\n");
-    out
+    out.write_all(b"  </graph>\n</graphml>\n")
 }

@@ -176,51 +176,53 @@ pub fn write(
     } else {
         out.write_all(b"[\n")?;
         let mut first = true;
-        let mut chunk = |text: Vec<u8>| -> std::io::Result<()> {
-            if !text.is_empty() {
-                if !first {
-                    out.write_all(b",\n")?;
-                }
-                first = false;
-                out.write_all(&text)?;
-            }
-            Ok(())
-        };
-        chunk(print_nodes(&records.actors, |a| actor(kb, base, a))?)?;
-        chunk(print_nodes(&records.events, |e| event(kb, base, e))?)?;
-        chunk(print_nodes(&records.statements, |s| {
-            statement(kb, base, s)
-        })?)?;
+        write_nodes(&records.actors, |a| actor(kb, base, a), &mut first, out)?;
+        write_nodes(&records.events, |e| event(kb, base, e), &mut first, out)?;
+        write_nodes(
+            &records.statements,
+            |s| statement(kb, base, s),
+            &mut first,
+            out,
+        )?;
         out.write_all(b"\n  ]")?;
     }
     out.write_all(b"\n}\n")
 }
 
 /// Nodes per parallel job.
-const CHUNK: usize = 4096;
+const CHUNK: usize = 512;
 
-/// Prints the nodes of `items` as elements of the `@graph` array, joined
-/// by `,\n`, in order.
-fn print_nodes<T: Sync>(
+/// Writes the nodes of `items` as elements of the `@graph` array, each
+/// after `,\n` but the very first (`first`), in order. Chunks are printed
+/// in parallel, a few per core at a time, and written as they come: the
+/// output (several times the KB) is never held whole.
+fn write_nodes<T: Sync>(
     items: &[T],
     node: impl Fn(&T) -> Value + Sync,
-) -> std::io::Result<Vec<u8>> {
+    first: &mut bool,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
     use rayon::prelude::*;
-    let parts: Vec<Vec<u8>> = items
-        .par_chunks(CHUNK)
-        .map(|chunk| {
-            let mut text = Vec::new();
-            for (i, item) in chunk.iter().enumerate() {
-                if i > 0 {
-                    text.extend_from_slice(b",\n");
+    let batch = CHUNK * 2 * rayon::current_num_threads().max(1);
+    for window in items.chunks(batch) {
+        let parts: Vec<Vec<u8>> = window
+            .par_chunks(CHUNK)
+            .map(|chunk| {
+                let mut text = Vec::new();
+                for item in chunk {
+                    text.extend_from_slice(b",\n    ");
+                    write_indented(&mut text, &node(item), "    ")?;
                 }
-                text.extend_from_slice(b"    ");
-                write_indented(&mut text, &node(item), "    ")?;
-            }
-            Ok(text)
-        })
-        .collect::<std::io::Result<_>>()?;
-    Ok(parts.join(&b",\n"[..]))
+                Ok(text)
+            })
+            .collect::<std::io::Result<_>>()?;
+        for part in parts {
+            // Every item is written after `,\n`; the first needs none.
+            let skip = if std::mem::take(first) { 2 } else { 0 };
+            out.write_all(&part[skip..])?;
+        }
+    }
+    Ok(())
 }
 
 /// Pretty-prints `value` as it would appear nested at `indent`: every line

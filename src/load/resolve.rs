@@ -25,8 +25,8 @@ use crate::model::Settings;
 use crate::model::{
     id_problem, suggest_id, Actor, ActorIx, ActorKind, Answered, Date, Event, EventIx, EventKind,
     NodeKind, NodeRef, Original, Participant, ParticipationRole, Quote, Rating, Response, Role,
-    Signatory, Source, Stance, Statement, StatementIx, StatementKind, Status, StatusKind, Verdict,
-    Vocabulary, Zone,
+    Signatory, Source, Stance, Statement, StatementIx, StatementKind, Status, StatusKind, ThinVec,
+    Verdict, Vocabulary, Zone,
 };
 use crate::source_map::{FileId, Span};
 use crate::suggest;
@@ -800,6 +800,13 @@ impl Names {
     }
 }
 
+/// A model list at its length: collected through a filter, a list grows
+/// to room for four, and a KB holds millions of lists.
+fn exact<T>(mut list: ThinVec<T>) -> ThinVec<T> {
+    list.shrink_to_fit();
+    list
+}
+
 impl Linker<'_> {
     fn span(file: FileId, s: &Spanned<impl Sized>) -> Span {
         Span::new(file, s.range.clone())
@@ -1345,7 +1352,7 @@ impl Linker<'_> {
             OneOrMany::One(_) => Vec::new(),
             OneOrMany::Many(list) => self.signatories(file, list),
         };
-        let verdicts = raw
+        let verdicts: ThinVec<Verdict> = raw
             .verdicts
             .iter_mut()
             .filter_map(|v| {
@@ -1376,10 +1383,10 @@ impl Linker<'_> {
             }))
         });
         Statement {
-            verdicts,
+            verdicts: exact(verdicts),
             status,
             when: date.bounds(),
-            signatories,
+            signatories: signatories.into(),
             on_behalf_of,
             id: mode.take(&mut raw.id.value),
             span: Self::span(file, &raw.id),
@@ -1392,10 +1399,12 @@ impl Linker<'_> {
             summary: mode.take(&mut raw.summary.value),
             summary_span: Self::span(file, &raw.summary),
             quotes,
-            about,
-            topics: mode.take(&mut raw.topics),
-            responds_to,
-            sources: self.sources(file, &mut raw.sources, Self::span(file, &raw.id)),
+            about: about.into(),
+            topics: mode.take(&mut raw.topics).into(),
+            responds_to: responds_to.into(),
+            sources: self
+                .sources(file, &mut raw.sources, Self::span(file, &raw.id))
+                .into(),
             note: mode.take(&mut raw.note),
         }
     }
@@ -1688,5 +1697,41 @@ mod tests {
         assert!(helped[..MAX_SUGGESTION_SEARCHES].iter().all(|h| *h));
         assert!(helped[MAX_SUGGESTION_SEARCHES..].iter().all(|h| !*h));
         assert_eq!(unknown[0].help.as_deref(), Some("did you mean `putin`?"));
+    }
+
+    /// A KB holds millions of lists: the model's hold no room beyond their
+    /// items, those collected through a filter included.
+    #[test]
+    fn model_lists_hold_no_spare_room() {
+        let text = r#"Kb(
+            actors: [
+                Actor(id: "a", name: "A", kind: Person),
+                Actor(id: "b", name: "B", kind: Person),
+                Actor(id: "m", name: "M", kind: Media),
+            ],
+            statements: [
+                Statement(id: "s1", by: "a", date: "2024", kind: Claim, summary: "x", sources: [Source(outlet: "m")]),
+                Statement(id: "s2", by: ["a", "b"], date: "2024", kind: Claim, summary: "y",
+                    quotes: ["q"], about: ["a"], topics: ["t"], responds_to: ["s1"],
+                    sources: [Source(outlet: "m")],
+                    verdicts: [Verdict(by: "m", rating: False)]),
+            ],
+        )"#;
+        let loaded = crate::Kb::load_files(&[("kb/a.ron", text.as_bytes())]);
+        assert!(!loaded.has_errors(), "{:?}", loaded.findings);
+        let s = loaded.kb.statement(StatementIx(1));
+        let lists = [
+            (s.signatories.len(), s.signatories.capacity()),
+            (s.quotes.len(), s.quotes.capacity()),
+            (s.about.len(), s.about.capacity()),
+            (s.topics.len(), s.topics.capacity()),
+            (s.responds_to.len(), s.responds_to.capacity()),
+            (s.sources.len(), s.sources.capacity()),
+            (s.verdicts.len(), s.verdicts.capacity()),
+        ];
+        assert_eq!(
+            lists,
+            [(2, 2), (1, 1), (1, 1), (1, 1), (1, 1), (1, 1), (1, 1)]
+        );
     }
 }

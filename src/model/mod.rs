@@ -19,6 +19,7 @@ pub use kind::{
 pub use settings::{Limits, Settings, MAX_NESTING, MIN_NESTING};
 
 use crate::source_map::Span;
+pub use thin_vec::ThinVec;
 
 /// A person or an institution.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
@@ -135,7 +136,7 @@ pub struct Statement {
     pub by: ActorIx,
     /// Every signatory of a joint statement, `by` first; empty when one
     /// actor spoke (so a single speaker costs no allocation).
-    pub signatories: Vec<Signatory>,
+    pub signatories: ThinVec<Signatory>,
     /// The principal a spokesperson spoke for (Peskov for Putin): queries
     /// credit the statement to it.
     pub on_behalf_of: Option<ActorIx>,
@@ -154,14 +155,14 @@ pub struct Statement {
     /// A neutral one-paragraph paraphrase.
     pub summary: String,
     pub summary_span: Span,
-    pub quotes: Vec<Quote>,
+    pub quotes: ThinVec<Quote>,
     /// The actors, events and statements it speaks of.
-    pub about: Vec<NodeRef>,
-    pub topics: Vec<String>,
-    pub responds_to: Vec<Response>,
-    pub sources: Vec<Source>,
+    pub about: ThinVec<NodeRef>,
+    pub topics: ThinVec<String>,
+    pub responds_to: ThinVec<Response>,
+    pub sources: ThinVec<Source>,
     /// What fact-checkers found, in the order written.
-    pub verdicts: Vec<Verdict>,
+    pub verdicts: ThinVec<Verdict>,
     /// What became of it (retracted, corrected), when the KB says.
     pub status: Option<Box<Status>>,
     pub note: Option<String>,

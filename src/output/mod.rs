@@ -52,3 +52,19 @@ pub(crate) fn write_table(
         Format::Text | Format::Json => table.write_text(out, style),
     }
 }
+
+/// Writes `rows` under the columns of `head` (its own rows are not read)
+/// in the chosen format, as they are made.
+pub(crate) fn write_rows(
+    head: &Table,
+    rows: table::Rows,
+    format: Format,
+    out: &mut dyn std::io::Write,
+    style: Style,
+) -> std::io::Result<()> {
+    match format {
+        Format::Csv(cells) => head.write_csv_of(rows, out, cells),
+        Format::Md => head.write_md_of(rows, out),
+        Format::Text | Format::Json => head.write_text_of(rows, out, style),
+    }
+}

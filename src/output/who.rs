@@ -6,8 +6,8 @@ use serde::Serialize;
 
 use super::json::{self, Ref};
 use super::style::Role;
-use super::table::{cell, Table};
-use super::{name, stance_word, write_table, Format, Style};
+use super::table::{cell, Cell, Table};
+use super::{name, stance_word, write_rows, Format, Style};
 use crate::kb::Kb;
 use crate::model::{Stance, StatementIx};
 use crate::query::who_responded::Pair;
@@ -81,7 +81,8 @@ pub fn write(
         }
         return json::write(out, &Views(kb, pairs));
     }
-    let mut table = if format == Format::Text {
+    let text = format == Format::Text;
+    let head = if text {
         Table::new(&[
             "responder",
             "",
@@ -105,37 +106,41 @@ pub fn write(
             "stances",
         ])
     };
-    for p in pairs {
-        let (first, last) = (
-            kb.statement(p.first).date.as_str(),
-            kb.statement(p.last).date.as_str(),
-        );
-        let row = if format == Format::Text {
-            let dominant = p.stances.dominant();
-            vec![
-                cell(name(kb, p.responder), Role::Plain),
-                "→".into(),
-                kb.name_of(p.target.node()).into(),
-                p.statements.to_string().into(),
-                p.count.to_string().into(),
-                cell(first, Role::Date),
-                cell(last, Role::Date),
-                cell(stances(p), dominant.map_or(Role::Plain, Role::Stance)),
-            ]
-        } else {
-            vec![
-                kb.actor(p.responder).id.as_str().into(),
-                name(kb, p.responder).into(),
-                kb.id_of(p.target.node()).into(),
-                kb.name_of(p.target.node()).into(),
-                p.statements.to_string().into(),
-                p.count.to_string().into(),
-                first.into(),
-                last.into(),
-                stances(p).into(),
-            ]
-        };
-        table.push(row);
+    let rows = |f: &mut dyn FnMut(&[Cell]) -> io::Result<()>| {
+        pairs.iter().try_for_each(|p| f(&row(kb, p, text)))
+    };
+    write_rows(&head, &rows, format, out, style)
+}
+
+/// A pair's row: in text, eight columns; in CSV and Markdown, nine.
+fn row(kb: &Kb, p: &Pair, text: bool) -> Vec<Cell> {
+    let (first, last) = (
+        kb.statement(p.first).date.as_str(),
+        kb.statement(p.last).date.as_str(),
+    );
+    if text {
+        let dominant = p.stances.dominant();
+        vec![
+            cell(name(kb, p.responder), Role::Plain),
+            "→".into(),
+            kb.name_of(p.target.node()).into(),
+            p.statements.to_string().into(),
+            p.count.to_string().into(),
+            cell(first, Role::Date),
+            cell(last, Role::Date),
+            cell(stances(p), dominant.map_or(Role::Plain, Role::Stance)),
+        ]
+    } else {
+        vec![
+            kb.actor(p.responder).id.as_str().into(),
+            name(kb, p.responder).into(),
+            kb.id_of(p.target.node()).into(),
+            kb.name_of(p.target.node()).into(),
+            p.statements.to_string().into(),
+            p.count.to_string().into(),
+            first.into(),
+            last.into(),
+            stances(p).into(),
+        ]
     }
-    write_table(&table, format, out, style)
 }

@@ -144,7 +144,7 @@ fuzz_target!(|input: Input| {
         let _ = export::json::write_jsonl(kb, &records, &mut sink);
         let _ = export::csv::tables(kb, &records, annals::escape::Cells::Exact);
         let _ = export::csv::tables(kb, &records, annals::escape::Cells::Safe);
-        let _ = export::graphml::export(kb, &records);
+        let _ = export::graphml::write(kb, &records, &mut sink);
         let _ = export::timelinejs::write(kb, &records, kb.settings.zone, &mut sink);
         let mut jsonld = Vec::new();
         export::jsonld::write(kb, &records, export::jsonld::BASE, &mut jsonld)

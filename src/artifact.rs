@@ -291,6 +291,9 @@ impl Default for Options {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Streamed {
     Dot(View),
+    /// The page with annals' own response graph (Graphviz's drawing is
+    /// made before the page is written around it).
+    Html,
     Graphml,
     Json,
     Jsonl,
@@ -303,6 +306,7 @@ impl Streamed {
     pub fn of(plan: Plan) -> Option<Streamed> {
         match plan.format {
             Format::Dot => Some(Streamed::Dot(plan.view)),
+            Format::Html if plan.engine == Engine::Native => Some(Streamed::Html),
             Format::Graphml => Some(Streamed::Graphml),
             Format::Json => Some(Streamed::Json),
             Format::Jsonl => Some(Streamed::Jsonl),
@@ -325,6 +329,10 @@ pub fn stream(
     let zone = options.zone.unwrap_or(kb.settings.zone);
     match how {
         Streamed::Dot(view) => export::dot::write(kb, view, filter, out),
+        Streamed::Html => {
+            let (caption, graph) = (&options.caption, export::html::Graph::Own);
+            export::html::write(kb, &records(), filter, zone, caption, graph, out)
+        }
         Streamed::Graphml => export::graphml::write(kb, &records(), out),
         Streamed::Json => export::json::write_json(kb, &records(), out),
         Streamed::Jsonl => export::json::write_jsonl(kb, &records(), out),
@@ -351,18 +359,17 @@ pub fn make(kb: &Kb, plan: Plan, filter: &Filter, options: &Options) -> Result<M
         Format::Jsonld => whole(Streamed::Jsonld),
         Format::Graphml => whole(Streamed::Graphml),
         Format::Timelinejs => whole(Streamed::Timelinejs),
+        Format::Html if plan.engine == Engine::Native => whole(Streamed::Html),
         Format::Html => {
+            // The page around Graphviz's drawing, which is made later.
             let zone = options.zone.unwrap_or(kb.settings.zone);
-            let graph = match plan.engine {
-                Engine::Graphviz => export::html::Graph::Graphviz,
-                Engine::Native => export::html::Graph::Own,
-            };
+            let graph = export::html::Graph::Graphviz;
             let page = written(&|out| {
                 let r = records();
                 export::html::write(kb, &r, filter, zone, &options.caption, graph, out)
             })?;
-            match (graph, page) {
-                (export::html::Graph::Graphviz, Made::Bytes(page)) => {
+            match page {
+                Made::Bytes(page) => {
                     let here = export::html::GRAPHVIZ_HERE.as_bytes();
                     let at = page
                         .windows(here.len())
@@ -374,7 +381,7 @@ pub fn make(kb: &Kb, plan: Plan, filter: &Filter, options: &Options) -> Result<M
                         tail: page[(at + here.len()).min(page.len())..].to_vec(),
                     })
                 }
-                (_, page) => Ok(page),
+                page => Ok(page),
             }
         }
         Format::Csv => Ok(Made::Tables(export::csv::tables(

@@ -25,7 +25,7 @@ use super::labels::{default_credit, lane_names, statement_label, Caption};
 use super::{select, speaker, Records, View};
 use crate::escape::xml;
 use crate::kb::Kb;
-use crate::model::{Stance, Zone};
+use crate::model::{Stance, StatementIx, Zone};
 use crate::palette;
 use crate::query::Filter;
 
@@ -47,9 +47,9 @@ struct Data<'a> {
     records: Document<'a>,
     zone: PageZone,
     /// Each statement's short label (title, or summary cut at a word).
-    labels: BTreeMap<&'a str, String>,
+    labels: ByStatement<'a, String>,
     /// The lane each statement is drawn in: its speaker's id.
-    speaker: BTreeMap<&'a str, &'a str>,
+    speaker: ByStatement<'a, &'a str>,
     /// Each lane's name (short name, disambiguated).
     lanes: BTreeMap<&'a str, String>,
     /// Where statements that share their time with others are drawn, in
@@ -59,6 +59,52 @@ struct Data<'a> {
     graph: Vec<&'a str>,
     stances: BTreeMap<&'static str, &'static str>,
     lane_colours: &'static [&'static str],
+}
+
+/// A map from each statement's id to a value of it, in the records' order
+/// (by id, as a `BTreeMap` orders them), made as it is written: a page of
+/// 200,000 statements does not hold their labels twice.
+struct ByStatement<'a, V> {
+    kb: &'a Kb,
+    statements: &'a [StatementIx],
+    value: &'a dyn Fn(StatementIx) -> V,
+}
+
+impl<V: Serialize> Serialize for ByStatement<'_, V> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_map(
+            self.statements
+                .iter()
+                .map(|&x| (self.kb.statement(x).id.as_str(), (self.value)(x))),
+        )
+    }
+}
+
+/// Writes JSON made safe inside an HTML script element: `<`, `>` and `&`
+/// (which only ever occur inside JSON strings) become `\u003c` escapes, so
+/// no KB text can close the element or open a comment. (ASCII bytes: a
+/// UTF-8 sequence never holds them.)
+struct ScriptSafe<'a>(&'a mut dyn Write);
+
+impl Write for ScriptSafe<'_> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let mut rest = buf;
+        while let Some(at) = rest.iter().position(|b| matches!(b, b'<' | b'>' | b'&')) {
+            self.0.write_all(&rest[..at])?;
+            self.0.write_all(match rest[at] {
+                b'<' => b"\\u003c",
+                b'>' => b"\\u003e",
+                _ => b"\\u0026",
+            })?;
+            rest = &rest[at + 1..];
+        }
+        self.0.write_all(rest)?;
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.0.flush()
+    }
 }
 
 /// Where the Graphviz drawing of the response graph goes in a page that
@@ -85,11 +131,9 @@ pub fn write(
     graph: Graph,
     out: &mut dyn Write,
 ) -> io::Result<()> {
-    let mut lane_of = BTreeMap::new();
     let mut speakers = Vec::new();
     for &s in &records.statements {
         let who = speaker(kb, s, filter);
-        lane_of.insert(kb.statement(s).id.as_str(), kb.actor(who).id.as_str());
         if !speakers.contains(&Some(who)) {
             speakers.push(Some(who));
         }
@@ -117,15 +161,16 @@ pub fn write(
             },
         },
         records: Document::of(kb, records),
-        labels: records
-            .statements
-            .iter()
-            .map(|s| {
-                let st = kb.statement(*s);
-                (st.id.as_str(), statement_label(st))
-            })
-            .collect(),
-        speaker: lane_of,
+        labels: ByStatement {
+            kb,
+            statements: &records.statements,
+            value: &|s| statement_label(kb.statement(s)),
+        },
+        speaker: ByStatement {
+            kb,
+            statements: &records.statements,
+            value: &|s| kb.actor(speaker(kb, s, filter)).id.as_str(),
+        },
         at: super::spread(kb, &records.statements)
             .into_iter()
             .map(|(s, t)| (kb.statement(s).id.as_str(), (t * 1000.0).round() as i64))
@@ -138,10 +183,6 @@ pub fn write(
             .collect(),
         lane_colours: palette::LANES,
     };
-    let mut json = Vec::new();
-    crate::escape::write_json(&mut json, &data, false)?;
-    let json = String::from_utf8_lossy(&json);
-
     let n = records.statements.len();
     let title = caption.title.clone().unwrap_or_else(|| {
         format!(
@@ -220,18 +261,19 @@ pub fn write(
 </section>
 </main>
 <footer>{credit} · times in {zone}</footer>
-<script type="application/json" id="annals-data">{data}</script>
-<script>{SCRIPT}</script>
-</body>
-</html>
-"##,
+<script type="application/json" id="annals-data">"##,
         title = xml(&title),
         credit = xml(&credit),
-        data = script_json(&json),
         drawn = match graph {
             Graph::Own => "",
             Graph::Graphviz => GRAPHVIZ_HERE,
         },
+    )?;
+    // The data, written as it is serialized (it is most of the page).
+    crate::escape::write_json(&mut ScriptSafe(out), &data, false)?;
+    write!(
+        out,
+        "</script>\n<script>{SCRIPT}</script>\n</body>\n</html>\n"
     )
 }
 
@@ -267,29 +309,19 @@ pub fn live(page: &str) -> Option<String> {
     ))
 }
 
-/// JSON made safe inside an HTML script element: `<`, `>` and `&` (which
-/// only ever occur inside JSON strings) become `\u003c` escapes, so no KB
-/// text can close the element or open a comment.
-fn script_json(json: &str) -> String {
-    let mut out = String::with_capacity(json.len());
-    for c in json.chars() {
-        match c {
-            '<' => out.push_str("\\u003c"),
-            '>' => out.push_str("\\u003e"),
-            '&' => out.push_str("\\u0026"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn json_in_a_script_element_cannot_close_it() {
-        let s = script_json(r#"{"a":"</script><!--&"}"#);
+        let mut out = Vec::new();
+        // Written in pieces, as serde_json writes.
+        let mut safe = ScriptSafe(&mut out);
+        for piece in [r#"{"a":"<"#, r#"/script><!--&"}"#] {
+            safe.write_all(piece.as_bytes()).unwrap();
+        }
+        let s = String::from_utf8(out).unwrap();
         assert_eq!(s, r#"{"a":"\u003c/script\u003e\u003c!--\u0026"}"#);
         let back: serde_json::Value = serde_json::from_str(&s).expect("json");
         assert_eq!(back["a"], "</script><!--&");

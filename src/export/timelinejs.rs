@@ -174,35 +174,55 @@ pub fn write(
     zone: Zone,
     out: &mut dyn std::io::Write,
 ) -> std::io::Result<()> {
-    let mut events: Vec<Value> = Vec::new();
-    for e in &records.events {
-        let ev = kb.event(*e);
-        let mut slide = Map::new();
-        if dates(&ev.date, zone, &mut slide).is_none() {
-            continue;
-        }
-        let mut text = format!("<p>{}", xml(&ev.kind.phrase()));
-        if let Some(p) = &ev.place {
-            text.push_str(&format!(", {}", xml(p)));
-        }
-        text.push_str("</p>");
-        if !ev.sources.is_empty() {
-            let lines: Vec<String> = ev.sources.iter().map(|s| source_line(kb, s)).collect();
-            text.push_str(&format!("<p>Sources: {}</p>", lines.join("; ")));
-        }
-        slide.insert(
-            "text".into(),
-            json!({ "headline": xml(&ev.name), "text": text }),
-        );
-        slide.insert("group".into(), json!("Events"));
-        slide.insert("unique_id".into(), json!(ev.id));
-        media(kb, &ev.sources, &mut slide);
-        events.push(Value::Object(slide));
-    }
-    for s in &records.statements {
-        if let Some(slide) = statement_slide(kb, kb.statement(*s), zone) {
-            events.push(slide);
+    // One slide at a time: the slides of 100,000 statements held as one
+    // value took ten times the KB.
+    struct Slides<'a>(&'a Kb, &'a Records, Zone);
+    impl serde::Serialize for Slides<'_> {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let Slides(kb, records, zone) = *self;
+            let events = records
+                .events
+                .iter()
+                .filter_map(|e| event_slide(kb, *e, zone));
+            let statements = records
+                .statements
+                .iter()
+                .filter_map(|s| statement_slide(kb, kb.statement(*s), zone));
+            s.collect_seq(events.chain(statements))
         }
     }
-    crate::records::write(out, &json!({ "events": events }))
+    #[derive(serde::Serialize)]
+    struct Page<'a> {
+        events: Slides<'a>,
+    }
+    crate::records::write(
+        out,
+        &Page {
+            events: Slides(kb, records, zone),
+        },
+    )
+}
+
+/// An event's slide, when its date can be placed.
+fn event_slide(kb: &Kb, e: crate::model::EventIx, zone: Zone) -> Option<Value> {
+    let ev = kb.event(e);
+    let mut slide = Map::new();
+    dates(&ev.date, zone, &mut slide)?;
+    let mut text = format!("<p>{}", xml(&ev.kind.phrase()));
+    if let Some(p) = &ev.place {
+        text.push_str(&format!(", {}", xml(p)));
+    }
+    text.push_str("</p>");
+    if !ev.sources.is_empty() {
+        let lines: Vec<String> = ev.sources.iter().map(|s| source_line(kb, s)).collect();
+        text.push_str(&format!("<p>Sources: {}</p>", lines.join("; ")));
+    }
+    slide.insert(
+        "text".into(),
+        json!({ "headline": xml(&ev.name), "text": text }),
+    );
+    slide.insert("group".into(), json!("Events"));
+    slide.insert("unique_id".into(), json!(ev.id));
+    media(kb, &ev.sources, &mut slide);
+    Some(Value::Object(slide))
 }

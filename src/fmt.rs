@@ -604,6 +604,29 @@ mod tests {
         format(text, Doc::Kb).expect("formats")
     }
 
+    /// Whatever RON reads as whitespace, `fmt` reads too: a vertical tab
+    /// between items loaded but could not be laid out (found by the `fmt`
+    /// fuzz target).
+    #[test]
+    fn every_whitespace_ron_reads_is_read() {
+        for blank in [
+            "\u{b}", "\u{c}", "\u{85}", "\u{200e}", "\u{200f}", "\u{2028}", "\u{2029}",
+        ] {
+            let text = format!(
+                "Kb(actors: [Actor(id: \"a\", name: \"A\", kind: Person),{blank}Actor(id: \"b\",{blank}name: \"B\", kind: Person)])"
+            );
+            let loaded = crate::Kb::load_files(&[("kb/a.ron", text.as_bytes())]);
+            assert!(
+                !loaded.has_errors(),
+                "{blank:?}: {:?}",
+                loaded.load_findings()
+            );
+            let out = kb(&text);
+            assert!(out.contains("id: \"b\",\n"), "{blank:?}: {out}");
+            assert_eq!(kb(&out), out);
+        }
+    }
+
     #[test]
     fn bare_ids_where_the_default_is_meant_and_nowhere_else() {
         let out = kb(

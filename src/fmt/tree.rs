@@ -176,15 +176,9 @@ impl Parser<'_> {
         let mut found = Vec::new();
         let mut newlines = 0usize;
         loop {
-            let b = self.text.as_bytes();
-            while let Some(&c) = b.get(self.at) {
-                if c == b'\n' {
-                    newlines += 1;
-                } else if !c.is_ascii_whitespace() {
-                    break;
-                }
-                self.at += 1;
-            }
+            let blank = crate::load::spanned::whitespace_len(self.rest());
+            newlines += self.rest()[..blank].matches('\n').count();
+            self.at += blank;
             let start = self.at;
             let len = if self.rest().starts_with("//") {
                 self.rest().find('\n').unwrap_or(self.rest().len())

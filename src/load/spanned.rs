@@ -89,14 +89,36 @@ pub(crate) fn offset_of(slice: &str) -> Option<usize> {
     (base != 0 && at >= base && at + slice.len() <= base + len).then(|| at - base)
 }
 
+/// Whether RON reads `c` as whitespace: ron's own set (Unicode's
+/// Pattern_White_Space), vertical tab and line separator included, so that
+/// whatever loads, `fmt` reads too.
+pub(crate) fn is_ron_whitespace(c: char) -> bool {
+    matches!(
+        c,
+        ' ' | '\t'
+            | '\n'
+            | '\r'
+            | '\x0B'
+            | '\x0C'
+            | '\u{85}'
+            | '\u{200E}'
+            | '\u{200F}'
+            | '\u{2028}'
+            | '\u{2029}'
+    )
+}
+
+/// Length of the whitespace at the start of `s`.
+pub(crate) fn whitespace_len(s: &str) -> usize {
+    s.find(|c| !is_ron_whitespace(c)).unwrap_or(s.len())
+}
+
 /// Length of the whitespace and comments at the start of `s`.
 pub fn trivia_len(s: &str) -> usize {
     let b = s.as_bytes();
     let mut i = 0;
     loop {
-        while i < b.len() && (b[i] as char).is_ascii_whitespace() {
-            i += 1;
-        }
+        i += whitespace_len(&s[i..]);
         if b[i..].starts_with(b"//") {
             while i < b.len() && b[i] != b'\n' {
                 i += 1;

@@ -123,9 +123,6 @@ fn node_data(kb: &Kb, n: NodeRef) -> (String, Vec<Datum>) {
     (label, flatten(record.unwrap_or(Value::Null)))
 }
 
-/// Nodes per parallel job.
-const CHUNK: usize = 512;
-
 /// Writes the GraphML document of the records to `out` as it is made: the
 /// nodes' attributes are read twice (once to declare every key, once to
 /// write them) rather than held (ten times the KB at 100,000 statements).
@@ -141,7 +138,7 @@ pub fn write(kb: &Kb, records: &Records, out: &mut dyn std::io::Write) -> std::i
     // Every key first, each with the first type seen (the records give one
     // field one type), in the order the nodes give them.
     let seen: Vec<Vec<(String, Ty)>> = nodes
-        .par_chunks(CHUNK)
+        .par_chunks(super::CHUNK)
         .map(|chunk| {
             let mut keys: Vec<(String, Ty)> = Vec::new();
             for n in chunk {
@@ -190,29 +187,19 @@ pub fn write(kb: &Kb, records: &Records, out: &mut dyn std::io::Write) -> std::i
             xml_data(value)
         );
     };
-    // The nodes, a few chunks per core at a time, written as they come.
-    let batch = CHUNK * 2 * rayon::current_num_threads().max(1);
-    for window in nodes.chunks(batch) {
-        let parts: Vec<String> = window
-            .par_chunks(CHUNK)
-            .map(|chunk| {
-                let mut text = String::new();
-                for n in chunk {
-                    let (label, attrs) = node_data(kb, *n);
-                    let _ = writeln!(text, "    <node id=\"{}\">", xml(kb.id_of(*n)));
-                    data(&mut text, "label", &label);
-                    for (key, _, value) in &attrs {
-                        data(&mut text, key, value);
-                    }
-                    text.push_str("    </node>\n");
-                }
-                text
-            })
-            .collect();
-        for part in parts {
-            out.write_all(part.as_bytes())?;
+    // The nodes, printed in parallel and written as they come.
+    let print = |n: &NodeRef, text: &mut Vec<u8>| {
+        let (label, attrs) = node_data(kb, *n);
+        let mut node = format!("    <node id=\"{}\">\n", xml(kb.id_of(*n)));
+        data(&mut node, "label", &label);
+        for (key, _, value) in &attrs {
+            data(&mut node, key, value);
         }
-    }
+        node.push_str("    </node>\n");
+        text.extend_from_slice(node.as_bytes());
+        Ok(())
+    };
+    super::print_in_parallel(&nodes, print, |part| out.write_all(part))?;
     let included: std::collections::BTreeSet<NodeRef> = nodes.iter().copied().collect();
     let g = kb.graph();
     let mut count = 0;

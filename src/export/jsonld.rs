@@ -189,40 +189,23 @@ pub fn write(
     out.write_all(b"\n}\n")
 }
 
-/// Nodes per parallel job.
-const CHUNK: usize = 512;
-
 /// Writes the nodes of `items` as elements of the `@graph` array, each
-/// after `,\n` but the very first (`first`), in order. Chunks are printed
-/// in parallel, a few per core at a time, and written as they come: the
-/// output (several times the KB) is never held whole.
+/// after `,\n` but the very first (`first`), in order, as they are printed.
 fn write_nodes<T: Sync>(
     items: &[T],
     node: impl Fn(&T) -> Value + Sync,
     first: &mut bool,
     out: &mut dyn std::io::Write,
 ) -> std::io::Result<()> {
-    use rayon::prelude::*;
-    let batch = CHUNK * 2 * rayon::current_num_threads().max(1);
-    for window in items.chunks(batch) {
-        let parts: Vec<Vec<u8>> = window
-            .par_chunks(CHUNK)
-            .map(|chunk| {
-                let mut text = Vec::new();
-                for item in chunk {
-                    text.extend_from_slice(b",\n    ");
-                    write_indented(&mut text, &node(item), "    ")?;
-                }
-                Ok(text)
-            })
-            .collect::<std::io::Result<_>>()?;
-        for part in parts {
-            // Every item is written after `,\n`; the first needs none.
-            let skip = if std::mem::take(first) { 2 } else { 0 };
-            out.write_all(&part[skip..])?;
-        }
-    }
-    Ok(())
+    let print = |item: &T, text: &mut Vec<u8>| {
+        text.extend_from_slice(b",\n    ");
+        write_indented(text, &node(item), "    ")
+    };
+    super::print_in_parallel(items, print, |part| {
+        // Every item is written after `,\n`; the first needs none.
+        let skip = if std::mem::take(first) { 2 } else { 0 };
+        out.write_all(&part[skip..])
+    })
 }
 
 /// Pretty-prints `value` as it would appear nested at `indent`: every line

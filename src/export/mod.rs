@@ -108,6 +108,38 @@ pub fn select(kb: &Kb, view: View, filter: &Filter) -> Selection {
     Selection { statements, events }
 }
 
+/// Items per parallel job of [`print_in_parallel`].
+pub(crate) const CHUNK: usize = 512;
+
+/// Prints `items` in order, `print` writing each into a buffer: chunks of
+/// them are printed in parallel, a few per core at a time, and handed to
+/// `write` in order as they come, so an output several times the KB is
+/// never held whole.
+pub(crate) fn print_in_parallel<T: Sync>(
+    items: &[T],
+    print: impl Fn(&T, &mut Vec<u8>) -> std::io::Result<()> + Sync,
+    mut write: impl FnMut(&[u8]) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    use rayon::prelude::*;
+    let batch = CHUNK * 2 * rayon::current_num_threads().max(1);
+    for window in items.chunks(batch) {
+        let parts: Vec<Vec<u8>> = window
+            .par_chunks(CHUNK)
+            .map(|chunk| {
+                let mut text = Vec::new();
+                for item in chunk {
+                    print(item, &mut text)?;
+                }
+                Ok(text)
+            })
+            .collect::<std::io::Result<_>>()?;
+        for part in &parts {
+            write(part)?;
+        }
+    }
+    Ok(())
+}
+
 /// Everything an interchange export carries: the kept statements and
 /// events, and the actors they involve (every actor when nothing is
 /// filtered), each sorted by id so exports are stable record by record.

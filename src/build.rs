@@ -172,7 +172,7 @@ impl Manifest {
         let mut problems = Vec::new();
         let mut outputs: Vec<Output> = Vec::with_capacity(raw.outputs.len());
         for o in raw.outputs {
-            let here = at(o.file.range.clone());
+            let here = at(o.file.range.into());
             let shown_file = shown(&o.file.value);
             let file = match normalise(&o.file.value) {
                 Ok(file) => file,
@@ -201,7 +201,7 @@ impl Manifest {
                     None => {
                         problems.push(format!(
                             "{}: `{}` is not a time zone annals knows ({})",
-                            at(tz.range.clone()),
+                            at(tz.range.into()),
                             shown(&tz.value),
                             Zone::help_for(&tz.value)
                         ));

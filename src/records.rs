@@ -116,7 +116,7 @@ impl<'a> SourceView<'a> {
             url: s.url.as_deref(),
             archived: s.archived.as_deref(),
             title: s.title.as_deref(),
-            date: s.date.as_ref().map(DateView::of),
+            date: s.date.as_deref().map(DateView::of),
             accessed: s.accessed.as_deref().map(DateView::of),
         }
     }

@@ -36,7 +36,8 @@ pub struct Span {
 }
 
 impl Span {
-    pub fn new(file: FileId, range: Range<usize>) -> Span {
+    pub fn new(file: FileId, range: impl Into<Range<usize>>) -> Span {
+        let range = range.into();
         Span {
             file,
             start: clamp_u32(range.start),

@@ -297,7 +297,7 @@ pub fn tables(kb: &Kb, records: &Records, cells: Cells) -> Vec<Table> {
     let source_rows = |item: &str, kind: &str, list: &[Source], out: &mut Out| {
         for (i, s) in list.iter().enumerate() {
             let outlet = s.outlet.map(|o| kb.actor(o).id.as_str()).unwrap_or("");
-            let date = s.date.as_ref().map(Date::as_str).unwrap_or("");
+            let date = s.date.as_deref().map(Date::as_str).unwrap_or("");
             out.row(&[
                 item,
                 kind,

@@ -135,7 +135,7 @@ fn citation(kb: &Kb, base: &str, s: &Source) -> Value {
     if let Some(t) = &s.title {
         m.insert("name".into(), json!(t));
     }
-    if let Some(d) = s.date.as_ref().and_then(iso) {
+    if let Some(d) = s.date.as_deref().and_then(iso) {
         m.insert("datePublished".into(), json!(d));
     }
     if let Some(a) = &s.archived {

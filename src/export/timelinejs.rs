@@ -100,7 +100,7 @@ fn source_line(kb: &Kb, s: &Source) -> String {
         (Some(o), Some(t)) => format!("{o}: {t}"),
         (Some(o), None) => o.to_owned(),
         (None, Some(t)) => t.to_owned(),
-        (None, None) => s.url.clone().unwrap_or_else(|| "source".into()),
+        (None, None) => s.url.as_deref().unwrap_or("source").to_owned(),
     };
     let mut line = link(s.url.as_deref(), &name);
     if let Some(d) = &s.date {

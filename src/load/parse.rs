@@ -648,6 +648,29 @@ mod tests {
                 panic!("two speakers are a list");
             };
             assert_eq!(by.capacity(), 2);
+            // Without a title, quotes, verdicts or the like, nothing is
+            // allocated for them.
+            assert!(s.more.is_none());
         }
+    }
+
+    /// A statement's rarer fields are kept together, all of them.
+    #[test]
+    fn rarer_fields_are_kept_apart() {
+        let text = r#"Kb(statements: [Statement(id: "s", by: "a", date: "2024", at: "e", on_behalf_of: "p", kind: Claim, title: "T", summary: "x", quotes: ["q"], verdicts: [Verdict(by: "f", rating: False)], status: Status(kind: Retracted), note: "n")])"#;
+        let mut problems = Vec::new();
+        let doc = RawDoc::parse(text, &Limits::default(), &mut problems).unwrap();
+        assert!(problems.is_empty(), "{problems:?}");
+        let more = doc.statements[0].more();
+        assert_eq!(more.at.as_ref().map(|a| a.value.as_str()), Some("e"));
+        assert_eq!(
+            more.on_behalf_of.as_ref().map(|a| a.value.as_str()),
+            Some("p")
+        );
+        assert_eq!(more.title.as_deref(), Some("T"));
+        assert_eq!(more.quotes.len(), 1);
+        assert_eq!(more.verdicts.len(), 1);
+        assert!(more.status.is_some());
+        assert_eq!(more.note.as_deref(), Some("n"));
     }
 }

@@ -6,6 +6,7 @@
 //! name must not pass silently.
 
 use serde::Deserialize;
+use thin_vec::ThinVec;
 
 use std::fmt;
 
@@ -126,39 +127,121 @@ impl<T: NamesActor> Located<OrShort<T>> {
     }
 }
 
+/// A statement as parsed. The fields a statement often goes without are
+/// boxed together (`more`): a parsed KB is held whole until it is resolved,
+/// and a tiny statement took 264 bytes before it named anything.
 #[derive(Debug, Deserialize)]
-#[serde(rename = "Statement", deny_unknown_fields)]
+#[serde(from = "WrittenStatement")]
 pub struct RawStatement {
     pub id: Spanned<String>,
     /// One speaker, or the signatories of a joint statement.
     pub by: OneOrMany<Located<OrShort<RawSignatory>>>,
     pub date: Spanned<String>,
-    /// The principal a spokesperson spoke for.
-    #[serde(default)]
-    pub on_behalf_of: Option<Box<Spanned<String>>>,
-    #[serde(default)]
-    pub at: Option<Spanned<String>>,
     pub kind: Spanned<Word>,
-    /// A short headline for labels, beside the summary.
-    #[serde(default)]
-    pub title: Option<String>,
     pub summary: Spanned<String>,
-    #[serde(default, deserialize_with = "exact")]
-    pub quotes: Vec<RawQuote>,
-    #[serde(default, deserialize_with = "exact")]
-    pub about: Vec<Spanned<String>>,
-    #[serde(default, deserialize_with = "exact")]
-    pub topics: Vec<String>,
-    #[serde(default, deserialize_with = "exact")]
-    pub responds_to: Vec<RawResponse>,
-    #[serde(default, deserialize_with = "exact")]
-    pub sources: Vec<RawSource>,
-    #[serde(default, deserialize_with = "exact")]
-    pub verdicts: Vec<RawVerdict>,
+    pub about: ThinVec<Spanned<String>>,
+    pub topics: ThinVec<String>,
+    pub responds_to: ThinVec<RawResponse>,
+    pub sources: ThinVec<RawSource>,
+    /// See [`RawStatement::more`].
+    pub more: Option<Box<MoreFields>>,
+}
+
+/// A statement's fields that many statements go without.
+#[derive(Debug, Default)]
+pub struct MoreFields {
+    /// The principal a spokesperson spoke for.
+    pub on_behalf_of: Option<Spanned<String>>,
+    pub at: Option<Spanned<String>>,
+    /// A short headline for labels, beside the summary.
+    pub title: Option<Box<str>>,
+    pub quotes: ThinVec<RawQuote>,
+    pub verdicts: ThinVec<RawVerdict>,
+    pub status: Option<RawStatus>,
+    pub note: Option<Box<str>>,
+}
+
+/// A statement without any of [`MoreFields`].
+static NO_MORE: MoreFields = MoreFields {
+    on_behalf_of: None,
+    at: None,
+    title: None,
+    quotes: ThinVec::new(),
+    verdicts: ThinVec::new(),
+    status: None,
+    note: None,
+};
+
+impl MoreFields {
+    fn is_empty(&self) -> bool {
+        self.on_behalf_of.is_none()
+            && self.at.is_none()
+            && self.title.is_none()
+            && self.quotes.is_empty()
+            && self.verdicts.is_empty()
+            && self.status.is_none()
+            && self.note.is_none()
+    }
+}
+
+/// A statement as written: what serde reads (its field names, defaults and
+/// errors), then kept as a [`RawStatement`].
+#[derive(Debug, Deserialize)]
+#[serde(rename = "Statement", deny_unknown_fields)]
+struct WrittenStatement {
+    id: Spanned<String>,
+    by: OneOrMany<Located<OrShort<RawSignatory>>>,
+    date: Spanned<String>,
     #[serde(default)]
-    pub status: Option<Box<RawStatus>>,
+    on_behalf_of: Option<Spanned<String>>,
     #[serde(default)]
-    pub note: Option<String>,
+    at: Option<Spanned<String>>,
+    kind: Spanned<Word>,
+    #[serde(default)]
+    title: Option<Box<str>>,
+    summary: Spanned<String>,
+    #[serde(default, deserialize_with = "exact")]
+    quotes: ThinVec<RawQuote>,
+    #[serde(default, deserialize_with = "exact")]
+    about: ThinVec<Spanned<String>>,
+    #[serde(default, deserialize_with = "exact")]
+    topics: ThinVec<String>,
+    #[serde(default, deserialize_with = "exact")]
+    responds_to: ThinVec<RawResponse>,
+    #[serde(default, deserialize_with = "exact")]
+    sources: ThinVec<RawSource>,
+    #[serde(default, deserialize_with = "exact")]
+    verdicts: ThinVec<RawVerdict>,
+    #[serde(default)]
+    status: Option<RawStatus>,
+    #[serde(default)]
+    note: Option<Box<str>>,
+}
+
+impl From<WrittenStatement> for RawStatement {
+    fn from(w: WrittenStatement) -> RawStatement {
+        let more = MoreFields {
+            on_behalf_of: w.on_behalf_of,
+            at: w.at,
+            title: w.title,
+            quotes: w.quotes,
+            verdicts: w.verdicts,
+            status: w.status,
+            note: w.note,
+        };
+        RawStatement {
+            id: w.id,
+            by: w.by,
+            date: w.date,
+            kind: w.kind,
+            summary: w.summary,
+            about: w.about,
+            topics: w.topics,
+            responds_to: w.responds_to,
+            sources: w.sources,
+            more: (!more.is_empty()).then(|| Box::new(more)),
+        }
+    }
 }
 
 /// `Verdict(by: "factcheck", date: "2024-06-20", rating: False, source:
@@ -207,6 +290,11 @@ impl NamesActor for RawSignatory {
 }
 
 impl RawStatement {
+    /// The fields many statements go without.
+    pub fn more(&self) -> &MoreFields {
+        self.more.as_deref().unwrap_or(&NO_MORE)
+    }
+
     /// Every speaker id written in `by`, in order (no list is built: this
     /// runs for every statement).
     pub fn speakers(&self) -> impl Iterator<Item = &Spanned<String>> {
@@ -327,7 +415,7 @@ impl<'de> Deserialize<'de> for RawResponse {
                 Ok(RawResponse {
                     to: Spanned {
                         value: id.to_owned(),
-                        range: start..start + id.len() + 2,
+                        range: (start..start + id.len() + 2).into(),
                     },
                     stance: None,
                 })
@@ -361,15 +449,17 @@ pub struct RawSource {
     /// Any actor that published it (a ministry's own site).
     #[serde(default)]
     pub publisher: Option<Box<Spanned<String>>>,
+    /// Boxed, like the fields after it: a tiny source names its outlet
+    /// only, and a KB holds millions of sources.
     #[serde(default)]
-    pub url: Option<Spanned<String>>,
+    pub url: Option<Box<Spanned<String>>>,
     /// A copy kept by an archive.
     #[serde(default)]
     pub archived: Option<Box<Spanned<String>>>,
     #[serde(default)]
-    pub title: Option<String>,
+    pub title: Option<Box<str>>,
     #[serde(default)]
-    pub date: Option<Spanned<String>>,
+    pub date: Option<Box<Spanned<String>>>,
     /// When it was read.
     #[serde(default)]
     pub accessed: Option<Box<Spanned<String>>>,

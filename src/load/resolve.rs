@@ -15,18 +15,18 @@ use std::collections::{HashMap, HashSet};
 use rayon::prelude::*;
 
 use super::raw::{
-    RawActor, RawDoc, RawEvent, RawParticipant, RawQuoteSource, RawResponse, RawRole, RawSignatory,
-    RawSource, RawStatement,
+    MoreFields, RawActor, RawDoc, RawEvent, RawParticipant, RawQuoteSource, RawResponse, RawRole,
+    RawSignatory, RawSource, RawStatement,
 };
-use super::spanned::{Located, OneOrMany, OrShort, Spanned, Word};
+use super::spanned::{AtLength, Located, OneOrMany, OrShort, Spanned, Word};
 use crate::diag::{Code, Diagnostic};
 use crate::kb::{IdMap, Kb};
 use crate::model::Settings;
 use crate::model::{
     id_problem, suggest_id, Actor, ActorIx, ActorKind, Answered, Date, Event, EventIx, EventKind,
-    NodeKind, NodeRef, Original, Participant, ParticipationRole, Quote, Rating, Response, Role,
-    Signatory, Source, Stance, Statement, StatementIx, StatementKind, Status, StatusKind, ThinVec,
-    Verdict, Vocabulary, Zone,
+    NodeKind, NodeRef, Original, Participant, ParticipationRole, Quote, Rating, Reading, Response,
+    Role, Signatory, Source, Stance, Statement, StatementIx, StatementKind, Status, StatusKind,
+    ThinVec, Verdict, Vocabulary, Zone,
 };
 use crate::source_map::{FileId, Span};
 use crate::suggest;
@@ -70,8 +70,8 @@ impl Want {
 /// An item that passed phases 1 and 2, by where it is written: the index
 /// of its document and its index in that document's list of its kind.
 struct Pick<K, X> {
-    doc: usize,
-    item: usize,
+    doc: u32,
+    item: u32,
     kind: K,
     /// What phase 1 and 2 read besides the kind: the date, the speaker.
     extra: X,
@@ -340,7 +340,7 @@ fn accepted_in<'a, R, K, X>(
     out: &mut Vec<Accepted<'a, R, K, X>>,
 ) {
     for (i, raw) in items.iter_mut().enumerate() {
-        if let Some(p) = picks.next_if(|p| p.doc == doc && p.item == i) {
+        if let Some(p) = picks.next_if(|p| p.doc as usize == doc && p.item as usize == i) {
             out.push(Accepted {
                 file,
                 raw,
@@ -492,30 +492,27 @@ fn resolve_in_groups(
     // Phase 1 and 2 for actors and events. Items are read in place, and
     // those kept are remembered by position, so that phase 3 can move text
     // out of the documents and free them as it goes.
+    // Where each item is written: its file, its document's index and its
+    // index in that document's list of its kind.
     let mut actors = Vec::new();
-    let (mut raw_actors, mut raw_events, mut raw_statements) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut raw_actors, mut raw_events) = (Vec::new(), Vec::new());
     for (d, (file, doc)) in docs.iter().enumerate() {
+        let at = |i: usize| (d as u32, i as u32);
         raw_actors.extend(
             doc.actors
                 .iter()
                 .enumerate()
-                .map(|(i, raw)| (*file, (d, i), raw)),
+                .map(|(i, raw)| (*file, at(i), raw)),
         );
         raw_events.extend(
             doc.events
                 .iter()
                 .enumerate()
-                .map(|(i, raw)| (*file, (d, i), raw)),
-        );
-        raw_statements.extend(
-            doc.statements
-                .iter()
-                .enumerate()
-                .map(|(i, raw)| (*file, (d, i), raw)),
+                .map(|(i, raw)| (*file, at(i), raw)),
         );
     }
     for (file, (doc, item), raw) in raw_actors {
-        let span = Span::new(file, raw.id.range.clone());
+        let span = Span::new(file, raw.id.range);
         r.linker().check_id(file, &raw.id);
         let kind = r.linker().word::<ActorKind>(file, &raw.kind);
         let node = kind.and_then(|_| r.define(&raw.id, span, actors.len(), NodeKind::Actor));
@@ -547,7 +544,7 @@ fn resolve_in_groups(
     }
     let mut events = Vec::new();
     for (file, (doc, item), raw) in raw_events {
-        let span = Span::new(file, raw.id.range.clone());
+        let span = Span::new(file, raw.id.range);
         r.linker().check_id(file, &raw.id);
         let kind = r.linker().word::<EventKind>(file, &raw.kind);
         let zone = raw
@@ -589,83 +586,104 @@ fn resolve_in_groups(
         }
     }
     // Statements: `by` is required, and actors are all known by now.
-    // Their own fields are read in parallel; ids are defined in order.
+    // Their own fields are read in parallel; ids are defined in order. A
+    // slice at a time, so that what is read of them is never held for the
+    // whole KB beside its parsed documents.
     let event_zones = r.names.event_zones.iter().any(Option::is_some);
-    let fields = link_all(
-        raw_statements.iter().collect(),
-        &r.names,
-        (r.zone, r.raw),
-        &mut r.report,
-        |l, item| {
-            let (file, raw) = (item.0, item.2);
-            l.check_id(file, &raw.id);
-            // Made at an event with a zone: read where it was made (no
-            // lookup when no event names a zone).
-            let event_zone = raw.at.as_ref().filter(|_| event_zones).and_then(|at| {
-                match l.names.ids.get(&at.value) {
-                    Some((NodeRef::Event(e), _)) => l.names.event_zones[e.index()],
-                    _ => None,
-                }
-            });
-            let zone = event_zone.unwrap_or_else(|| l.file_zone(file));
-            (
-                l.word::<StatementKind>(file, &raw.kind),
-                l.date_in(file, &raw.date, zone),
-            )
-        },
-    );
-    let mut statements = Vec::new();
-    for ((file, (doc, item), raw), (kind, date)) in raw_statements.into_iter().zip(fields) {
-        let span = Span::new(file, raw.id.range.clone());
-        // Every speaker must be known; the first is `by`.
-        let none = raw.speakers().next().is_none();
-        let mut by = None;
-        let mut known = !none;
-        for (i, id) in raw.speakers().enumerate() {
-            match r.linker().reference(file, id, Want::Actor, "by") {
-                Some(NodeRef::Actor(a)) if i == 0 => by = Some(a),
-                Some(NodeRef::Actor(_)) => {}
-                _ => known = false,
-            }
+    let mut raw_statements = docs.iter().enumerate().flat_map(|(d, (file, doc))| {
+        let at = move |i: usize| (d as u32, i as u32);
+        doc.statements
+            .iter()
+            .enumerate()
+            .map(move |(i, raw)| (*file, at(i), raw))
+    });
+    let count = docs.iter().map(|(_, doc)| doc.statements.len()).sum();
+    let mut statements = Vec::with_capacity(count);
+    let mut slice = Vec::with_capacity(LINK_GROUP_ITEMS.min(count));
+    loop {
+        slice.clear();
+        slice.extend(raw_statements.by_ref().take(LINK_GROUP_ITEMS));
+        if slice.is_empty() {
+            break;
         }
-        if none {
-            r.report.diags.push(
-                Diagnostic::new(
-                    Code::MissingField,
-                    span,
-                    format!("statement `{}` names no speaker", raw.id.value),
+        let fields = link_all(
+            slice.iter().collect(),
+            &r.names,
+            (r.zone, r.raw),
+            &mut r.report,
+            |l, item| {
+                let (file, raw) = (item.0, item.2);
+                l.check_id(file, &raw.id);
+                // Made at an event with a zone: read where it was made (no
+                // lookup when no event names a zone).
+                let event_zone = raw
+                    .more()
+                    .at
+                    .as_ref()
+                    .filter(|_| event_zones)
+                    .and_then(|at| match l.names.ids.get(&at.value) {
+                        Some((NodeRef::Event(e), _)) => l.names.event_zones[e.index()],
+                        _ => None,
+                    });
+                let zone = event_zone.unwrap_or_else(|| l.file_zone(file));
+                (
+                    l.word::<StatementKind>(file, &raw.kind),
+                    l.read_date(file, &raw.date, zone),
                 )
-                .label("`by: []` is empty")
-                .with_help("name who made it: `by: \"putin\"`, or the signatories of a joint statement: `by: [\"ukraine\", \"chile\"]`"),
-            );
-        }
-        let by = by.filter(|_| known);
-        let node = match (kind, &date, by) {
-            (Some(_), Some(_), Some(_)) => {
-                r.define(&raw.id, span, statements.len(), NodeKind::Statement)
+            },
+        );
+        for (&(file, (doc, item), raw), (kind, date)) in slice.iter().zip(fields) {
+            let span = Span::new(file, raw.id.range);
+            // Every speaker must be known; the first is `by`.
+            let none = raw.speakers().next().is_none();
+            let mut by = None;
+            let mut known = !none;
+            for (i, id) in raw.speakers().enumerate() {
+                match r.linker().reference(file, id, Want::Actor, "by") {
+                    Some(NodeRef::Actor(a)) if i == 0 => by = Some(a),
+                    Some(NodeRef::Actor(_)) => {}
+                    _ => known = false,
+                }
             }
-            _ => None,
-        };
-        match (kind, date, by, node) {
-            (Some(kind), Some(date), Some(by), Some(_)) => {
-                statements.push(Pick {
-                    doc,
-                    item,
-                    kind,
-                    extra: (date, by),
-                });
+            if none {
+                r.report.diags.push(
+                    Diagnostic::new(
+                        Code::MissingField,
+                        span,
+                        format!("statement `{}` names no speaker", raw.id.value),
+                    )
+                    .label("`by: []` is empty")
+                    .with_help("name who made it: `by: \"putin\"`, or the signatories of a joint statement: `by: [\"ukraine\", \"chile\"]`"),
+                );
             }
-            _ => {
-                r.names.mark_broken(&raw.id.value);
-                let named = raw
-                    .speakers()
-                    .chain(raw.on_behalf_of.as_deref())
-                    .chain(&raw.at)
-                    .chain(&raw.about)
-                    .chain(outlets(&raw.sources));
-                r.names
-                    .named_by_broken
-                    .extend(named.map(|n| n.value.clone()));
+            let by = by.filter(|_| known);
+            let node = match (kind, &date, by) {
+                (Some(_), Some(_), Some(_)) => {
+                    r.define(&raw.id, span, statements.len(), NodeKind::Statement)
+                }
+                _ => None,
+            };
+            match (kind, date, by, node) {
+                (Some(kind), Some(date), Some(by), Some(_)) => {
+                    statements.push(Pick {
+                        doc,
+                        item,
+                        kind,
+                        extra: (date, by),
+                    });
+                }
+                _ => {
+                    r.names.mark_broken(&raw.id.value);
+                    let named = raw
+                        .speakers()
+                        .chain(raw.more().on_behalf_of.as_ref())
+                        .chain(raw.more().at.as_ref())
+                        .chain(&raw.about)
+                        .chain(outlets(&raw.sources));
+                    r.names
+                        .named_by_broken
+                        .extend(named.map(|n| n.value.clone()));
+                }
             }
         }
     }
@@ -676,7 +694,7 @@ fn resolve_in_groups(
     // documents and the model they become are never both whole in memory.
     let (names, how) = (&r.names, (r.zone, r.raw));
     // The model's arrays are made at their size: grown by doubling, the
-    // statement array (384 bytes an item) held up to twice what it needed,
+    // statement array (272 bytes an item) held up to twice what it needed,
     // and more while it was copied.
     let sizes = (actors.len(), events.len(), statements.len());
     let mut picks = (
@@ -802,14 +820,14 @@ impl Names {
 
 /// A model list at its length: collected through a filter, a list grows
 /// to room for four, and a KB holds millions of lists.
-fn exact<T>(mut list: ThinVec<T>) -> ThinVec<T> {
-    list.shrink_to_fit();
+fn at_length<L: AtLength>(mut list: L) -> L {
+    list.shrink_to_length();
     list
 }
 
 impl Linker<'_> {
     fn span(file: FileId, s: &Spanned<impl Sized>) -> Span {
-        Span::new(file, s.range.clone())
+        Span::new(file, s.range)
     }
 
     /// Reports an id that is not lowercase kebab-case. Every item's id is
@@ -893,8 +911,15 @@ impl Linker<'_> {
     /// Parses a date read in `zone`, pointing an error at the offending
     /// character.
     fn date_in(&mut self, file: FileId, d: &Spanned<String>, zone: Zone) -> Option<Date> {
+        let reading = self.read_date(file, d, zone)?;
+        Some(reading.with_text(d.value.as_str().into()))
+    }
+
+    /// What [`Linker::date_in`] reads, without the text: a statement's
+    /// date is made once its text can be moved out of the document.
+    fn read_date(&mut self, file: FileId, d: &Spanned<String>, zone: Zone) -> Option<Reading> {
         let span = Self::span(file, d);
-        match Date::parse(&d.value, zone) {
+        match Date::read(&d.value, zone) {
             Ok(date) => {
                 if date.is_reversed() {
                     self.report.diags.push(
@@ -914,7 +939,7 @@ impl Linker<'_> {
                 // Without escapes the string's text is its value: point inside.
                 let plain = d.range.len() == d.value.len() + 2;
                 let at = if plain {
-                    let start = d.range.start + 1 + e.offset;
+                    let start = d.range.start as usize + 1 + e.offset;
                     let len = d.value[e.offset..].chars().next().map_or(0, char::len_utf8);
                     Span::new(file, start..start + len.max(1))
                 } else {
@@ -1048,7 +1073,7 @@ impl Linker<'_> {
     }
 
     fn role(&mut self, file: FileId, located: &Located<OrShort<RawRole>>) -> Option<Role> {
-        let span = Span::new(file, located.range.clone());
+        let span = Span::new(file, located.range);
         let raw = match &located.value {
             OrShort::Full(raw) => raw,
             OrShort::Short(written) => {
@@ -1188,7 +1213,12 @@ impl Linker<'_> {
             (None, None) => None,
         }
         .and_then(as_actor);
-        for u in raw.url.iter().chain(raw.archived.as_deref()) {
+        for u in raw
+            .url
+            .as_deref()
+            .into_iter()
+            .chain(raw.archived.as_deref())
+        {
             if !(u.value.starts_with("https://") || u.value.starts_with("http://")) {
                 self.report.diags.push(
                     Diagnostic::new(
@@ -1217,12 +1247,18 @@ impl Linker<'_> {
         }
         Source {
             outlet,
-            url: mode.take_opt(&mut raw.url).map(|u| u.value),
+            url: mode
+                .take_opt(&mut raw.url)
+                .map(|u| u.value.into_boxed_str()),
             archived: mode
                 .take_opt(&mut raw.archived)
                 .map(|u| u.value.into_boxed_str()),
-            title: mode.take(&mut raw.title),
-            date: self.optional_date(file, &raw.date),
+            title: mode.take_opt(&mut raw.title),
+            date: raw
+                .date
+                .as_deref()
+                .and_then(|d| self.date(file, d))
+                .map(Box::new),
             accessed: raw
                 .accessed
                 .as_deref()
@@ -1234,17 +1270,21 @@ impl Linker<'_> {
 
     fn statement(
         &mut self,
-        s: Accepted<'_, RawStatement, StatementKind, (Date, ActorIx)>,
+        s: Accepted<'_, RawStatement, StatementKind, (Reading, ActorIx)>,
     ) -> Statement {
         let (raw, mode) = (s.raw, self.raw);
-        let (date, by) = s.extra;
+        let (reading, by) = s.extra;
+        let date = reading.with_text(mode.take(&mut raw.date.value).into_boxed_str());
         let file = s.file;
-        let on_behalf_of = raw
+        // Without any of them, none is taken: nothing is allocated.
+        let mut none = MoreFields::default();
+        let more = raw.more.as_deref_mut().unwrap_or(&mut none);
+        let on_behalf_of = more
             .on_behalf_of
-            .as_deref()
+            .as_ref()
             .and_then(|p| self.reference(file, p, Want::Actor, "on_behalf_of"))
             .and_then(as_actor);
-        let at = raw
+        let at = more
             .at
             .as_ref()
             .and_then(|a| self.reference(file, a, Want::Event, "at"))
@@ -1265,7 +1305,7 @@ impl Linker<'_> {
             })
             .collect();
         let mut unknown_sources = Vec::new();
-        let quote_sources: Vec<Option<usize>> = raw
+        let quote_sources: Vec<Option<usize>> = more
             .quotes
             .iter()
             .enumerate()
@@ -1305,7 +1345,7 @@ impl Linker<'_> {
                 .with_help("name a source by its position in `sources` (from 1) or by its outlet's id"),
             );
         }
-        let quotes = raw
+        let quotes = more
             .quotes
             .iter_mut()
             .zip(quote_sources)
@@ -1352,7 +1392,7 @@ impl Linker<'_> {
             OneOrMany::One(_) => Vec::new(),
             OneOrMany::Many(list) => self.signatories(file, list),
         };
-        let verdicts: ThinVec<Verdict> = raw
+        let verdicts: ThinVec<Verdict> = more
             .verdicts
             .iter_mut()
             .filter_map(|v| {
@@ -1373,7 +1413,7 @@ impl Linker<'_> {
                 })
             })
             .collect();
-        let status = raw.status.as_mut().and_then(|st| {
+        let status = more.status.as_mut().and_then(|st| {
             let kind = self.word::<StatusKind>(file, &st.kind)?;
             Some(Box::new(Status {
                 kind,
@@ -1383,7 +1423,7 @@ impl Linker<'_> {
             }))
         });
         Statement {
-            verdicts: exact(verdicts),
+            verdicts: at_length(verdicts),
             status,
             when: date.bounds(),
             signatories: signatories.into(),
@@ -1395,17 +1435,17 @@ impl Linker<'_> {
             date_span: Self::span(file, &raw.date),
             at,
             kind: s.kind,
-            title: mode.take_opt(&mut raw.title).map(String::into_boxed_str),
+            title: mode.take_opt(&mut more.title),
             summary: mode.take(&mut raw.summary.value),
             summary_span: Self::span(file, &raw.summary),
             quotes,
             about: about.into(),
-            topics: mode.take(&mut raw.topics).into(),
+            topics: mode.take(&mut raw.topics),
             responds_to: responds_to.into(),
             sources: self
                 .sources(file, &mut raw.sources, Self::span(file, &raw.id))
                 .into(),
-            note: mode.take(&mut raw.note),
+            note: mode.take_opt(&mut more.note).map(String::from),
         }
     }
 }
@@ -1438,7 +1478,7 @@ impl Linker<'_> {
                     self.report.diags.push(
                         Diagnostic::new(
                             Code::ReversedInterval,
-                            Span::new(file, written.range.clone()),
+                            Span::new(file, written.range),
                             "the signatory withdrew before it joined",
                         )
                         .label("`withdrew` is earlier than `joined`")
@@ -1500,7 +1540,9 @@ impl Linker<'_> {
             let stances: Vec<String> = group.iter().map(|r| r.stance.to_string()).collect();
             let target = written
                 .iter()
-                .find(|w| w.to.range == group[0].span.range())
+                .find(|w| {
+                    (w.to.range.start, w.to.range.end) == (group[0].span.start, group[0].span.end)
+                })
                 .map_or("", |w| w.to.value.as_str());
             let mut d = Diagnostic::new(
                 Code::DuplicateResponse,

@@ -26,7 +26,7 @@ pub(crate) fn read(raw: RawSettings, problems: &mut Vec<FileProblem>) -> Setting
             Some(zone) => settings.zone = zone,
             None => problems.push(FileProblem {
                 code: Code::InvalidSetting,
-                range: tz.range.clone(),
+                range: tz.range.into(),
                 message: format!("`{}` is not a time zone annals knows", tz.value),
                 help: Some(Zone::help_for(&tz.value)),
             }),
@@ -37,7 +37,7 @@ pub(crate) fn read(raw: RawSettings, problems: &mut Vec<FileProblem>) -> Setting
         if seen.iter().any(|s| s.value == name.value) {
             problems.push(FileProblem {
                 code: Code::InvalidSetting,
-                range: name.range.clone(),
+                range: name.range.into(),
                 message: format!("`{}` is set twice in `lints`", name.value),
                 help: Some(
                     "keep one level per code: which one was meant is not for annals to guess"
@@ -51,7 +51,7 @@ pub(crate) fn read(raw: RawSettings, problems: &mut Vec<FileProblem>) -> Setting
             let close = suggest::closest(&name.value, Code::ALL.iter().map(|c| c.name()));
             problems.push(FileProblem {
                 code: Code::InvalidSetting,
-                range: name.range.clone(),
+                range: name.range.into(),
                 message: format!("unknown diagnostic code `{}`", name.value),
                 help: suggest::did_you_mean(&close)
                     .or_else(|| Some("`annals check --list-codes` lists them".into())),
@@ -61,7 +61,7 @@ pub(crate) fn read(raw: RawSettings, problems: &mut Vec<FileProblem>) -> Setting
         if code.is_hard() {
             problems.push(FileProblem {
                 code: Code::InvalidSetting,
-                range: name.range.clone(),
+                range: name.range.into(),
                 message: format!("`{code}` is a hard error; its level cannot be changed"),
                 help: None,
             });
@@ -71,7 +71,7 @@ pub(crate) fn read(raw: RawSettings, problems: &mut Vec<FileProblem>) -> Setting
             Some(word) => settings.lints.push((code, word)),
             None => problems.push(FileProblem {
                 code: Code::UnknownVariant,
-                range: level.range.clone(),
+                range: level.range.into(),
                 message: format!("unknown lint level `{}`", level.value.0),
                 help: Some("write `Allow`, `Warn` or `Deny`".into()),
             }),
@@ -86,7 +86,7 @@ pub(crate) fn read(raw: RawSettings, problems: &mut Vec<FileProblem>) -> Setting
             } else {
                 problems.push(FileProblem {
                     code: Code::InvalidSetting,
-                    range: n.range,
+                    range: n.range.into(),
                     message: format!(
                         "`max_nesting` is {}; it must be from {MIN_NESTING} to {MAX_NESTING}",
                         n.value

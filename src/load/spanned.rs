@@ -12,6 +12,7 @@
 //! from their raw slice with the same options; an error inside keeps its exact
 //! position through [`take_inner_error`].
 
+use std::borrow::Cow;
 use std::cell::{Cell, RefCell};
 use std::ops::Range;
 
@@ -158,7 +159,45 @@ pub(crate) fn block_comment_len(s: &str) -> usize {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Spanned<T> {
     pub value: T,
-    pub range: Range<usize>,
+    pub range: TextRange,
+}
+
+/// A byte range in one file in 8 bytes, half a `Range<usize>`: a parsed
+/// KB holds several for every statement until it is resolved. Offsets
+/// past 4 GiB are held at the largest `u32`, as [`Span`](crate::source_map::Span)
+/// holds them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct TextRange {
+    pub start: u32,
+    pub end: u32,
+}
+
+impl TextRange {
+    /// How many bytes it covers.
+    pub fn len(self) -> usize {
+        (self.end - self.start) as usize
+    }
+
+    /// Whether it covers nothing.
+    pub fn is_empty(self) -> bool {
+        self.end == self.start
+    }
+}
+
+impl From<Range<usize>> for TextRange {
+    fn from(range: Range<usize>) -> TextRange {
+        let clamp = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+        TextRange {
+            start: clamp(range.start),
+            end: clamp(range.end.max(range.start)),
+        }
+    }
+}
+
+impl From<TextRange> for Range<usize> {
+    fn from(range: TextRange) -> Range<usize> {
+        range.start as usize..range.end as usize
+    }
 }
 
 /// Fails a leaf with `message`, recording the leaf's exact range (ron itself
@@ -238,12 +277,15 @@ fn spanned_string<E: serde::de::Error>(
             if !inner.contains(['\\', '"']) {
                 return Ok(Spanned {
                     value: inner.to_owned(),
-                    range,
+                    range: range.into(),
                 });
             }
         }
         let value = nested::<String, E>(text, range.start)?;
-        Ok(Spanned { value, range })
+        Ok(Spanned {
+            value,
+            range: range.into(),
+        })
     }
 }
 
@@ -251,10 +293,29 @@ fn spanned_string<E: serde::de::Error>(
 /// nothing to four items' room, and a KB's lists mostly hold one or two (a
 /// statement's one source took 4 x 168 bytes; every parsed document is held
 /// until the KB is resolved).
-pub fn exact<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Vec<T>, D::Error> {
-    let mut list = Vec::<T>::deserialize(d)?;
-    list.shrink_to_fit();
+pub fn exact<'de, D: Deserializer<'de>, L: Deserialize<'de> + AtLength>(
+    d: D,
+) -> Result<L, D::Error> {
+    let mut list = L::deserialize(d)?;
+    list.shrink_to_length();
     Ok(list)
+}
+
+/// A list that can give back the room it holds beyond its items.
+pub trait AtLength {
+    fn shrink_to_length(&mut self);
+}
+
+impl<T> AtLength for Vec<T> {
+    fn shrink_to_length(&mut self) {
+        self.shrink_to_fit();
+    }
+}
+
+impl<T> AtLength for thin_vec::ThinVec<T> {
+    fn shrink_to_length(&mut self) {
+        self.shrink_to_fit();
+    }
 }
 
 /// One id in quotes, or a list (`by: "putin"`, `by: ["ukraine", …]`).
@@ -280,13 +341,27 @@ impl<'de, T: DeserializeOwned> Deserialize<'de> for OneOrMany<T> {
 /// A bare RON identifier such as `Person` or `Rejects` (a quoted word is
 /// accepted too).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Word(pub String);
+pub struct Word(pub Cow<'static, str>);
+
+impl Word {
+    /// A known word borrowed from its vocabulary, any other copied: a
+    /// parsed KB holds words for millions of statements.
+    fn of(word: &str) -> Word {
+        Word(match crate::model::known_word(word) {
+            Some(known) => Cow::Borrowed(known),
+            None => Cow::Owned(word.to_owned()),
+        })
+    }
+}
 
 impl<'de> Deserialize<'de> for Spanned<usize> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let (text, range) = raw(d)?;
         let value = nested::<usize, D::Error>(text, range.start)?;
-        Ok(Spanned { value, range })
+        Ok(Spanned {
+            value,
+            range: range.into(),
+        })
     }
 }
 
@@ -296,8 +371,8 @@ impl<'de> Deserialize<'de> for Spanned<Word> {
         if text.starts_with('"') {
             let value = nested::<String, D::Error>(text, range.start)?;
             return Ok(Spanned {
-                value: Word(value),
-                range,
+                value: Word::of(&value),
+                range: range.into(),
             });
         }
         let word = text.trim_end();
@@ -317,8 +392,8 @@ impl<'de> Deserialize<'de> for Spanned<Word> {
             ));
         }
         Ok(Spanned {
-            value: Word(word.to_owned()),
-            range: range.start..range.start + word.len(),
+            value: Word::of(word),
+            range: (range.start..range.start + word.len()).into(),
         })
     }
 }
@@ -336,7 +411,7 @@ pub enum OrShort<T> {
 #[derive(Debug, Clone)]
 pub struct Located<T> {
     pub value: T,
-    pub range: Range<usize>,
+    pub range: TextRange,
 }
 
 impl<'de, T: DeserializeOwned> Deserialize<'de> for Located<OrShort<T>> {
@@ -345,12 +420,15 @@ impl<'de, T: DeserializeOwned> Deserialize<'de> for Located<OrShort<T>> {
         let value = if text.starts_with('"') {
             OrShort::Short(Spanned {
                 value: nested::<String, D::Error>(text, range.start)?,
-                range: range.clone(),
+                range: range.clone().into(),
             })
         } else {
             OrShort::Full(nested::<T, D::Error>(text, range.start)?)
         };
-        Ok(Located { value, range })
+        Ok(Located {
+            value,
+            range: range.into(),
+        })
     }
 }
 
@@ -402,8 +480,8 @@ mod tests {
         list: Vec<Spanned<String>>,
     }
 
-    fn slice(text: &str, r: &Range<usize>) -> String {
-        text[r.clone()].to_string()
+    fn slice(text: &str, r: &TextRange) -> String {
+        text[Range::from(*r)].to_string()
     }
 
     #[test]
@@ -414,6 +492,7 @@ mod tests {
         assert_eq!(slice(text, &item.by.range), "\"putn\"");
         assert_eq!(slice(text, &item.at.unwrap().range), "\"x\"");
         assert_eq!(item.kind.value, Word("Person".into()));
+        assert!(matches!(item.kind.value.0, Cow::Borrowed(_)));
         assert_eq!(slice(text, &item.kind.range), "Person");
         assert_eq!(slice(text, &item.list[1].range), "\"é\"");
     }

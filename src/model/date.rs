@@ -241,6 +241,33 @@ pub struct Date {
     precision: Precision,
 }
 
+/// A date as read from its text, without the text (24 bytes): what loading
+/// holds for every statement between reading its date and making it, when
+/// the text is moved into the date instead of copied.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Reading {
+    bounds: Bounds,
+    flags: u8,
+    precision: Precision,
+}
+
+impl Reading {
+    /// The date, given the text it was read from.
+    pub fn with_text(self, text: Box<str>) -> Date {
+        Date {
+            text,
+            bounds: self.bounds,
+            flags: self.flags,
+            precision: self.precision,
+        }
+    }
+
+    /// See [`Date::is_reversed`].
+    pub fn is_reversed(&self) -> bool {
+        self.flags & REVERSED != 0
+    }
+}
+
 impl Date {
     /// Parses `text`, reading times without an offset, and days, in `zone`
     /// (a [`Zone`], or seconds east of UTC).
@@ -257,6 +284,19 @@ impl Date {
     /// assert_eq!(either.bounds().end, d.bounds().end - 86_400);
     /// ```
     pub fn parse(text: &str, zone: impl Into<Zone>) -> Result<Date, DateError> {
+        Ok(Date::read(text, zone)?.with_text(text.into()))
+    }
+
+    /// What [`Date::parse`] reads from `text`, without a copy of the text:
+    /// [`Reading::with_text`] makes the date, from the text itself.
+    ///
+    /// ```
+    /// use annals::model::Date;
+    /// let text = "2024-06-15/2024-06-16";
+    /// let read = Date::read(text, 3 * 3600).unwrap();
+    /// assert_eq!(read.with_text(text.into()), Date::parse(text, 3 * 3600).unwrap());
+    /// ```
+    pub fn read(text: &str, zone: impl Into<Zone>) -> Result<Reading, DateError> {
         let parsed = parse(text)?;
         let zone = zone.into();
         let first = parsed.first.map(|p| p.utc(zone));
@@ -267,8 +307,7 @@ impl Date {
                 flags |= REVERSED;
             }
         }
-        Ok(Date {
-            text: text.into(),
+        Ok(Reading {
             bounds: Bounds {
                 start: first.map_or(Instant::MIN, |b| b.start),
                 end: last.map_or(Instant::MAX, |b| b.end),

@@ -25,6 +25,23 @@ pub trait Vocabulary: Sized + Copy + 'static {
     }
 }
 
+/// The word of any vocabulary spelled `word`, as a static string: what a
+/// parsed KB holds for a word instead of a copy of it (a statement's kind
+/// and each of its stances).
+pub fn known_word(word: &str) -> Option<&'static str> {
+    fn of<V: Vocabulary>(word: &str) -> Option<&'static str> {
+        V::parse_word(word).map(V::word)
+    }
+    of::<StatementKind>(word)
+        .or_else(|| of::<Stance>(word))
+        .or_else(|| of::<ActorKind>(word))
+        .or_else(|| of::<EventKind>(word))
+        .or_else(|| of::<ParticipationRole>(word))
+        .or_else(|| of::<Rating>(word))
+        .or_else(|| of::<StatusKind>(word))
+        .or_else(|| of::<LevelWord>(word))
+}
+
 macro_rules! vocabulary {
     ($(#[$meta:meta])* $name:ident, $what:literal { $($(#[$vmeta:meta])* $variant:ident),+ $(,)? }) => {
         $(#[$meta])*

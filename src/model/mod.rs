@@ -10,11 +10,13 @@ mod id;
 mod kind;
 mod settings;
 
-pub use date::{parse_utc_offset, Bounds, Date, DateError, Instant, Precision, Shape, Zone};
+pub use date::{
+    parse_utc_offset, Bounds, Date, DateError, Instant, Precision, Reading, Shape, Zone,
+};
 pub use id::{id_problem, suggest_id, ActorIx, EventIx, NodeKind, NodeRef, StatementIx};
 pub use kind::{
-    by_meaning, ActorKind, EventKind, LevelWord, ParticipationRole, Rating, Stance, StatementKind,
-    StatusKind, Vocabulary,
+    by_meaning, known_word, ActorKind, EventKind, LevelWord, ParticipationRole, Rating, Stance,
+    StatementKind, StatusKind, Vocabulary,
 };
 pub use settings::{Limits, Settings, MAX_NESTING, MIN_NESTING};
 
@@ -314,12 +316,13 @@ pub struct Source {
     /// Who published it: a Media actor (`outlet`), or any actor
     /// (`publisher`: a ministry's own site).
     pub outlet: Option<ActorIx>,
-    pub url: Option<String>,
-    /// A copy kept by an archive (boxed: rare, and a KB holds millions of
-    /// sources).
+    /// Text at its length and the date boxed: a KB holds millions of
+    /// sources, and many name their outlet only.
+    pub url: Option<Box<str>>,
+    /// A copy kept by an archive.
     pub archived: Option<Box<str>>,
-    pub title: Option<String>,
-    pub date: Option<Date>,
+    pub title: Option<Box<str>>,
+    pub date: Option<Box<Date>>,
     /// When it was read.
     pub accessed: Option<Box<Date>>,
     /// Where the source is written.

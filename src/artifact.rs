@@ -341,6 +341,21 @@ pub fn stream(
     }
 }
 
+/// Writes the CSV tables of the filtered KB one file after another:
+/// `file` is given each file's name and what writes it (see
+/// [`export::csv::write_each`]).
+pub fn write_tables<E>(
+    kb: &Kb,
+    filter: &Filter,
+    options: &Options,
+    file: impl FnMut(
+        &'static str,
+        &dyn Fn(&mut dyn std::io::Write) -> std::io::Result<()>,
+    ) -> Result<(), E>,
+) -> Result<(), E> {
+    export::csv::write_each(kb, &export::records(kb, filter), options.cells, file)
+}
+
 /// Makes `plan` from the filtered KB.
 pub fn make(kb: &Kb, plan: Plan, filter: &Filter, options: &Options) -> Result<Made, RenderError> {
     let records = || export::records(kb, filter);

@@ -6,7 +6,7 @@ use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use annals::artifact::{self, Made, Options, Plan};
+use annals::artifact::{self, Format, Options, Plan};
 use annals::build::{self, Freshness, Manifest};
 use annals::escape;
 use annals::query::FilterSpec;
@@ -33,18 +33,19 @@ pub fn make(
         }
         return Ok(ExitCode::SUCCESS);
     }
+    if let (Format::Csv, Some(dir)) = (plan.format, output) {
+        artifact::write_tables(kb, &f, options, |name, write| {
+            annals::atomic::write_with(&dir.join(name), kb_path, write)
+        })?;
+        writeln!(
+            io::stderr(),
+            "wrote the tables to {}",
+            escape::shown_path(dir)
+        )?;
+        return Ok(ExitCode::SUCCESS);
+    }
     let made = artifact::make(kb, plan, &f, options)?;
     match (made, output) {
-        (Made::Tables(tables), Some(dir)) => {
-            for (name, text) in tables {
-                annals::atomic::write(&dir.join(name), text.as_bytes(), kb_path)?;
-            }
-            writeln!(
-                io::stderr(),
-                "wrote the tables to {}",
-                escape::shown_path(dir)
-            )?;
-        }
         (made, Some(path)) => {
             let bytes = made.into_bytes(options)?;
             annals::atomic::write(path, &bytes, kb_path)?;

@@ -24,6 +24,8 @@
 //! | `responses.csv` | from, to, stance, to_type (`statement` or `event`) |
 //! | `sources.csv` | item, item_type, position, outlet (the publisher), url, title, date, archived, accessed |
 
+use std::io::{self, Write};
+
 use super::Records;
 use crate::escape::{csv_cell, Cells};
 use crate::kb::Kb;
@@ -185,49 +187,47 @@ const SOURCES: Schema = (
     ],
 );
 
-/// Every table, in the order they are written.
-const SCHEMAS: [Schema; 11] = [
-    ACTORS,
-    ROLES,
-    EVENTS,
-    PARTICIPANTS,
-    STATEMENTS,
-    SPEAKERS,
-    VERDICTS,
-    QUOTES,
-    ABOUT,
-    RESPONSES,
-    SOURCES,
+/// Writes a table's rows, after its header.
+type Rows = fn(&Kb, &Records, &mut Out<'_>) -> io::Result<()>;
+
+/// Every table with what writes its rows, in the order they are written.
+const TABLES: [(Schema, Rows); 11] = [
+    (ACTORS, actors),
+    (ROLES, roles),
+    (EVENTS, events),
+    (PARTICIPANTS, participants),
+    (STATEMENTS, statements),
+    (SPEAKERS, speakers),
+    (VERDICTS, verdicts),
+    (QUOTES, quotes),
+    (ABOUT, about),
+    (RESPONSES, responses),
+    (SOURCES, sources),
 ];
 
+/// The file `schema.sql`, written after the tables.
+const SCHEMA_SQL: &str = "schema.sql";
+
 /// One table being written: its header first, then a row at a time.
-struct Out {
+struct Out<'a> {
     schema: Schema,
-    text: String,
+    out: &'a mut dyn Write,
     cells: Cells,
+    line: String,
 }
 
-impl Out {
-    fn new(schema: Schema, cells: Cells) -> Out {
-        let mut out = Out {
-            schema,
-            text: String::new(),
-            cells,
-        };
-        let header: Vec<&str> = schema.1.iter().map(|(c, _)| *c).collect();
-        out.row(&header);
-        out
-    }
-
-    fn row(&mut self, row: &[&str]) {
+impl Out<'_> {
+    fn row(&mut self, row: &[&str]) -> io::Result<()> {
         debug_assert_eq!(row.len(), self.schema.1.len(), "a row of {}", self.schema.0);
+        self.line.clear();
         for (i, cell) in row.iter().enumerate() {
             if i > 0 {
-                self.text.push(',');
+                self.line.push(',');
             }
-            self.text.push_str(&csv_cell(cell, self.cells));
+            self.line.push_str(&csv_cell(cell, self.cells));
         }
-        self.text.push_str("\r\n");
+        self.line.push_str("\r\n");
+        self.out.write_all(self.line.as_bytes())
     }
 }
 
@@ -240,7 +240,7 @@ fn schema_sql() -> String {
          -- `date` columns hold the date as written (EDTF, any precision);\n\
          -- `earliest`/`latest` its bounds in UTC, inclusive, NULL when open.\n",
     );
-    for (file, columns) in SCHEMAS {
+    for ((file, columns), _) in TABLES {
         let name = file.trim_end_matches(".csv");
         let cols: Vec<String> = columns
             .iter()
@@ -259,14 +259,53 @@ fn bounds(d: &Date) -> (String, String) {
     (v.earliest.unwrap_or_default(), v.latest.unwrap_or_default())
 }
 
-/// Every table of the records.
+/// Every table of the records, in memory (`build` compares them with the
+/// files on disk).
 pub fn tables(kb: &Kb, records: &Records, cells: Cells) -> Vec<Table> {
-    let mut actors = Out::new(ACTORS, cells);
-    let mut roles = Out::new(ROLES, cells);
-    for a in &records.actors {
-        let actor = kb.actor(*a);
+    let mut tables = Vec::with_capacity(TABLES.len() + 1);
+    // Writing into memory does not fail, and cells are made of `&str`s
+    // and ASCII punctuation.
+    let _: io::Result<()> = write_each(kb, records, cells, |name, write| {
+        let mut text = Vec::new();
+        write(&mut text)?;
+        let text = String::from_utf8(text).map_err(io::Error::other)?;
+        tables.push((name, text));
+        Ok(())
+    });
+    tables
+}
+
+/// Writes every table of the records, one file after another: `file` is
+/// given each file's name and what writes it, and writes it where it
+/// belongs. No table is held whole: a KB's tables are about its size.
+pub fn write_each<E>(
+    kb: &Kb,
+    records: &Records,
+    cells: Cells,
+    mut file: impl FnMut(&'static str, &dyn Fn(&mut dyn Write) -> io::Result<()>) -> Result<(), E>,
+) -> Result<(), E> {
+    for (schema, rows) in TABLES {
+        file(schema.0, &|out: &mut dyn Write| {
+            let mut out = Out {
+                schema,
+                out,
+                cells,
+                line: String::new(),
+            };
+            let header: Vec<&str> = schema.1.iter().map(|(c, _)| *c).collect();
+            out.row(&header)?;
+            rows(kb, records, &mut out)
+        })?;
+    }
+    file(SCHEMA_SQL, &|out: &mut dyn Write| {
+        out.write_all(schema_sql().as_bytes())
+    })
+}
+
+fn actors(kb: &Kb, records: &Records, out: &mut Out<'_>) -> io::Result<()> {
+    for actor in records.actors.iter().map(|a| kb.actor(*a)) {
         let part_of = actor.part_of.map(|p| kb.actor(p).id.as_str()).unwrap_or("");
-        actors.row(&[
+        out.row(&[
             &actor.id,
             &actor.name,
             actor.kind.as_str(),
@@ -274,13 +313,19 @@ pub fn tables(kb: &Kb, records: &Records, cells: Cells) -> Vec<Table> {
             part_of,
             actor.note.as_deref().unwrap_or(""),
             actor.short_name.as_deref().unwrap_or(""),
-        ]);
+        ])?;
+    }
+    Ok(())
+}
+
+fn roles(kb: &Kb, records: &Records, out: &mut Out<'_>) -> io::Result<()> {
+    for actor in records.actors.iter().map(|a| kb.actor(*a)) {
         for r in &actor.roles {
             let from = r.from.as_ref().map(Date::as_str).unwrap_or("");
             let until = r.until.as_ref().map(Date::as_str).unwrap_or("");
             let from_earliest = r.from.as_ref().map(|d| bounds(d).0).unwrap_or_default();
             let until_latest = r.until.as_ref().map(|d| bounds(d).1).unwrap_or_default();
-            roles.row(&[
+            out.row(&[
                 &actor.id,
                 &r.title,
                 &kb.actor(r.of).id,
@@ -288,34 +333,17 @@ pub fn tables(kb: &Kb, records: &Records, cells: Cells) -> Vec<Table> {
                 until,
                 &from_earliest,
                 &until_latest,
-            ]);
+            ])?;
         }
     }
-    let mut events = Out::new(EVENTS, cells);
-    let mut participants = Out::new(PARTICIPANTS, cells);
-    let mut sources = Out::new(SOURCES, cells);
-    let source_rows = |item: &str, kind: &str, list: &[Source], out: &mut Out| {
-        for (i, s) in list.iter().enumerate() {
-            let outlet = s.outlet.map(|o| kb.actor(o).id.as_str()).unwrap_or("");
-            let date = s.date.as_deref().map(Date::as_str).unwrap_or("");
-            out.row(&[
-                item,
-                kind,
-                &(i + 1).to_string(),
-                outlet,
-                s.url.as_deref().unwrap_or(""),
-                s.title.as_deref().unwrap_or(""),
-                date,
-                s.archived.as_deref().unwrap_or(""),
-                s.accessed.as_deref().map_or("", Date::as_str),
-            ]);
-        }
-    };
-    for e in &records.events {
-        let ev = kb.event(*e);
+    Ok(())
+}
+
+fn events(kb: &Kb, records: &Records, out: &mut Out<'_>) -> io::Result<()> {
+    for ev in records.events.iter().map(|e| kb.event(*e)) {
         let (earliest, latest) = bounds(&ev.date);
         let part_of = ev.part_of.map(|p| kb.event(p).id.as_str()).unwrap_or("");
-        events.row(&[
+        out.row(&[
             &ev.id,
             &ev.name,
             ev.kind.as_str(),
@@ -327,24 +355,25 @@ pub fn tables(kb: &Kb, records: &Records, cells: Cells) -> Vec<Table> {
             &ev.topics.join(" | "),
             ev.note.as_deref().unwrap_or(""),
             &ev.time_zone.map(|z| z.to_string()).unwrap_or_default(),
-        ]);
-        for p in &ev.participants {
-            participants.row(&[&ev.id, &kb.actor(p.actor).id, p.role.as_str()]);
-        }
-        source_rows(&ev.id, "event", &ev.sources, &mut sources);
+        ])?;
     }
-    let mut statements = Out::new(STATEMENTS, cells);
-    let mut verdicts = Out::new(VERDICTS, cells);
-    let mut speakers = Out::new(SPEAKERS, cells);
-    let mut quotes = Out::new(QUOTES, cells);
-    let mut about = Out::new(ABOUT, cells);
-    let mut responses = Out::new(RESPONSES, cells);
-    let kept = records.targets();
-    for s in &records.statements {
-        let st = kb.statement(*s);
+    Ok(())
+}
+
+fn participants(kb: &Kb, records: &Records, out: &mut Out<'_>) -> io::Result<()> {
+    for ev in records.events.iter().map(|e| kb.event(*e)) {
+        for p in &ev.participants {
+            out.row(&[&ev.id, &kb.actor(p.actor).id, p.role.as_str()])?;
+        }
+    }
+    Ok(())
+}
+
+fn statements(kb: &Kb, records: &Records, out: &mut Out<'_>) -> io::Result<()> {
+    for st in records.statements.iter().map(|s| kb.statement(*s)) {
         let (earliest, latest) = bounds(&st.date);
         let at = st.at.map(|e| kb.event(e).id.as_str()).unwrap_or("");
-        statements.row(&[
+        out.row(&[
             &st.id,
             &kb.actor(st.by).id,
             st.date.as_str(),
@@ -362,9 +391,32 @@ pub fn tables(kb: &Kb, records: &Records, cells: Cells) -> Vec<Table> {
                 .and_then(|s| s.date.as_ref())
                 .map_or("", Date::as_str),
             st.title.as_deref().unwrap_or(""),
-        ]);
+        ])?;
+    }
+    Ok(())
+}
+
+fn speakers(kb: &Kb, records: &Records, out: &mut Out<'_>) -> io::Result<()> {
+    for st in records.statements.iter().map(|s| kb.statement(*s)) {
+        if st.signatories.is_empty() {
+            out.row(&[&st.id, &kb.actor(st.by).id, "", ""])?;
+        }
+        for g in &st.signatories {
+            out.row(&[
+                &st.id,
+                &kb.actor(g.actor).id,
+                g.joined.as_ref().map_or("", Date::as_str),
+                g.withdrew.as_ref().map_or("", Date::as_str),
+            ])?;
+        }
+    }
+    Ok(())
+}
+
+fn verdicts(kb: &Kb, records: &Records, out: &mut Out<'_>) -> io::Result<()> {
+    for st in records.statements.iter().map(|s| kb.statement(*s)) {
         for (i, v) in st.verdicts.iter().enumerate() {
-            verdicts.row(&[
+            out.row(&[
                 &st.id,
                 &(i + 1).to_string(),
                 &kb.actor(v.by).id,
@@ -375,21 +427,16 @@ pub fn tables(kb: &Kb, records: &Records, cells: Cells) -> Vec<Table> {
                     .and_then(|s| s.url.as_deref())
                     .unwrap_or(""),
                 v.note.as_deref().unwrap_or(""),
-            ]);
+            ])?;
         }
-        if st.signatories.is_empty() {
-            speakers.row(&[&st.id, &kb.actor(st.by).id, "", ""]);
-        }
-        for g in &st.signatories {
-            speakers.row(&[
-                &st.id,
-                &kb.actor(g.actor).id,
-                g.joined.as_ref().map_or("", Date::as_str),
-                g.withdrew.as_ref().map_or("", Date::as_str),
-            ]);
-        }
+    }
+    Ok(())
+}
+
+fn quotes(kb: &Kb, records: &Records, out: &mut Out<'_>) -> io::Result<()> {
+    for st in records.statements.iter().map(|s| kb.statement(*s)) {
         for (i, q) in st.quotes.iter().enumerate() {
-            quotes.row(&[
+            out.row(&[
                 &st.id,
                 &(i + 1).to_string(),
                 &q.text,
@@ -401,33 +448,56 @@ pub fn tables(kb: &Kb, records: &Records, cells: Cells) -> Vec<Table> {
                     .as_ref()
                     .and_then(|o| o.lang.as_deref())
                     .unwrap_or(""),
-            ]);
+            ])?;
         }
+    }
+    Ok(())
+}
+
+fn about(kb: &Kb, records: &Records, out: &mut Out<'_>) -> io::Result<()> {
+    for st in records.statements.iter().map(|s| kb.statement(*s)) {
         for n in &st.about {
-            about.row(&[&st.id, kb.id_of(*n), n.kind().as_str()]);
+            out.row(&[&st.id, kb.id_of(*n), n.kind().as_str()])?;
         }
+    }
+    Ok(())
+}
+
+fn responses(kb: &Kb, records: &Records, out: &mut Out<'_>) -> io::Result<()> {
+    let kept = records.targets();
+    for st in records.statements.iter().map(|s| kb.statement(*s)) {
         for r in st.responds_to.iter().filter(|r| kept.contains(r.to)) {
             let to = r.to.node();
-            responses.row(&[&st.id, kb.id_of(to), r.stance.as_str(), to.kind().as_str()]);
+            out.row(&[&st.id, kb.id_of(to), r.stance.as_str(), to.kind().as_str()])?;
         }
-        source_rows(&st.id, "statement", &st.sources, &mut sources);
     }
-    let mut tables: Vec<Table> = [
-        actors,
-        roles,
-        events,
-        participants,
-        statements,
-        speakers,
-        verdicts,
-        quotes,
-        about,
-        responses,
-        sources,
-    ]
-    .into_iter()
-    .map(|t| (t.schema.0, t.text))
-    .collect();
-    tables.push(("schema.sql", schema_sql()));
-    tables
+    Ok(())
+}
+
+fn sources(kb: &Kb, records: &Records, out: &mut Out<'_>) -> io::Result<()> {
+    let mut rows = |item: &str, kind: &str, list: &[Source]| {
+        for (i, s) in list.iter().enumerate() {
+            let outlet = s.outlet.map(|o| kb.actor(o).id.as_str()).unwrap_or("");
+            let date = s.date.as_deref().map(Date::as_str).unwrap_or("");
+            out.row(&[
+                item,
+                kind,
+                &(i + 1).to_string(),
+                outlet,
+                s.url.as_deref().unwrap_or(""),
+                s.title.as_deref().unwrap_or(""),
+                date,
+                s.archived.as_deref().unwrap_or(""),
+                s.accessed.as_deref().map_or("", Date::as_str),
+            ])?;
+        }
+        io::Result::Ok(())
+    };
+    for ev in records.events.iter().map(|e| kb.event(*e)) {
+        rows(&ev.id, "event", &ev.sources)?;
+    }
+    for st in records.statements.iter().map(|s| kb.statement(*s)) {
+        rows(&st.id, "statement", &st.sources)?;
+    }
+    Ok(())
 }

@@ -247,6 +247,9 @@ pub enum Made {
     Bytes(Vec<u8>),
     /// A Graphviz picture: its DOT source, drawn only when written.
     Graphviz(String, ImageFormat),
+    /// A PNG of annals' own SVG, rasterised only when written: the command
+    /// can let the KB go first (the picture is 4 bytes a pixel).
+    Raster(String),
     /// A folder of named files (CSV tables).
     Tables(Vec<(&'static str, String)>),
     /// The interactive page with Graphviz's response graph: the page before
@@ -415,7 +418,7 @@ pub fn make(kb: &Kb, plan: Plan, filter: &Filter, options: &Options) -> Result<M
             let zone = options.zone.unwrap_or(kb.settings.zone);
             let svg = render::timeline::svg(kb, filter, zone, &options.caption);
             match image {
-                ImageFormat::Png => Ok(Made::Bytes(render::png::from_svg(&svg, 2.0)?)),
+                ImageFormat::Png => Ok(Made::Raster(svg)),
                 _ => text(svg),
             }
         }
@@ -427,6 +430,7 @@ impl Made {
     pub fn into_bytes(self, options: &Options) -> Result<Vec<u8>, RenderError> {
         match self {
             Made::Bytes(bytes) => Ok(bytes),
+            Made::Raster(svg) => render::png::from_svg(&svg, render::png::SCALE),
             Made::Graphviz(dot, format) => graphviz::render(&dot, format, options.graphviz_timeout),
             Made::Page { head, dot, tail } => {
                 let svg = graphviz::render(&dot, ImageFormat::Svg, options.graphviz_timeout)?;

@@ -307,6 +307,11 @@ pub fn freshness(made: &Made, path: &Path) -> Result<Freshness, BuildError> {
     };
     match made {
         Made::Bytes(bytes) => compare(path, bytes),
+        Made::Raster(svg) => {
+            let png = crate::render::png::from_svg(svg, crate::render::png::SCALE)
+                .map_err(|e| BuildError::Render(path.to_path_buf(), e))?;
+            compare(path, &png)
+        }
         Made::Tables(tables) => {
             let mut worst = Freshness::Fresh;
             for (name, text) in tables {
@@ -371,6 +376,14 @@ pub fn write(
     match &made {
         Made::Tables(_) => atomic::target_folder(path, kb_root)?,
         _ => atomic::target(path, kb_root)?,
+    };
+    // Drawn once, to compare and to write.
+    let made = match made {
+        Made::Raster(_) => Made::Bytes(
+            made.into_bytes(options)
+                .map_err(|e| BuildError::Render(path.to_path_buf(), e))?,
+        ),
+        made => made,
     };
     if freshness(&made, path)? == Freshness::Fresh {
         return Ok(false);

@@ -17,28 +17,35 @@ const MAX_LISTED_ERRORS: usize = 10;
 /// run). Queries refuse a KB with hard errors: their answers would silently
 /// miss whatever did not load.
 ///
-/// The KB is leaked: the process ends right after the query, and freeing
-/// hundreds of thousands of items one by one would only cost time.
-pub fn load(kb: &Path, cache: &Setting) -> Result<&'static Kb, Failure> {
+/// The caller keeps the KB to the end of the process unfreed (see
+/// [`Request::run`](super::request::Request::run)): freeing hundreds of
+/// thousands of items one by one would only cost time.
+pub fn load(kb: &Path, cache: &Setting) -> Result<Kb, Failure> {
     let cache = match cache {
         Setting::On(dir) => Cache::new(dir),
-        Setting::Off(_) => return Ok(&loaded(kb)?.kb),
+        Setting::Off(_) => return Ok(checked(kb)?.kb),
     };
     if let Ok(kept) = cache.read(kb) {
-        return Ok(Box::leak(Box::new(kept)));
+        return Ok(kept);
     }
     let started = SystemTime::now();
-    let loaded = loaded(kb)?;
-    let _ = cache.write(kb, loaded, started);
-    Ok(&loaded.kb)
+    let loaded = checked(kb)?;
+    let _ = cache.write(kb, &loaded, started);
+    Ok(loaded.kb)
 }
 
 /// Loads the KB from its files, with their text (for a command that shows
-/// or edits them); refuses it with hard errors, as [`load`] does.
+/// or edits them); refuses it with hard errors, as [`load`] does. Leaked,
+/// as the process ends right after the command.
 pub fn loaded(kb: &Path) -> Result<&'static Loaded, Failure> {
+    Ok(Box::leak(Box::new(checked(kb)?)))
+}
+
+/// The KB loaded from its files; refused with hard errors.
+fn checked(kb: &Path) -> Result<Loaded, Failure> {
     let loaded = Kb::load(kb)?;
     if !loaded.has_errors() {
-        return Ok(Box::leak(Box::new(loaded)));
+        return Ok(loaded);
     }
     let errors: Vec<String> = loaded
         .hard_errors()

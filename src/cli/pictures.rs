@@ -3,10 +3,11 @@
 //! the KB folder).
 
 use std::io::{self, IsTerminal, Write};
+use std::mem::ManuallyDrop;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use annals::artifact::{self, Format, Options, Plan};
+use annals::artifact::{self, Format, Made, Options, Plan};
 use annals::build::{self, Freshness, Manifest};
 use annals::escape;
 use annals::query::FilterSpec;
@@ -16,14 +17,18 @@ use super::queries::{emit, filter};
 use super::Failure;
 
 /// Makes one output and writes it to `output`, or to stdout without one.
+/// The KB is kept unfreed to the end of the process, but let go before a
+/// PNG is drawn: the picture is 4 bytes a pixel.
 pub fn make(
-    kb: &Kb,
+    kb: Kb,
     kb_path: &Path,
     plan: Plan,
     spec: &FilterSpec,
     output: Option<&Path>,
     options: &Options,
 ) -> Result<ExitCode, Failure> {
+    let held = ManuallyDrop::new(kb);
+    let kb = &*held;
     let f = filter(kb, spec)?;
     if let Some(how) = artifact::Streamed::of(plan) {
         let write = |out: &mut dyn Write| artifact::stream(kb, how, &f, options, out);
@@ -45,6 +50,10 @@ pub fn make(
         return Ok(ExitCode::SUCCESS);
     }
     let made = artifact::make(kb, plan, &f, options)?;
+    if let Made::Raster(_) = made {
+        drop(f);
+        drop(ManuallyDrop::into_inner(held));
+    }
     match (made, output) {
         (made, Some(path)) => {
             let bytes = made.into_bytes(options)?;

@@ -2,6 +2,7 @@
 //! spec, an output plan checked against the formats that exist, an output
 //! path checked before any work is done. Only ids wait for the KB.
 
+use std::mem::ManuallyDrop;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
@@ -270,8 +271,13 @@ impl Request {
         })
     }
 
-    /// Runs the request on the loaded KB.
-    pub fn run(self, kb: &Kb, kb_path: &Path, style: Style) -> Result<ExitCode, Failure> {
+    /// Runs the request on the loaded KB. The KB is kept unfreed to the end
+    /// of the process (freeing hundreds of thousands of items one by one
+    /// would only cost time), but by `render` and `export`, which let it go
+    /// before drawing a PNG.
+    pub fn run(self, kb: Kb, kb_path: &Path, style: Style) -> Result<ExitCode, Failure> {
+        let held = ManuallyDrop::new(kb);
+        let kb = &*held;
         match self {
             Request::Timeline(filter, format) => queries::timeline(kb, &filter, format, style),
             Request::Responses(id, depth, format) => {
@@ -295,7 +301,10 @@ impl Request {
                 filter,
                 output,
                 options,
-            } => pictures::make(kb, kb_path, plan, &filter, output.as_deref(), &options),
+            } => {
+                let kb = ManuallyDrop::into_inner(held);
+                pictures::make(kb, kb_path, plan, &filter, output.as_deref(), &options)
+            }
             Request::Build {
                 manifest,
                 check,

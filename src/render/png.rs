@@ -13,7 +13,11 @@ pub const FONT: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
 /// The family name our SVGs ask for.
 pub const FAMILY: &str = "DejaVu Sans";
 
-/// Rasterises `svg` at `scale` (2.0 for a sharp picture on most screens).
+/// The scale PNGs are drawn at: sharp on most screens.
+pub const SCALE: f32 = 2.0;
+
+/// Rasterises `svg` at `scale` ([`SCALE`] for a sharp picture on most
+/// screens).
 pub fn from_svg(svg: &str, scale: f32) -> Result<Vec<u8>, RenderError> {
     let mut db = usvg::fontdb::Database::new();
     db.load_font_data(FONT.to_vec());
@@ -76,7 +80,7 @@ mod tests {
         pixmap.fill(tiny_skia::Color::from_rgba8(200, 30, 90, 100));
         assert_eq!(encode(&pixmap).unwrap(), pixmap.encode_png().unwrap());
         let svg = r#"<svg xmlns="http://www.w3.org/2000/svg" width="40" height="30"><rect x="3.3" y="2.1" width="20" height="9.5" fill="red" fill-opacity="0.4"/></svg>"#;
-        let png = from_svg(svg, 2.0).unwrap();
+        let png = from_svg(svg, SCALE).unwrap();
         let decoder = png::Decoder::new(std::io::Cursor::new(png));
         let reader = decoder.read_info().unwrap();
         assert_eq!((reader.info().width, reader.info().height), (80, 60));

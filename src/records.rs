@@ -15,6 +15,23 @@ use crate::model::{
     Stance, Statement, StatementIx, StatusKind, Verdict,
 };
 
+/// A sequence serialized as it is made: `make` is called when it is
+/// written, and each item is serialized and dropped before the next is
+/// made, so that an output's views (which are several times the KB) are
+/// never held all at once.
+pub struct Seq<F>(pub F);
+
+impl<F, I> Serialize for Seq<F>
+where
+    F: Fn() -> I,
+    I: IntoIterator,
+    I::Item: Serialize,
+{
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq((self.0)())
+    }
+}
+
 /// An RFC 3339 UTC timestamp, or `None` for an open end or outside the
 /// years 0000 to 9999.
 pub use crate::model::date::rfc3339 as instant;
@@ -397,4 +414,23 @@ impl<'a> ActorView<'a> {
 pub fn write<T: Serialize>(out: &mut dyn std::io::Write, value: &T) -> std::io::Result<()> {
     crate::escape::write_json(out, value, true)?;
     out.write_all(b"\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A `Seq` is made when it is written, and again each time.
+    #[test]
+    fn a_seq_is_made_when_written() {
+        let made = std::cell::Cell::new(0);
+        let seq = Seq(|| {
+            made.set(made.get() + 1);
+            (1..=3).map(|n| n * 10)
+        });
+        assert_eq!(made.get(), 0);
+        assert_eq!(serde_json::to_string(&seq).unwrap(), "[10,20,30]");
+        assert_eq!(serde_json::to_string(&seq).unwrap(), "[10,20,30]");
+        assert_eq!(made.get(), 2);
+    }
 }

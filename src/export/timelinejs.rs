@@ -176,31 +176,22 @@ pub fn write(
 ) -> std::io::Result<()> {
     // One slide at a time: the slides of 100,000 statements held as one
     // value took ten times the KB.
-    struct Slides<'a>(&'a Kb, &'a Records, Zone);
-    impl serde::Serialize for Slides<'_> {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let Slides(kb, records, zone) = *self;
-            let events = records
-                .events
-                .iter()
-                .filter_map(|e| event_slide(kb, *e, zone));
-            let statements = records
-                .statements
-                .iter()
-                .filter_map(|s| statement_slide(kb, kb.statement(*s), zone));
-            s.collect_seq(events.chain(statements))
-        }
-    }
+    let slides = crate::records::Seq(|| {
+        let events = records
+            .events
+            .iter()
+            .filter_map(|e| event_slide(kb, *e, zone));
+        let statements = records
+            .statements
+            .iter()
+            .filter_map(|s| statement_slide(kb, kb.statement(*s), zone));
+        events.chain(statements)
+    });
     #[derive(serde::Serialize)]
-    struct Page<'a> {
-        events: Slides<'a>,
+    struct Page<E> {
+        events: E,
     }
-    crate::records::write(
-        out,
-        &Page {
-            events: Slides(kb, records, zone),
-        },
-    )
+    crate::records::write(out, &Page { events: slides })
 }
 
 /// An event's slide, when its date can be placed.

@@ -11,6 +11,7 @@ use super::{name, stance_word, write_rows, Format, Style};
 use crate::kb::Kb;
 use crate::model::{ActorIx, Date, ParticipationRole};
 use crate::query::timeline::Item;
+use crate::records::Seq;
 
 #[derive(Serialize, schemars::JsonSchema)]
 #[serde(untagged)]
@@ -43,17 +44,13 @@ pub fn write(
     if format == Format::Json {
         // One item's view at a time: 200,000 statements' views held at
         // once took nine times the KB.
-        struct Views<'a>(&'a Kb, &'a [Item]);
-        impl serde::Serialize for Views<'_> {
-            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-                let kb = self.0;
-                s.collect_seq(self.1.iter().map(|i| match *i {
-                    Item::Statement(s) => ItemView::Statement(Box::new(StatementView::of(kb, s))),
-                    Item::Event(e) => ItemView::Event(Box::new(EventView::of(kb, e))),
-                }))
-            }
-        }
-        return json::write(out, &Views(kb, items));
+        let views = Seq(|| {
+            items.iter().map(|i| match *i {
+                Item::Statement(s) => ItemView::Statement(Box::new(StatementView::of(kb, s))),
+                Item::Event(e) => ItemView::Event(Box::new(EventView::of(kb, e))),
+            })
+        });
+        return json::write(out, &views);
     }
     let text = format == Format::Text;
     let head = if text {

@@ -11,6 +11,7 @@ use super::{name, stance_word, write_rows, Format, Style};
 use crate::kb::Kb;
 use crate::model::{Stance, StatementIx};
 use crate::query::who_responded::Pair;
+use crate::records::Seq;
 
 #[derive(Serialize, schemars::JsonSchema)]
 pub(crate) struct Endpoint<'a> {
@@ -59,27 +60,21 @@ pub fn write(
     if format == Format::Json {
         // One pair's view at a time: a million pairs' views held at once
         // took hundreds of megabytes.
-        struct Views<'a>(&'a Kb, &'a [Pair]);
-        impl serde::Serialize for Views<'_> {
-            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-                let kb = self.0;
-                s.collect_seq(self.1.iter().map(|p| {
-                    PairView {
-                        responder: Ref::actor(kb, p.responder),
-                        target: Ref::node(kb, p.target.node()),
-                        count: p.count,
-                        statements: p.statements,
-                        first: endpoint(kb, p.first),
-                        last: endpoint(kb, p.last),
-                        stances: Stance::ALL
-                            .iter()
-                            .map(|s| (s.as_str(), p.stances.get(*s)))
-                            .collect(),
-                    }
-                }))
-            }
-        }
-        return json::write(out, &Views(kb, pairs));
+        let views = Seq(|| {
+            pairs.iter().map(|p| PairView {
+                responder: Ref::actor(kb, p.responder),
+                target: Ref::node(kb, p.target.node()),
+                count: p.count,
+                statements: p.statements,
+                first: endpoint(kb, p.first),
+                last: endpoint(kb, p.last),
+                stances: Stance::ALL
+                    .iter()
+                    .map(|s| (s.as_str(), p.stances.get(*s)))
+                    .collect(),
+            })
+        });
+        return json::write(out, &views);
     }
     let text = format == Format::Text;
     let head = if text {

@@ -65,6 +65,9 @@ for arg in "${@:-10000 100000}"; do
     measure "annals export --format json" "${cold[@]}" export --format json
     measure "annals render timeline (SVG)" "${cold[@]}" render timeline -o /tmp/annals-bench.svg
     measure "annals render timeline (PNG)" "${cold[@]}" render timeline -o /tmp/annals-bench.png
+    # Generated files are one item a line: every file is laid out anew and
+    # shown as a diff (nothing is written).
+    measure "annals fmt --check (every file changes)" "${cold[@]}" fmt --check
     # The first query writes the cache; each run starts without one.
     measure "first query, writing the cache (stats)" sh -c "'$bin' --kb '$dir' cache clear >/dev/null && '$bin' --kb '$dir' stats"
     warm=("$bin" --kb "$dir")

@@ -12,6 +12,9 @@ use annals::Kb;
 
 use super::Failure;
 
+/// How long the diff of one file may take with `--check`.
+const DIFF_TIME: std::time::Duration = std::time::Duration::from_millis(20);
+
 pub fn run(kb: &Path, paths: &[PathBuf], check: bool, color: bool) -> Result<ExitCode, Failure> {
     let loaded = Kb::load(kb)?;
     let root = canonical(kb)?;
@@ -64,7 +67,14 @@ pub fn run(kb: &Path, paths: &[PathBuf], check: bool, color: bool) -> Result<Exi
         let file = loaded.sources.get(*id);
         if check {
             let name = &file.name;
-            let diff = similar::TextDiff::from_lines(file.text(), after.as_str());
+            // Patience, and a time limit: a file laid out anew changes on
+            // every line, and a minimal diff of thousands of lines took
+            // seconds a file (past the limit the diff is still right, only
+            // longer).
+            let diff = similar::TextDiff::configure()
+                .algorithm(similar::Algorithm::Patience)
+                .timeout(DIFF_TIME)
+                .diff_lines(file.text(), after.as_str());
             write!(
                 out,
                 "{}",

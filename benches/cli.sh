@@ -68,6 +68,17 @@ for arg in "${@:-10000 100000}"; do
     # Generated files are one item a line: every file is laid out anew and
     # shown as a diff (nothing is written).
     measure "annals fmt --check (every file changes)" "${cold[@]}" fmt --check
+    # new --append rewrites a file of the KB: on a fresh copy each run.
+    copy=/tmp/annals-bench-copy
+    measure "annals new actor --append actors.ron" sh -c "rm -rf $copy && cp -r '$dir' $copy && ANNALS_CACHE=off '$bin' --kb $copy new actor --name 'Dmitry Peskov' --kind Person --append $copy/actors.ron"
+    # diff: the KB committed to git, one statement file's summaries edited
+    # in the working tree.
+    repo=/tmp/annals-bench-git
+    rm -rf "$repo" && mkdir -p "$repo" && cp -r "$dir" "$repo/kb"
+    (cd "$repo" && git init -q && git add -A && git -c user.name=bench -c user.email=bench@localhost commit -qm base)
+    first=("$repo"/kb/statements/*.ron)
+    sed -i 's/summary: "/summary: "Edited: /' "${first[0]}"
+    measure "annals diff HEAD (one file's statements changed)" env ANNALS_CACHE=off "$bin" --kb "$repo/kb" diff HEAD
     # The first query writes the cache; each run starts without one.
     measure "first query, writing the cache (stats)" sh -c "'$bin' --kb '$dir' cache clear >/dev/null && '$bin' --kb '$dir' stats"
     warm=("$bin" --kb "$dir")

@@ -21,12 +21,15 @@
 mod print;
 pub mod tree;
 
+use std::borrow::Cow;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
+
 use crate::kb::Kb;
 use crate::load::{self, Loaded};
-use crate::source_map::{FileId, SourceFile};
+use crate::source_map::{FileId, SourceFile, SourceMap};
 use tree::{Child, Open, Seq, Value};
 pub use tree::{File, TreeError};
 
@@ -307,85 +310,151 @@ fn shorthand(name: &str, seq: &Seq) -> Option<Value> {
 /// Why a file was not formatted.
 #[derive(Debug, thiserror::Error)]
 pub enum FmtError {
-    #[error("cannot read `{}`: {}", crate::escape::shown_path(.0), .1)]
-    Read(PathBuf, std::io::Error),
+    #[error("`{}` changed since the KB was read; run fmt again", crate::escape::shown_path(.0))]
+    Changed(PathBuf),
     #[error("`{}` could not be laid out: {}; it is left as it is (please report this)", crate::escape::shown_path(.0), .1)]
     Layout(PathBuf, TreeError),
     #[error("formatting would change what the KB means, so nothing was written (please report this, with the files)")]
     Meaning,
 }
 
-/// What formatting a KB's files would do.
-#[derive(Debug, Default)]
+/// What formatting a KB's files would do. It holds no file's text: a
+/// changed file's text, and its text formatted, are made again when asked
+/// for ([`Plan::texts`]), so that a large KB laid out anew is gone through
+/// one file at a time.
+#[derive(Debug)]
 pub struct Plan {
-    /// Files whose text changes, with their new text.
-    pub changed: Vec<(FileId, String)>,
+    /// The KB's files, as loaded.
+    pub sources: SourceMap,
+    /// Files whose text changes.
+    pub changed: Vec<FileId>,
     /// Files already in the canonical layout.
     pub unchanged: Vec<FileId>,
-    /// Files left as they are because they have errors (the diagnostics are
-    /// the loaded KB's).
+    /// Files left as they are because they have errors.
     pub with_errors: Vec<FileId>,
+    /// The hard errors of the KB, each in a file of `with_errors`.
+    pub errors: Vec<crate::diag::Diagnostic>,
+    /// The settings file's path.
+    settings: PathBuf,
+}
+
+impl Plan {
+    /// A changed file's text as it is, and formatted: what [`plan`] found
+    /// to mean the same. Fails if the file changed since it was loaded.
+    pub fn texts(&self, id: FileId) -> Result<(Cow<'_, str>, String), FmtError> {
+        let file = self.sources.get(id);
+        let text = file
+            .read()
+            .ok_or_else(|| FmtError::Changed(file.path.clone()))?;
+        let formatted =
+            format(&text, self.doc(file)).map_err(|e| FmtError::Layout(file.path.clone(), e))?;
+        Ok((text, formatted))
+    }
+
+    fn doc(&self, file: &SourceFile) -> Doc {
+        if file.path == self.settings {
+            Doc::Settings
+        } else {
+            Doc::Kb
+        }
+    }
 }
 
 /// Formats the files of `loaded` that `wanted` selects (`settings` is the
 /// settings file's path), and checks that the KB means the same after:
-/// its JSON export and the codes of its findings are identical.
+/// its JSON export and the codes of its findings are identical. The KB is
+/// let go first, and the two KBs compared are loaded one after the other
+/// with each file's text made as it is parsed, so that the most memory
+/// used is what loading the KB takes.
 pub fn plan(
-    loaded: &Loaded,
+    loaded: Loaded,
     settings: &Path,
-    wanted: impl Fn(&SourceFile) -> bool,
+    wanted: impl Fn(&SourceFile) -> bool + Sync,
 ) -> Result<Plan, FmtError> {
-    let mut plan = Plan::default();
     let with_errors: BTreeSet<FileId> = loaded.hard_errors().map(|d| d.primary.span.file).collect();
-    let mut after_texts = Vec::new();
-    for (id, file) in loaded.sources.iter() {
-        let doc = if file.path == settings {
-            Doc::Settings
+    let errors = loaded.hard_errors().cloned().collect();
+    let mut plan = Plan {
+        sources: loaded.into_sources(),
+        changed: Vec::new(),
+        unchanged: Vec::new(),
+        with_errors: with_errors.iter().copied().collect(),
+        errors,
+        settings: settings.to_path_buf(),
+    };
+    let chosen: Vec<FileId> = plan
+        .sources
+        .iter()
+        .filter(|(id, file)| wanted(file) && !with_errors.contains(id))
+        .map(|(id, _)| id)
+        .collect();
+    // Which files change, each formatted and let go.
+    let changes: Vec<bool> = chosen
+        .par_iter()
+        .map(|&id| plan.texts(id).map(|(text, formatted)| formatted != text))
+        .collect::<Result<_, _>>()?;
+    for (id, changes) in chosen.into_iter().zip(changes) {
+        if changes {
+            plan.changed.push(id);
         } else {
-            Doc::Kb
-        };
-        let text = if !wanted(file) {
-            file.text().to_owned()
-        } else if with_errors.contains(&id) {
-            plan.with_errors.push(id);
-            file.text().to_owned()
-        } else {
-            let formatted =
-                format(file.text(), doc).map_err(|e| FmtError::Layout(file.path.clone(), e))?;
-            if formatted == file.text() {
-                plan.unchanged.push(id);
-            } else {
-                plan.changed.push((id, formatted.clone()));
-            }
-            formatted
-        };
-        after_texts.push(load::Text {
-            name: file.name.clone(),
-            path: file.path.clone(),
-            text,
-            settings: doc == Doc::Settings,
-        });
+            plan.unchanged.push(id);
+        }
     }
     if plan.changed.is_empty() {
         return Ok(plan);
     }
-    let before_texts = loaded
-        .sources
-        .iter()
-        .zip(&after_texts)
-        .map(|((_, file), after)| load::Text {
-            text: file.text().to_owned(),
-            ..after.clone()
-        })
-        .collect();
-    // One KB at a time beside the loaded one: each is let go once its
-    // meaning is taken.
-    let before = meaning(&Kb::load_texts(before_texts));
-    let after = meaning(&Kb::load_texts(after_texts));
+    let changed: BTreeSet<FileId> = plan.changed.iter().copied().collect();
+    let formatted = |id| {
+        changed
+            .contains(&id)
+            .then(|| plan.texts(id).map(|(_, after)| after))
+    };
+    let after = meaning(&load_again(&plan.sources, settings, &formatted)?);
+    let before = meaning(&load_again(&plan.sources, settings, &|_| None)?);
     if before != after {
         return Err(FmtError::Meaning);
     }
     Ok(plan)
+}
+
+/// Loads the KB of `sources` again, each file's text read again as the
+/// load parses it (see [`Kb::load_made`]), or made by `made` for the files
+/// it answers for. A file that changed since it was loaded, or could not
+/// be made, is the error.
+fn load_again(
+    sources: &SourceMap,
+    settings: &Path,
+    made: &(dyn Fn(FileId) -> Option<Result<String, FmtError>> + Sync),
+) -> Result<Loaded, FmtError> {
+    let failed = std::sync::Mutex::new(None);
+    let files = sources
+        .iter()
+        .map(|(id, file)| {
+            let failed = &failed;
+            load::Made {
+                name: file.name.clone(),
+                path: file.path.clone(),
+                settings: file.path == settings,
+                make: Box::new(move || {
+                    let text = made(id).unwrap_or_else(|| {
+                        file.read()
+                            .map(Cow::into_owned)
+                            .ok_or_else(|| FmtError::Changed(file.path.clone()))
+                    });
+                    text.map_err(|e| {
+                        let why = e.to_string();
+                        let mut failed = failed.lock().unwrap_or_else(|e| e.into_inner());
+                        failed.get_or_insert(e);
+                        why
+                    })
+                }),
+            }
+        })
+        .collect();
+    let loaded = Kb::load_made(files);
+    match failed.into_inner().unwrap_or_else(|e| e.into_inner()) {
+        Some(e) => Err(e),
+        None => Ok(loaded),
+    }
 }
 
 /// What a loaded KB says, for comparing two layouts of it: its JSON export
@@ -510,14 +579,18 @@ pub enum AppendError {
     Layout(String, TreeError),
     #[error("adding the item to `{}` would make the KB fail to load:\n{}", crate::escape::shown(.0), .1)]
     Breaks(String, String),
+    #[error(transparent)]
+    Reread(#[from] FmtError),
 }
 
 /// The text of `file` with `item` (an `Actor(…)`, `Event(…)` or
 /// `Statement(…)`) added at the end of its list (made if missing), the
 /// whole file in the canonical layout. The KB with the new text is loaded
-/// first: the item must bring no error, and be there.
+/// first: the item must bring no error, and be there. `loaded` is let go
+/// before, and the other files read again as the KB is loaded, so that the
+/// most memory used is what loading the KB takes.
 pub fn append(
-    loaded: &Loaded,
+    loaded: Loaded,
     settings: &Path,
     file: FileId,
     item: &str,
@@ -531,6 +604,10 @@ pub fn append(
     if loaded.hard_errors().any(|d| d.primary.span.file == file) {
         return Err(AppendError::FileHasErrors(name));
     }
+    let count = |kb: &Kb| kb.actors.len() + kb.events.len() + kb.statements.len();
+    let before = count(&loaded.kb);
+    let sources = loaded.into_sources();
+    let source = sources.get(file);
     let layout = |e| AppendError::Layout(name.clone(), e);
     let mut tree = tree::parse(source.text()).map_err(layout)?;
     let item = tree::parse(item).map_err(layout)?.root;
@@ -564,23 +641,12 @@ pub fn append(
     }
     canonical_root(&mut tree, Doc::Kb);
     let text = print::file(&tree);
+    drop(tree);
 
     // The KB with the new text: no error in this file, one item more.
-    let texts = loaded
-        .sources
-        .iter()
-        .map(|(id, f)| load::Text {
-            name: f.name.clone(),
-            path: f.path.clone(),
-            text: if id == file {
-                text.clone()
-            } else {
-                f.text().to_owned()
-            },
-            settings: f.path == settings,
-        })
-        .collect();
-    let after = Kb::load_texts(texts);
+    let after = load_again(&sources, settings, &|id| {
+        (id == file).then(|| Ok(text.clone()))
+    })?;
     let errors: Vec<String> = after
         .hard_errors()
         .filter(|d| d.primary.span.file == file)
@@ -589,8 +655,7 @@ pub fn append(
     if !errors.is_empty() {
         return Err(AppendError::Breaks(name, errors.join("\n")));
     }
-    let count = |kb: &Kb| kb.actors.len() + kb.events.len() + kb.statements.len();
-    if count(&after.kb) != count(&loaded.kb) + 1 {
+    if count(&after.kb) != before + 1 {
         return Err(AppendError::Breaks(
             name,
             "  the KB would not hold one item more".into(),
@@ -629,6 +694,29 @@ mod tests {
         let changed = one.replace("S.", "T.");
         assert_eq!(super::meaning(&load(one)), super::meaning(&load(&laid_out)));
         assert_ne!(super::meaning(&load(one)), super::meaning(&load(&changed)));
+    }
+
+    /// A plan holds no text: it reads each file again, and refuses one
+    /// that changed since the KB was loaded.
+    #[test]
+    fn a_plan_formats_the_files_as_loaded_and_refuses_a_changed_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.ron");
+        let settings = dir.path().join(crate::load::SETTINGS_FILE);
+        let one = r#"Kb(actors: [Actor(id: "a", name: "A", kind: Person)])"#;
+        std::fs::write(&path, one).unwrap();
+        let plan = super::plan(crate::Kb::load(dir.path()).unwrap(), &settings, |_| true).unwrap();
+        assert_eq!(plan.changed.len(), 1);
+        let (text, formatted) = plan.texts(plan.changed[0]).unwrap();
+        assert_eq!((text.as_ref(), formatted.as_str()), (one, kb(one).as_str()));
+
+        let loaded = crate::Kb::load(dir.path()).unwrap();
+        std::fs::write(&path, one.replace("\"A\"", "\"B\"")).unwrap();
+        let err = super::plan(loaded, &settings, |_| true).unwrap_err();
+        assert!(
+            matches!(&err, super::FmtError::Changed(p) if *p == path),
+            "{err}"
+        );
     }
 
     use super::*;

@@ -13,6 +13,7 @@
 //! `fmt`), and used only if it hashes to what was parsed, so that a large
 //! KB does not keep all its text while it is resolved and checked.
 
+use std::borrow::Cow;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
@@ -104,17 +105,30 @@ impl SourceFile {
     /// (or cannot be read), its text is empty: positions in it would point
     /// elsewhere.
     pub fn text(&self) -> &str {
-        self.text.get_or_init(|| {
-            let Some(hash) = self.parsed else {
-                return String::new();
-            };
-            std::fs::read(&self.path)
-                .ok()
-                .and_then(|bytes| String::from_utf8(bytes).ok())
-                .map(strip_bom)
-                .filter(|t| xxh3_128(t.as_bytes()) == hash)
-                .unwrap_or_default()
-        })
+        self.text
+            .get_or_init(|| self.read_again().unwrap_or_default())
+    }
+
+    /// The file's text without keeping it: the text held, or for a file
+    /// registered by its hash, read again; `None` if it changed since it
+    /// was parsed or cannot be read. What goes through a large KB's files
+    /// one at a time (`annals fmt`) uses it, so as not to hold them all.
+    pub fn read(&self) -> Option<Cow<'_, str>> {
+        match self.text.get() {
+            Some(text) => Some(Cow::Borrowed(text)),
+            None => self.read_again().map(Cow::Owned),
+        }
+    }
+
+    /// The text of a file registered by its hash, read again if it still
+    /// hashes to what was parsed.
+    fn read_again(&self) -> Option<String> {
+        let hash = self.parsed?;
+        std::fs::read(&self.path)
+            .ok()
+            .and_then(|bytes| String::from_utf8(bytes).ok())
+            .map(strip_bom)
+            .filter(|t| xxh3_128(t.as_bytes()) == hash)
     }
 
     /// The XXH3-128 of the text.
@@ -252,12 +266,18 @@ mod tests {
         let mut m = SourceMap::new();
         let f = m.add_parsed("kb/a.ron".into(), &path, hash);
         let g = m.add_parsed("kb/a.ron".into(), &path, hash);
+        let k = m.add_parsed("kb/a.ron".into(), &path, hash);
+        // Read without being kept, then kept once asked for.
+        assert_eq!(m.get(k).read().as_deref(), Some(text));
+        assert!(m.get(k).text.get().is_none());
         assert_eq!(m.get(f).text(), text);
+        assert_eq!(m.get(f).read().as_deref(), Some(text));
         assert_eq!(m.get(f).hash(), hash);
         assert_eq!(m.get(f).line_col(6), LineCol { line: 2, column: 3 });
         // Changed since it was parsed: positions in it would point
         // elsewhere, so it shows as empty.
         std::fs::write(&path, "Kb(\n  events: [],\n)").unwrap();
+        assert_eq!(m.get(k).read(), None);
         assert_eq!(m.get(g).text(), "");
         assert_eq!(m.snippet(Span::new(g, 3..9)), "");
         // A text given is kept.

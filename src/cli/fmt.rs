@@ -37,7 +37,7 @@ pub fn run(kb: &Path, paths: &[PathBuf], check: bool, color: bool) -> Result<Exi
     }
     let settings = kb.join(annals::load::SETTINGS_FILE);
     let plan =
-        annals::fmt::plan(&loaded, &settings, chosen).map_err(|e| Failure::Usage(e.to_string()))?;
+        annals::fmt::plan(loaded, &settings, chosen).map_err(|e| Failure::Usage(e.to_string()))?;
 
     let stdout = io::stdout();
     let terminal = stdout.is_terminal();
@@ -48,23 +48,27 @@ pub fn run(kb: &Path, paths: &[PathBuf], check: bool, color: bool) -> Result<Exi
     };
     let mut err = io::stderr().lock();
     if !plan.with_errors.is_empty() {
-        let diagnostics: Vec<_> = loaded
-            .hard_errors()
-            .filter(|d| plan.with_errors.contains(&d.primary.span.file))
-            .cloned()
-            .collect();
-        annals::diag::human::write(&mut err, &diagnostics, &loaded.sources, color)?;
+        annals::diag::human::write(&mut err, &plan.errors, &plan.sources, color)?;
         for id in &plan.with_errors {
             writeln!(
                 err,
                 "left {} as it is: it has errors (above); fix them, then format it",
-                annals::escape::terminal(&loaded.sources.get(*id).name)
+                annals::escape::terminal(&plan.sources.get(*id).name)
             )?;
         }
     }
     let (mut written, mut failed) = (0, 0);
-    for (id, after) in &plan.changed {
-        let file = loaded.sources.get(*id);
+    for &id in &plan.changed {
+        let file = plan.sources.get(id);
+        // Each file is read and formatted again here, one at a time.
+        let (before, after) = match plan.texts(id) {
+            Ok(texts) => texts,
+            Err(e) => {
+                writeln!(err, "error: {}", annals::escape::terminal(&e.to_string()))?;
+                failed += 1;
+                continue;
+            }
+        };
         if check {
             let name = &file.name;
             // Patience, and a time limit: a file laid out anew changes on
@@ -74,7 +78,7 @@ pub fn run(kb: &Path, paths: &[PathBuf], check: bool, color: bool) -> Result<Exi
             let diff = similar::TextDiff::configure()
                 .algorithm(similar::Algorithm::Patience)
                 .timeout(DIFF_TIME)
-                .diff_lines(file.text(), after.as_str());
+                .diff_lines(before.as_ref(), after.as_str());
             write!(
                 out,
                 "{}",
@@ -84,7 +88,7 @@ pub fn run(kb: &Path, paths: &[PathBuf], check: bool, color: bool) -> Result<Exi
             )?;
         } else {
             // A file an editor saved since the KB was loaded is left alone.
-            let result = annals::atomic::replace(&file.path, kb, after.as_bytes(), file.text());
+            let result = annals::atomic::replace(&file.path, kb, after.as_bytes(), &before);
             if let Err(e) = result {
                 writeln!(err, "error: {}", annals::escape::terminal(&e.to_string()))?;
                 failed += 1;
@@ -156,7 +160,7 @@ pub fn new(
     known: &annals::new::Known,
     append: Option<&Path>,
 ) -> Result<ExitCode, Failure> {
-    let loaded = super::load::loaded(kb)?;
+    let loaded = super::load::checked(kb)?;
     let new = annals::new::item(&loaded.kb, what, known)
         .map_err(|problems| Failure::Usage(problems.join("\n")))?;
     let text = new.text;
@@ -179,6 +183,11 @@ pub fn new(
         })?;
     let settings = kb.join(annals::load::SETTINGS_FILE);
     let source = loaded.sources.get(file);
+    let (name, target, before) = (
+        source.name.clone(),
+        source.path.clone(),
+        source.text().to_owned(),
+    );
     let after = annals::fmt::append(
         loaded,
         &settings,
@@ -187,14 +196,14 @@ pub fn new(
         annals::new::node_kind(what),
     )
     .map_err(|e| Failure::Usage(e.to_string()))?;
-    annals::atomic::replace(&source.path, kb, after.as_bytes(), source.text())?;
+    annals::atomic::replace(&target, kb, after.as_bytes(), &before)?;
 
     writeln!(
         io::stderr(),
         "added {} {} to {}",
         annals::new::type_name(what),
         annals::escape::ron_string(&new.id),
-        annals::escape::terminal(&source.name)
+        annals::escape::terminal(&name)
     )?;
     Ok(ExitCode::SUCCESS)
 }

@@ -34,15 +34,9 @@ pub fn load(kb: &Path, cache: &Setting) -> Result<Kb, Failure> {
     Ok(loaded.kb)
 }
 
-/// Loads the KB from its files, with their text (for a command that shows
-/// or edits them); refuses it with hard errors, as [`load`] does. Leaked,
-/// as the process ends right after the command.
-pub fn loaded(kb: &Path) -> Result<&'static Loaded, Failure> {
-    Ok(Box::leak(Box::new(checked(kb)?)))
-}
-
-/// The KB loaded from its files; refused with hard errors.
-fn checked(kb: &Path) -> Result<Loaded, Failure> {
+/// The KB loaded from its files, with their sources (for a command that
+/// shows or edits them); refused with hard errors, as [`load`] does.
+pub fn checked(kb: &Path) -> Result<Loaded, Failure> {
     let loaded = Kb::load(kb)?;
     if !loaded.has_errors() {
         return Ok(loaded);

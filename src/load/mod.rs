@@ -77,6 +77,12 @@ impl Loaded {
         Ok(self)
     }
 
+    /// The files' sources, without the KB (what `annals fmt` keeps while
+    /// it loads the KB formatted).
+    pub fn into_sources(self) -> SourceMap {
+        self.sources
+    }
+
     /// The hard errors, for a command that refuses to run on them.
     pub fn hard_errors(&self) -> impl Iterator<Item = &Diagnostic> {
         self.findings.iter().filter(|d| d.code.is_hard())
@@ -109,11 +115,15 @@ impl Kb {
     pub fn load_files(files: &[(&str, &[u8])]) -> Loaded {
         let inputs = files
             .iter()
-            .map(|(name, bytes)| Input {
-                settings: *name == SETTINGS_FILE || name.ends_with(&format!("/{SETTINGS_FILE}")),
-                name: (*name).to_owned(),
-                path: Path::new(name).to_path_buf(),
-                bytes: Some(bytes.to_vec()),
+            .map(|(name, bytes)| {
+                let settings =
+                    *name == SETTINGS_FILE || name.ends_with(&format!("/{SETTINGS_FILE}"));
+                Input::given(
+                    settings,
+                    name.to_string(),
+                    name.into(),
+                    Source::Given(bytes.to_vec()),
+                )
             })
             .collect();
         load_inputs(inputs, Vec::new(), None)
@@ -133,19 +143,58 @@ pub struct Text {
 impl Kb {
     /// Loads and checks a KB given as texts, each said to be the settings
     /// file or not (what a KB loaded from disk holds, changed in memory:
-    /// `annals fmt` loads a KB before and after formatting).
+    /// `annals new --append` loads the KB with the item added, `annals
+    /// diff` a git revision's files).
     pub fn load_texts(files: Vec<Text>) -> Loaded {
         let inputs = files
             .into_iter()
-            .map(|f| Input {
-                settings: f.settings,
-                name: f.name,
-                path: f.path,
-                bytes: Some(f.text.into_bytes()),
+            .map(|f| {
+                Input::given(
+                    f.settings,
+                    f.name,
+                    f.path,
+                    Source::Given(f.text.into_bytes()),
+                )
             })
             .collect();
         load_inputs(inputs, Vec::new(), None)
     }
+
+    /// Loads and checks a KB whose files' texts are made as the load parses
+    /// them, in parallel, each let go once it parsed cleanly (as a file read
+    /// from disk is): what comparing two versions of a large KB needs
+    /// without holding either's text (`annals fmt` checks that formatting
+    /// means no change). A file whose text could not be made is reported
+    /// as unreadable, with the reason. The sources of the KB hold the text
+    /// of files with problems only; the others read as empty unless their
+    /// path holds the same text.
+    ///
+    /// ```
+    /// let loaded = annals::Kb::load_made(vec![annals::load::Made {
+    ///     name: "kb/a.ron".into(),
+    ///     path: "kb/a.ron".into(),
+    ///     settings: false,
+    ///     make: Box::new(|| Ok(r#"Kb(actors: [Actor(id: "x", name: "X", kind: Group)])"#.into())),
+    /// }]);
+    /// assert_eq!(loaded.kb.actors.len(), 1);
+    /// ```
+    pub fn load_made(files: Vec<Made<'_>>) -> Loaded {
+        let inputs = files
+            .into_iter()
+            .map(|f| Input::given(f.settings, f.name, f.path, Source::Made(f.make)))
+            .collect();
+        load_inputs(inputs, Vec::new(), None)
+    }
+}
+
+/// A file given by what makes its text, for [`Kb::load_made`].
+pub struct Made<'a> {
+    pub name: String,
+    pub path: PathBuf,
+    /// Whether it is the settings file.
+    pub settings: bool,
+    /// Makes the text, or says why it could not.
+    pub make: Box<dyn FnOnce() -> Result<String, String> + Send + 'a>,
 }
 
 impl Kb {
@@ -182,7 +231,9 @@ impl Kb {
             .map(|path| Input {
                 settings: path == settings_path,
                 name: display(&path),
-                bytes: open.get(&path).map(|t| t.clone().into_bytes()),
+                source: open
+                    .get(&path)
+                    .map_or(Source::Disk, |t| Source::Given(t.clone().into_bytes())),
                 path,
             })
             .collect();
@@ -510,35 +561,76 @@ impl ParseCache {
     }
 }
 
-/// One file to load: read from disk, or given.
-struct Input {
+/// One file to load.
+struct Input<'a> {
     settings: bool,
     name: String,
     path: PathBuf,
-    bytes: Option<Vec<u8>>,
+    source: Source<'a>,
 }
 
-impl Input {
-    fn parse<T: parse::Document>(self, limits: &Limits) -> ParsedFile<T> {
-        match self.bytes {
-            Some(bytes) => parse::parse_bytes(&self.path, self.name, bytes, limits),
-            None => read_and_parse(&self.path, self.name, limits),
+/// Where a file's text comes from.
+enum Source<'a> {
+    /// Read from its path.
+    Disk,
+    /// Given, and kept in the KB's sources.
+    Given(Vec<u8>),
+    /// Made when it is parsed, and let go once it parsed cleanly.
+    Made(Box<dyn FnOnce() -> Result<String, String> + Send + 'a>),
+}
+
+impl<'a> Input<'a> {
+    fn given(settings: bool, name: String, path: PathBuf, source: Source<'a>) -> Input<'a> {
+        Input {
+            settings,
+            name,
+            path,
+            source,
         }
+    }
+
+    fn parse<T: parse::Document>(self, limits: &Limits) -> ParsedFile<T> {
+        match self.source {
+            Source::Given(bytes) => parse::parse_bytes(&self.path, self.name, bytes, limits),
+            Source::Disk => read_and_parse(&self.path, self.name, limits),
+            Source::Made(make) => match make() {
+                Ok(text) => parse::parse_bytes(&self.path, self.name, text.into_bytes(), limits),
+                Err(why) => ParsedFile {
+                    name: self.name,
+                    path: self.path,
+                    text: String::new(),
+                    value: None,
+                    problems: vec![FileProblem {
+                        code: Code::UnreadablePath,
+                        range: 0..0,
+                        message: format!("cannot read file: {why}"),
+                        help: None,
+                    }],
+                },
+            },
+        }
+    }
+
+    /// Whether the text is let go once it parsed cleanly: only given text
+    /// is kept, since reading the path again would not find it.
+    fn lets_text_go(&self) -> bool {
+        !matches!(self.source, Source::Given(_))
     }
 
     /// Whether the given bytes are exactly the text parsing sees (UTF-8,
     /// no byte-order mark), so that a parse of them may be kept.
     fn is_exact(&self) -> bool {
-        self.bytes.as_deref().is_some_and(|b| {
-            !b.starts_with("\u{feff}".as_bytes()) && std::str::from_utf8(b).is_ok()
-        })
+        let Source::Given(b) = &self.source else {
+            return false;
+        };
+        !b.starts_with("\u{feff}".as_bytes()) && std::str::from_utf8(b).is_ok()
     }
 }
 
 /// Parses the settings file first (its limits govern the rest), then every
 /// other file in parallel, resolves, and checks.
 fn load_inputs(
-    inputs: Vec<Input>,
+    inputs: Vec<Input<'_>>,
     unreadable: Vec<(PathBuf, String)>,
     cache: Option<&mut ParseCache>,
 ) -> Loaded {
@@ -580,9 +672,9 @@ fn load_inputs(
                     // its hash: its text is read again if a diagnostic or
                     // `fmt` asks for it, and is not held while the KB is
                     // resolved and checked.
-                    let from_disk = input.bytes.is_none();
+                    let lets_go = input.lets_text_go();
                     let mut p = input.parse(&limits);
-                    let hash = (from_disk && p.problems.is_empty())
+                    let hash = (lets_go && p.problems.is_empty())
                         .then(|| xxh3_128(std::mem::take(&mut p.text).as_bytes()));
                     (p, false, hash)
                 })
@@ -649,21 +741,23 @@ fn load_inputs(
 /// keep each parse. The cache is left holding nothing: what this load
 /// keeps goes back into it once resolved.
 fn parse_reusing(
-    inputs: Vec<Input>,
+    inputs: Vec<Input<'_>>,
     limits: &Limits,
     cache: &mut ParseCache,
 ) -> Vec<(ParsedFile<RawDoc>, bool)> {
     let mut todo = Vec::with_capacity(inputs.len());
     for mut input in inputs {
-        if input.bytes.is_none() {
+        if let Source::Disk = input.source {
             // A file that cannot be read is read again by the parse, which
             // reports why.
-            input.bytes = parse::read(&input.path, limits).ok();
+            if let Ok(bytes) = parse::read(&input.path, limits) {
+                input.source = Source::Given(bytes);
+            }
         }
-        let kept = input
-            .bytes
-            .as_deref()
-            .and_then(|bytes| cache.take(&input.path, bytes, limits));
+        let kept = match &input.source {
+            Source::Given(bytes) => cache.take(&input.path, bytes, limits),
+            _ => None,
+        };
         todo.push((input, kept));
     }
     cache.files.clear();

@@ -79,6 +79,12 @@ for arg in "${@:-10000 100000}"; do
     first=("$repo"/kb/statements/*.ron)
     sed -i 's/summary: "/summary: "Edited: /' "${first[0]}"
     measure "annals diff HEAD (one file's statements changed)" env ANNALS_CACHE=off "$bin" --kb "$repo/kb" diff HEAD
+    # ... and a file of statements deleted: the responses to its statements
+    # from every other file are lost, so each side's links and counts are
+    # compared one by one (the base loaded a second time).
+    first=("$repo"/kb/statements/*.ron)
+    rm "${first[1]}"
+    measure "annals diff HEAD (a statement file deleted, links lost)" env ANNALS_CACHE=off "$bin" --kb "$repo/kb" diff HEAD
     # The first query writes the cache; each run starts without one.
     measure "first query, writing the cache (stats)" sh -c "'$bin' --kb '$dir' cache clear >/dev/null && '$bin' --kb '$dir' stats"
     warm=("$bin" --kb "$dir")

@@ -6,7 +6,7 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use annals::diff::git::Repo;
-use annals::diff::{self, Side};
+use annals::diff::{self, DiffError, Files, Version};
 use annals::escape::{Escaping, Stream};
 
 use super::args::DiffFormat;
@@ -19,46 +19,42 @@ pub fn run(
     format: DiffFormat,
 ) -> Result<ExitCode, Failure> {
     let repo = Repo::of(kb).map_err(usage)?;
-    let settings = kb.join(annals::load::SETTINGS_FILE);
     let short = |commit: &str| commit.chars().take(7).collect::<String>();
-    let (base_label, base_commit) = match base {
+    let base = match base {
         Some(rev) => {
             let commit = repo.commit(rev).map_err(usage)?;
-            (format!("{rev} ({})", short(&commit)), commit)
+            Version {
+                label: format!("{rev} ({})", short(&commit)),
+                files: Files::Revision(&repo, commit),
+            }
         }
         None => {
             let (branch, commit) = repo.merge_base().map_err(usage)?;
-            (
-                format!("merge base with {branch} ({})", short(&commit)),
-                commit,
-            )
+            Version {
+                label: format!("merge base with {branch} ({})", short(&commit)),
+                files: Files::Revision(&repo, commit),
+            }
         }
     };
-    let base_side = Side::from_texts(
-        base_label,
-        repo.files(&base_commit).map_err(usage)?,
-        &settings,
-    );
-    let head_side = match head {
+    let head = match head {
         Some(rev) => {
             let commit = repo.commit(rev).map_err(usage)?;
-            Side::from_texts(
-                format!("{rev} ({})", short(&commit)),
-                repo.files(&commit).map_err(usage)?,
-                &settings,
-            )
+            Version {
+                label: format!("{rev} ({})", short(&commit)),
+                files: Files::Revision(&repo, commit),
+            }
         }
-        None => {
-            let loaded = match annals::Kb::load(kb) {
-                Ok(loaded) => loaded,
-                // No KB files in the working tree: every item was removed.
-                Err(annals::LoadError::NoFiles(_)) => annals::Kb::load_texts(Vec::new()),
-                Err(e) => return Err(e.into()),
-            };
-            Side::of("working tree".into(), loaded, &settings)
-        }
+        None => Version {
+            label: "working tree".into(),
+            files: Files::Folder(kb),
+        },
     };
-    let report = diff::compare(&base_side, &head_side);
+    let report = match diff::compare(base, head) {
+        Ok(report) => report,
+        Err(DiffError::Git(e)) => return Err(usage(e)),
+        Err(DiffError::Load(e)) => return Err(e.into()),
+        Err(e @ DiffError::Changed(_)) => return Err(Failure::Usage(e.to_string())),
+    };
     let stdout = io::stdout();
     let mut out: Box<dyn Write> = match format {
         DiffFormat::Text | DiffFormat::Md if stdout.is_terminal() => {

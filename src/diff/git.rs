@@ -1,13 +1,12 @@
 //! Reading a KB folder as it was at a git revision, through the `git`
 //! command: `ls-tree` lists the folder's files and one `cat-file --batch`
-//! reads them all. Both only read the object store: the working tree and
+//! reads them, one at a time as they are wanted. Both only read the object store: the working tree and
 //! the index are never touched.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-
-use crate::load::Text;
+use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
+use std::sync::{Mutex, PoisonError};
 
 /// Why a revision could not be read.
 #[derive(Debug, thiserror::Error)]
@@ -118,8 +117,9 @@ impl Repo {
     }
 
     /// The KB's `.ron` files at `commit` (hidden files and folders left
-    /// out, as when reading a folder), named as the working tree's are.
-    pub fn files(&self, commit: &str) -> Result<Vec<Text>, GitError> {
+    /// out, as when reading a folder), named as the working tree's are,
+    /// each with the object that holds its text.
+    pub fn files(&self, commit: &str) -> Result<Vec<Listed>, GitError> {
         let mut args = vec!["ls-tree", "-r", "-z", "--full-tree", commit];
         if !self.kb.is_empty() {
             args.extend(["--", self.kb.as_str()]);
@@ -159,36 +159,27 @@ impl Repo {
             wanted.push((rel.to_owned(), object.to_owned()));
         }
         wanted.sort();
-        let blobs = self.read_blobs(wanted.iter().map(|(_, o)| o.as_str()))?;
         let settings = crate::load::SETTINGS_FILE;
         Ok(wanted
             .into_iter()
-            .zip(blobs)
-            .map(|((rel, _), bytes)| {
+            .map(|(rel, object)| {
                 let path = self.shown.join(&rel);
-                Text {
+                Listed {
                     name: path
                         .to_string_lossy()
                         .trim_start_matches("./")
                         .replace('\\', "/"),
                     settings: rel == settings,
                     path,
-                    text: String::from_utf8_lossy(&bytes).into_owned(),
+                    object,
                 }
             })
             .collect())
     }
 
-    /// The contents of `objects`, in order, by one `git cat-file --batch`.
-    fn read_blobs<'a>(
-        &self,
-        objects: impl Iterator<Item = &'a str>,
-    ) -> Result<Vec<Vec<u8>>, GitError> {
-        let input: String = objects.map(|o| format!("{o}\n")).collect();
-        let count = input.lines().count();
-        if count == 0 {
-            return Ok(Vec::new());
-        }
+    /// A reader of this repository's objects, for the texts of the files
+    /// [`Repo::files`] lists.
+    pub fn blobs(&self) -> Result<Blobs, GitError> {
         let mut child = Command::new("git")
             .arg("-C")
             .arg(&self.top)
@@ -198,33 +189,91 @@ impl Repo {
             .stderr(Stdio::null())
             .spawn()
             .map_err(GitError::NoGit)?;
-        let mut stdin = child.stdin.take().expect("piped");
-        // Written from another thread: git answers while it reads, and a
-        // full pipe either way would otherwise stop both.
-        let writer = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
-        let mut out = BufReader::new(child.stdout.take().expect("piped"));
+        let stdin = child.stdin.take().expect("piped");
+        let out = BufReader::new(child.stdout.take().expect("piped"));
+        Ok(Blobs {
+            talk: Mutex::new(Some(Talk { child, stdin, out })),
+        })
+    }
+}
+
+/// A KB file at a revision.
+#[derive(Debug, Clone)]
+pub struct Listed {
+    /// Its name as the working tree's file at its place is shown.
+    pub name: String,
+    pub path: PathBuf,
+    /// Whether it is the settings file.
+    pub settings: bool,
+    /// The blob holding its text.
+    pub object: String,
+}
+
+/// One `git cat-file --batch` process, asked for one object at a time
+/// (from any thread, in turn), so that a revision's files are read as a
+/// load parses them, not all held at once.
+pub struct Blobs {
+    /// `None` once an answer could not be read: the conversation is lost.
+    talk: Mutex<Option<Talk>>,
+}
+
+struct Talk {
+    child: Child,
+    stdin: ChildStdin,
+    out: BufReader<ChildStdout>,
+}
+
+impl Blobs {
+    /// The bytes of the blob `object`.
+    pub fn read(&self, object: &str) -> Result<Vec<u8>, GitError> {
         let failed = |what: &str| GitError::Failed("cat-file".into(), what.into());
-        let mut blobs = Vec::with_capacity(count);
-        for _ in 0..count {
-            let mut header = String::new();
-            out.read_line(&mut header)
-                .map_err(|e| failed(&e.to_string()))?;
-            let size: usize = header
-                .trim_end()
-                .rsplit(' ')
-                .next()
-                .and_then(|s| s.parse().ok())
-                .ok_or_else(|| failed(header.trim_end()))?;
-            let mut bytes = vec![0; size];
-            out.read_exact(&mut bytes)
-                .map_err(|e| failed(&e.to_string()))?;
-            let mut newline = [0u8; 1];
-            out.read_exact(&mut newline)
-                .map_err(|e| failed(&e.to_string()))?;
-            blobs.push(bytes);
+        let mut talk = self.talk.lock().unwrap_or_else(PoisonError::into_inner);
+        let Some(t) = talk.as_mut() else {
+            return Err(failed("an earlier answer could not be read"));
+        };
+        let answer = Self::ask(t, object);
+        if answer.is_err() {
+            if let Some(mut lost) = talk.take() {
+                let _ = lost.child.kill();
+                let _ = lost.child.wait();
+            }
         }
-        let _ = writer.join();
-        let _ = child.wait();
-        Ok(blobs)
+        answer.map_err(|e| failed(&e))
+    }
+
+    fn ask(t: &mut Talk, object: &str) -> Result<Vec<u8>, String> {
+        // git flushes each answer (no --buffer), so one question at a time
+        // cannot block either side.
+        writeln!(t.stdin, "{object}")
+            .and_then(|()| t.stdin.flush())
+            .map_err(|e| e.to_string())?;
+        let mut header = String::new();
+        t.out.read_line(&mut header).map_err(|e| e.to_string())?;
+        let header = header.trim_end();
+        let size: usize = match header.rsplit_once(' ') {
+            Some((_, size)) if !header.ends_with(" missing") => {
+                size.parse().map_err(|_| header.to_owned())?
+            }
+            _ => return Err(format!("no object {}", crate::escape::shown(header))),
+        };
+        let mut bytes = vec![0; size];
+        t.out.read_exact(&mut bytes).map_err(|e| e.to_string())?;
+        let mut newline = [0u8; 1];
+        t.out.read_exact(&mut newline).map_err(|e| e.to_string())?;
+        Ok(bytes)
+    }
+}
+
+impl Drop for Blobs {
+    fn drop(&mut self) {
+        let talk = self.talk.get_mut().unwrap_or_else(PoisonError::into_inner);
+        if let Some(Talk {
+            mut child, stdin, ..
+        }) = talk.take()
+        {
+            // Its input closed, git ends.
+            drop(stdin);
+            let _ = child.wait();
+        }
     }
 }

@@ -181,6 +181,9 @@ impl Server {
     fn reload(&mut self, connection: &Connection) -> Outcome {
         self.dirty = false;
         let started = std::time::Instant::now();
+        // The KB as it was is let go first: two KBs at once would double
+        // the server's memory while it loads.
+        self.loaded = None;
         let loaded = match Kb::load_cached(&self.kb, &self.open, &mut self.cache) {
             Ok(loaded) => loaded,
             Err(e) => {

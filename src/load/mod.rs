@@ -514,9 +514,12 @@ fn places_in<T, I>(
 
 /// Parsed KB files kept from one load of a KB to the next (see
 /// [`Kb::load_cached`]). A file's parse is taken again only when its bytes
-/// are equal to the text it was parsed from and the limits are the same;
-/// files that were not exact UTF-8 text (a byte-order mark, an invalid
-/// byte) are parsed every time, so equal bytes always mean an equal parse.
+/// hash (XXH3-128) to the text it was parsed from and the limits are the
+/// same; files that were not exact UTF-8 text (a byte-order mark, an
+/// invalid byte) are parsed every time, so equal bytes always mean an
+/// equal parse. The texts are not kept: each load reads them to compare,
+/// and a file read from disk that parsed cleanly is kept in the KB's
+/// sources by its hash, as in a load without the cache.
 #[derive(Debug, Default)]
 pub struct ParseCache {
     files: HashMap<PathBuf, Kept>,
@@ -528,7 +531,9 @@ pub struct ParseCache {
 #[derive(Debug)]
 struct Kept {
     limits: Limits,
-    text: String,
+    /// The XXH3-128 of the text it was parsed from (the text itself is
+    /// read again each load, to be compared).
+    hash: u128,
     doc: Option<RawDoc>,
     problems: Vec<FileProblem>,
 }
@@ -554,7 +559,7 @@ impl ParseCache {
     /// `bytes` within `limits`.
     fn take(&mut self, path: &Path, bytes: &[u8], limits: &Limits) -> Option<Kept> {
         let kept = self.files.get(path)?;
-        if kept.limits != *limits || kept.text.as_bytes() != bytes {
+        if kept.limits != *limits || kept.hash != xxh3_128(bytes) {
             return None;
         }
         self.files.remove(path)
@@ -575,6 +580,9 @@ enum Source<'a> {
     Disk,
     /// Given, and kept in the KB's sources.
     Given(Vec<u8>),
+    /// Read from its path already (to compare with a kept parse), and let
+    /// go once it parsed cleanly, as if read by the parse.
+    Read(Vec<u8>),
     /// Made when it is parsed, and let go once it parsed cleanly.
     Made(Box<dyn FnOnce() -> Result<String, String> + Send + 'a>),
 }
@@ -591,7 +599,9 @@ impl<'a> Input<'a> {
 
     fn parse<T: parse::Document>(self, limits: &Limits) -> ParsedFile<T> {
         match self.source {
-            Source::Given(bytes) => parse::parse_bytes(&self.path, self.name, bytes, limits),
+            Source::Given(bytes) | Source::Read(bytes) => {
+                parse::parse_bytes(&self.path, self.name, bytes, limits)
+            }
             Source::Disk => read_and_parse(&self.path, self.name, limits),
             Source::Made(make) => match make() {
                 Ok(text) => parse::parse_bytes(&self.path, self.name, text.into_bytes(), limits),
@@ -620,7 +630,7 @@ impl<'a> Input<'a> {
     /// Whether the given bytes are exactly the text parsing sees (UTF-8,
     /// no byte-order mark), so that a parse of them may be kept.
     fn is_exact(&self) -> bool {
-        let Source::Given(b) = &self.source else {
+        let (Source::Given(b) | Source::Read(b)) = &self.source else {
             return false;
         };
         !b.starts_with("\u{feff}".as_bytes()) && std::str::from_utf8(b).is_ok()
@@ -681,14 +691,7 @@ fn load_inputs(
                 .collect();
             (parsed, None)
         }
-        Some(cache) => {
-            let parsed = parse_reusing(kb_files, &limits, cache);
-            let parsed = parsed
-                .into_iter()
-                .map(|(p, kept)| (p, kept, None))
-                .collect();
-            (parsed, Some(cache))
-        }
+        Some(cache) => (parse_reusing(kb_files, &limits, cache), Some(cache)),
     };
     let mut docs = Vec::with_capacity(parsed.len());
     // Files whose parse the cache keeps, with what parsing found in them.
@@ -718,7 +721,7 @@ fn load_inputs(
             let source = sources.get(file);
             let kept = Kept {
                 limits,
-                text: source.text().to_owned(),
+                hash: source.hash(),
                 doc: docs.remove(&file),
                 problems,
             };
@@ -744,18 +747,18 @@ fn parse_reusing(
     inputs: Vec<Input<'_>>,
     limits: &Limits,
     cache: &mut ParseCache,
-) -> Vec<(ParsedFile<RawDoc>, bool)> {
+) -> Vec<(ParsedFile<RawDoc>, bool, Option<u128>)> {
     let mut todo = Vec::with_capacity(inputs.len());
     for mut input in inputs {
         if let Source::Disk = input.source {
             // A file that cannot be read is read again by the parse, which
             // reports why.
             if let Ok(bytes) = parse::read(&input.path, limits) {
-                input.source = Source::Given(bytes);
+                input.source = Source::Read(bytes);
             }
         }
         let kept = match &input.source {
-            Source::Given(bytes) => cache.take(&input.path, bytes, limits),
+            Source::Given(bytes) | Source::Read(bytes) => cache.take(&input.path, bytes, limits),
             _ => None,
         };
         todo.push((input, kept));
@@ -764,21 +767,41 @@ fn parse_reusing(
     let parsed = todo.iter().filter(|(_, kept)| kept.is_none()).count();
     cache.last = (parsed, todo.len());
     todo.into_par_iter()
-        .map(|(input, kept)| match kept {
-            Some(kept) => {
-                let parsed = ParsedFile {
-                    name: input.name,
-                    path: input.path,
-                    text: kept.text,
-                    value: kept.doc,
-                    problems: kept.problems,
-                };
-                (parsed, true)
-            }
-            None => {
-                let exact = input.is_exact();
-                (input.parse(limits), exact)
-            }
+        .map(|(input, kept)| {
+            // As in a load without the cache, a file read from disk that
+            // parsed cleanly is kept by its hash, not its text.
+            let lets_go = input.lets_text_go();
+            let (mut parsed, keep, hash) = match kept {
+                Some(kept) => {
+                    // A parse is kept for bytes in hand, exact UTF-8 (the
+                    // kept parse was of exact text).
+                    let text = match input.source {
+                        Source::Given(bytes) | Source::Read(bytes) => {
+                            String::from_utf8(bytes).unwrap_or_default()
+                        }
+                        Source::Disk | Source::Made(_) => String::new(),
+                    };
+                    let parsed = ParsedFile {
+                        name: input.name,
+                        path: input.path,
+                        text,
+                        value: kept.doc,
+                        problems: kept.problems,
+                    };
+                    (parsed, true, kept.hash)
+                }
+                None => {
+                    let exact = input.is_exact();
+                    let parsed: ParsedFile<RawDoc> = input.parse(limits);
+                    let hash = xxh3_128(parsed.text.as_bytes());
+                    (parsed, exact, hash)
+                }
+            };
+            let hash = (lets_go && parsed.problems.is_empty()).then(|| {
+                parsed.text = String::new();
+                hash
+            });
+            (parsed, keep, hash)
         })
         .collect()
 }
@@ -865,5 +888,39 @@ mod tests {
         )
         .unwrap();
         check("the settings' limits changed", &none, &mut cache);
+    }
+
+    #[test]
+    fn a_cached_load_holds_the_text_of_open_buffers_and_files_with_problems_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let actors = r#"Kb(actors: [Actor(id: "x", name: "X", kind: Group)])"#;
+        let (clean, broken, open) = (root.join("a.ron"), root.join("b.ron"), root.join("c.ron"));
+        std::fs::write(&clean, actors).unwrap();
+        std::fs::write(&broken, "Kb(actors: [").unwrap();
+        std::fs::write(&open, "Kb()").unwrap();
+        let buffers = HashMap::from([(open.clone(), "Kb(events: [])".to_owned())]);
+        let mut cache = ParseCache::default();
+        for step in ["parsed", "taken from the cache"] {
+            let loaded = Kb::load_cached(root, &buffers, &mut cache).unwrap();
+            // Changed on disk since: only a held text still reads.
+            for path in [&clean, &broken, &open] {
+                std::fs::write(path, "changed").unwrap();
+            }
+            let held = |path: &PathBuf| {
+                let (_, file) = loaded
+                    .sources
+                    .iter()
+                    .find(|(_, f)| &f.path == path)
+                    .unwrap();
+                file.read().is_some()
+            };
+            assert!(!held(&clean), "{step}");
+            assert!(held(&broken) && held(&open), "{step}");
+            std::fs::write(&clean, actors).unwrap();
+            std::fs::write(&broken, "Kb(actors: [").unwrap();
+            std::fs::write(&open, "Kb()").unwrap();
+        }
+        assert_eq!(cache.last_parsed(), (0, 3), "every parse taken the second time");
     }
 }

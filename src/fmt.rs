@@ -352,11 +352,8 @@ impl Plan {
     }
 
     fn doc(&self, file: &SourceFile) -> Doc {
-        if file.path == self.settings {
-            Doc::Settings
-        } else {
-            Doc::Kb
-        }
+        let kb = self.settings.parent().unwrap_or(Path::new(""));
+        Doc::of(&file.path, kb)
     }
 }
 

@@ -544,4 +544,18 @@ mod tests {
             other => panic!("{:?}", other.map(|_| ())),
         }
     }
+
+    #[test]
+    fn items_of_lists_in_any_order_are_found_on_their_lines() {
+        // fmt lists actors first; the file has them after its statements.
+        let text = |name: &str| {
+            format!("Kb(\n  statements: [\n    {S},\n  ],\n  actors: [\n    Actor(id: \"a\", name: \"{name}\", kind: Person),\n  ],\n)\n")
+        };
+        let report = compare(side(&text("A")), side(&text("Ann")));
+        assert_eq!(report.items.len(), 1, "{report:?}");
+        assert_eq!(
+            (report.items[0].id.as_str(), report.items[0].line),
+            ("a", 6)
+        );
+    }
 }

@@ -469,11 +469,9 @@ impl<'a> Side<'a> {
         order.sort_by_key(|&i| errors[i].0);
         let mut lines = vec![0; errors.len()];
         for group in order.chunk_by(|&a, &b| errors[a].0 == errors[b].0) {
-            let text = self.text(errors[group[0]].0)?;
-            let text = text.as_bytes();
+            let starts = Lines::of(&self.text(errors[group[0]].0)?);
             for &i in group {
-                let at = errors[i].1.min(text.len());
-                lines[i] = 1 + memchr::memchr_iter(b'\n', &text[..at]).count();
+                lines[i] = starts.at(errors[i].1);
             }
         }
         Ok(errors
@@ -533,12 +531,12 @@ fn scan(text: &str, keep: &Keep<'_>) -> Vec<Scanned> {
     let Ok(items) = crate::fmt::items(text) else {
         return Vec::new();
     };
-    let (mut line, mut seen) = (1, 0);
+    // Items come in the canonical order of their lists, not the file's.
+    let lines = Lines::of(text);
     items
         .into_iter()
         .map(|item| {
-            line += memchr::memchr_iter(b'\n', &text.as_bytes()[seen..item.at]).count();
-            seen = item.at;
+            let line = lines.at(item.at);
             let all = digest(item.fields.iter());
             let rest = digest(item.fields.iter().filter(|(k, _)| k != "id"));
             Scanned {
@@ -551,6 +549,22 @@ fn scan(text: &str, keep: &Keep<'_>) -> Vec<Scanned> {
             }
         })
         .collect()
+}
+
+/// Where each line of a text starts, to number the lines of offsets in
+/// any order.
+struct Lines(Vec<usize>);
+
+impl Lines {
+    fn of(text: &str) -> Lines {
+        let ends = memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1);
+        Lines(std::iter::once(0).chain(ends).collect())
+    }
+
+    /// The line (from 1) of the byte offset `at`.
+    fn at(&self, at: usize) -> usize {
+        self.0.partition_point(|&start| start <= at)
+    }
 }
 
 /// A hash of fields, names and values.

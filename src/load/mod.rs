@@ -921,6 +921,10 @@ mod tests {
             std::fs::write(&broken, "Kb(actors: [").unwrap();
             std::fs::write(&open, "Kb()").unwrap();
         }
-        assert_eq!(cache.last_parsed(), (0, 3), "every parse taken the second time");
+        assert_eq!(
+            cache.last_parsed(),
+            (0, 3),
+            "every parse taken the second time"
+        );
     }
 }

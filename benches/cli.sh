@@ -85,6 +85,9 @@ for arg in "${@:-10000 100000}"; do
     first=("$repo"/kb/statements/*.ron)
     rm "${first[1]}"
     measure "annals diff HEAD (a statement file deleted, links lost)" env ANNALS_CACHE=off "$bin" --kb "$repo/kb" diff HEAD
+    # check on that KB: ~1,700 references to the deleted statements, in
+    # nearly every file, each printed with its snippet.
+    measure "annals check (a statement file deleted: errors in most files)" env ANNALS_CACHE=off "$bin" --kb "$repo/kb" check
     # The first query writes the cache; each run starts without one.
     measure "first query, writing the cache (stats)" sh -c "'$bin' --kb '$dir' cache clear >/dev/null && '$bin' --kb '$dir' stats"
     warm=("$bin" --kb "$dir")

@@ -60,10 +60,23 @@ pub fn run(kb: &Path, args: &CheckArgs, color: bool) -> Result<ExitCode, Failure
         return Ok(ExitCode::SUCCESS);
     }
     let loaded = Kb::load(kb)?;
-    let summary = report(&loaded, &args.levels, args.format, color, &mut out)?;
+    let diagnostics = diagnostics(&loaded, &args.levels);
+    // The process ends after printing: freeing a large KB item by item
+    // would only cost time. But printing a diagnostic reads its file's
+    // text again and keeps it, so with diagnostics to print the KB is let
+    // go first: the texts of many files with problems are not held
+    // beside it.
+    let summary = if diagnostics.is_empty() {
+        let summary = write(&diagnostics, &loaded.sources, args.format, color, &mut out)?;
+        std::mem::forget(loaded);
+        summary
+    } else {
+        let sources = loaded.into_sources();
+        let summary = write(&diagnostics, &sources, args.format, color, &mut out)?;
+        std::mem::forget(sources);
+        summary
+    };
     out.flush()?;
-    // The process ends now: freeing a large KB item by item would only cost time.
-    std::mem::forget(loaded);
     Ok(if summary.errors > 0 {
         ExitCode::from(1)
     } else {
@@ -81,6 +94,17 @@ pub fn report(
     color: bool,
     out: &mut dyn Write,
 ) -> Result<Summary, Failure> {
+    write(
+        &diagnostics(loaded, args),
+        &loaded.sources,
+        format,
+        color,
+        out,
+    )
+}
+
+/// Every check of `loaded`, at the levels of its settings and of `args`.
+fn diagnostics(loaded: &annals::Loaded, args: &LevelArgs) -> Vec<diag::Diagnostic> {
     let mut levels = Levels::of(&loaded.kb.settings);
     for &code in &args.allow {
         levels.set(code, Level::Allow);
@@ -98,14 +122,25 @@ pub fn report(
             }
         }
     }
-    let diagnostics = annals::check::diagnostics(loaded, &levels);
-    let summary = Summary::of(&diagnostics, &loaded.sources);
+    annals::check::diagnostics(loaded, &levels)
+}
+
+/// Prints `diagnostics` in `format` (the summary on stdout for people, on
+/// stderr beside JSON and annotations).
+fn write(
+    diagnostics: &[diag::Diagnostic],
+    sources: &annals::source_map::SourceMap,
+    format: CheckFormat,
+    color: bool,
+    out: &mut dyn Write,
+) -> Result<Summary, Failure> {
+    let summary = Summary::of(diagnostics, sources);
     match format {
-        CheckFormat::Human => diag::human::write(out, &diagnostics, &loaded.sources, color)
+        CheckFormat::Human => diag::human::write(out, diagnostics, sources, color)
             .and_then(|()| writeln!(out, "{summary}")),
-        CheckFormat::Json => diag::json::write(out, &diagnostics, &loaded.sources)
+        CheckFormat::Json => diag::json::write(out, diagnostics, sources)
             .and_then(|()| writeln!(io::stderr(), "{summary}")),
-        CheckFormat::Github => diag::github::write(out, &diagnostics, &loaded.sources)
+        CheckFormat::Github => diag::github::write(out, diagnostics, sources)
             .and_then(|()| writeln!(io::stderr(), "{summary}")),
     }?;
     Ok(summary)

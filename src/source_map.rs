@@ -120,6 +120,12 @@ impl SourceFile {
         }
     }
 
+    /// The file's text if it is held (given, or read again already), without
+    /// reading it.
+    pub fn held(&self) -> Option<&str> {
+        self.text.get().map(String::as_str)
+    }
+
     /// The text of a file registered by its hash, read again if it still
     /// hashes to what was parsed.
     fn read_again(&self) -> Option<String> {

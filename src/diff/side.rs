@@ -1,8 +1,10 @@
-//! One side of a diff: a version of the KB loaded once and kept as what the
-//! comparison needs, its model let go (the two versions are never held at
-//! once): who responds to what with which stance, who-responded's counts,
-//! the hard errors, and each file's name and hash, to read again those
-//! files that differ from the other side's and compare their items.
+//! One side of a diff: a version of the KB loaded and reduced to what the
+//! comparison needs before the other side loads (the two KBs are never
+//! held at once): its files' names and text hashes, its hard errors, and
+//! its response links and who-responded counts hashed by file and by
+//! responder ([`Graph`]). What differs from the other side is then read
+//! again: items from the files whose text differs, links and counts from
+//! a second load of the side when their hashes differ.
 
 use std::borrow::Cow;
 use std::hash::BuildHasher;
@@ -162,7 +164,7 @@ pub(super) type Keep<'a> = dyn Fn(NodeKind, &str, u64) -> bool + Sync + 'a;
 pub(super) struct Side<'a> {
     pub label: String,
     /// Where it is read from, to load it again.
-    from: From<'a>,
+    origin: Origin<'a>,
     /// The files' names and hashes (and the text of those with problems).
     sources: SourceMap,
     /// The settings file's path, left out of the comparison of items.
@@ -178,7 +180,7 @@ pub(super) struct Side<'a> {
 }
 
 /// Where a side is read from.
-enum From<'a> {
+enum Origin<'a> {
     Folder(&'a Path),
     Revision { listed: Vec<Listed>, blobs: Blobs },
     Texts(Vec<load::Text>),
@@ -228,16 +230,16 @@ fn hash_of<'s>(parts: impl IntoIterator<Item = &'s str>) -> u64 {
     h.digest()
 }
 
-impl From<'_> {
+impl Origin<'_> {
     fn load(&self) -> Result<Loaded, DiffError> {
         Ok(match self {
-            From::Folder(root) => match Kb::load(root) {
+            Origin::Folder(root) => match Kb::load(root) {
                 Ok(loaded) => loaded,
                 // No KB files: every item was removed.
                 Err(crate::LoadError::NoFiles(_)) => Kb::load_texts(Vec::new()),
                 Err(e) => return Err(e.into()),
             },
-            From::Revision { listed, blobs } => {
+            Origin::Revision { listed, blobs } => {
                 // Each text read as the load parses it, and let go after.
                 let made = listed
                     .iter()
@@ -255,17 +257,17 @@ impl From<'_> {
                     .collect();
                 Kb::load_made(made)
             }
-            From::Texts(texts) => Kb::load_texts(texts.clone()),
+            Origin::Texts(texts) => Kb::load_texts(texts.clone()),
         })
     }
 
     fn settings(&self) -> Option<PathBuf> {
         match self {
-            From::Folder(root) => Some(root.join(load::SETTINGS_FILE)),
-            From::Revision { listed, .. } => {
+            Origin::Folder(root) => Some(root.join(load::SETTINGS_FILE)),
+            Origin::Revision { listed, .. } => {
                 listed.iter().find(|f| f.settings).map(|f| f.path.clone())
             }
-            From::Texts(texts) => texts.iter().find(|t| t.settings).map(|t| t.path.clone()),
+            Origin::Texts(texts) => texts.iter().find(|t| t.settings).map(|t| t.path.clone()),
         }
     }
 }
@@ -400,15 +402,15 @@ impl<'a> Side<'a> {
         ids: &mut Ids,
     ) -> Result<Side<'a>, DiffError> {
         let Version { label, files } = version;
-        let from = match files {
-            Files::Folder(root) => From::Folder(root),
-            Files::Revision(repo, commit) => From::Revision {
+        let origin = match files {
+            Files::Folder(root) => Origin::Folder(root),
+            Files::Revision(repo, commit) => Origin::Revision {
                 listed: repo.files(&commit)?,
                 blobs: repo.blobs()?,
             },
-            Files::Texts(texts) => From::Texts(texts),
+            Files::Texts(texts) => Origin::Texts(texts),
         };
-        let loaded = from.load()?;
+        let loaded = origin.load()?;
         let errors: Vec<(FileId, usize, String)> = loaded
             .hard_errors()
             .map(|d| {
@@ -419,8 +421,8 @@ impl<'a> Side<'a> {
         let (graph, links, counts) = graph(&loaded, other, ids);
         let mut side = Side {
             label,
-            settings: from.settings(),
-            from,
+            settings: origin.settings(),
+            origin,
             sources: loaded.into_sources(),
             errors: Vec::new(),
             graph,
@@ -440,7 +442,7 @@ impl<'a> Side<'a> {
             return Ok(());
         }
         ids.set_aside();
-        let loaded = self.from.load()?;
+        let loaded = self.origin.load()?;
         for (file, f) in loaded.sources.iter() {
             let same = (file.0 as usize) < self.sources.len() && {
                 let was = self.sources.get(file);
@@ -497,18 +499,22 @@ impl<'a> Side<'a> {
     /// A file's text, read again.
     fn text(&self, file: FileId) -> Result<Cow<'_, str>, DiffError> {
         let f = self.sources.get(file);
-        if let Some(text) = f.read() {
-            return Ok(text);
-        }
         let changed = || DiffError::Changed(f.name.clone());
-        let From::Revision { listed, blobs } = &self.from else {
-            return Err(changed());
-        };
-        let listed = listed
-            .iter()
-            .find(|l| l.name == f.name)
-            .ok_or_else(changed)?;
-        Ok(Cow::Owned(text_of(blobs.read(&listed.object)?)))
+        match &self.origin {
+            // A revision's file is read from git, not from the working
+            // tree at its path, unless its text is held.
+            Origin::Revision { listed, blobs } => match f.held() {
+                Some(text) => Ok(Cow::Borrowed(text)),
+                None => {
+                    let listed = listed
+                        .iter()
+                        .find(|l| l.name == f.name)
+                        .ok_or_else(changed)?;
+                    Ok(Cow::Owned(text_of(blobs.read(&listed.object)?)))
+                }
+            },
+            Origin::Folder(_) | Origin::Texts(_) => f.read().ok_or_else(changed),
+        }
     }
 
     /// The items of the files `which` (in the order the load read them),

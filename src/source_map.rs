@@ -52,6 +52,18 @@ impl Span {
     }
 }
 
+/// The byte offsets at which each line of `text` starts.
+pub(crate) fn line_starts(text: &str) -> Vec<usize> {
+    std::iter::once(0)
+        .chain(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1))
+        .collect()
+}
+
+/// The line (from 1) of the byte offset `at`, given where lines start.
+pub(crate) fn line_of(starts: &[usize], at: usize) -> usize {
+    starts.partition_point(|&start| start <= at)
+}
+
 /// `text` without a leading byte-order mark.
 pub(crate) fn strip_bom(text: String) -> String {
     match text.strip_prefix('\u{feff}') {
@@ -145,11 +157,7 @@ impl SourceFile {
 
     /// The byte offsets at which each line starts.
     pub fn line_starts(&self) -> &[usize] {
-        self.line_starts.get_or_init(|| {
-            std::iter::once(0)
-                .chain(memchr::memchr_iter(b'\n', self.text().as_bytes()).map(|i| i + 1))
-                .collect()
-        })
+        self.line_starts.get_or_init(|| line_starts(self.text()))
     }
 
     /// Line and column of a byte offset (clamped to the text, and moved back
@@ -161,10 +169,10 @@ impl SourceFile {
             offset -= 1;
         }
         let starts = self.line_starts();
-        let line = starts.partition_point(|&s| s <= offset) - 1;
-        let start = starts[line];
+        let line = line_of(starts, offset);
+        let start = starts[line - 1];
         LineCol {
-            line: line + 1,
+            line,
             column: text[start..offset].chars().count() + 1,
         }
     }

@@ -21,7 +21,7 @@ use crate::load::{self, Loaded, Made};
 use crate::model::{Answered, NodeKind, Stance};
 use crate::query::who_responded::{who_responded, Options};
 use crate::query::Filter;
-use crate::source_map::{FileId, SourceMap};
+use crate::source_map::{line_of, line_starts, FileId, SourceMap};
 
 /// Where a version's files are.
 pub enum Files<'a> {
@@ -471,9 +471,9 @@ impl<'a> Side<'a> {
         order.sort_by_key(|&i| errors[i].0);
         let mut lines = vec![0; errors.len()];
         for group in order.chunk_by(|&a, &b| errors[a].0 == errors[b].0) {
-            let starts = Lines::of(&self.text(errors[group[0]].0)?);
+            let starts = line_starts(&self.text(errors[group[0]].0)?);
             for &i in group {
-                lines[i] = starts.at(errors[i].1);
+                lines[i] = line_of(&starts, errors[i].1);
             }
         }
         Ok(errors
@@ -538,11 +538,11 @@ fn scan(text: &str, keep: &Keep<'_>) -> Vec<Scanned> {
         return Vec::new();
     };
     // Items come in the canonical order of their lists, not the file's.
-    let lines = Lines::of(text);
+    let starts = line_starts(text);
     items
         .into_iter()
         .map(|item| {
-            let line = lines.at(item.at);
+            let line = line_of(&starts, item.at);
             let all = digest(item.fields.iter());
             let rest = digest(item.fields.iter().filter(|(k, _)| k != "id"));
             Scanned {
@@ -555,22 +555,6 @@ fn scan(text: &str, keep: &Keep<'_>) -> Vec<Scanned> {
             }
         })
         .collect()
-}
-
-/// Where each line of a text starts, to number the lines of offsets in
-/// any order.
-struct Lines(Vec<usize>);
-
-impl Lines {
-    fn of(text: &str) -> Lines {
-        let ends = memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1);
-        Lines(std::iter::once(0).chain(ends).collect())
-    }
-
-    /// The line (from 1) of the byte offset `at`.
-    fn at(&self, at: usize) -> usize {
-        self.0.partition_point(|&start| start <= at)
-    }
 }
 
 /// A hash of fields, names and values.

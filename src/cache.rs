@@ -76,7 +76,7 @@ use xxhash_rust::xxh3::{xxh3_128, Xxh3};
 
 use crate::atomic;
 use crate::kb::Kb;
-use crate::load::{Loaded, Resolved};
+use crate::load::{worth_patching, Loaded, Resolved};
 use crate::model::{Actor, Event, Settings, Statement};
 
 /// What every cache file starts with.
@@ -90,15 +90,6 @@ const FORMAT: u32 = 3;
 /// trusted by its size and times alone: file systems that keep times to
 /// the second (or two, FAT) make a later change look earlier.
 const RACY: Duration = Duration::from_secs(2);
-
-/// Whether files of `changed` bytes, in a KB of `all` bytes, are read
-/// again into the cached model rather than the whole KB loaded from its
-/// files: when they are at most a quarter of the KB (beyond, the load
-/// costs little more than the patch, and a failed patch would add to it),
-/// or small enough (1 MB) to cost nothing either way.
-fn worth_patching(changed: u64, all: u64) -> bool {
-    changed <= all / 4 || changed <= 1 << 20
-}
 
 /// Whether a cache that files of `changed` bytes were read again into,
 /// in a KB of `all` bytes, is rewritten with them. Rewriting encodes the
@@ -1246,57 +1237,27 @@ mod tests {
     #[test]
     fn random_edits_read_again_give_what_a_load_gives() {
         let dir = tempfile::tempdir().unwrap();
-        let root = dir.path().join("kb");
-        let options = crate::synthetic::Options {
-            statements: 1_100,
-            seed: 3,
-            faults: 0,
-            tiny: false,
-        };
-        crate::synthetic::generate(&options, &root).unwrap();
+        let root = crate::synthetic::edits::kb(dir.path(), 3);
         let cache = Cache::new(dir.path().join("cache"));
         cold(&root, &cache, SystemTime::now());
-        let files = [
-            "actors.ron",
-            "events.ron",
-            "statements/00000.ron",
-            "statements/00001.ron",
-        ];
-        let mut state = 0x9e37_79b9_7f4a_7c15_u64;
-        let mut next = |below: usize| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            (state % below as u64) as usize
-        };
+        let files = crate::synthetic::edits::FILES;
+        let mut random = crate::synthetic::edits::Random::new();
         let (mut patched, mut reloaded) = (0, 0);
         for round in 0..36 {
-            let path = root.join(files[next(files.len())]);
+            let path = root.join(files[random.below(files.len())]);
             let before = fs::read_to_string(&path).unwrap();
             let mut lines: Vec<&str> = before.lines().collect();
-            let at = next(lines.len());
+            let at = random.below(lines.len());
             let mut edited = lines.clone();
             let line: String;
-            match next(4) {
+            match random.below(4) {
                 // A letter or digit changed into another of its kind.
                 0 | 1 => {
-                    let chars: Vec<char> = lines[at].chars().collect();
-                    let spots: Vec<usize> = (0..chars.len())
-                        .filter(|i| chars[*i].is_ascii_alphanumeric())
-                        .collect();
-                    if spots.is_empty() {
+                    let Some(bumped) = crate::synthetic::edits::bump(lines[at], 0, &mut random)
+                    else {
                         continue;
-                    }
-                    let mut chars = chars;
-                    let i = spots[next(spots.len())];
-                    chars[i] = match chars[i] {
-                        '0'..='8' => (chars[i] as u8 + 1) as char,
-                        '9' => '0',
-                        'z' => 'a',
-                        'Z' => 'A',
-                        c => (c as u8 + 1) as char,
                     };
-                    line = chars.into_iter().collect();
+                    line = bumped;
                     edited[at] = &line;
                 }
                 // A line removed, or two swapped.
@@ -1304,7 +1265,7 @@ mod tests {
                     edited.remove(at);
                 }
                 _ => {
-                    let other = next(lines.len());
+                    let other = random.below(lines.len());
                     edited.swap(at, other);
                 }
             }

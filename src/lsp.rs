@@ -22,7 +22,7 @@ use lsp_types::request::Request as _;
 use crate::check::Levels;
 use crate::diag::{Diagnostic, Severity};
 use crate::kb::Kb;
-use crate::load::{Loaded, ParseCache};
+use crate::load::Loaded;
 use crate::model::{NodeKind, NodeRef, Vocabulary};
 use crate::source_map::SourceFile;
 
@@ -73,7 +73,6 @@ pub fn run(connection: &Connection, kb: &Path) -> Result<(), Box<dyn Error + Sen
         kb: std::fs::canonicalize(&folder).unwrap_or(folder),
         open: HashMap::new(),
         loaded: None,
-        cache: ParseCache::default(),
         published: HashSet::new(),
         dirty: true,
         told_outside: HashSet::new(),
@@ -115,9 +114,9 @@ struct Server {
     kb: PathBuf,
     /// Open documents inside the KB folder: their text in the editor.
     open: HashMap<PathBuf, String>,
+    /// The last load: the next reads again only the files that changed
+    /// since, when it can ([`Kb::load_after`]).
     loaded: Option<Loaded>,
-    /// The parse of every KB file, taken again while the file is unchanged.
-    cache: ParseCache,
     /// Files that have diagnostics in the editor.
     published: HashSet<PathBuf>,
     /// A document changed since the KB was loaded.
@@ -181,11 +180,12 @@ impl Server {
     fn reload(&mut self, connection: &Connection) -> Outcome {
         self.dirty = false;
         let started = std::time::Instant::now();
-        // The KB as it was is let go first: two KBs at once would double
-        // the server's memory while it loads.
-        self.loaded = None;
-        let loaded = match Kb::load_cached(&self.kb, &self.open, &mut self.cache) {
-            Ok(loaded) => loaded,
+        // The KB as it was is given to the load, which reads the changed
+        // files into it or lets it go first: two KBs at once would double
+        // the server's memory.
+        let last = self.loaded.take();
+        let reload = match Kb::load_after(&self.kb, &self.open, last) {
+            Ok(reload) => reload,
             Err(e) => {
                 show(
                     connection,
@@ -195,6 +195,7 @@ impl Server {
                 return Ok(());
             }
         };
+        let loaded = reload.loaded;
         let diagnostics = crate::check::diagnostics(&loaded, &Levels::of(&loaded.kb.settings));
         let mut by_file: HashMap<PathBuf, Vec<lsp::Diagnostic>> = HashMap::new();
         for d in &diagnostics {
@@ -221,7 +222,7 @@ impl Server {
             }
         }
         self.published = now;
-        let (parsed, files) = self.cache.last_parsed();
+        let (parsed, files) = (reload.parsed, reload.files);
         let message = format!(
             "annals: checked the KB in {} ms ({parsed} of {files} files parsed again)",
             started.elapsed().as_millis()
@@ -235,11 +236,7 @@ impl Server {
                     message,
                 },
             )))?;
-        // Freeing the last load's items takes a while (40 ms at 10,000
-        // statements): done beside the server, which answers meanwhile.
-        if let Some(old) = self.loaded.replace(loaded) {
-            std::thread::spawn(move || drop(old));
-        }
+        self.loaded = Some(loaded);
         Ok(())
     }
 

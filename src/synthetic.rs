@@ -614,3 +614,70 @@ pub fn generate(args: &Options, out: &Path) -> io::Result<Generated> {
         events: events.len(),
     })
 }
+
+/// Edits as a hand might make them, for tests that compare a load of an
+/// edited KB with another way to the same answer.
+#[cfg(test)]
+pub(crate) mod edits {
+    use std::path::{Path, PathBuf};
+
+    /// The files of [`kb`]'s KB that edits go to.
+    pub const FILES: [&str; 4] = [
+        "actors.ron",
+        "events.ron",
+        "statements/00000.ron",
+        "statements/00001.ron",
+    ];
+
+    /// A generated KB of 1,100 statements in `dir/kb`, clean: its folder.
+    pub fn kb(dir: &Path, seed: u64) -> PathBuf {
+        let root = dir.join("kb");
+        let options = super::Options {
+            statements: 1_100,
+            seed,
+            faults: 0,
+            tiny: false,
+        };
+        super::generate(&options, &root).unwrap();
+        root
+    }
+
+    /// A xorshift generator: the same edits on every run.
+    pub struct Random(u64);
+
+    impl Random {
+        pub fn new() -> Random {
+            Random(0x9e37_79b9_7f4a_7c15)
+        }
+
+        /// A number below `n` (at least 1).
+        pub fn below(&mut self, n: usize) -> usize {
+            let s = &mut self.0;
+            *s ^= *s << 13;
+            *s ^= *s >> 7;
+            *s ^= *s << 17;
+            (*s % n as u64) as usize
+        }
+    }
+
+    /// `line` with a letter or digit from its `from`-th character on
+    /// changed into another of its kind, or `None` when it has none.
+    pub fn bump(line: &str, from: usize, random: &mut Random) -> Option<String> {
+        let mut chars: Vec<char> = line.chars().collect();
+        let spots: Vec<usize> = (from..chars.len())
+            .filter(|i| chars[*i].is_ascii_alphanumeric())
+            .collect();
+        if spots.is_empty() {
+            return None;
+        }
+        let i = spots[random.below(spots.len())];
+        chars[i] = match chars[i] {
+            '0'..='8' => (chars[i] as u8 + 1) as char,
+            '9' => '0',
+            'z' => 'a',
+            'Z' => 'A',
+            c => (c as u8 + 1) as char,
+        };
+        Some(chars.into_iter().collect())
+    }
+}

@@ -15,7 +15,7 @@ use notify::{RecursiveMode, Watcher};
 use annals::artifact::Options;
 use annals::build::Manifest;
 use annals::escape::shown_path;
-use annals::load::ParseCache;
+use annals::load::Loaded;
 use annals::Kb;
 
 use super::args::{CheckFormat, LevelArgs};
@@ -90,9 +90,9 @@ pub fn run(w: &Watch) -> Result<ExitCode, Failure> {
     }
     let manifest_real = std::fs::canonicalize(w.manifest).ok();
     let kb_real = std::fs::canonicalize(w.kb).unwrap_or_else(|_| w.kb.to_path_buf());
-    let mut cache = ParseCache::default();
+    let mut last = None;
     loop {
-        once(w, has_manifest, live.as_ref(), &mut cache)?;
+        once(w, has_manifest, live.as_ref(), &mut last)?;
         writeln!(
             err,
             "watching {} for changes (Ctrl-C to stop)",
@@ -125,25 +125,41 @@ fn relevant(event: &notify::Event, kb: &Path, manifest: Option<&Path>) -> bool {
     })
 }
 
-/// One check, and a build when the KB loads without an error. Files that
-/// did not change since the last run are not parsed again.
+/// One check, and a build when the KB loads without an error. `last` is
+/// the last run's load: the files that did not change since are not read
+/// again when the change stays within the others.
 fn once(
     w: &Watch,
     has_manifest: bool,
     live: Option<&annals::live::Live>,
-    cache: &mut ParseCache,
+    last: &mut Option<Loaded>,
 ) -> Result<(), Failure> {
     let started = Instant::now();
-    let mut out = io::stdout().lock();
-    let loaded = Kb::load_cached(w.kb, &HashMap::new(), cache).and_then(|l| l.require_files(w.kb));
+    let loaded = Kb::load_after(w.kb, &HashMap::new(), last.take())
+        .and_then(|r| r.loaded.require_files(w.kb));
     let loaded = match loaded {
         Ok(loaded) => loaded,
         Err(e) => {
+            let mut out = io::stdout().lock();
             writeln!(out, "error: {}", annals::escape::terminal(&e.to_string()))?;
             return Ok(());
         }
     };
-    super::check::report(&loaded, w.levels, CheckFormat::Human, w.color, &mut out)?;
+    let done = check_and_build(w, has_manifest, live, &loaded, started);
+    *last = Some(loaded);
+    done
+}
+
+/// The check of a run, and its build when the KB has no error.
+fn check_and_build(
+    w: &Watch,
+    has_manifest: bool,
+    live: Option<&annals::live::Live>,
+    loaded: &Loaded,
+    started: Instant,
+) -> Result<(), Failure> {
+    let mut out = io::stdout().lock();
+    super::check::report(loaded, w.levels, CheckFormat::Human, w.color, &mut out)?;
     writeln!(out, "checked in {} ms", started.elapsed().as_millis())?;
     out.flush()?;
     if !has_manifest {

@@ -10,11 +10,14 @@ mod discover;
 mod items;
 pub(crate) mod parse;
 pub(crate) mod raw;
+mod reload;
 mod resolve;
 mod settings;
 pub(crate) mod spanned;
 
 pub use crate::model::{Limits, Settings};
+pub(crate) use reload::worth_patching;
+pub use reload::Reload;
 pub use settings::SETTINGS_FILE;
 
 use std::collections::HashMap;
@@ -29,7 +32,6 @@ use crate::model::{ActorIx, Answered, EventIx, NodeRef, Statement, StatementIx};
 use crate::source_map::{FileId, SourceMap, Span};
 use parse::{read_and_parse, FileProblem, ParsedFile};
 use raw::{RawDoc, RawSettings};
-use resolve::RawDocs;
 
 /// Why a KB cannot be read at all.
 #[derive(Debug, thiserror::Error)]
@@ -126,7 +128,7 @@ impl Kb {
                 )
             })
             .collect();
-        load_inputs(inputs, Vec::new(), None)
+        load_inputs(inputs, Vec::new())
     }
 }
 
@@ -157,7 +159,7 @@ impl Kb {
                 )
             })
             .collect();
-        load_inputs(inputs, Vec::new(), None)
+        load_inputs(inputs, Vec::new())
     }
 
     /// Loads and checks a KB whose files' texts are made as the load parses
@@ -183,7 +185,7 @@ impl Kb {
             .into_iter()
             .map(|f| Input::given(f.settings, f.name, f.path, Source::Made(f.make)))
             .collect();
-        load_inputs(inputs, Vec::new(), None)
+        load_inputs(inputs, Vec::new())
     }
 }
 
@@ -202,27 +204,6 @@ impl Kb {
     /// `open` from there instead of from disk (an editor's unsaved
     /// buffers, by the path the folder's walk finds them at).
     pub fn load_with(root: &Path, open: &HashMap<PathBuf, String>) -> Result<Loaded, LoadError> {
-        Kb::load_reusing(root, open, None)
-    }
-
-    /// Loads the KB in `root` as `load_with` does, taking from `cache` the
-    /// parse of every file whose bytes did not change since the last load
-    /// through it, and keeping this load's parses there for the next: what
-    /// a process that loads one KB again and again (`annals lsp`, `annals
-    /// watch`) uses, so that an edit costs the parse of one file.
-    pub fn load_cached(
-        root: &Path,
-        open: &HashMap<PathBuf, String>,
-        cache: &mut ParseCache,
-    ) -> Result<Loaded, LoadError> {
-        Kb::load_reusing(root, open, Some(cache))
-    }
-
-    fn load_reusing(
-        root: &Path,
-        open: &HashMap<PathBuf, String>,
-        cache: Option<&mut ParseCache>,
-    ) -> Result<Loaded, LoadError> {
         let found = discover::discover(root)?;
         let settings_path = root.join(SETTINGS_FILE);
         let inputs = found
@@ -237,7 +218,7 @@ impl Kb {
                 path,
             })
             .collect();
-        Ok(load_inputs(inputs, found.problems, cache))
+        Ok(load_inputs(inputs, found.problems))
     }
 }
 
@@ -258,6 +239,23 @@ pub(crate) struct Resolved {
 }
 
 impl Resolved {
+    /// The items and settings of `kb`, its indexes let go.
+    pub(crate) fn of(kb: Kb) -> Resolved {
+        let Kb {
+            actors,
+            events,
+            statements,
+            settings,
+            ..
+        } = kb;
+        Resolved {
+            actors,
+            events,
+            statements,
+            settings,
+        }
+    }
+
     /// The KB, with its graph and indexes.
     pub fn assemble(self) -> Kb {
         Kb::assemble(self.actors, self.events, self.statements, self.settings)
@@ -275,11 +273,23 @@ impl Resolved {
     /// caller then loads the KB from its files. Statements may be added,
     /// removed, renamed or reordered: the others move to their new places.
     pub fn patch(
-        mut self,
+        self,
         root: &Path,
         files: &[PathBuf],
         changed: Vec<(PathBuf, Vec<u8>)>,
     ) -> Option<Kb> {
+        self.patch_files(root, files, changed).map(|p| p.kb)
+    }
+
+    /// [`Resolved::patch`], with what resolving the changed files found
+    /// (lints of their own items: a hard error gives `None`) and their
+    /// texts.
+    pub(crate) fn patch_files(
+        mut self,
+        root: &Path,
+        files: &[PathBuf],
+        changed: Vec<(PathBuf, Vec<u8>)>,
+    ) -> Option<Patch> {
         let settings = root.join(SETTINGS_FILE);
         // The file ids a load gives them.
         let order: HashMap<&PathBuf, FileId> =
@@ -289,6 +299,7 @@ impl Resolved {
                 .map(|(i, f)| (f, FileId(i as u32)))
                 .collect();
         let mut docs = Vec::with_capacity(changed.len());
+        let mut texts = Vec::with_capacity(changed.len());
         for (path, bytes) in changed {
             let file = *order.get(&path).filter(|_| path != settings)?;
             let parsed: ParsedFile<RawDoc> =
@@ -297,8 +308,10 @@ impl Resolved {
                 return None;
             }
             docs.push((file, parsed.value?));
+            texts.push((file, parsed.text));
         }
         docs.sort_by_key(|(file, _)| *file);
+        texts.sort_by_key(|(file, _)| *file);
         let changed: std::collections::HashSet<FileId> = docs.iter().map(|(f, _)| *f).collect();
         let mut statements = self.lay_out_statements(&docs)?;
         let mut ids = self.id_map();
@@ -346,7 +359,11 @@ impl Resolved {
             let file_statements = made.split_off(made.len().checked_sub(count)?);
             self.statements.splice(range.clone(), file_statements);
         }
-        Some(self.assemble())
+        Some(Patch {
+            kb: self.assemble(),
+            findings: patched.findings,
+            texts,
+        })
     }
 
     /// Where the statements of the changed files `docs` are and will be.
@@ -476,6 +493,15 @@ impl Resolved {
     }
 }
 
+/// A KB patched with changed files ([`Resolved::patch_files`]).
+pub(crate) struct Patch {
+    pub kb: Kb,
+    /// What resolving the changed files found: lints of their items.
+    pub findings: Vec<Diagnostic>,
+    /// The changed files' texts, as parsed, in file order.
+    pub texts: Vec<(FileId, String)>,
+}
+
 /// Where a patch puts the statements of the changed files.
 struct StatementLayout {
     /// Each changed file's statements in the KB before, in file order.
@@ -512,60 +538,6 @@ fn places_in<T, I>(
         .collect()
 }
 
-/// Parsed KB files kept from one load of a KB to the next (see
-/// [`Kb::load_cached`]). A file's parse is taken again only when its bytes
-/// hash (XXH3-128) to the text it was parsed from and the limits are the
-/// same; files that were not exact UTF-8 text (a byte-order mark, an
-/// invalid byte) are parsed every time, so equal bytes always mean an
-/// equal parse. The texts are not kept: each load reads them to compare,
-/// and a file read from disk that parsed cleanly is kept in the KB's
-/// sources by its hash, as in a load without the cache.
-#[derive(Debug, Default)]
-pub struct ParseCache {
-    files: HashMap<PathBuf, Kept>,
-    /// How many KB files the last load parsed, of how many it read.
-    last: (usize, usize),
-}
-
-/// One file's parse, as the cache keeps it.
-#[derive(Debug)]
-struct Kept {
-    limits: Limits,
-    /// The XXH3-128 of the text it was parsed from (the text itself is
-    /// read again each load, to be compared).
-    hash: u128,
-    doc: Option<RawDoc>,
-    problems: Vec<FileProblem>,
-}
-
-impl ParseCache {
-    /// How many files' parses are kept.
-    pub fn len(&self) -> usize {
-        self.files.len()
-    }
-
-    /// Whether no parse is kept.
-    pub fn is_empty(&self) -> bool {
-        self.files.is_empty()
-    }
-
-    /// How many KB files the last load through the cache parsed, of how
-    /// many it read (the others' parses were taken from the cache).
-    pub fn last_parsed(&self) -> (usize, usize) {
-        self.last
-    }
-
-    /// Takes out the parse of the file at `path` if it was parsed from
-    /// `bytes` within `limits`.
-    fn take(&mut self, path: &Path, bytes: &[u8], limits: &Limits) -> Option<Kept> {
-        let kept = self.files.get(path)?;
-        if kept.limits != *limits || kept.hash != xxh3_128(bytes) {
-            return None;
-        }
-        self.files.remove(path)
-    }
-}
-
 /// One file to load.
 struct Input<'a> {
     settings: bool,
@@ -580,9 +552,6 @@ enum Source<'a> {
     Disk,
     /// Given, and kept in the KB's sources.
     Given(Vec<u8>),
-    /// Read from its path already (to compare with a kept parse), and let
-    /// go once it parsed cleanly, as if read by the parse.
-    Read(Vec<u8>),
     /// Made when it is parsed, and let go once it parsed cleanly.
     Made(Box<dyn FnOnce() -> Result<String, String> + Send + 'a>),
 }
@@ -599,9 +568,7 @@ impl<'a> Input<'a> {
 
     fn parse<T: parse::Document>(self, limits: &Limits) -> ParsedFile<T> {
         match self.source {
-            Source::Given(bytes) | Source::Read(bytes) => {
-                parse::parse_bytes(&self.path, self.name, bytes, limits)
-            }
+            Source::Given(bytes) => parse::parse_bytes(&self.path, self.name, bytes, limits),
             Source::Disk => read_and_parse(&self.path, self.name, limits),
             Source::Made(make) => match make() {
                 Ok(text) => parse::parse_bytes(&self.path, self.name, text.into_bytes(), limits),
@@ -626,24 +593,11 @@ impl<'a> Input<'a> {
     fn lets_text_go(&self) -> bool {
         !matches!(self.source, Source::Given(_))
     }
-
-    /// Whether the given bytes are exactly the text parsing sees (UTF-8,
-    /// no byte-order mark), so that a parse of them may be kept.
-    fn is_exact(&self) -> bool {
-        let (Source::Given(b) | Source::Read(b)) = &self.source else {
-            return false;
-        };
-        !b.starts_with("\u{feff}".as_bytes()) && std::str::from_utf8(b).is_ok()
-    }
 }
 
 /// Parses the settings file first (its limits govern the rest), then every
 /// other file in parallel, resolves, and checks.
-fn load_inputs(
-    inputs: Vec<Input<'_>>,
-    unreadable: Vec<(PathBuf, String)>,
-    cache: Option<&mut ParseCache>,
-) -> Loaded {
+fn load_inputs(inputs: Vec<Input<'_>>, unreadable: Vec<(PathBuf, String)>) -> Loaded {
     let mut sources = SourceMap::new();
     let mut findings = Vec::new();
     let mut settings = Settings::default();
@@ -673,63 +627,33 @@ fn load_inputs(
         );
     }
     let limits = settings.limits;
-    let (parsed, mut cache) = match cache {
-        None => {
-            let parsed: Vec<_> = kb_files
-                .into_par_iter()
-                .map(|input| {
-                    // A file read from disk that parsed cleanly is kept by
-                    // its hash: its text is read again if a diagnostic or
-                    // `fmt` asks for it, and is not held while the KB is
-                    // resolved and checked.
-                    let lets_go = input.lets_text_go();
-                    let mut p = input.parse(&limits);
-                    let hash = (lets_go && p.problems.is_empty())
-                        .then(|| xxh3_128(std::mem::take(&mut p.text).as_bytes()));
-                    (p, false, hash)
-                })
-                .collect();
-            (parsed, None)
-        }
-        Some(cache) => (parse_reusing(kb_files, &limits, cache), Some(cache)),
-    };
+    let parsed: Vec<_> = kb_files
+        .into_par_iter()
+        .map(|input| {
+            // A file read from disk that parsed cleanly is kept by its
+            // hash: its text is read again if a diagnostic or `fmt` asks
+            // for it, and is not held while the KB is resolved and checked.
+            let lets_go = input.lets_text_go();
+            let mut p = input.parse(&limits);
+            let hash = (lets_go && p.problems.is_empty())
+                .then(|| xxh3_128(std::mem::take(&mut p.text).as_bytes()));
+            (p, hash)
+        })
+        .collect();
     let mut docs = Vec::with_capacity(parsed.len());
-    // Files whose parse the cache keeps, with what parsing found in them.
-    let mut keep = HashMap::new();
-    for (p, kept, hash) in parsed {
+    for (p, hash) in parsed {
         let file = match hash {
             Some(hash) => sources.add_parsed(p.name, &p.path, hash),
             None => sources.add(p.name, &p.path, p.text),
         };
-        if kept {
-            keep.insert(file, p.problems.clone());
-        }
         findings.extend(p.problems.into_iter().map(|pr| to_diagnostic(file, pr)));
         if let Some(doc) = p.value {
             docs.push((file, doc));
         }
     }
     let limit_span = docs.first().map(|(f, _)| Span::new(*f, 0..0));
-    let raw = match cache {
-        Some(_) => RawDocs::Keep,
-        None => RawDocs::Consume,
-    };
-    let (kb, resolve_findings) = resolve::resolve(&mut docs, settings, limit_span, raw);
-    if let Some(cache) = cache.as_mut() {
-        let mut docs: HashMap<_, _> = docs.into_iter().collect();
-        for (file, problems) in keep {
-            let source = sources.get(file);
-            let kept = Kept {
-                limits,
-                hash: source.hash(),
-                doc: docs.remove(&file),
-                problems,
-            };
-            cache.files.insert(source.path.clone(), kept);
-        }
-    }
-    // Consumed documents were freed while resolving, a group of files at a
-    // time; kept ones are in the cache now.
+    // The documents are freed while resolving, a group of files at a time.
+    let (kb, resolve_findings) = resolve::resolve(&mut docs, settings, limit_span);
     findings.extend(resolve_findings);
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     Loaded {
@@ -737,73 +661,6 @@ fn load_inputs(
         sources,
         findings,
     }
-}
-
-/// Reads every file, takes from `cache` the parse of those that did not
-/// change and parses the others in parallel; with whether the cache should
-/// keep each parse. The cache is left holding nothing: what this load
-/// keeps goes back into it once resolved.
-fn parse_reusing(
-    inputs: Vec<Input<'_>>,
-    limits: &Limits,
-    cache: &mut ParseCache,
-) -> Vec<(ParsedFile<RawDoc>, bool, Option<u128>)> {
-    let mut todo = Vec::with_capacity(inputs.len());
-    for mut input in inputs {
-        if let Source::Disk = input.source {
-            // A file that cannot be read is read again by the parse, which
-            // reports why.
-            if let Ok(bytes) = parse::read(&input.path, limits) {
-                input.source = Source::Read(bytes);
-            }
-        }
-        let kept = match &input.source {
-            Source::Given(bytes) | Source::Read(bytes) => cache.take(&input.path, bytes, limits),
-            _ => None,
-        };
-        todo.push((input, kept));
-    }
-    cache.files.clear();
-    let parsed = todo.iter().filter(|(_, kept)| kept.is_none()).count();
-    cache.last = (parsed, todo.len());
-    todo.into_par_iter()
-        .map(|(input, kept)| {
-            // As in a load without the cache, a file read from disk that
-            // parsed cleanly is kept by its hash, not its text.
-            let lets_go = input.lets_text_go();
-            let (mut parsed, keep, hash) = match kept {
-                Some(kept) => {
-                    // A parse is kept for bytes in hand, exact UTF-8 (the
-                    // kept parse was of exact text).
-                    let text = match input.source {
-                        Source::Given(bytes) | Source::Read(bytes) => {
-                            String::from_utf8(bytes).unwrap_or_default()
-                        }
-                        Source::Disk | Source::Made(_) => String::new(),
-                    };
-                    let parsed = ParsedFile {
-                        name: input.name,
-                        path: input.path,
-                        text,
-                        value: kept.doc,
-                        problems: kept.problems,
-                    };
-                    (parsed, true, kept.hash)
-                }
-                None => {
-                    let exact = input.is_exact();
-                    let parsed: ParsedFile<RawDoc> = input.parse(limits);
-                    let hash = xxh3_128(parsed.text.as_bytes());
-                    (parsed, exact, hash)
-                }
-            };
-            let hash = (lets_go && parsed.problems.is_empty()).then(|| {
-                parsed.text = String::new();
-                hash
-            });
-            (parsed, keep, hash)
-        })
-        .collect()
 }
 
 fn to_diagnostic(file: crate::source_map::FileId, p: FileProblem) -> Diagnostic {
@@ -815,116 +672,4 @@ fn display(path: &Path) -> String {
     let text = path.to_string_lossy();
     let text = text.strip_prefix("./").unwrap_or(&text);
     text.replace('\\', "/")
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// What a load gives a user: the JSON export and every finding.
-    fn answer(loaded: &Loaded) -> (String, String) {
-        let mut json = Vec::new();
-        let records = crate::export::records(&loaded.kb, &crate::query::Filter::default());
-        crate::export::json::write_json(&loaded.kb, &records, &mut json).unwrap();
-        let text = String::from_utf8(json).unwrap();
-        (text, format!("{:#?}", loaded.load_findings()))
-    }
-
-    #[test]
-    fn a_cached_load_answers_as_a_fresh_one_after_each_change() {
-        let dir = tempfile::tempdir().unwrap();
-        let root = dir.path().join("kb");
-        std::fs::create_dir_all(root.join("stories")).unwrap();
-        let bundled = Path::new(env!("CARGO_MANIFEST_DIR")).join("kb");
-        let story = "stories/2024-06-14-putin-peace-conditions.ron";
-        for file in ["actors.ron", "annals.ron", story] {
-            std::fs::copy(bundled.join(file), root.join(file)).unwrap();
-        }
-        let original = std::fs::read_to_string(root.join(story)).unwrap();
-        let typo = original.replacen("by: \"putin\"", "by: \"putni\"", 1);
-        assert_ne!(typo, original);
-        let mut bom = "\u{feff}".to_owned();
-        bom.push_str(&original.replacen("summary: \"", "summary: \"Said: ", 1));
-        let extra = root.join("stories/extra.ron");
-        let mut cache = ParseCache::default();
-        let none = HashMap::new();
-        let check = |step: &str, open: &HashMap<PathBuf, String>, cache: &mut ParseCache| {
-            let cached = Kb::load_cached(&root, open, cache).unwrap();
-            let fresh = Kb::load_with(&root, open).unwrap();
-            assert_eq!(answer(&cached), answer(&fresh), "{step}");
-        };
-        check("first load", &none, &mut cache);
-        assert_eq!(cache.len(), 2, "the KB files, not the settings");
-        assert_eq!(cache.last_parsed(), (2, 2));
-        check("nothing changed", &none, &mut cache);
-        assert_eq!(cache.last_parsed(), (0, 2));
-        std::fs::write(root.join(story), &typo).unwrap();
-        check("an unknown speaker", &none, &mut cache);
-        assert_eq!(cache.last_parsed(), (1, 2));
-        std::fs::write(root.join(story), &original).unwrap();
-        check("the mistake mended", &none, &mut cache);
-        std::fs::write(root.join(story), &bom).unwrap();
-        check("a byte-order mark and a new summary", &none, &mut cache);
-        assert_eq!(cache.len(), 1, "a file with a byte-order mark is not kept");
-        std::fs::write(root.join(story), "Kb(statements: [").unwrap();
-        check("a file cut short", &none, &mut cache);
-        std::fs::write(root.join(story), &original).unwrap();
-        std::fs::write(
-            &extra,
-            "Kb(actors: [Actor(id: \"x\", name: \"X\", kind: Group)])",
-        )
-        .unwrap();
-        check("a file added", &none, &mut cache);
-        assert_eq!(cache.len(), 3);
-        std::fs::remove_file(&extra).unwrap();
-        check("a file removed", &none, &mut cache);
-        assert_eq!(cache.len(), 2, "a removed file's parse is dropped");
-        let open = HashMap::from([(root.join(story), typo.clone())]);
-        check("an editor's unsaved buffer", &open, &mut cache);
-        check("the buffer closed", &none, &mut cache);
-        std::fs::write(
-            root.join("annals.ron"),
-            "Settings(limits: Limits(max_file_bytes: 100))",
-        )
-        .unwrap();
-        check("the settings' limits changed", &none, &mut cache);
-    }
-
-    #[test]
-    fn a_cached_load_holds_the_text_of_open_buffers_and_files_with_problems_only() {
-        let dir = tempfile::tempdir().unwrap();
-        let root = dir.path();
-        let actors = r#"Kb(actors: [Actor(id: "x", name: "X", kind: Group)])"#;
-        let (clean, broken, open) = (root.join("a.ron"), root.join("b.ron"), root.join("c.ron"));
-        std::fs::write(&clean, actors).unwrap();
-        std::fs::write(&broken, "Kb(actors: [").unwrap();
-        std::fs::write(&open, "Kb()").unwrap();
-        let buffers = HashMap::from([(open.clone(), "Kb(events: [])".to_owned())]);
-        let mut cache = ParseCache::default();
-        for step in ["parsed", "taken from the cache"] {
-            let loaded = Kb::load_cached(root, &buffers, &mut cache).unwrap();
-            // Changed on disk since: only a held text still reads.
-            for path in [&clean, &broken, &open] {
-                std::fs::write(path, "changed").unwrap();
-            }
-            let held = |path: &PathBuf| {
-                let (_, file) = loaded
-                    .sources
-                    .iter()
-                    .find(|(_, f)| &f.path == path)
-                    .unwrap();
-                file.read().is_some()
-            };
-            assert!(!held(&clean), "{step}");
-            assert!(held(&broken) && held(&open), "{step}");
-            std::fs::write(&clean, actors).unwrap();
-            std::fs::write(&broken, "Kb(actors: [").unwrap();
-            std::fs::write(&open, "Kb()").unwrap();
-        }
-        assert_eq!(
-            cache.last_parsed(),
-            (0, 3),
-            "every parse taken the second time"
-        );
-    }
 }

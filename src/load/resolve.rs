@@ -138,7 +138,6 @@ struct Resolver {
     names: Names,
     report: Report,
     zone: Zone,
-    raw: RawDocs,
     placing: Placing,
 }
 
@@ -170,6 +169,8 @@ pub(crate) struct Patched {
     pub actors: Vec<Actor>,
     pub events: Vec<Event>,
     pub statements: Vec<Statement>,
+    /// What resolving them found (lints: a hard error gives no patch).
+    pub findings: Vec<Diagnostic>,
 }
 
 /// Where phase 2 puts the items it keeps.
@@ -180,32 +181,6 @@ enum Placing {
     /// cannot (another id, another count, another kind or zone than the
     /// other files were read with): the patch is then given up.
     Into { places: Places, moved: bool },
-}
-
-/// What resolving may do with the raw documents' text that the model keeps.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum RawDocs {
-    /// Move it out: the documents are dropped after resolving.
-    Consume,
-    /// Copy it: the documents stay whole, for the next load
-    /// ([`super::ParseCache`]).
-    Keep,
-}
-
-impl RawDocs {
-    fn take<T: Default + Clone>(self, value: &mut T) -> T {
-        match self {
-            RawDocs::Consume => std::mem::take(value),
-            RawDocs::Keep => value.clone(),
-        }
-    }
-
-    fn take_opt<T: Clone>(self, value: &mut Option<T>) -> Option<T> {
-        match self {
-            RawDocs::Consume => value.take(),
-            RawDocs::Keep => value.clone(),
-        }
-    }
 }
 
 impl Resolver {
@@ -263,7 +238,6 @@ impl Resolver {
             names: &self.names,
             report: &mut self.report,
             zone: self.zone,
-            raw: self.raw,
         }
     }
 }
@@ -275,7 +249,6 @@ struct Linker<'a> {
     names: &'a Names,
     report: &'a mut Report,
     zone: Zone,
-    raw: RawDocs,
 }
 
 /// Resolves the accepted items of one kind in parallel, keeping their
@@ -283,7 +256,7 @@ struct Linker<'a> {
 fn link_all<A: Send, T: Send>(
     items: Vec<A>,
     names: &Names,
-    (zone, raw): (Zone, RawDocs),
+    zone: Zone,
     report: &mut Report,
     link: impl Fn(&mut Linker<'_>, A) -> T + Sync,
 ) -> Vec<T> {
@@ -296,7 +269,6 @@ fn link_all<A: Send, T: Send>(
                 names,
                 report: &mut own,
                 zone,
-                raw,
             };
             (link(&mut linker, item), own)
         })
@@ -307,8 +279,7 @@ fn link_all<A: Send, T: Send>(
     out
 }
 
-/// About how many items phase 3 links between two frees of consumed
-/// documents: enough for both cores to share, few enough that the
+/// About how many items phase 3 links between two frees of documents: enough for both cores to share, few enough that the
 /// documents of one group are a small part of the KB.
 const LINK_GROUP_ITEMS: usize = 16_384;
 
@@ -356,13 +327,11 @@ pub fn resolve(
     docs: &mut [(FileId, RawDoc)],
     settings: Settings,
     limit_span: Option<Span>,
-    raw: RawDocs,
 ) -> (Kb, Vec<Diagnostic>) {
     let (made, diags) = resolve_in_groups(
         docs,
         &settings,
         limit_span,
-        raw,
         LINK_GROUP_ITEMS,
         (Names::default(), Placing::Append),
     );
@@ -393,20 +362,14 @@ pub(crate) fn patch(
         places: seed.places,
         moved: false,
     };
-    let (made, diags) = resolve_in_groups(
-        docs,
-        settings,
-        None,
-        RawDocs::Consume,
-        LINK_GROUP_ITEMS,
-        (names, placing),
-    );
+    let (made, diags) = resolve_in_groups(docs, settings, None, LINK_GROUP_ITEMS, (names, placing));
     let hard = diags.iter().any(|d| d.code.is_hard());
     (!made.moved && !hard).then_some(Patched {
         places: made.places,
         actors: made.actors,
         events: made.events,
         statements: made.statements,
+        findings: diags,
     })
 }
 
@@ -428,7 +391,6 @@ fn resolve_in_groups(
     docs: &mut [(FileId, RawDoc)],
     settings: &Settings,
     limit_span: Option<Span>,
-    raw: RawDocs,
     group_items: usize,
     (names, placing): (Names, Placing),
 ) -> (Made, Vec<Diagnostic>) {
@@ -436,7 +398,6 @@ fn resolve_in_groups(
         names,
         report: Report::default(),
         zone: settings.zone,
-        raw,
         placing,
     };
     let total: usize = docs
@@ -609,7 +570,7 @@ fn resolve_in_groups(
         let fields = link_all(
             slice.iter().collect(),
             &r.names,
-            (r.zone, r.raw),
+            r.zone,
             &mut r.report,
             |l, item| {
                 let (file, raw) = (item.0, item.2);
@@ -689,10 +650,9 @@ fn resolve_in_groups(
     }
 
     // Phase 3: everything else, in parallel: names are frozen now. The
-    // documents are linked a group of files at a time; when they are
-    // consumed, each group is freed before the next is linked, so the raw
-    // documents and the model they become are never both whole in memory.
-    let (names, how) = (&r.names, (r.zone, r.raw));
+    // documents are linked a group of files at a time, each group freed
+    // before the next is linked, so the raw documents and the model they become are never both whole in memory.
+    let (names, how) = (&r.names, r.zone);
     // The model's arrays are made at their size: grown by doubling, the
     // statement array (272 bytes an item) held up to twice what it needed,
     // and more while it was copied.
@@ -721,10 +681,8 @@ fn resolve_in_groups(
         actors.extend(link_all(a, names, how, ra, |l, a| l.actor(a)));
         events.extend(link_all(e, names, how, re, |l, e| l.event(e)));
         statements.extend(link_all(s, names, how, rs, |l, s| l.statement(s)));
-        if r.raw == RawDocs::Consume {
-            for (_, doc) in &mut docs[group] {
-                *doc = RawDoc::default();
-            }
+        for (_, doc) in &mut docs[group] {
+            *doc = RawDoc::default();
         }
     }
     for report in reports {
@@ -1048,7 +1006,7 @@ impl Linker<'_> {
     }
 
     fn actor(&mut self, a: Accepted<'_, RawActor, ActorKind, ()>) -> Actor {
-        let (raw, mode) = (a.raw, self.raw);
+        let raw = a.raw;
         let part_of = raw
             .part_of
             .as_ref()
@@ -1060,15 +1018,15 @@ impl Linker<'_> {
             .filter_map(|r| self.role(a.file, r))
             .collect();
         Actor {
-            id: mode.take(&mut raw.id.value),
+            id: std::mem::take(&mut raw.id.value),
             span: Self::span(a.file, &raw.id),
-            name: mode.take(&mut raw.name),
+            name: std::mem::take(&mut raw.name),
             kind: a.kind,
-            aliases: mode.take(&mut raw.aliases),
+            aliases: std::mem::take(&mut raw.aliases),
             part_of,
             roles,
-            note: mode.take(&mut raw.note),
-            short_name: mode.take(&mut raw.short_name),
+            note: std::mem::take(&mut raw.note),
+            short_name: std::mem::take(&mut raw.short_name),
         }
     }
 
@@ -1112,7 +1070,7 @@ impl Linker<'_> {
     }
 
     fn event(&mut self, e: Accepted<'_, RawEvent, EventKind, (Date, Option<Zone>)>) -> Event {
-        let (raw, mode) = (e.raw, self.raw);
+        let raw = e.raw;
         let part_of = raw
             .part_of
             .as_ref()
@@ -1165,19 +1123,19 @@ impl Linker<'_> {
             first_at.push(span);
         }
         Event {
-            id: mode.take(&mut raw.id.value),
+            id: std::mem::take(&mut raw.id.value),
             span: Self::span(e.file, &raw.id),
-            name: mode.take(&mut raw.name),
+            name: std::mem::take(&mut raw.name),
             kind: e.kind,
             date: e.extra.0,
             time_zone: e.extra.1,
             date_span: Self::span(e.file, &raw.date),
-            place: mode.take(&mut raw.place),
+            place: std::mem::take(&mut raw.place),
             participants,
             part_of,
             sources: self.sources(e.file, &mut raw.sources, Self::span(e.file, &raw.id)),
-            topics: mode.take(&mut raw.topics),
-            note: mode.take(&mut raw.note),
+            topics: std::mem::take(&mut raw.topics),
+            note: std::mem::take(&mut raw.note),
         }
     }
 
@@ -1193,7 +1151,6 @@ impl Linker<'_> {
     /// Resolves one source, labelled at its outlet or publisher (or at
     /// `owner`). URLs must be http(s), and an archived copy another URL.
     fn source(&mut self, file: FileId, raw: &mut RawSource, owner: Span) -> Source {
-        let mode = self.raw;
         let published = raw.outlet.as_ref().or(raw.publisher.as_deref());
         let span = published.map_or(owner, |o| Self::span(file, o));
         if let (Some(_), Some(p)) = (&raw.outlet, &raw.publisher) {
@@ -1247,13 +1204,9 @@ impl Linker<'_> {
         }
         Source {
             outlet,
-            url: mode
-                .take_opt(&mut raw.url)
-                .map(|u| u.value.into_boxed_str()),
-            archived: mode
-                .take_opt(&mut raw.archived)
-                .map(|u| u.value.into_boxed_str()),
-            title: mode.take_opt(&mut raw.title),
+            url: raw.url.take().map(|u| u.value.into_boxed_str()),
+            archived: raw.archived.take().map(|u| u.value.into_boxed_str()),
+            title: raw.title.take(),
             date: raw
                 .date
                 .as_deref()
@@ -1272,9 +1225,9 @@ impl Linker<'_> {
         &mut self,
         s: Accepted<'_, RawStatement, StatementKind, (Reading, ActorIx)>,
     ) -> Statement {
-        let (raw, mode) = (s.raw, self.raw);
+        let raw = s.raw;
         let (reading, by) = s.extra;
-        let date = reading.with_text(mode.take(&mut raw.date.value).into_boxed_str());
+        let date = reading.with_text(std::mem::take(&mut raw.date.value).into_boxed_str());
         let file = s.file;
         // Without any of them, none is taken: nothing is allocated.
         let mut none = MoreFields::default();
@@ -1352,13 +1305,13 @@ impl Linker<'_> {
             .map(|(q, source)| {
                 let original = q.extra.as_mut().and_then(|e| {
                     Some(Box::new(Original {
-                        text: mode.take_opt(&mut e.original)?,
-                        lang: mode.take_opt(&mut e.original_lang),
+                        text: e.original.take()?,
+                        lang: e.original_lang.take(),
                     }))
                 });
                 Quote {
-                    text: mode.take(&mut q.text),
-                    lang: mode.take_opt(&mut q.lang),
+                    text: std::mem::take(&mut q.text),
+                    lang: q.lang.take(),
                     // Given with its original, a quote is a translation.
                     translated: q.translated || original.is_some(),
                     source: source.map(|i| i as u32),
@@ -1408,7 +1361,7 @@ impl Linker<'_> {
                     date: vdate,
                     rating: rating?,
                     source,
-                    note: mode.take_opt(&mut v.note),
+                    note: v.note.take(),
                     span,
                 })
             })
@@ -1418,7 +1371,7 @@ impl Linker<'_> {
             Some(Box::new(Status {
                 kind,
                 date: self.optional_date(file, &st.date),
-                note: mode.take_opt(&mut st.note),
+                note: st.note.take(),
                 span: Self::span(file, &st.kind),
             }))
         });
@@ -1428,24 +1381,24 @@ impl Linker<'_> {
             when: date.bounds(),
             signatories: signatories.into(),
             on_behalf_of,
-            id: mode.take(&mut raw.id.value),
+            id: std::mem::take(&mut raw.id.value),
             span: Self::span(file, &raw.id),
             by,
             date,
             date_span: Self::span(file, &raw.date),
             at,
             kind: s.kind,
-            title: mode.take_opt(&mut more.title),
-            summary: mode.take(&mut raw.summary.value),
+            title: more.title.take(),
+            summary: std::mem::take(&mut raw.summary.value),
             summary_span: Self::span(file, &raw.summary),
             quotes,
             about: about.into(),
-            topics: mode.take(&mut raw.topics),
+            topics: std::mem::take(&mut raw.topics),
             responds_to: responds_to.into(),
             sources: self
                 .sources(file, &mut raw.sources, Self::span(file, &raw.id))
                 .into(),
-            note: mode.take_opt(&mut more.note).map(String::from),
+            note: more.note.take().map(String::from),
         }
     }
 }
@@ -1638,7 +1591,7 @@ mod tests {
 
     /// Resolves [`FILES`] linking `group_items` at a time: the KB as JSON,
     /// every finding, and how many statements each document still holds.
-    fn resolved(group_items: usize, raw: RawDocs) -> (String, String, Vec<usize>) {
+    fn resolved(group_items: usize) -> (String, String, Vec<usize>) {
         let mut sources = SourceMap::new();
         let mut docs = Vec::new();
         for (name, text) in FILES {
@@ -1654,7 +1607,7 @@ mod tests {
         }
         let names = (Names::default(), Placing::Append);
         let settings = Settings::default();
-        let (made, diags) = resolve_in_groups(&mut docs, &settings, None, raw, group_items, names);
+        let (made, diags) = resolve_in_groups(&mut docs, &settings, None, group_items, names);
         let kb = Kb::assemble(made.actors, made.events, made.statements, settings);
         let mut json = Vec::new();
         let records = crate::export::records(&kb, &crate::query::Filter::default());
@@ -1667,12 +1620,12 @@ mod tests {
         )
     }
 
-    /// Phase 3 frees consumed documents a group of files at a time: the
-    /// KB and every finding are the same whatever the groups.
+    /// Phase 3 frees the documents a group of files at a time: the KB and
+    /// every finding are the same whatever the groups.
     #[test]
     fn linking_a_group_of_files_at_a_time_changes_nothing() {
-        let (json, findings, held) = resolved(usize::MAX, RawDocs::Keep);
-        assert_eq!(held, [0, 2, 2, 1], "kept documents stay whole");
+        let (json, findings, held) = resolved(usize::MAX);
+        assert_eq!(held, [0, 0, 0, 0], "the documents are freed");
         for mistake in ["`nobody`", "duplicate id `s1`", "`putn`", "`ukrain`"] {
             assert!(findings.contains(mistake), "{mistake} not in {findings}");
         }
@@ -1683,10 +1636,10 @@ mod tests {
             assert!(!json.contains(left_out), "{left_out} in {json}");
         }
         for group_items in [1, 2, 3, 5, usize::MAX] {
-            let (j, f, held) = resolved(group_items, RawDocs::Consume);
+            let (j, f, held) = resolved(group_items);
             assert_eq!(j, json, "groups of {group_items}");
             assert_eq!(f, findings, "groups of {group_items}");
-            assert_eq!(held, [0, 0, 0, 0], "consumed documents are freed");
+            assert_eq!(held, [0, 0, 0, 0], "the documents are freed");
         }
         assert_eq!(groups_of(&[4, 3, 1, 1], 3), [0..1, 1..2, 2..4]);
         assert_eq!(groups_of(&[1, 1], 5), vec![0..2]);

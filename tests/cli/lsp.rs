@@ -247,11 +247,22 @@ fn an_editor_gets_checks_completion_navigation_and_fixes() {
         json!({"textDocument": {"uri": story, "version": 3}, "contentChanges": [{"text": text}]}),
     );
     client.diagnostics(&story, |l| l.iter().all(|d| d["severity"] != 1));
-    // Each re-check after an edit parsed the edited file only.
+    // A KB with errors is checked whole; an edit to a KB without any is
+    // read into the KB as it was: the edited file is parsed alone.
     let log = client.log(|m| m.contains("files parsed again"));
     assert!(log.contains("(2 of 2 files parsed again)"), "{log}");
+    let reworded = text.replacen("summary: \"", "summary: \"Reworded: ", 1);
+    assert_ne!(reworded, text);
+    client.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": story, "version": 4}, "contentChanges": [{"text": reworded}]}),
+    );
     let log = client.log(|m| m.contains("(1 of 2 files parsed again)"));
     assert!(log.starts_with("annals: checked the KB in "), "{log}");
+    client.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": story, "version": 5}, "contentChanges": [{"text": text}]}),
+    );
 
     // Definition of an id written in another file.
     let def = client.request(

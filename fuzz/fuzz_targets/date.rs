@@ -22,7 +22,10 @@ fuzz_target!(|text: &str| {
                 let _ = date.precision();
                 // What JSON and JSON-LD write of it never panics either.
                 let _ = (date.iso8601(false), date.iso8601(true));
-                let _ = (annals::model::date::rfc3339(b.start), annals::model::date::rfc3339(b.end));
+                let _ = (
+                    annals::model::date::rfc3339(b.start),
+                    annals::model::date::rfc3339(b.end),
+                );
             }
             Err(e) => assert!(e.offset <= text.len(), "{text}: {e:?}"),
         }

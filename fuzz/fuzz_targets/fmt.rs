@@ -16,7 +16,8 @@ fuzz_target!(|data: &[u8]| {
         .unwrap_or_else(|e| panic!("a file that loads was not formatted: {e}"));
     for &id in &plan.changed {
         let (_, text) = plan.texts(id).expect("a file given is read again");
-        let again = annals::fmt::format(&text, annals::fmt::Doc::Kb).expect("formatted text reads back");
+        let again =
+            annals::fmt::format(&text, annals::fmt::Doc::Kb).expect("formatted text reads back");
         assert_eq!(again, text, "formatting is not idempotent");
     }
 });

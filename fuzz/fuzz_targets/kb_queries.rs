@@ -115,7 +115,8 @@ fuzz_target!(|input: Input| {
         ]
     };
     let loaded = annals::Kb::load_files(&files);
-    let diagnostics = annals::check::diagnostics(&loaded, &annals::check::Levels::of(&loaded.kb.settings));
+    let diagnostics =
+        annals::check::diagnostics(&loaded, &annals::check::Levels::of(&loaded.kb.settings));
     let mut sink = Vec::new();
     let _ = annals::diag::human::write(&mut sink, &diagnostics, &loaded.sources, false);
     let kb = &loaded.kb;

@@ -34,7 +34,9 @@ fn lines() -> Vec<String> {
         "        Actor(id: \"m\", name: \"M\", kind: Media),".to_owned(),
     ];
     for a in 0..4 {
-        lines.push(format!("        Actor(id: \"a{a}\", name: \"A{a}\", kind: Person),"));
+        lines.push(format!(
+            "        Actor(id: \"a{a}\", name: \"A{a}\", kind: Person),"
+        ));
     }
     lines.push("    ],".to_owned());
     lines.push("    statements: [".to_owned());
@@ -69,7 +71,10 @@ fn escaped(text: &str) -> String {
 fuzz_target!(|input: Input| {
     let mut lines = lines();
     let item = input.item as usize % STATEMENTS;
-    let at = lines.iter().position(|l| l.contains(&format!("id: \"s{item}\""))).expect("the item");
+    let at = lines
+        .iter()
+        .position(|l| l.contains(&format!("id: \"s{item}\"")))
+        .expect("the item");
     let line = lines[at].clone();
     let word: String = input
         .text
@@ -77,12 +82,26 @@ fuzz_target!(|input: Input| {
         .filter(|c| c.is_ascii_lowercase() || *c == '_')
         .take(20)
         .collect();
-    let word = if word.is_empty() { "zzz".to_owned() } else { word };
+    let word = if word.is_empty() {
+        "zzz".to_owned()
+    } else {
+        word
+    };
     lines[at] = match input.mistake {
-        Mistake::UnknownField => line.replacen("Statement(", &format!("Statement({word}: \"x\", "), 1),
-        Mistake::WrongType => line.replacen("by: \"", &format!("by: [\"{}\"], xby: \"", escaped(&input.text)), 1),
+        Mistake::UnknownField => {
+            line.replacen("Statement(", &format!("Statement({word}: \"x\", "), 1)
+        }
+        Mistake::WrongType => line.replacen(
+            "by: \"",
+            &format!("by: [\"{}\"], xby: \"", escaped(&input.text)),
+            1,
+        ),
         Mistake::MissingField => line.replacen("kind: Claim, ", "", 1),
-        Mistake::InvalidDate => line.replacen("date: \"2024-06-", &format!("date: \"{}", escaped(&input.text)), 1),
+        Mistake::InvalidDate => line.replacen(
+            "date: \"2024-06-",
+            &format!("date: \"{}", escaped(&input.text)),
+            1,
+        ),
         Mistake::MissingComma => line.trim_end_matches(',').to_owned(),
         Mistake::UnclosedString => {
             let cut = line.find("summary: \"").expect("a summary") + 10;
@@ -102,7 +121,10 @@ fuzz_target!(|input: Input| {
     let kept = loaded.kb.statements.len();
     match input.mistake {
         Mistake::MissingComma => assert_eq!(kept, STATEMENTS, "{text}"),
-        _ => assert!(kept >= STATEMENTS - 1, "only s{item} may be lost, {kept} kept:\n{text}"),
+        _ => assert!(
+            kept >= STATEMENTS - 1,
+            "only s{item} may be lost, {kept} kept:\n{text}"
+        ),
     }
     assert!(loaded.kb.actors.len() == 5, "no actor is lost:\n{text}");
 });

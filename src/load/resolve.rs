@@ -688,8 +688,16 @@ fn resolve_in_groups(
     for report in reports {
         r.report.append(report);
     }
-    for w in r.report.wanted.iter().take(MAX_SUGGESTION_SEARCHES) {
-        r.report.diags[w.diag].help = names.suggestion(&w.written, w.want);
+    let searches = &r.report.wanted[..r.report.wanted.len().min(MAX_SUGGESTION_SEARCHES)];
+    if !searches.is_empty() {
+        let known = names.known();
+        let helps: Vec<Option<String>> = searches
+            .par_iter()
+            .map(|w| known.suggestion(&w.written, w.want))
+            .collect();
+        for (w, help) in searches.iter().zip(helps) {
+            r.report.diags[w.diag].help = help;
+        }
     }
     let named_by_left_out = names
         .named_by_broken
@@ -760,17 +768,48 @@ impl Names {
         }
     }
 
+    /// Every id, in one buffer, for the "did you mean" searches.
+    fn known(&self) -> Known {
+        let mut known = Known {
+            text: String::new(),
+            ends: Vec::with_capacity(self.ids.len()),
+            kinds: Vec::with_capacity(self.ids.len()),
+        };
+        for (id, (node, _)) in &self.ids {
+            known.text.push_str(id);
+            known.ends.push(known.text.len());
+            let media = matches!(node, NodeRef::Actor(a)
+                if self.actor_kinds[a.index()] == ActorKind::Media);
+            known.kinds.push((node.kind(), media));
+        }
+        known
+    }
+}
+
+/// Every id of the KB in one buffer, with the kind of item it names (and
+/// whether an actor is a Media one): what the "did you mean" searches go
+/// through. A walk of the id map reaches each id through a pointer of its
+/// own, a cache miss each: 17 ms a search at 200,000 ids, where the buffer
+/// is read in order.
+struct Known {
+    text: String,
+    /// Where each id ends in `text`.
+    ends: Vec<usize>,
+    kinds: Vec<(NodeKind, bool)>,
+}
+
+impl Known {
     /// The closest ids of the right kind to `written`, as a help line.
     fn suggestion(&self, written: &str, want: Want) -> Option<String> {
-        let kinds = &self.actor_kinds;
-        let candidates = self.ids.iter().filter(|(_, (node, _))| {
-            want.kind().is_none_or(|k| node.kind() == k)
-                && match (want, node) {
-                    (Want::Media, NodeRef::Actor(a)) => kinds[a.index()] == ActorKind::Media,
-                    _ => true,
-                }
-        });
-        let mut found = suggest::closest(written, candidates.map(|(id, _)| id.as_str()));
+        let starts = std::iter::once(0).chain(self.ends.iter().copied());
+        let candidates = starts
+            .zip(&self.ends)
+            .zip(&self.kinds)
+            .filter(|(_, (kind, media))| {
+                want.kind().is_none_or(|k| *kind == k) && (*media || !matches!(want, Want::Media))
+            })
+            .map(|((start, &end), _)| &self.text[start..end]);
+        let mut found = suggest::closest(written, candidates);
         found.sort_unstable();
         suggest::did_you_mean(&found)
     }

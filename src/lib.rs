@@ -49,3 +49,9 @@ pub mod synthetic;
 
 pub use kb::Kb;
 pub use load::{LoadError, Loaded};
+
+/// The README's Rust example, compiled and run by `cargo test` (its other
+/// code blocks are shell, RON and output, which rustdoc does not run).
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeExample;

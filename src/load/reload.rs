@@ -76,7 +76,6 @@ impl Kb {
 
 /// One KB file as read for a load after another.
 struct Read {
-    path: PathBuf,
     /// Its bytes when they changed since the last load.
     changed: Option<Vec<u8>>,
     /// The XXH3-128 of its text at the last load.
@@ -121,24 +120,22 @@ fn patched(
             // The hash registered is of the text without a byte-order mark.
             let same = !bytes.starts_with("\u{feff}".as_bytes()) && xxh3_128(&bytes) == was;
             Some(Read {
-                path: path.clone(),
                 size: bytes.len() as u64,
                 changed: (!same).then_some(bytes),
                 was,
             })
         })
         .collect();
-    let Some(read) = read else {
+    let Some(mut read) = read else {
         return Ok(None);
     };
-    let mut read = read;
     let all: u64 = read.iter().map(|r| r.size).sum();
     let mut changed = Vec::new();
     let mut changed_ids = Vec::new();
-    for (i, r) in read.iter_mut().enumerate() {
+    for (i, (r, path)) in read.iter_mut().zip(&files).enumerate() {
         if let Some(bytes) = r.changed.take() {
             changed_ids.push(FileId(i as u32));
-            changed.push((r.path.clone(), bytes));
+            changed.push((path.clone(), bytes));
         }
     }
     let changed_bytes: u64 = changed.iter().map(|(_, b)| b.len() as u64).sum();
@@ -170,8 +167,7 @@ fn patched(
     let texts = if changed.is_empty() {
         Vec::new()
     } else {
-        let paths: Vec<PathBuf> = read.iter().map(|r| r.path.clone()).collect();
-        match Resolved::of(kb).patch_files(root, &paths, changed) {
+        match Resolved::of(kb).patch_files(root, &files, changed) {
             Some(patch) => {
                 kept.extend(patch.findings);
                 kb = patch.kb;
@@ -200,7 +196,7 @@ fn patched(
             findings: kept,
         },
         parsed,
-        files: read.iter().filter(|r| r.path != settings).count(),
+        files: files.iter().filter(|f| **f != settings).count(),
     }))
 }
 

@@ -9,24 +9,30 @@
 //! a query loaded a KB without hard errors, and holds:
 //!
 //! ```text
-//! MAGIC (16 bytes) | body | body length (u64 LE) | XXH3-128 of body (16 bytes LE)
-//! body = postcard(Header) | the model
-//! model = postcard(actors, events, settings) | statement count
-//!         | per chunk of 4,096 statements: byte length, postcard(each)
+//! MAGIC (16 bytes) | format (u32 LE) | header length (u64 LE) | postcard(Header)
+//!   | XXH3-128 of the header (16 bytes LE) | model
+//!   | model length (u64 LE) | XXH3-128 of the model (16 bytes LE)
+//! model = prefix length (u64 LE) | postcard(actors, events, settings)
+//!         | statement count (u64 LE)
+//!         | per chunk of 4,096 statements: byte length (u64 LE), postcard(each)
+//!         | the statements' time order (u32 LE each)
 //! ```
 //!
-//! The header names the format, the version of annals and the program file
+//! The header names the version of annals and the program file
 //! that wrote it (its size and modification time: a rebuilt annals never
 //! reads a cache of another build), when loading started, and every KB file
 //! read with its size, modification and change times, inode and the XXH3
 //! hash of its text. The model is the KB as loading resolved it: its items
 //! (each holds its id and where that is defined) and settings; the id
 //! index, the graph and the other indexes are built again from it, as a
-//! cold load builds them. Statements are stored in chunks so that reading
-//! decodes them on every core.
+//! cold load builds them. The header has a checksum of its own, so that
+//! the KB's files are checked against it before the model is read; the
+//! model is read a few chunks at a time, summed as it is read, and decoded
+//! on every core: the cache file is never held whole (at a million
+//! statements it is 390 MB that a query would hold beside the model).
 //!
-//! Trust nothing: a cache is used only when its magic, length and checksum
-//! hold, the header names this format, version and program, the KB folder
+//! Trust nothing: a cache is used only when its magic, lengths and checksums
+//! hold, it names this format, version and program, the KB folder
 //! holds exactly the files it lists, and every file is the one it read.
 //! A file is the one read when its size, times and inode are unchanged and
 //! it was last changed well before loading started; otherwise its bytes are
@@ -65,7 +71,7 @@
 
 use std::fmt;
 use std::fs;
-use std::io::{self, Read, Write};
+use std::io::{self, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -77,14 +83,15 @@ use xxhash_rust::xxh3::{xxh3_128, Xxh3};
 use crate::atomic;
 use crate::kb::Kb;
 use crate::load::{worth_patching, Loaded, Resolved};
-use crate::model::{Actor, Event, Settings, Statement};
+use crate::model::{Actor, Event, Settings, Statement, StatementIx};
 
 /// What every cache file starts with.
 const MAGIC: &[u8; 16] = b"annals KB cache\n";
 
-/// The layout's number: raised whenever the header or the model stored
-/// changes shape (the program stamp guards builds that forget to).
-const FORMAT: u32 = 3;
+/// The layout's number, written after [`MAGIC`]: raised whenever the frame,
+/// the header or the model stored changes shape (the program stamp guards
+/// builds that forget to).
+const FORMAT: u32 = 4;
 
 /// How long before loading started a file must have last changed to be
 /// trusted by its size and times alone: file systems that keep times to
@@ -300,7 +307,6 @@ struct Entry {
 
 #[derive(Debug, Serialize, Deserialize)]
 struct Header {
-    format: u32,
     version: String,
     program: Stamp,
     /// When loading started, in nanoseconds since the epoch.
@@ -313,12 +319,15 @@ struct Header {
 /// defined) and the settings. Actors, events and settings are encoded as
 /// postcard encodes them; statements, most of the model, in chunks of
 /// [`CHUNK`] (the count, then each chunk's byte length and bytes), so that
-/// reading decodes the chunks in parallel, straight into one array.
+/// reading decodes the chunks in parallel, straight into one array, a
+/// [`BATCH`] of chunks read at a time. Then the statements' time order,
+/// which the KB then need not sort again (it checks it in one pass).
 struct StoredRef<'a> {
     actors: &'a [Actor],
     events: &'a [Event],
     statements: &'a [Statement],
     settings: &'a Settings,
+    order: &'a [StatementIx],
 }
 
 struct Stored {
@@ -326,6 +335,7 @@ struct Stored {
     events: Vec<Event>,
     statements: Vec<Statement>,
     settings: Settings,
+    order: Vec<StatementIx>,
 }
 
 /// Statements per chunk of the stored model: a few megabytes, so that two
@@ -333,22 +343,31 @@ struct Stored {
 /// when writing.
 const CHUNK: usize = 4096;
 
+/// Chunks read before they are decoded together: enough for both cores,
+/// few enough that the buffers they are read into (kept from batch to
+/// batch) are tens of megabytes, not the cache's size.
+const BATCH: usize = 16;
+
 impl StoredRef<'_> {
-    fn encode(&self, out: &mut dyn Write) -> postcard::Result<()> {
-        let mut out = out;
-        postcard::to_io(&(self.actors, self.events, self.settings), &mut out)?;
-        postcard::to_io(&self.statements.len(), &mut out)?;
+    fn encode(&self, out: &mut dyn Write) -> io::Result<()> {
+        let prefix =
+            postcard::to_stdvec(&(self.actors, self.events, self.settings)).map_err(io_error)?;
+        out.write_all(&(prefix.len() as u64).to_le_bytes())?;
+        out.write_all(&prefix)?;
+        drop(prefix);
+        out.write_all(&(self.statements.len() as u64).to_le_bytes())?;
         let mut buffer = Vec::new();
         for chunk in self.statements.chunks(CHUNK) {
             buffer.clear();
             for s in chunk {
-                buffer = postcard::to_extend(s, buffer)?;
+                buffer = postcard::to_extend(s, buffer).map_err(io_error)?;
             }
-            postcard::to_io(&buffer.len(), &mut out)?;
-            out.write_all(&buffer)
-                .map_err(|_| postcard::Error::SerializeBufferFull)?;
+            out.write_all(&(buffer.len() as u64).to_le_bytes())?;
+            out.write_all(&buffer)?;
         }
-        Ok(())
+        buffer.clear();
+        buffer.extend(self.order.iter().flat_map(|ix| ix.0.to_le_bytes()));
+        out.write_all(&buffer)
     }
 }
 
@@ -401,8 +420,7 @@ impl Cache {
         let file = self.file_for(root).map_err(Stale::NoKb)?;
         let now = nanos(now);
         let (stored, mut header, checked, share) = {
-            let bytes = read_file(&file)?;
-            let (mut header, model) = open(&bytes)?;
+            let (mut cached, mut header) = Opened::open(&file)?;
             let checked = check_files(&header, root)?;
             // Changed files are read again into the model only when they are
             // a small part of the KB; else it is not worth decoding.
@@ -414,7 +432,7 @@ impl Cache {
                     return Err(Stale::Changed(first.path.clone()));
                 }
             }
-            let stored = Stored::decode(model).map_err(|e| Stale::Corrupt(e.to_string()))?;
+            let stored = cached.read_model()?;
             let refresh = checked.hashed.iter().any(|(_, s)| !s.is_racy(now));
             for &(i, stamp) in &checked.hashed {
                 header.files[i].stamp = stamp;
@@ -422,18 +440,21 @@ impl Cache {
             header.started = now;
             if checked.changed.is_empty() && refresh {
                 // A cache that cannot be refreshed is only hashed again.
-                let _ = self.store(root, &header, |out| out.write_all(model));
+                let _ = self.store(root, &header, |out| {
+                    cached
+                        .copy_model(out)
+                        .map_err(|e| io::Error::other(e.to_string()))
+                });
             }
             (stored, header, checked, share)
         };
-        // The file's bytes are freed before the graph and indexes are made.
-        let resolved = stored.into_resolved();
+        let (resolved, order) = stored.into_resolved();
         let reading = Reading {
             hashed: checked.hashed.len(),
             patched: checked.changed.len(),
         };
         let Some(first) = checked.changed.first().map(|c| c.path.clone()) else {
-            return Ok((resolved.assemble(), reading));
+            return Ok((resolved.assemble_in_order(order), reading));
         };
         // Files changed: read them again into the model if the change stays
         // within them.
@@ -488,7 +509,6 @@ impl Cache {
         }
         files.sort_by(|a, b| a.path.cmp(&b.path));
         let header = Header {
-            format: FORMAT,
             version: env!("CARGO_PKG_VERSION").to_owned(),
             program: program().map_err(WriteError::NoProgram)?,
             started: nanos(started),
@@ -505,8 +525,9 @@ impl Cache {
             events: &kb.events,
             statements: &kb.statements,
             settings: &kb.settings,
+            order: kb.statements_in_order(),
         };
-        self.store(root, header, |out| stored.encode(out).map_err(io_error))
+        self.store(root, header, |out| stored.encode(out))
     }
 
     /// Writes the cache of the KB folder `root`: `header`, then the model
@@ -525,13 +546,17 @@ impl Cache {
         atomic::remove_stale_temporaries(&dir);
         let io = |e| atomic::WriteError::Io(file.clone(), e);
         atomic::write_unsynced(&real, |out| {
+            let header = postcard::to_stdvec(header).map_err(io_error)?;
             out.write_all(MAGIC)?;
+            out.write_all(&FORMAT.to_le_bytes())?;
+            out.write_all(&(header.len() as u64).to_le_bytes())?;
+            out.write_all(&header)?;
+            out.write_all(&xxh3_128(&header).to_le_bytes())?;
             let mut body = Summed {
                 out,
                 len: 0,
                 sum: Xxh3::new(),
             };
-            postcard::to_io(header, &mut body).map_err(io_error)?;
             model(&mut body)?;
             let (len, sum) = (body.len, body.sum.digest128());
             out.write_all(&len.to_le_bytes())?;
@@ -546,12 +571,12 @@ impl Cache {
     pub fn info(&self, root: &Path) -> Result<Info, Stale> {
         let file = self.file_for(root).map_err(Stale::NoKb)?;
         let bytes = fs::metadata(&file).ok().map(|m| m.len());
-        let state = read_file(&file).and_then(|b| {
-            let (header, _) = open(&b)?;
+        let state = Opened::open(&file).and_then(|(mut cached, header)| {
             let checked = check_files(&header, root)?;
             if let Some(changed) = checked.changed.first() {
                 return Err(Stale::Changed(changed.path.clone()));
             }
+            cached.copy_model(&mut io::sink())?;
             let started = UNIX_EPOCH + Duration::from_nanos(header.started.max(0) as u64);
             Ok((header.files.len(), started))
         });
@@ -631,50 +656,186 @@ fn remove(file: &Path) -> io::Result<Option<u64>> {
     }
 }
 
-/// The cache file's bytes, read whole (a regular file only).
-fn read_file(file: &Path) -> Result<Vec<u8>, Stale> {
-    let meta = match fs::metadata(file) {
-        Ok(meta) => meta,
-        Err(e) if e.kind() == io::ErrorKind::NotFound => return Err(Stale::Absent),
-        Err(e) => return Err(Stale::Unreadable(e)),
-    };
-    if !meta.is_file() {
-        return Err(Stale::Unreadable(io::Error::other("not a regular file")));
-    }
-    // A file larger than memory allows is not a cache this machine wrote.
-    let mut bytes = Vec::new();
-    usize::try_from(meta.len())
-        .ok()
-        .and_then(|len| bytes.try_reserve_exact(len).ok())
-        .ok_or(Stale::Truncated)?;
-    fs::File::open(file)
-        .and_then(|mut f| f.read_to_end(&mut bytes))
-        .map_err(Stale::Unreadable)?;
-    Ok(bytes)
+/// A cache file opened for reading, its header read and checked, its model
+/// not yet read.
+struct Opened {
+    file: fs::File,
+    /// Where the model starts, its length and its checksum.
+    model_at: u64,
+    model_len: u64,
+    model_sum: u128,
 }
 
-/// The header and the model's bytes, once the frame, checksum, format,
-/// version and program are checked.
-fn open(bytes: &[u8]) -> Result<(Header, &[u8]), Stale> {
-    let rest = bytes.strip_prefix(MAGIC).ok_or(Stale::Truncated)?;
-    let (body, sum) = rest.split_last_chunk::<16>().ok_or(Stale::Truncated)?;
-    let (body, len) = body.split_last_chunk::<8>().ok_or(Stale::Truncated)?;
-    if u64::from_le_bytes(*len) != body.len() as u64 {
+/// The bytes of the frame around the header and the model: magic, format
+/// and header length; the header's checksum; the model's length and
+/// checksum.
+const FRAME: u64 = MAGIC.len() as u64 + 4 + 8 + 16 + 8 + 16;
+
+/// What a failed read of a cache file means: one that ended early was cut
+/// short (or changed while it was read).
+fn read_error(e: io::Error) -> Stale {
+    match e.kind() {
+        io::ErrorKind::UnexpectedEof => Stale::Truncated,
+        _ => Stale::Unreadable(e),
+    }
+}
+
+/// Eight bytes read as a little-endian number.
+fn read_u64(input: &mut impl Read) -> Result<u64, Stale> {
+    let mut bytes = [0; 8];
+    input.read_exact(&mut bytes).map_err(read_error)?;
+    Ok(u64::from_le_bytes(bytes))
+}
+
+/// Sixteen bytes read as a little-endian checksum.
+fn read_sum(input: &mut impl Read) -> Result<u128, Stale> {
+    let mut bytes = [0; 16];
+    input.read_exact(&mut bytes).map_err(read_error)?;
+    Ok(u128::from_le_bytes(bytes))
+}
+
+/// Reads the next `len` bytes of `input` into `buffer` (emptied first),
+/// when that many are left of it: a damaged length fails on the bytes
+/// left, not on the memory it would take.
+fn read_into<R: Read>(
+    input: &mut io::Take<R>,
+    len: u64,
+    buffer: &mut Vec<u8>,
+) -> Result<(), Stale> {
+    if len > input.limit() {
         return Err(Stale::Truncated);
     }
-    if xxh3_128(body) != u128::from_le_bytes(*sum) {
-        return Err(Stale::Corrupt("checksum does not match".into()));
+    buffer.clear();
+    usize::try_from(len)
+        .ok()
+        .and_then(|len| buffer.try_reserve_exact(len).ok())
+        .ok_or(Stale::Truncated)?;
+    let read = input
+        .by_ref()
+        .take(len)
+        .read_to_end(buffer)
+        .map_err(read_error)?;
+    match read as u64 == len {
+        true => Ok(()),
+        false => Err(Stale::Truncated),
     }
-    let (header, model): (Header, _) =
-        postcard::take_from_bytes(body).map_err(|e| Stale::Corrupt(e.to_string()))?;
-    let program = program().map_err(Stale::Unreadable)?;
-    if header.format != FORMAT
-        || header.version != env!("CARGO_PKG_VERSION")
-        || header.program != program
-    {
-        return Err(Stale::OtherProgram);
+}
+
+/// A reader that sums what passes through it.
+struct Summing<R> {
+    inner: R,
+    sum: Xxh3,
+}
+
+impl<R: Read> Read for Summing<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.sum.update(&buf[..n]);
+        Ok(n)
     }
-    Ok((header, model))
+}
+
+impl Opened {
+    /// Opens the cache file `path` (a regular file only) and reads its
+    /// header, once its frame, the header's checksum, format, version and
+    /// program are checked.
+    fn open(path: &Path) -> Result<(Opened, Header), Stale> {
+        let meta = match fs::metadata(path) {
+            Ok(meta) => meta,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Err(Stale::Absent),
+            Err(e) => return Err(Stale::Unreadable(e)),
+        };
+        if !meta.is_file() {
+            return Err(Stale::Unreadable(io::Error::other("not a regular file")));
+        }
+        let size = meta.len();
+        if size < FRAME {
+            return Err(Stale::Truncated);
+        }
+        let mut file = fs::File::open(path).map_err(Stale::Unreadable)?;
+        let mut magic = [0; MAGIC.len()];
+        file.read_exact(&mut magic).map_err(read_error)?;
+        if &magic != MAGIC {
+            return Err(Stale::Truncated);
+        }
+        let mut format = [0; 4];
+        file.read_exact(&mut format).map_err(read_error)?;
+        if u32::from_le_bytes(format) != FORMAT {
+            return Err(Stale::OtherProgram);
+        }
+        let header_len = read_u64(&mut file)?;
+        // What the frame and the header leave of the file is the model.
+        let model_len = (size - FRAME)
+            .checked_sub(header_len)
+            .ok_or(Stale::Truncated)?;
+        let mut header = Vec::new();
+        read_into(&mut (&mut file).take(header_len), header_len, &mut header)?;
+        if xxh3_128(&header) != read_sum(&mut file)? {
+            return Err(Stale::Corrupt(
+                "the header's checksum does not match".into(),
+            ));
+        }
+        let model_at = FRAME - 24 + header_len;
+        file.seek(SeekFrom::Start(size - 24))
+            .map_err(Stale::Unreadable)?;
+        if read_u64(&mut file)? != model_len {
+            return Err(Stale::Truncated);
+        }
+        let model_sum = read_sum(&mut file)?;
+        let header: Header = match postcard::take_from_bytes(&header) {
+            Ok((header, [])) => header,
+            Ok(_) => return Err(Stale::Corrupt("bytes after the header".into())),
+            Err(e) => return Err(Stale::Corrupt(e.to_string())),
+        };
+        let program = program().map_err(Stale::Unreadable)?;
+        if header.version != env!("CARGO_PKG_VERSION") || header.program != program {
+            return Err(Stale::OtherProgram);
+        }
+        let opened = Opened {
+            file,
+            model_at,
+            model_len,
+            model_sum,
+        };
+        Ok((opened, header))
+    }
+
+    /// The model's bytes from the start, summed as they are read.
+    fn model(&mut self) -> Result<Summing<&mut fs::File>, Stale> {
+        self.file
+            .seek(SeekFrom::Start(self.model_at))
+            .map_err(Stale::Unreadable)?;
+        Ok(Summing {
+            inner: &mut self.file,
+            sum: Xxh3::new(),
+        })
+    }
+
+    /// Reads and decodes the model, checked against its checksum.
+    fn read_model(&mut self) -> Result<Stored, Stale> {
+        let (len, sum) = (self.model_len, self.model_sum);
+        let mut model = self.model()?;
+        let stored = Stored::read(&mut model, len)?;
+        match model.sum.digest128() == sum {
+            true => Ok(stored),
+            false => Err(Stale::Corrupt("the model's checksum does not match".into())),
+        }
+    }
+
+    /// Copies the model's bytes to `out` as they are, checked against its
+    /// checksum (which fails the copy).
+    fn copy_model(&mut self, out: &mut dyn Write) -> Result<(), Stale> {
+        let (len, sum) = (self.model_len, self.model_sum);
+        let mut model = self.model()?;
+        let copied = io::copy(&mut (&mut model).take(len), out).map_err(read_error)?;
+        if copied != len {
+            return Err(Stale::Truncated);
+        }
+        match model.sum.digest128() == sum {
+            true => Ok(()),
+            false => Err(Stale::Corrupt("the model's checksum does not match".into())),
+        }
+    }
 }
 
 /// What [`check_files`] found of the KB's files against a cache's header.
@@ -764,68 +925,89 @@ fn check_files(header: &Header, root: &Path) -> Result<Checked, Stale> {
 }
 
 impl Stored {
-    /// Decodes the model as [`StoredRef::encode`] encoded it.
-    fn decode(bytes: &[u8]) -> postcard::Result<Stored> {
-        let (actors, rest) = take_vec(bytes)?;
-        let (events, rest) = take_vec(rest)?;
-        let (settings, rest) = postcard::take_from_bytes(rest)?;
-        let (count, mut rest) = postcard::take_from_bytes::<usize>(rest)?;
+    /// Reads and decodes the model of `len` bytes that [`StoredRef::encode`]
+    /// wrote, a [`BATCH`] of statement chunks at a time.
+    fn read(input: impl Read, len: u64) -> Result<Stored, Stale> {
+        let corrupt = |e: postcard::Error| Stale::Corrupt(e.to_string());
+        let mut input = input.take(len);
+        let mut prefix = Vec::new();
+        let prefix_len = read_u64(&mut input)?;
+        read_into(&mut input, prefix_len, &mut prefix)?;
+        let (actors, rest) = take_vec(&prefix).map_err(corrupt)?;
+        let (events, rest) = take_vec(rest).map_err(corrupt)?;
+        let (settings, rest) = postcard::take_from_bytes(rest).map_err(corrupt)?;
+        if !rest.is_empty() {
+            return Err(corrupt(postcard::Error::DeserializeBadEncoding));
+        }
+        drop(prefix);
+        let count = read_u64(&mut input)?;
         // Each statement takes at least a byte: a damaged count fails on
         // the bytes, not on the reservation.
-        if count > rest.len() {
-            return Err(postcard::Error::DeserializeUnexpectedEnd);
+        if count > input.limit() {
+            return Err(Stale::Truncated);
         }
-        let mut chunks = Vec::with_capacity(count.div_ceil(CHUNK));
-        for _ in 0..count.div_ceil(CHUNK) {
-            let (len, after) = postcard::take_from_bytes::<usize>(rest)?;
-            let chunk = after
-                .get(..len)
-                .ok_or(postcard::Error::DeserializeUnexpectedEnd)?;
-            chunks.push(chunk);
-            rest = &after[len..];
-        }
-        if !rest.is_empty() {
-            return Err(postcard::Error::DeserializeBadEncoding);
-        }
+        let count = count as usize;
         // Room for statements added to an edited file (a patch splices
         // them in) without moving the array; pages never written to cost
         // no memory.
         let mut slots: Vec<Option<Statement>> = Vec::with_capacity(count + count / 16 + CHUNK);
         slots.resize(count, None);
-        slots
-            .par_chunks_mut(CHUNK)
-            .zip(chunks)
-            .try_for_each(|(slots, mut bytes)| {
-                for slot in slots {
-                    let (s, after) = postcard::take_from_bytes(bytes)?;
-                    *slot = Some(s);
-                    bytes = after;
-                }
-                match bytes.is_empty() {
-                    true => Ok(()),
-                    false => Err(postcard::Error::DeserializeBadEncoding),
-                }
-            })?;
+        let mut buffers = vec![Vec::new(); BATCH];
+        for batch in slots.chunks_mut(CHUNK * BATCH) {
+            let chunks = &mut buffers[..batch.len().div_ceil(CHUNK)];
+            for buffer in chunks.iter_mut() {
+                let len = read_u64(&mut input)?;
+                read_into(&mut input, len, buffer)?;
+            }
+            batch
+                .par_chunks_mut(CHUNK)
+                .zip(&*chunks)
+                .try_for_each(|(slots, bytes)| {
+                    let mut bytes = &bytes[..];
+                    for slot in slots {
+                        let (s, after) = postcard::take_from_bytes(bytes)?;
+                        *slot = Some(s);
+                        bytes = after;
+                    }
+                    match bytes.is_empty() {
+                        true => Ok(()),
+                        false => Err(postcard::Error::DeserializeBadEncoding),
+                    }
+                })
+                .map_err(corrupt)?;
+        }
+        let order_len = count as u64 * 4;
+        read_into(&mut input, order_len, &mut buffers[0])?;
+        let order = buffers[0]
+            .chunks_exact(4)
+            .map(|b| StatementIx(u32::from_le_bytes([b[0], b[1], b[2], b[3]])))
+            .collect();
+        drop(buffers);
+        if input.limit() != 0 {
+            return Err(corrupt(postcard::Error::DeserializeBadEncoding));
+        }
         let statements = filled(slots);
         if statements.len() != count {
-            return Err(postcard::Error::DeserializeBadEncoding);
+            return Err(corrupt(postcard::Error::DeserializeBadEncoding));
         }
         Ok(Stored {
             actors,
             events,
             statements,
             settings,
+            order,
         })
     }
 
-    /// The model as loading resolved it.
-    fn into_resolved(self) -> Resolved {
-        Resolved {
+    /// The model as loading resolved it, and the statements' time order.
+    fn into_resolved(self) -> (Resolved, Vec<StatementIx>) {
+        let resolved = Resolved {
             actors: self.actors,
             events: self.events,
             statements: self.statements,
             settings: self.settings,
-        }
+        };
+        (resolved, self.order)
     }
 }
 
@@ -1390,24 +1572,33 @@ mod tests {
                 ..one.clone()
             })
             .collect();
+        let order: Vec<StatementIx> = (0..statements.len() as u32)
+            .rev()
+            .map(StatementIx)
+            .collect();
         let stored = StoredRef {
             actors: &kb.actors,
             events: &kb.events,
             statements: &statements,
             settings: &kb.settings,
+            order: &order,
         };
         let mut bytes = Vec::new();
         stored.encode(&mut bytes).unwrap();
-        let read = Stored::decode(&bytes).unwrap();
+        let read = Stored::read(&bytes[..], bytes.len() as u64).unwrap();
         let ids = |s: &[Statement]| s.iter().map(|s| s.id.clone()).collect::<Vec<_>>();
         assert_eq!(ids(&read.statements), ids(&statements));
+        assert_eq!(read.order, order);
         assert_eq!(read.actors.len(), kb.actors.len());
         // Cut anywhere, or with a byte more, it does not decode.
         for cut in [1, 100, bytes.len() / 2, bytes.len() - 1] {
-            assert!(Stored::decode(&bytes[..cut]).is_err(), "cut at {cut}");
+            assert!(
+                Stored::read(&bytes[..cut], cut as u64).is_err(),
+                "cut at {cut}"
+            );
         }
         bytes.push(0);
-        assert!(Stored::decode(&bytes).is_err());
+        assert!(Stored::read(&bytes[..], bytes.len() as u64).is_err());
     }
 
     #[test]
@@ -1439,14 +1630,31 @@ mod tests {
                 "cut at {cut}"
             );
         }
-        for at in [16, whole.len() / 2, whole.len() - 30, whole.len() - 1] {
+        // The format, the header's length, the header, its checksum, the
+        // model, the model's length and its checksum.
+        let header = MAGIC.len() + 12;
+        let len = whole.len();
+        for at in [
+            16,
+            22,
+            27,
+            header + 40,
+            len / 2,
+            len - 30,
+            len - 20,
+            len - 1,
+        ] {
             let mut bad = whole.clone();
             bad[at] ^= 0x20;
             fs::write(&file, &bad).unwrap();
             assert!(
-                matches!(cache.read(&root), Err(Stale::Truncated | Stale::Corrupt(_))),
+                matches!(
+                    cache.read(&root),
+                    Err(Stale::Truncated | Stale::Corrupt(_) | Stale::OtherProgram)
+                ),
                 "byte {at} flipped"
             );
+            assert!(cache.info(&root).unwrap().state.is_err(), "byte {at}");
         }
         fs::write(&file, &whole).unwrap();
         cache.read(&root).unwrap();
@@ -1467,10 +1675,15 @@ mod tests {
             .unwrap();
         let mut other = whole.clone();
         other[at] = b'9';
-        let body = &other[MAGIC.len()..other.len() - 24];
-        let sum = xxh3_128(body).to_le_bytes();
-        let end = other.len();
-        other[end - 16..].copy_from_slice(&sum);
+        let start = MAGIC.len() + 4 + 8;
+        let len = u64::from_le_bytes(other[start - 8..start].try_into().unwrap()) as usize;
+        let sum = xxh3_128(&other[start..start + len]).to_le_bytes();
+        other[start + len..start + len + 16].copy_from_slice(&sum);
+        fs::write(&file, &other).unwrap();
+        assert!(matches!(cache.read(&root), Err(Stale::OtherProgram)));
+        // So does a cache of another format.
+        let mut other = whole.clone();
+        other[MAGIC.len()] ^= 1;
         fs::write(&file, &other).unwrap();
         assert!(matches!(cache.read(&root), Err(Stale::OtherProgram)));
     }

@@ -5,7 +5,8 @@
 
 use std::collections::HashMap;
 
-use rayon::slice::ParallelSliceMut;
+use rayon::iter::ParallelIterator;
+use rayon::slice::{ParallelSlice, ParallelSliceMut};
 use std::hash::BuildHasher;
 
 use rustc_hash::FxBuildHasher;
@@ -335,6 +336,7 @@ impl Kb {
         events: Vec<Event>,
         statements: Vec<Statement>,
         settings: Settings,
+        order: Option<Vec<StatementIx>>,
     ) -> Kb {
         // A statement made at an event narrower than its own date happened
         // within the event. Worked out from its own date each time: a
@@ -359,7 +361,7 @@ impl Kb {
             ids,
             ..Kb::default()
         };
-        kb.build_indexes();
+        kb.build_indexes(order);
         kb
     }
 
@@ -435,17 +437,8 @@ impl Kb {
         }
     }
 
-    fn build_indexes(&mut self) {
-        let mut order: Vec<StatementIx> =
-            (0..self.statements.len() as u32).map(StatementIx).collect();
-        // Ids are unique, so the order is total and an unstable sort is
-        // deterministic.
-        order.par_sort_unstable_by(|a, b| {
-            let (sa, sb) = (&self.statements[a.index()], &self.statements[b.index()]);
-            (sa.when.start, sa.when.end)
-                .cmp(&(sb.when.start, sb.when.end))
-                .then_with(|| sa.id.cmp(&sb.id))
-        });
+    fn build_indexes(&mut self, order: Option<Vec<StatementIx>>) {
+        let order = time_order(&self.statements, order);
         // What the pass in time order needs of each statement, gathered in
         // one pass in storage order: visiting a million statements in time
         // order jumps across memory at every step (and to each target's
@@ -767,6 +760,34 @@ impl Kb {
     }
 }
 
+/// The statements' indexes in the KB's total order: earliest instant,
+/// latest instant, id. `known` is used when it is that order (an order a
+/// cache kept, checked in one pass: a permutation, each statement before
+/// the next), else the statements are sorted.
+fn time_order(statements: &[Statement], known: Option<Vec<StatementIx>>) -> Vec<StatementIx> {
+    let before = |a: StatementIx, b: StatementIx| {
+        let (sa, sb) = (&statements[a.index()], &statements[b.index()]);
+        (sa.when.start, sa.when.end)
+            .cmp(&(sb.when.start, sb.when.end))
+            .then_with(|| sa.id.cmp(&sb.id))
+    };
+    if let Some(order) = known.filter(|o| o.len() == statements.len()) {
+        let mut seen = vec![false; statements.len()];
+        let permutation = order.iter().all(|ix| {
+            seen.get_mut(ix.index())
+                .is_some_and(|s| !std::mem::replace(s, true))
+        });
+        if permutation && order.par_windows(2).all(|w| before(w[0], w[1]).is_lt()) {
+            return order;
+        }
+    }
+    let mut order: Vec<StatementIx> = (0..statements.len() as u32).map(StatementIx).collect();
+    // Ids are unique, so the order is total and an unstable sort is
+    // deterministic.
+    order.par_sort_unstable_by(|&a, &b| before(a, b));
+    order
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -852,6 +873,30 @@ mod tests {
         out.push_str(&format!("{responders:?}\n{event_responders:?}\n"));
         out.push_str(&format!("{by_actor:?}\n{at_event:?}\n"));
         out
+    }
+
+    #[test]
+    fn a_kept_time_order_is_used_only_when_it_is_the_order() {
+        let kb = crate::Kb::load(std::path::Path::new("kb")).unwrap().kb;
+        let right = kb.statements_in_order().to_vec();
+        assert!(right.len() > 5);
+        assert_eq!(time_order(&kb.statements, None), right);
+        assert_eq!(time_order(&kb.statements, Some(right.clone())), right);
+        let mut swapped = right.clone();
+        swapped.swap(1, 2);
+        let mut repeated = right.clone();
+        repeated[1] = repeated[0];
+        let mut beyond = right.clone();
+        beyond[3] = StatementIx(u32::MAX);
+        let reversed: Vec<_> = right.iter().rev().copied().collect();
+        let short = right[1..].to_vec();
+        for wrong in [swapped, repeated, beyond, reversed, short, Vec::new()] {
+            assert_eq!(
+                time_order(&kb.statements, Some(wrong.clone())),
+                right,
+                "{wrong:?}"
+            );
+        }
     }
 
     #[test]

@@ -335,7 +335,7 @@ pub fn resolve(
         LINK_GROUP_ITEMS,
         (Names::default(), Placing::Append),
     );
-    let mut kb = Kb::assemble(made.actors, made.events, made.statements, settings);
+    let mut kb = Kb::assemble(made.actors, made.events, made.statements, settings, None);
     kb.named_by_left_out = made.named_by_left_out;
     (kb, diags)
 }
@@ -1647,7 +1647,7 @@ mod tests {
         let names = (Names::default(), Placing::Append);
         let settings = Settings::default();
         let (made, diags) = resolve_in_groups(&mut docs, &settings, None, group_items, names);
-        let kb = Kb::assemble(made.actors, made.events, made.statements, settings);
+        let kb = Kb::assemble(made.actors, made.events, made.statements, settings, None);
         let mut json = Vec::new();
         let records = crate::export::records(&kb, &crate::query::Filter::default());
         crate::export::json::write_json(&kb, &records, &mut json).unwrap();

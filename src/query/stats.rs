@@ -34,8 +34,13 @@ pub fn stats(kb: &Kb, top: usize) -> Stats {
     let mut responses = 0;
     let mut by_actor: BTreeMap<ActorIx, usize> = BTreeMap::new();
     let mut per_statement = Vec::new();
-    for &ix in kb.statements_in_order() {
-        let s = kb.statement(ix);
+    // Counted in storage order (what is counted does not depend on the
+    // order; time order visits a million statements out of place); the
+    // statements without sources are listed in time order below.
+    let mut sourceless = Vec::with_capacity(kb.statements.len());
+    for (i, s) in kb.statements.iter().enumerate() {
+        let ix = StatementIx(i as u32);
+        sourceless.push(s.sources.is_empty());
         *statements.entry(s.kind).or_default() += 1;
         responses += s.responds_to.len();
         let n = kb.responders(ix).len();
@@ -83,7 +88,7 @@ pub fn stats(kb: &Kb, top: usize) -> Stats {
             .statements_in_order()
             .iter()
             .copied()
-            .filter(|ix| kb.statement(*ix).sources.is_empty())
+            .filter(|ix| sourceless[ix.index()])
             .collect(),
     }
 }
@@ -103,7 +108,41 @@ fn first<T>(list: &mut Vec<T>, n: usize, cmp: impl Fn(&T, &T) -> std::cmp::Order
 
 #[cfg(test)]
 mod tests {
-    use super::first;
+    use super::*;
+
+    #[test]
+    fn statements_without_sources_are_listed_in_time_order() {
+        // Written in another order than time's, with responses to count.
+        let text = r#"Kb(
+    actors: [Actor(id: "a", name: "A", kind: State), Actor(id: "b", name: "B", kind: State)],
+    statements: [
+        Statement(id: "late", by: "a", date: "2024-03-01", kind: Claim, summary: "L."),
+        Statement(id: "early", by: "b", date: "2024-01-01", kind: Claim, summary: "E.",
+            responds_to: [Response(to: "mid", stance: Rejects)]),
+        Statement(id: "mid", by: "a", date: "2024-02-01", kind: Proposal, summary: "M.",
+            sources: [Source(url: "https://example.org/m")]),
+        Statement(id: "first", by: "b", date: "2023-12-01", kind: Claim, summary: "F.",
+            responds_to: [Response(to: "mid", stance: Supports)]),
+    ],
+)"#;
+        let kb = Kb::load_files(&[("kb.ron", text.as_bytes())]).kb;
+        let stats = stats(&kb, 10);
+        let ids = |list: &[StatementIx]| {
+            let ids = list.iter().map(|&ix| kb.statement(ix).id.as_str());
+            ids.collect::<Vec<_>>()
+        };
+        assert_eq!(ids(&stats.without_sources), ["first", "early", "late"]);
+        assert_eq!(stats.responses, 2);
+        assert_eq!(stats.statements[&StatementKind::Claim], 3);
+        let most = &stats.most_responded_statements;
+        assert_eq!(ids(&most.iter().map(|m| m.0).collect::<Vec<_>>()), ["mid"]);
+        assert_eq!(most[0].1, 2);
+        let a = match kb.lookup("a") {
+            Some(crate::model::NodeRef::Actor(a)) => a,
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(stats.most_responded_actors, [(a, 2)]);
+    }
 
     #[test]
     fn the_first_n_are_those_a_whole_sort_keeps() {

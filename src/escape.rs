@@ -15,6 +15,16 @@ fn is_terminal_hazard(c: char) -> bool {
     (c.is_control() && c != '\n' && c != '\t') || is_bidi_control(c)
 }
 
+/// Whether `text` is printable ASCII only (space to `~`): what most KB text
+/// is, told in one pass over its bytes instead of testing each character
+/// for controls and bidi marks.
+fn is_printable_ascii(text: &str) -> bool {
+    // A fold without an early exit, so that it is vectorised: KB text is
+    // short, and a scan to its end costs less than a branch per byte.
+    text.bytes()
+        .fold(true, |ok, b| ok & (b.wrapping_sub(b' ') <= b'~' - b' '))
+}
+
 /// Text for a terminal, on one line: controls, newlines and bidi overrides
 /// become visible escapes (`\n`, `\u{1b}`), so KB text can neither move the
 /// cursor, change colours, nor reorder a line.
@@ -23,9 +33,10 @@ fn is_terminal_hazard(c: char) -> bool {
 /// assert_eq!(annals::escape::terminal("a\u{1b}[31mb\nc"), "a\\u{1b}[31mb\\nc");
 /// ```
 pub fn terminal(text: &str) -> Cow<'_, str> {
-    if !text
-        .chars()
-        .any(|c| is_terminal_hazard(c) || c == '\n' || c == '\t')
+    if is_printable_ascii(text)
+        || !text
+            .chars()
+            .any(|c| is_terminal_hazard(c) || c == '\n' || c == '\t')
     {
         return Cow::Borrowed(text);
     }
@@ -331,7 +342,7 @@ pub fn write_json<T: serde::Serialize + ?Sized>(
 /// offsets and columns into the text stay valid. Newlines, tabs and carriage
 /// returns are kept (the snippet renderer handles them).
 pub fn terminal_same_width(text: &str) -> Cow<'_, str> {
-    if !text.chars().any(|c| is_terminal_hazard(c) && c != '\r') {
+    if is_printable_ascii(text) || !text.chars().any(|c| is_terminal_hazard(c) && c != '\r') {
         return Cow::Borrowed(text);
     }
     Cow::Owned(
@@ -478,6 +489,24 @@ mod tests {
         assert!(cut_quoted(&"y".repeat(10_000)).len() < 2_100);
         assert_eq!(thousands(999), "999");
         assert_eq!(thousands(1_000), "1,000");
+    }
+
+    #[test]
+    fn printable_ascii_passes_as_it_is_and_nothing_else_does() {
+        for b in 0u8..=0x7f {
+            let text = format!("a{}b", b as char);
+            let kept = matches!(terminal(&text), Cow::Borrowed(_));
+            assert_eq!(kept, !b.is_ascii_control(), "byte {b:#x}");
+            assert_eq!(
+                is_printable_ascii(&text),
+                !b.is_ascii_control(),
+                "byte {b:#x}"
+            );
+        }
+        // Beyond ASCII, the characters are tested one by one.
+        assert!(matches!(terminal("Müller-Øster"), Cow::Borrowed(_)));
+        assert_eq!(terminal("a\u{202e}b"), "a\\u{202e}b");
+        assert_eq!(terminal("a\u{85}b"), "a\\u{85}b");
     }
 
     #[test]

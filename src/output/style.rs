@@ -24,22 +24,37 @@ pub enum Role {
 impl Style {
     /// Wraps already escaped text in the colour of its role.
     pub fn paint(&self, role: Role, text: &str) -> String {
-        if !self.color || text.is_empty() {
-            return text.to_owned();
-        }
+        let mut out = String::new();
+        self.paint_into(&mut out, role, text);
+        out
+    }
+
+    /// [`Style::paint`], appended to `out` (a table line made in one
+    /// buffer).
+    pub fn paint_into(&self, out: &mut String, role: Role, text: &str) {
         let code = match role {
-            Role::Plain => return text.to_owned(),
-            Role::Header => "1",
-            Role::Id => "36",
-            Role::Date => "2",
-            Role::Dim => "2",
-            Role::Match => "1;33",
-            Role::Stance(Stance::Rejects) => "31",
-            Role::Stance(Stance::Disputes) => "35",
-            Role::Stance(Stance::Supports) => "32",
-            Role::Stance(Stance::Qualifies) => "33",
-            Role::Stance(Stance::Acknowledges) => "34",
+            _ if !self.color || text.is_empty() => None,
+            Role::Plain => None,
+            Role::Header => Some("1"),
+            Role::Id => Some("36"),
+            Role::Date => Some("2"),
+            Role::Dim => Some("2"),
+            Role::Match => Some("1;33"),
+            Role::Stance(Stance::Rejects) => Some("31"),
+            Role::Stance(Stance::Disputes) => Some("35"),
+            Role::Stance(Stance::Supports) => Some("32"),
+            Role::Stance(Stance::Qualifies) => Some("33"),
+            Role::Stance(Stance::Acknowledges) => Some("34"),
         };
-        format!("\u{1b}[{code}m{text}\u{1b}[0m")
+        match code {
+            Some(code) => {
+                out.push_str("\u{1b}[");
+                out.push_str(code);
+                out.push('m');
+                out.push_str(text);
+                out.push_str("\u{1b}[0m");
+            }
+            None => out.push_str(text),
+        }
     }
 }

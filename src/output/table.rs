@@ -1,5 +1,6 @@
 //! A table of cells, written as aligned text, CSV or Markdown.
 
+use std::borrow::Cow;
 use std::io::{self, Write};
 
 use unicode_width::UnicodeWidthStr;
@@ -7,30 +8,29 @@ use unicode_width::UnicodeWidthStr;
 use super::style::{Role, Style};
 use crate::escape;
 
-/// A cell: its text (unescaped KB text) and how to colour it.
+/// A cell: its text (unescaped KB text, borrowed from the KB where it can
+/// be: a million rows' names are not copied to be printed) and how to
+/// colour it.
 #[derive(Debug, Clone)]
-pub struct Cell {
-    pub text: String,
+pub struct Cell<'a> {
+    pub text: Cow<'a, str>,
     pub role: Role,
 }
 
-impl From<String> for Cell {
-    fn from(text: String) -> Cell {
-        Cell {
-            text,
-            role: Role::Plain,
-        }
+impl From<String> for Cell<'_> {
+    fn from(text: String) -> Self {
+        cell(text, Role::Plain)
     }
 }
 
-impl From<&str> for Cell {
-    fn from(text: &str) -> Cell {
-        Cell::from(text.to_owned())
+impl<'a> From<&'a str> for Cell<'a> {
+    fn from(text: &'a str) -> Self {
+        cell(text, Role::Plain)
     }
 }
 
 /// Builds a cell with a role.
-pub fn cell(text: impl Into<String>, role: Role) -> Cell {
+pub fn cell<'a>(text: impl Into<Cow<'a, str>>, role: Role) -> Cell<'a> {
     Cell {
         text: text.into(),
         role,
@@ -39,27 +39,27 @@ pub fn cell(text: impl Into<String>, role: Role) -> Cell {
 
 /// Rows under named columns.
 #[derive(Debug, Clone, Default)]
-pub struct Table {
+pub struct Table<'a> {
     pub columns: Vec<&'static str>,
-    pub rows: Vec<Vec<Cell>>,
+    pub rows: Vec<Vec<Cell<'a>>>,
     /// Columns whose text is cut to this display width in text output.
     pub truncate: Vec<(usize, usize)>,
 }
 
-impl Table {
-    pub fn new(columns: &[&'static str]) -> Table {
+impl<'a> Table<'a> {
+    pub fn new(columns: &[&'static str]) -> Table<'a> {
         Table {
             columns: columns.to_vec(),
             ..Table::default()
         }
     }
 
-    pub fn push(&mut self, row: Vec<Cell>) {
+    pub fn push(&mut self, row: Vec<Cell<'a>>) {
         self.rows.push(row);
     }
 
     /// In text output, cut column `col` to `width` display columns.
-    pub fn truncate(mut self, col: usize, width: usize) -> Table {
+    pub fn truncate(mut self, col: usize, width: usize) -> Table<'a> {
         self.truncate.push((col, width));
         self
     }
@@ -110,16 +110,26 @@ impl Table {
             })
             .collect();
         writeln!(out, "{}", header.join("  "))?;
+        // Each line made in one buffer, kept from line to line.
+        let mut line = String::new();
         rows(&mut |row| {
-            let line: Vec<String> = row
-                .iter()
-                .enumerate()
-                .map(|(i, c)| {
-                    let t = self.shown(i, c);
-                    pad(&style.paint(c.role, &t), t.width(), widths[i], i == last)
-                })
-                .collect();
-            writeln!(out, "{}", line.join("  ").trim_end())
+            line.clear();
+            for (i, c) in row.iter().enumerate() {
+                if i > 0 {
+                    line.push_str("  ");
+                }
+                let t = self.shown(i, c);
+                style.paint_into(&mut line, c.role, &t);
+                if i != last {
+                    line.extend(std::iter::repeat_n(
+                        ' ',
+                        widths[i].saturating_sub(t.width()),
+                    ));
+                }
+            }
+            line.truncate(line.trim_end().len());
+            line.push('\n');
+            out.write_all(line.as_bytes())
         })
     }
 

@@ -77,7 +77,7 @@ pub fn write(
 }
 
 /// An item's row: in text, five columns; in CSV and Markdown, nine.
-fn row(kb: &Kb, item: Item, focus: &[ActorIx], text: bool) -> Vec<Cell> {
+fn row<'k>(kb: &'k Kb, item: Item, focus: &[ActorIx], text: bool) -> Vec<Cell<'k>> {
     let date = item.date(kb);
     let dv = json::DateView::of(date);
     let (kind, who, what, responds) = match item {

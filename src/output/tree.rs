@@ -63,7 +63,7 @@ fn draw(kb: &Kb, tree: &Tree, indent: &str, out: &mut dyn Write, style: Style) -
 }
 
 /// Flattens a tree into rows.
-fn rows(kb: &Kb, tree: &Tree, direction: &'static str, table: &mut Table) {
+fn rows<'k>(kb: &'k Kb, tree: &Tree, direction: &'static str, table: &mut Table<'k>) {
     for n in &tree.nodes {
         let s = kb.statement(n.statement);
         let parent = n
@@ -84,7 +84,7 @@ fn rows(kb: &Kb, tree: &Tree, direction: &'static str, table: &mut Table) {
     }
 }
 
-fn table() -> Table {
+fn table() -> Table<'static> {
     Table::new(&[
         "direction",
         "depth",

@@ -108,7 +108,7 @@ pub fn write(
 }
 
 /// A pair's row: in text, eight columns; in CSV and Markdown, nine.
-fn row(kb: &Kb, p: &Pair, text: bool) -> Vec<Cell> {
+fn row<'k>(kb: &'k Kb, p: &Pair, text: bool) -> Vec<Cell<'k>> {
     let (first, last) = (
         kb.statement(p.first).date.as_str(),
         kb.statement(p.last).date.as_str(),

@@ -740,19 +740,24 @@ impl Opened {
     /// header, once its frame, the header's checksum, format, version and
     /// program are checked.
     fn open(path: &Path) -> Result<(Opened, Header), Stale> {
-        let meta = match fs::metadata(path) {
-            Ok(meta) => meta,
+        // Not opened when it is not a regular file (a FIFO would block).
+        match fs::metadata(path) {
+            Ok(meta) if meta.is_file() => {}
+            Ok(_) => return Err(Stale::Unreadable(io::Error::other("not a regular file"))),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Err(Stale::Absent),
+            Err(e) => return Err(Stale::Unreadable(e)),
+        }
+        let mut file = match fs::File::open(path) {
+            Ok(file) => file,
             Err(e) if e.kind() == io::ErrorKind::NotFound => return Err(Stale::Absent),
             Err(e) => return Err(Stale::Unreadable(e)),
         };
-        if !meta.is_file() {
-            return Err(Stale::Unreadable(io::Error::other("not a regular file")));
-        }
-        let size = meta.len();
+        // The size of the file opened: a writer may have renamed another
+        // over the name since.
+        let size = file.metadata().map_err(Stale::Unreadable)?.len();
         if size < FRAME {
             return Err(Stale::Truncated);
         }
-        let mut file = fs::File::open(path).map_err(Stale::Unreadable)?;
         let mut magic = [0; MAGIC.len()];
         file.read_exact(&mut magic).map_err(read_error)?;
         if &magic != MAGIC {

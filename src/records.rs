@@ -407,9 +407,6 @@ impl<'a> ActorView<'a> {
     }
 }
 
-/// A statement in a response tree: who, when, what, its place in the tree
-/// and how it stands towards its parent. Trees are flat lists, root first,
-/// in depth-first order.
 /// Serializes `value` as pretty JSON followed by a newline.
 pub fn write<T: Serialize>(out: &mut dyn std::io::Write, value: &T) -> std::io::Result<()> {
     crate::escape::write_json(out, value, true)?;

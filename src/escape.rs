@@ -563,7 +563,7 @@ pub enum Cells {
 /// assert_eq!(csv_cell("=1+1", Cells::Exact), "=1+1");
 /// assert_eq!(csv_cell("=HYPERLINK(\"x\")", Cells::Safe), "\"'=HYPERLINK(\"\"x\"\")\"");
 /// ```
-pub fn csv_cell(text: &str, cells: Cells) -> String {
+pub fn csv_cell(text: &str, cells: Cells) -> Cow<'_, str> {
     let first = text.trim_start_matches(' ').chars().next();
     let risky = cells == Cells::Safe
         && (matches!(first, Some('=' | '+' | '-' | '@')) || text.starts_with(['\t', '\r']));
@@ -573,9 +573,9 @@ pub fn csv_cell(text: &str, cells: Cells) -> String {
         Cow::Borrowed(text)
     };
     if text.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", text.replace('"', "\"\""))
+        Cow::Owned(format!("\"{}\"", text.replace('"', "\"\"")))
     } else {
-        text.into_owned()
+        text
     }
 }
 
@@ -629,7 +629,7 @@ mod table_cell_tests {
 
     #[test]
     fn csv_cells_are_quoted_and_formulas_neutralised_when_safe() {
-        let safe = |t: &str| csv_cell(t, Cells::Safe);
+        let safe = |t: &str| csv_cell(t, Cells::Safe).into_owned();
         assert_eq!(safe("plain"), "plain");
         assert_eq!(safe("say \"hi\""), "\"say \"\"hi\"\"\"");
         assert_eq!(safe("two\nlines"), "\"two\nlines\"");
@@ -638,7 +638,7 @@ mod table_cell_tests {
         assert_eq!(safe("-"), "'-");
         assert_eq!(safe("2024-06-14"), "2024-06-14");
         // Exact cells are the text, quoted only as RFC 4180 needs.
-        let exact = |t: &str| csv_cell(t, Cells::Exact);
+        let exact = |t: &str| csv_cell(t, Cells::Exact).into_owned();
         assert_eq!(exact("-5% growth"), "-5% growth");
         assert_eq!(exact("-1985"), "-1985");
         assert_eq!(exact("=1+1"), "=1+1");

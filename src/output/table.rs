@@ -145,17 +145,21 @@ impl<'a> Table<'a> {
         out: &mut dyn Write,
         cells: escape::Cells,
     ) -> io::Result<()> {
-        let line = |row: Vec<String>| row.join(",") + "\r\n";
-        let header = self.columns.iter().map(|c| escape::csv_cell(c, cells));
-        out.write_all(line(header.collect()).as_bytes())?;
-        rows(&mut |row| {
-            let text = line(
-                row.iter()
-                    .map(|c| escape::csv_cell(&c.text, cells))
-                    .collect(),
-            );
-            out.write_all(text.as_bytes())
-        })
+        // Each line made in one buffer, kept from line to line.
+        let mut line = String::new();
+        let mut write = |texts: &mut dyn Iterator<Item = &str>| {
+            line.clear();
+            for (i, text) in texts.enumerate() {
+                if i > 0 {
+                    line.push(',');
+                }
+                line.push_str(&escape::csv_cell(text, cells));
+            }
+            line.push_str("\r\n");
+            out.write_all(line.as_bytes())
+        };
+        write(&mut self.columns.iter().copied())?;
+        rows(&mut |row| write(&mut row.iter().map(|c| &*c.text)))
     }
 
     /// A GitHub-flavoured Markdown table.

@@ -946,25 +946,33 @@ impl Stored {
         }
         drop(prefix);
         let count = read_u64(&mut input)?;
-        // Each statement takes at least a byte: a damaged count fails on
-        // the bytes, not on the reservation.
-        if count > input.limit() {
+        // Each statement takes at least a byte, and four more in the time
+        // order: a damaged count fails on the bytes, not on the memory.
+        if count > input.limit() / 5 {
             return Err(Stale::Truncated);
         }
         let count = count as usize;
         // Room for statements added to an edited file (a patch splices
-        // them in) without moving the array; pages never written to cost
-        // no memory.
-        let mut slots: Vec<Option<Statement>> = Vec::with_capacity(count + count / 16 + CHUNK);
-        slots.resize(count, None);
+        // them in) without moving the array. The model is decoded before
+        // its checksum is known, so the room is only reserved (pages never
+        // written to cost no memory, and a reservation the system refuses
+        // is a damaged count), and filled a batch at a time, once the
+        // batch's bytes are read.
+        let mut slots: Vec<Option<Statement>> = Vec::new();
+        slots
+            .try_reserve_exact(count + count / 16 + CHUNK)
+            .map_err(|_| Stale::Truncated)?;
         let mut buffers = vec![Vec::new(); BATCH];
-        for batch in slots.chunks_mut(CHUNK * BATCH) {
-            let chunks = &mut buffers[..batch.len().div_ceil(CHUNK)];
+        while slots.len() < count {
+            let start = slots.len();
+            let batch = (count - start).min(CHUNK * BATCH);
+            let chunks = &mut buffers[..batch.div_ceil(CHUNK)];
             for buffer in chunks.iter_mut() {
                 let len = read_u64(&mut input)?;
                 read_into(&mut input, len, buffer)?;
             }
-            batch
+            slots.resize(start + batch, None);
+            slots[start..]
                 .par_chunks_mut(CHUNK)
                 .zip(&*chunks)
                 .try_for_each(|(slots, bytes)| {
@@ -1033,7 +1041,12 @@ fn filled<T>(slots: Vec<Option<T>>) -> Vec<T> {
 /// are left: a damaged length fails on the bytes, not on the reservation.
 fn take_vec<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> postcard::Result<(Vec<T>, &[u8])> {
     let (len, mut rest) = postcard::take_from_bytes::<usize>(bytes)?;
-    let mut items = Vec::with_capacity(len.min(rest.len()));
+    let mut items = Vec::new();
+    // Reserved, not allocated: the bytes are read before their checksum
+    // is known, and a length the system cannot reserve is a damaged one.
+    items
+        .try_reserve_exact(len.min(rest.len()))
+        .map_err(|_| postcard::Error::DeserializeUnexpectedEnd)?;
     for _ in 0..len {
         let (item, after) = postcard::take_from_bytes(rest)?;
         items.push(item);
@@ -1604,6 +1617,26 @@ mod tests {
         }
         bytes.push(0);
         assert!(Stored::read(&bytes[..], bytes.len() as u64).is_err());
+        bytes.pop();
+        // A damaged statement count fails on the bytes, whatever it says:
+        // the model is decoded before its checksum is known.
+        let prefix = u64::from_le_bytes(bytes[..8].try_into().unwrap()) as usize;
+        let at = 8 + prefix;
+        let limit = (bytes.len() - at - 8) as u64;
+        for count in [
+            u64::MAX,
+            u64::MAX / 2,
+            limit,
+            limit / 5,
+            2 * CHUNK as u64 + 6,
+        ] {
+            let mut bad = bytes.clone();
+            bad[at..at + 8].copy_from_slice(&count.to_le_bytes());
+            assert!(
+                Stored::read(&bad[..], bad.len() as u64).is_err(),
+                "count {count}"
+            );
+        }
     }
 
     #[test]

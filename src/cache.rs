@@ -81,7 +81,7 @@ use sha2::Digest;
 use xxhash_rust::xxh3::{xxh3_128, Xxh3};
 
 use crate::atomic;
-use crate::kb::Kb;
+use crate::kb::{Kb, Kept};
 use crate::load::{worth_patching, Loaded, Resolved};
 use crate::model::{Actor, Event, Settings, Statement, StatementIx};
 
@@ -419,7 +419,7 @@ impl Cache {
     fn read_at(&self, root: &Path, now: SystemTime) -> Result<(Kb, Reading), Stale> {
         let file = self.file_for(root).map_err(Stale::NoKb)?;
         let now = nanos(now);
-        let (stored, mut header, checked, share) = {
+        let (stored, mut header, checked, rewrite) = {
             let (mut cached, mut header) = Opened::open(&file)?;
             let checked = check_files(&header, root)?;
             // Changed files are read again into the model only when they are
@@ -438,23 +438,27 @@ impl Cache {
                 header.files[i].stamp = stamp;
             }
             header.started = now;
-            if checked.changed.is_empty() && refresh {
-                // A cache that cannot be refreshed is only hashed again.
+            let rewrite = !checked.changed.is_empty() && worth_rewriting(share.0, share.1);
+            if refresh && !rewrite {
+                // Changed files keep their entries (the model holds them
+                // as they were): the next runs read them again, and trust
+                // the others by their stamps. A cache that cannot be
+                // refreshed is only hashed again.
                 let _ = self.store(root, &header, |out| {
                     cached
                         .copy_model(out)
                         .map_err(|e| io::Error::other(e.to_string()))
                 });
             }
-            (stored, header, checked, share)
+            (stored, header, checked, rewrite)
         };
-        let (resolved, order) = stored.into_resolved();
+        let resolved = stored.into_resolved();
         let reading = Reading {
             hashed: checked.hashed.len(),
             patched: checked.changed.len(),
         };
         let Some(first) = checked.changed.first().map(|c| c.path.clone()) else {
-            return Ok((resolved.assemble_in_order(order), reading));
+            return Ok((resolved.assemble(), reading));
         };
         // Files changed: read them again into the model if the change stays
         // within them.
@@ -469,7 +473,7 @@ impl Cache {
             .ok_or(Stale::Changed(first))?;
         // A cache that cannot be rewritten only costs the next run this one's
         // work again.
-        if worth_rewriting(share.0, share.1) {
+        if rewrite {
             let _ = self.store_kb(root, &header, &kb);
         }
         Ok((kb, reading))
@@ -1012,15 +1016,18 @@ impl Stored {
         })
     }
 
-    /// The model as loading resolved it, and the statements' time order.
-    fn into_resolved(self) -> (Resolved, Vec<StatementIx>) {
-        let resolved = Resolved {
+    /// The model as loading resolved it, with the statements' time order.
+    fn into_resolved(self) -> Resolved {
+        Resolved {
             actors: self.actors,
             events: self.events,
             statements: self.statements,
             settings: self.settings,
-        };
-        (resolved, self.order)
+            kept: Kept {
+                order: Some(self.order),
+                ids: None,
+            },
+        }
     }
 }
 
@@ -1544,6 +1551,36 @@ mod tests {
         fs::write(&file, text.replace("NATO", "OTAN")).unwrap();
         let (kb, _) = cache.read_at(&root, later).unwrap();
         assert!(seen(&kb).contains("OTAN"));
+        assert_eq!(seen(&kb), seen(&Kb::load(&root).unwrap().kb));
+    }
+
+    #[test]
+    fn files_hashed_beside_a_changed_one_are_trusted_once_old_enough() {
+        let (_dir, root, cache) = kb();
+        // A large file, so that the change below is too small a share of
+        // the KB to rewrite the cache: it is read again on each run.
+        let notes = format!("// {}\nKb()\n", "x".repeat(64 * 1024));
+        fs::write(root.join("notes.ron"), notes).unwrap();
+        // Made right after the files were written: too fresh to be trusted
+        // by their stamps.
+        cold(&root, &cache, SystemTime::now());
+        let file = root.join("actors.ron");
+        let text = fs::read_to_string(&file).unwrap();
+        fs::write(&file, text.replace("NATO", "OTAN")).unwrap();
+        let later = SystemTime::now() + Duration::from_secs(3600);
+        let (kb, first) = cache.read_at(&root, later).unwrap();
+        let hashed = FILES.len();
+        assert_eq!(first, Reading { hashed, patched: 1 });
+        assert!(seen(&kb).contains("OTAN"));
+        // The others were hashed once: their stamps are trusted now.
+        let (kb, next) = cache.read_at(&root, later).unwrap();
+        assert_eq!(
+            next,
+            Reading {
+                hashed: 0,
+                patched: 1
+            }
+        );
         assert_eq!(seen(&kb), seen(&Kb::load(&root).unwrap().kb));
     }
 

@@ -223,7 +223,7 @@ pub type IdMap = HashMap<String, (NodeRef, Span), FxBuildHasher>;
 /// of their own were ~100 MB, and a million allocations to read a KB back
 /// from annals' cache).
 #[derive(Debug, Default)]
-struct IdIndex {
+pub(crate) struct IdIndex {
     nodes: hashbrown::HashTable<NodeRef>,
 }
 
@@ -233,7 +233,7 @@ impl IdIndex {
     }
 
     /// Indexes every item; ids are unique among kept items.
-    fn of(actors: &[Actor], events: &[Event], statements: &[Statement]) -> IdIndex {
+    pub(crate) fn of(actors: &[Actor], events: &[Event], statements: &[Statement]) -> IdIndex {
         let mut table =
             hashbrown::HashTable::with_capacity(actors.len() + events.len() + statements.len());
         let id = |node| item_id(actors, events, statements, node).unwrap_or_default();
@@ -243,11 +243,32 @@ impl IdIndex {
         IdIndex { nodes: table }
     }
 
-    fn get(&self, kb: &Kb, id: &str) -> Option<NodeRef> {
+    /// The node `id` names among the items this index was built of.
+    pub(crate) fn get(
+        &self,
+        actors: &[Actor],
+        events: &[Event],
+        statements: &[Statement],
+        id: &str,
+    ) -> Option<NodeRef> {
         self.nodes
-            .find(Self::hash(id), |n| kb.try_id_of(*n) == Some(id))
+            .find(Self::hash(id), |n| {
+                item_id(actors, events, statements, *n) == Some(id)
+            })
             .copied()
     }
+}
+
+/// What a KB's indexes may start from instead of being built anew.
+#[derive(Debug, Default)]
+pub(crate) struct Kept {
+    /// The statements' time order as it was: annals' cache keeps it, and a
+    /// load read again after an edit has the last one's. Used when it is
+    /// still the order; sorted from there when a few statements moved.
+    pub order: Option<Vec<StatementIx>>,
+    /// The id index, when every item has the id and place it was built
+    /// with (a patch that kept every item in its place).
+    pub ids: Option<IdIndex>,
 }
 
 /// Every node of lists of these lengths: actors, then events, then
@@ -336,7 +357,7 @@ impl Kb {
         events: Vec<Event>,
         statements: Vec<Statement>,
         settings: Settings,
-        order: Option<Vec<StatementIx>>,
+        kept: Kept,
     ) -> Kb {
         // A statement made at an event narrower than its own date happened
         // within the event. Worked out from its own date each time: a
@@ -352,7 +373,9 @@ impl Kb {
                 }
             }
         }
-        let ids = IdIndex::of(&actors, &events, &statements);
+        let ids = kept
+            .ids
+            .unwrap_or_else(|| IdIndex::of(&actors, &events, &statements));
         let mut kb = Kb {
             actors,
             events,
@@ -361,8 +384,24 @@ impl Kb {
             ids,
             ..Kb::default()
         };
-        kb.build_indexes(order);
+        kb.build_indexes(kept.order);
         kb
+    }
+
+    /// The items and settings, with what the indexes can be built again
+    /// from (the time order, the id index); the rest let go.
+    pub(crate) fn into_parts(self) -> (Vec<Actor>, Vec<Event>, Vec<Statement>, Settings, Kept) {
+        let kept = Kept {
+            order: Some(self.order),
+            ids: Some(self.ids),
+        };
+        (
+            self.actors,
+            self.events,
+            self.statements,
+            self.settings,
+            kept,
+        )
     }
 
     fn make_graph(&self) -> DiGraph<NodeRef, Link> {
@@ -549,7 +588,7 @@ impl Kb {
 
     /// The node an id names, if any.
     pub fn lookup(&self, id: &str) -> Option<NodeRef> {
-        self.ids.get(self, id)
+        (self.ids).get(&self.actors, &self.events, &self.statements, id)
     }
 
     /// The node an id names and where it is defined (its id's span).
@@ -761,9 +800,11 @@ impl Kb {
 }
 
 /// The statements' indexes in the KB's total order: earliest instant,
-/// latest instant, id. `known` is used when it is that order (an order a
-/// cache kept, checked in one pass: a permutation, each statement before
-/// the next), else the statements are sorted.
+/// latest instant, id. `known` (an order a cache or the last load kept)
+/// is used when it is that order, checked in one pass: a permutation, each
+/// statement before the next; a permutation that is not is sorted from
+/// where it is (an edit moved a few statements); anything else is thrown
+/// away and the statements sorted.
 fn time_order(statements: &[Statement], known: Option<Vec<StatementIx>>) -> Vec<StatementIx> {
     let before = |a: StatementIx, b: StatementIx| {
         let (sa, sb) = (&statements[a.index()], &statements[b.index()]);
@@ -771,13 +812,20 @@ fn time_order(statements: &[Statement], known: Option<Vec<StatementIx>>) -> Vec<
             .cmp(&(sb.when.start, sb.when.end))
             .then_with(|| sa.id.cmp(&sb.id))
     };
-    if let Some(order) = known.filter(|o| o.len() == statements.len()) {
+    if let Some(mut order) = known.filter(|o| o.len() == statements.len()) {
         let mut seen = vec![false; statements.len()];
         let permutation = order.iter().all(|ix| {
             seen.get_mut(ix.index())
                 .is_some_and(|s| !std::mem::replace(s, true))
         });
-        if permutation && order.par_windows(2).all(|w| before(w[0], w[1]).is_lt()) {
+        if permutation {
+            if !order.par_windows(2).all(|w| before(w[0], w[1]).is_lt()) {
+                // A few statements moved (an edit): a merge sort finds
+                // the runs still in order, where sorting from scratch
+                // compares a million statements again. The order is total,
+                // so the result is the same.
+                order.sort_by(|&a, &b| before(a, b));
+            }
             return order;
         }
     }
@@ -876,7 +924,7 @@ mod tests {
     }
 
     #[test]
-    fn a_kept_time_order_is_used_only_when_it_is_the_order() {
+    fn a_kept_time_order_gives_the_order_whatever_it_holds() {
         let kb = crate::Kb::load(std::path::Path::new("kb")).unwrap().kb;
         let right = kb.statements_in_order().to_vec();
         assert!(right.len() > 5);
@@ -890,7 +938,18 @@ mod tests {
         beyond[3] = StatementIx(u32::MAX);
         let reversed: Vec<_> = right.iter().rev().copied().collect();
         let short = right[1..].to_vec();
-        for wrong in [swapped, repeated, beyond, reversed, short, Vec::new()] {
+        // An edit that made the first statement the last.
+        let mut moved = right.clone();
+        moved.rotate_left(1);
+        for wrong in [
+            swapped,
+            repeated,
+            beyond,
+            reversed,
+            short,
+            moved,
+            Vec::new(),
+        ] {
             assert_eq!(
                 time_order(&kb.statements, Some(wrong.clone())),
                 right,

@@ -27,7 +27,7 @@ use rayon::prelude::*;
 use xxhash_rust::xxh3::xxh3_128;
 
 use crate::diag::{Code, Diagnostic};
-use crate::kb::Kb;
+use crate::kb::{IdIndex, Kb, Kept};
 use crate::model::{ActorIx, Answered, EventIx, NodeRef, Statement, StatementIx};
 use crate::source_map::{FileId, SourceMap, Span};
 use parse::{read_and_parse, FileProblem, ParsedFile};
@@ -236,43 +236,29 @@ pub(crate) struct Resolved {
     pub events: Vec<crate::model::Event>,
     pub statements: Vec<crate::model::Statement>,
     pub settings: Settings,
+    /// What the indexes can start from: the time order the cache kept, or
+    /// that and the id index of the KB this was taken from.
+    pub kept: Kept,
 }
 
 impl Resolved {
-    /// The items and settings of `kb`, its indexes let go.
+    /// The items and settings of `kb`, with its time order and id index;
+    /// its other indexes let go.
     pub(crate) fn of(kb: Kb) -> Resolved {
-        let Kb {
-            actors,
-            events,
-            statements,
-            settings,
-            ..
-        } = kb;
+        let (actors, events, statements, settings, kept) = kb.into_parts();
         Resolved {
             actors,
             events,
             statements,
             settings,
+            kept,
         }
     }
 
     /// The KB, with its graph and indexes.
     pub fn assemble(self) -> Kb {
-        Kb::assemble(
-            self.actors,
-            self.events,
-            self.statements,
-            self.settings,
-            None,
-        )
-    }
-
-    /// [`Resolved::assemble`], given the statements' time order as it was
-    /// kept (by the cache): used when it still is that order, which saves
-    /// sorting a million statements.
-    pub(crate) fn assemble_in_order(self, order: Vec<StatementIx>) -> Kb {
         let (a, e, s) = (self.actors, self.events, self.statements);
-        Kb::assemble(a, e, s, self.settings, Some(order))
+        Kb::assemble(a, e, s, self.settings, self.kept)
     }
 
     /// The KB in the folder `root` once the files `changed` (paths below
@@ -327,26 +313,40 @@ impl Resolved {
         docs.sort_by_key(|(file, _)| *file);
         texts.sort_by_key(|(file, _)| *file);
         let changed: std::collections::HashSet<FileId> = docs.iter().map(|(f, _)| *f).collect();
+        let mut kept = std::mem::take(&mut self.kept);
         let mut statements = self.lay_out_statements(&docs)?;
-        let mut ids = self.id_map();
-        if let Some(moved) = &statements.moved {
-            for range in &statements.ranges {
-                for s in &self.statements[range.clone()] {
-                    ids.remove(&s.id);
-                }
+        // Every item keeps its place and id unless statements moved: the
+        // changed files are then resolved against the KB's id index (built
+        // once, and kept for the patched KB) with their own ids over it.
+        let (ids, index) = match &statements.moved {
+            None => {
+                let (a, e, s) = (&self.actors, &self.events, &self.statements);
+                let index = kept.ids.take().unwrap_or_else(|| IdIndex::of(a, e, s));
+                (crate::kb::IdMap::default(), Some(index))
             }
-            for (id, &place) in moved {
-                // Where it is defined is set as its file is resolved.
-                let span = Span::new(FileId(0), 0..0);
-                if ids
-                    .insert(id.clone(), (NodeRef::Statement(place), span))
-                    .is_some()
-                {
-                    // Another item has it: loading reports the duplicate.
-                    return None;
+            Some(moved) => {
+                let mut ids = self.id_map();
+                for range in &statements.ranges {
+                    for s in &self.statements[range.clone()] {
+                        ids.remove(&s.id);
+                    }
                 }
+                for (id, &place) in moved {
+                    // Where it is defined is set as its file is resolved.
+                    let span = Span::new(FileId(0), 0..0);
+                    if ids
+                        .insert(id.clone(), (NodeRef::Statement(place), span))
+                        .is_some()
+                    {
+                        // Another item has it: loading reports the duplicate.
+                        return None;
+                    }
+                }
+                // The old time order names old places.
+                kept.order = None;
+                (ids, None)
             }
-        }
+        };
         let places = resolve::Places {
             actors: places_in(&self.actors, |a| a.span, &changed, ActorIx),
             events: places_in(&self.events, |e| e.span, &changed, EventIx),
@@ -354,6 +354,12 @@ impl Resolved {
         };
         let seed = resolve::Seed {
             ids,
+            base: index.as_ref().map(|index| resolve::Base {
+                index,
+                actors: &self.actors,
+                events: &self.events,
+                statements: &self.statements,
+            }),
             actor_kinds: self.actors.iter().map(|a| a.kind).collect(),
             event_zones: self.events.iter().map(|e| e.time_zone).collect(),
             places,
@@ -373,6 +379,10 @@ impl Resolved {
             let file_statements = made.split_off(made.len().checked_sub(count)?);
             self.statements.splice(range.clone(), file_statements);
         }
+        self.kept = Kept {
+            order: kept.order,
+            ids: index,
+        };
         Some(Patch {
             kb: self.assemble(),
             findings: patched.findings,

@@ -20,7 +20,7 @@ use super::raw::{
 };
 use super::spanned::{AtLength, Located, OneOrMany, OrShort, Spanned, Word};
 use crate::diag::{Code, Diagnostic};
-use crate::kb::{IdMap, Kb};
+use crate::kb::{item_id, nodes, IdIndex, IdMap, Kb, Kept};
 use crate::model::Settings;
 use crate::model::{
     id_problem, suggest_id, Actor, ActorIx, ActorKind, Answered, Date, Event, EventIx, EventKind,
@@ -89,9 +89,9 @@ struct Accepted<'a, R, K, X> {
 
 /// Every id and what it names: built in phases 1 and 2, then only read.
 #[derive(Default)]
-struct Names {
+struct Names<'k> {
     /// Every id defined by an item that was kept, with where it is written.
-    ids: IdMap,
+    ids: Ids<'k>,
     /// Ids of items left out in phase 1 or 2.
     broken: HashSet<String>,
     /// Ids that left-out items refer to: still "used" for the unused checks.
@@ -102,6 +102,58 @@ struct Names {
     /// The zone each kept event names for its dates (and those of the
     /// statements made at it).
     event_zones: Vec<Option<Zone>>,
+}
+
+/// The ids resolving reads: its own, over those of the KB a patch is
+/// resolved into.
+#[derive(Default)]
+struct Ids<'k> {
+    /// Ids defined by the files resolved, with where each is written.
+    own: IdMap,
+    /// For a patch that keeps every item in its place: the KB's ids (those
+    /// of the changed files are in `own` too, written where they are now).
+    base: Option<Base<'k>>,
+}
+
+/// The ids of a KB's items as its id index finds them.
+pub(crate) struct Base<'k> {
+    pub index: &'k IdIndex,
+    pub actors: &'k [Actor],
+    pub events: &'k [Event],
+    pub statements: &'k [Statement],
+}
+
+impl Base<'_> {
+    fn get(&self, id: &str) -> Option<(NodeRef, Span)> {
+        let (a, e, s) = (self.actors, self.events, self.statements);
+        let node = self.index.get(a, e, s, id)?;
+        Some((node, crate::kb::item_span(a, e, s, node)?))
+    }
+}
+
+impl Ids<'_> {
+    /// What `id` names, and where it is defined.
+    fn get(&self, id: &str) -> Option<(NodeRef, Span)> {
+        match self.own.get(id) {
+            Some(&named) => Some(named),
+            None => self.base.as_ref()?.get(id),
+        }
+    }
+
+    /// Calls `f` with every id and what it names.
+    fn each(&self, mut f: impl FnMut(&str, NodeRef)) {
+        for (id, (node, _)) in &self.own {
+            f(id, *node);
+        }
+        let Some(base) = &self.base else { return };
+        let (a, e, s) = (base.actors, base.events, base.statements);
+        for node in nodes(a.len(), e.len(), s.len()) {
+            match item_id(a, e, s, node) {
+                Some(id) if !self.own.contains_key(id) => f(id, node),
+                _ => {}
+            }
+        }
+    }
 }
 
 /// A reference diagnostic that would help with a "did you mean": each
@@ -134,8 +186,8 @@ impl Report {
     }
 }
 
-struct Resolver {
-    names: Names,
+struct Resolver<'k> {
+    names: Names<'k>,
     report: Report,
     zone: Zone,
     placing: Placing,
@@ -147,8 +199,11 @@ struct Resolver {
 /// with (actor kinds, event zones), and the places the changed files'
 /// items held, in order, which they must take again for the other files'
 /// references to stay right.
-pub(crate) struct Seed {
+pub(crate) struct Seed<'k> {
+    /// The ids of the KB, or for a patch that keeps every item in its
+    /// place, none: `base` knows them.
     pub ids: IdMap,
+    pub base: Option<Base<'k>>,
     pub actor_kinds: Vec<ActorKind>,
     pub event_zones: Vec<Option<Zone>>,
     pub places: Places,
@@ -183,7 +238,7 @@ enum Placing {
     Into { places: Places, moved: bool },
 }
 
-impl Resolver {
+impl Resolver<'_> {
     /// Registers the id of the `n`-th item of its kind kept so far, at the
     /// place [`Placing`] gives it; reports a duplicate one. Returns the
     /// node it names if the item is kept.
@@ -206,9 +261,10 @@ impl Resolver {
             NodeKind::Event => places.events.get(n).map(|e| NodeRef::Event(*e)),
             NodeKind::Statement => places.statements.get(n).map(|s| NodeRef::Statement(*s)),
         };
-        match (place, self.names.ids.get_mut(&id.value)) {
-            (Some(place), Some((node, at))) if *node == place => {
-                *at = span;
+        match (place, self.names.ids.get(&id.value)) {
+            (Some(place), Some((node, _))) if node == place => {
+                // Where it is written now.
+                self.names.ids.own.insert(id.value.clone(), (place, span));
                 Some(place)
             }
             _ => {
@@ -233,7 +289,7 @@ impl Resolver {
     }
 
     /// Reads items against the names defined so far.
-    fn linker(&mut self) -> Linker<'_> {
+    fn linker(&mut self) -> Linker<'_, '_> {
         Linker {
             names: &self.names,
             report: &mut self.report,
@@ -245,8 +301,8 @@ impl Resolver {
 /// Reads an item's fields and resolves its references against [`Names`],
 /// reporting into its own [`Report`]: phase 3 runs one per item, in
 /// parallel.
-struct Linker<'a> {
-    names: &'a Names,
+struct Linker<'a, 'k> {
+    names: &'a Names<'k>,
     report: &'a mut Report,
     zone: Zone,
 }
@@ -255,10 +311,10 @@ struct Linker<'a> {
 /// order, and appends what they report in that order.
 fn link_all<A: Send, T: Send>(
     items: Vec<A>,
-    names: &Names,
+    names: &Names<'_>,
     zone: Zone,
     report: &mut Report,
-    link: impl Fn(&mut Linker<'_>, A) -> T + Sync,
+    link: impl Fn(&mut Linker<'_, '_>, A) -> T + Sync,
 ) -> Vec<T> {
     let (out, reports): (Vec<T>, Vec<Report>) = items
         .into_par_iter()
@@ -335,7 +391,13 @@ pub fn resolve(
         LINK_GROUP_ITEMS,
         (Names::default(), Placing::Append),
     );
-    let mut kb = Kb::assemble(made.actors, made.events, made.statements, settings, None);
+    let mut kb = Kb::assemble(
+        made.actors,
+        made.events,
+        made.statements,
+        settings,
+        Kept::default(),
+    );
     kb.named_by_left_out = made.named_by_left_out;
     (kb, diags)
 }
@@ -350,10 +412,13 @@ pub fn resolve(
 pub(crate) fn patch(
     docs: &mut [(FileId, RawDoc)],
     settings: &Settings,
-    seed: Seed,
+    seed: Seed<'_>,
 ) -> Option<Patched> {
     let names = Names {
-        ids: seed.ids,
+        ids: Ids {
+            own: seed.ids,
+            base: seed.base,
+        },
         actor_kinds: seed.actor_kinds,
         event_zones: seed.event_zones,
         ..Names::default()
@@ -392,7 +457,7 @@ fn resolve_in_groups(
     settings: &Settings,
     limit_span: Option<Span>,
     group_items: usize,
-    (names, placing): (Names, Placing),
+    (names, placing): (Names<'_>, Placing),
 ) -> (Made, Vec<Diagnostic>) {
     let mut r = Resolver {
         names,
@@ -431,7 +496,7 @@ fn resolve_in_groups(
         return (made, r.report.diags);
     }
 
-    r.names.ids.reserve(total);
+    r.names.ids.own.reserve(total);
     // Items that did not load: their ids are known as broken, and what they
     // name counts as used, so their mistake is reported once.
     for (_, doc) in docs.iter() {
@@ -703,7 +768,7 @@ fn resolve_in_groups(
         .named_by_broken
         .iter()
         .filter_map(|id| names.ids.get(id))
-        .map(|(n, _)| *n)
+        .map(|(n, _)| n)
         .collect();
     // A patch must give every place it was given.
     let (places, moved) = match r.placing {
@@ -727,7 +792,7 @@ fn resolve_in_groups(
     (made, r.report.diags)
 }
 
-impl Names {
+impl Names<'_> {
     /// Registers an id; reports a duplicate one. Returns whether the item is
     /// kept.
     fn define(
@@ -738,7 +803,7 @@ impl Names {
         node: NodeRef,
     ) -> bool {
         // One probe: a million ids make each probe a cache miss.
-        let (first, first_span) = match self.ids.entry(id.value.clone()) {
+        let (first, first_span) = match self.ids.own.entry(id.value.clone()) {
             std::collections::hash_map::Entry::Vacant(slot) => {
                 slot.insert((node, span));
                 return true;
@@ -763,7 +828,7 @@ impl Names {
     }
 
     fn mark_broken(&mut self, id: &str) {
-        if !self.ids.contains_key(id) {
+        if self.ids.get(id).is_none() {
             self.broken.insert(id.to_owned());
         }
     }
@@ -772,16 +837,16 @@ impl Names {
     fn known(&self) -> Known {
         let mut known = Known {
             text: String::new(),
-            ends: Vec::with_capacity(self.ids.len()),
-            kinds: Vec::with_capacity(self.ids.len()),
+            ends: Vec::new(),
+            kinds: Vec::new(),
         };
-        for (id, (node, _)) in &self.ids {
+        self.ids.each(|id, node| {
             known.text.push_str(id);
             known.ends.push(known.text.len());
             let media = matches!(node, NodeRef::Actor(a)
                 if self.actor_kinds[a.index()] == ActorKind::Media);
             known.kinds.push((node.kind(), media));
-        }
+        });
         known
     }
 }
@@ -822,7 +887,7 @@ fn at_length<L: AtLength>(mut list: L) -> L {
     list
 }
 
-impl Linker<'_> {
+impl Linker<'_, '_> {
     fn span(file: FileId, s: &Spanned<impl Sized>) -> Span {
         Span::new(file, s.range)
     }
@@ -970,7 +1035,7 @@ impl Linker<'_> {
         field: &str,
     ) -> Option<NodeRef> {
         let span = Self::span(file, r);
-        let Some(&(node, def)) = self.names.ids.get(&r.value) else {
+        let Some((node, def)) = self.names.ids.get(&r.value) else {
             if !self.names.broken.contains(&r.value) {
                 self.report_wanting(
                     Diagnostic::new(
@@ -1442,7 +1507,7 @@ impl Linker<'_> {
     }
 }
 
-impl Linker<'_> {
+impl Linker<'_, '_> {
     /// The signatories of a joint statement (phase 2 knows every actor),
     /// with their dates; one named twice is reported and kept once.
     fn signatories(
@@ -1647,7 +1712,13 @@ mod tests {
         let names = (Names::default(), Placing::Append);
         let settings = Settings::default();
         let (made, diags) = resolve_in_groups(&mut docs, &settings, None, group_items, names);
-        let kb = Kb::assemble(made.actors, made.events, made.statements, settings, None);
+        let kb = Kb::assemble(
+            made.actors,
+            made.events,
+            made.statements,
+            settings,
+            Kept::default(),
+        );
         let mut json = Vec::new();
         let records = crate::export::records(&kb, &crate::query::Filter::default());
         crate::export::json::write_json(&kb, &records, &mut json).unwrap();

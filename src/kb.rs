@@ -4,6 +4,7 @@
 //! first asked for), and read afterwards.
 
 use std::collections::HashMap;
+use std::sync::OnceLock;
 
 use rayon::iter::ParallelIterator;
 use rayon::slice::{ParallelSlice, ParallelSliceMut};
@@ -178,38 +179,35 @@ impl<T: Copy> Lists<T> {
     }
 }
 
-/// What indexing needs of each statement, by statement index.
-struct Facts {
-    /// Its speakers and principal: the actors it is listed under.
-    listed: Lists<ActorIx>,
-    /// Whom it counts for ([`Statement::credited`]).
-    credited: Lists<ActorIx>,
-    joint: Vec<bool>,
-    at: Vec<Option<EventIx>>,
-    /// What it answers, and how.
-    answers: Lists<(Answered, Stance)>,
+/// What an index needs of each statement, gathered in one pass in
+/// storage order: an index built in time order would otherwise jump
+/// across memory at every statement (and to each target's speakers);
+/// these flat lists stay in the processor's caches.
+/// `each` pushes a statement's list.
+fn per_statement<T: Copy>(
+    statements: &[Statement],
+    each: impl Fn(&mut Lists<T>, &Statement),
+) -> Lists<T> {
+    let mut lists = Lists::default();
+    for s in statements {
+        each(&mut lists, s);
+    }
+    lists
 }
 
-impl Facts {
-    fn of(statements: &[Statement]) -> Facts {
-        let mut facts = Facts {
-            listed: Lists::default(),
-            credited: Lists::default(),
-            joint: Vec::with_capacity(statements.len()),
-            at: Vec::with_capacity(statements.len()),
-            answers: Lists::default(),
-        };
-        for s in statements {
-            facts.listed.push(s.speakers().chain(s.on_behalf_of));
-            facts.credited.push(s.credited());
-            facts.joint.push(s.is_joint());
-            facts.at.push(s.at);
-            facts
-                .answers
-                .push(s.responds_to.iter().map(|r| (r.to, r.stance)));
-        }
-        facts
-    }
+/// What each statement answers, and how.
+fn answers(statements: &[Statement]) -> Lists<(Answered, Stance)> {
+    per_statement(statements, |l, s| {
+        l.push(s.responds_to.iter().map(|r| (r.to, r.stance)));
+    })
+}
+
+/// The statements that answer each statement, and each event as a whole,
+/// in time order.
+#[derive(Debug, Default)]
+struct Responders {
+    statements: Lists<Responder>,
+    events: Lists<Responder>,
 }
 
 /// Every id of the KB: what it names and where it is defined (loading
@@ -329,17 +327,19 @@ pub struct Kb {
     pub events: Vec<Event>,
     pub statements: Vec<Statement>,
     pub settings: Settings,
-    ids: IdIndex,
-    /// Built when first asked for: most queries never walk it, and at a
-    /// million statements it is millions of edges.
-    graph: std::sync::OnceLock<DiGraph<NodeRef, Link>>,
     order: Vec<StatementIx>,
-    responders: Lists<Responder>,
-    event_responders: Lists<Responder>,
-    by_actor: Vec<Vec<StatementIx>>,
-    at_event: Vec<Vec<StatementIx>>,
+    // The indexes below are built when first asked for: a query needs one
+    // or two of them (`stats` and a date range no id index, `check` none),
+    // and at a million statements each is a pass over them all.
+    ids: OnceLock<IdIndex>,
+    /// Most queries never walk it, and at a million statements it is
+    /// millions of edges.
+    graph: OnceLock<DiGraph<NodeRef, Link>>,
+    responders: OnceLock<Responders>,
+    by_actor: OnceLock<Vec<Vec<StatementIx>>>,
+    at_event: OnceLock<Vec<Vec<StatementIx>>>,
+    links: OnceLock<Vec<ResponseLink>>,
     members: Vec<Vec<ActorIx>>,
-    links: Vec<ResponseLink>,
     actors_by_id: Vec<ActorIx>,
     actor_rank: Vec<u32>,
     event_rank: Vec<u32>,
@@ -373,9 +373,7 @@ impl Kb {
                 }
             }
         }
-        let ids = kept
-            .ids
-            .unwrap_or_else(|| IdIndex::of(&actors, &events, &statements));
+        let ids = kept.ids.map(OnceLock::from).unwrap_or_default();
         let mut kb = Kb {
             actors,
             events,
@@ -393,7 +391,7 @@ impl Kb {
     pub(crate) fn into_parts(self) -> (Vec<Actor>, Vec<Event>, Vec<Statement>, Settings, Kept) {
         let kept = Kept {
             order: Some(self.order),
-            ids: Some(self.ids),
+            ids: self.ids.into_inner(),
         };
         (
             self.actors,
@@ -478,76 +476,6 @@ impl Kb {
 
     fn build_indexes(&mut self, order: Option<Vec<StatementIx>>) {
         let order = time_order(&self.statements, order);
-        // What the pass in time order needs of each statement, gathered in
-        // one pass in storage order: visiting a million statements in time
-        // order jumps across memory at every step (and to each target's
-        // speakers); these flat arrays stay in the processor's caches.
-        let facts = Facts::of(&self.statements);
-        let mut by_actor = vec![Vec::new(); self.actors.len()];
-        let mut at_event = vec![Vec::new(); self.events.len()];
-        let mut links = Vec::new();
-        for (position, &ix) in order.iter().enumerate() {
-            let i = ix.index();
-            // Listed for each speaker and for the principal.
-            for &actor in facts.listed.get(i) {
-                let list = &mut by_actor[actor.index()];
-                if list.last() != Some(&ix) {
-                    list.push(ix);
-                }
-            }
-            if let Some(at) = facts.at[i] {
-                at_event[at.index()].push(ix);
-            }
-            for &(to, stance) in facts.answers.get(i) {
-                // One link per credited actor of each side: a joint
-                // statement answers, and is answered, for each of its
-                // signatories; a spokesperson's for the principal.
-                // (No list is collected per link: a million responses
-                // would be a million allocations.)
-                let (target_statement, event) = match to {
-                    Answered::Statement(t) => (Some(t.index()), None),
-                    Answered::Event(e) => (None, Some(Party::Event(e))),
-                };
-                let joint = facts.joint[i] || target_statement.is_some_and(|t| facts.joint[t]);
-                for &by in facts.credited.get(i) {
-                    let targets = target_statement
-                        .into_iter()
-                        .flat_map(|t| facts.credited.get(t).iter().copied().map(Party::Actor))
-                        .chain(event);
-                    for target in targets {
-                        links.push(ResponseLink {
-                            from: ix,
-                            position: position as u32,
-                            to,
-                            by,
-                            target,
-                            stance,
-                            joint,
-                        });
-                    }
-                }
-            }
-        }
-        // Each statement's responders in time order: the responses in the
-        // responders' time order, by what they answer.
-        let responses = || {
-            order.iter().flat_map(|&ix| {
-                let answers = facts.answers.get(ix.index()).iter();
-                answers.map(move |&(to, stance)| (to, Responder { from: ix, stance }))
-            })
-        };
-        let responders = Lists::of(self.statements.len(), || {
-            responses().filter_map(|(to, r)| match to {
-                Answered::Statement(t) => Some((t.index(), r)),
-                Answered::Event(_) => None,
-            })
-        });
-        let event_responders = Lists::of(self.events.len(), || {
-            responses().filter_map(|(to, r)| match to {
-                Answered::Event(e) => Some((e.index(), r)),
-                Answered::Statement(_) => None,
-            })
-        });
         let mut actors_by_id: Vec<ActorIx> = (0..self.actors.len() as u32).map(ActorIx).collect();
         actors_by_id.sort_by(|a, b| self.actors[a.index()].id.cmp(&self.actors[b.index()].id));
         let mut actor_rank = vec![0; self.actors.len()];
@@ -573,14 +501,9 @@ impl Kb {
             event_rank[e.index()] = rank as u32;
         }
         self.order = order;
-        self.responders = responders;
-        self.event_responders = event_responders;
         self.event_rank = event_rank;
         self.events_by_id = events_by_id;
-        self.by_actor = by_actor;
-        self.at_event = at_event;
         self.members = members;
-        self.links = links;
         self.actors_by_id = actors_by_id;
         self.actor_rank = actor_rank;
         self.sub_events = sub_events;
@@ -588,7 +511,106 @@ impl Kb {
 
     /// The node an id names, if any.
     pub fn lookup(&self, id: &str) -> Option<NodeRef> {
-        (self.ids).get(&self.actors, &self.events, &self.statements, id)
+        let (a, e, s) = (&self.actors, &self.events, &self.statements);
+        let ids = self.ids.get_or_init(|| IdIndex::of(a, e, s));
+        ids.get(a, e, s, id)
+    }
+
+    /// The statements that answer each statement and event.
+    fn make_responders(&self) -> Responders {
+        let answers = answers(&self.statements);
+        // The responses in the responders' time order, by what they answer.
+        let responses = || {
+            self.order.iter().flat_map(|&ix| {
+                let answers = answers.get(ix.index()).iter();
+                answers.map(move |&(to, stance)| (to, Responder { from: ix, stance }))
+            })
+        };
+        let statements = Lists::of(self.statements.len(), || {
+            responses().filter_map(|(to, r)| match to {
+                Answered::Statement(t) => Some((t.index(), r)),
+                Answered::Event(_) => None,
+            })
+        });
+        let events = Lists::of(self.events.len(), || {
+            responses().filter_map(|(to, r)| match to {
+                Answered::Event(e) => Some((e.index(), r)),
+                Answered::Statement(_) => None,
+            })
+        });
+        Responders { statements, events }
+    }
+
+    /// Each actor's statements in time order: those it spoke (alone or
+    /// jointly) and those made on its behalf.
+    fn make_by_actor(&self) -> Vec<Vec<StatementIx>> {
+        let listed = per_statement(&self.statements, |l, s| {
+            l.push(s.speakers().chain(s.on_behalf_of));
+        });
+        let mut by_actor = vec![Vec::new(); self.actors.len()];
+        for &ix in &self.order {
+            for &actor in listed.get(ix.index()) {
+                let list: &mut Vec<StatementIx> = &mut by_actor[actor.index()];
+                if list.last() != Some(&ix) {
+                    list.push(ix);
+                }
+            }
+        }
+        by_actor
+    }
+
+    /// The statements made at each event, in time order.
+    fn make_at_event(&self) -> Vec<Vec<StatementIx>> {
+        let at: Vec<Option<EventIx>> = self.statements.iter().map(|s| s.at).collect();
+        let mut at_event = vec![Vec::new(); self.events.len()];
+        for &ix in &self.order {
+            if let Some(e) = at[ix.index()] {
+                at_event[e.index()].push(ix);
+            }
+        }
+        at_event
+    }
+
+    /// Every responds-to link at actor level, in the responders' time
+    /// order: one per credited actor of each side (a joint statement
+    /// answers, and is answered, for each of its signatories; a
+    /// spokesperson's for the principal).
+    fn make_links(&self) -> Vec<ResponseLink> {
+        let statements = &self.statements;
+        let answers = answers(statements);
+        let credited = per_statement(statements, |l, s| l.push(s.credited()));
+        let joint: Vec<bool> = statements.iter().map(Statement::is_joint).collect();
+        let mut links = Vec::new();
+        for (position, &ix) in self.order.iter().enumerate() {
+            let i = ix.index();
+            for &(to, stance) in answers.get(i) {
+                // (No list is collected per link: a million responses would
+                // be a million allocations.)
+                let (target_statement, event) = match to {
+                    Answered::Statement(t) => (Some(t.index()), None),
+                    Answered::Event(e) => (None, Some(Party::Event(e))),
+                };
+                let joint = joint[i] || target_statement.is_some_and(|t| joint[t]);
+                for &by in credited.get(i) {
+                    let targets = target_statement
+                        .into_iter()
+                        .flat_map(|t| credited.get(t).iter().copied().map(Party::Actor))
+                        .chain(event);
+                    for target in targets {
+                        links.push(ResponseLink {
+                            from: ix,
+                            position: position as u32,
+                            to,
+                            by,
+                            target,
+                            stance,
+                            joint,
+                        });
+                    }
+                }
+            }
+        }
+        links
     }
 
     /// The node an id names and where it is defined (its id's span).
@@ -707,17 +729,19 @@ impl Kb {
 
     /// The statements that answer `ix`, in time order.
     pub fn responders(&self, ix: StatementIx) -> &[Responder] {
-        self.responders.get(ix.index())
+        let all = self.responders.get_or_init(|| self.make_responders());
+        all.statements.get(ix.index())
     }
 
     /// The statements that answer event `ix` as a whole, in time order.
     pub fn event_responders(&self, ix: EventIx) -> &[Responder] {
-        self.event_responders.get(ix.index())
+        let all = self.responders.get_or_init(|| self.make_responders());
+        all.events.get(ix.index())
     }
 
     /// Every responds-to link, in the responders' time order.
     pub fn response_links(&self) -> &[ResponseLink] {
-        &self.links
+        self.links.get_or_init(|| self.make_links())
     }
 
     /// Every actor, sorted by id.
@@ -750,12 +774,12 @@ impl Kb {
 
     /// The statements an actor made, in time order.
     pub fn statements_by(&self, actor: ActorIx) -> &[StatementIx] {
-        &self.by_actor[actor.index()]
+        &self.by_actor.get_or_init(|| self.make_by_actor())[actor.index()]
     }
 
     /// The statements made at an event (not its sub-events), in time order.
     pub fn statements_at(&self, event: EventIx) -> &[StatementIx] {
-        &self.at_event[event.index()]
+        &self.at_event.get_or_init(|| self.make_at_event())[event.index()]
     }
 
     /// The actors directly part of `actor`.

@@ -68,13 +68,11 @@ pub fn stats(kb: &Kb, top: usize) -> Stats {
         }
     }
     first(&mut per_statement, top, |a, b| {
-        b.1.cmp(&a.1)
-            .then_with(|| kb.statement(a.0).id.cmp(&kb.statement(b.0).id))
+        kb.statement(a.0).id.cmp(&kb.statement(b.0).id)
     });
     let mut most_actors: Vec<(ActorIx, usize)> = by_actor.into_iter().collect();
     first(&mut most_actors, top, |a, b| {
-        b.1.cmp(&a.1)
-            .then_with(|| kb.actor(a.0).id.cmp(&kb.actor(b.0).id))
+        kb.actor(a.0).id.cmp(&kb.actor(b.0).id)
     });
     Stats {
         actors,
@@ -93,14 +91,29 @@ pub fn stats(kb: &Kb, top: usize) -> Stats {
     }
 }
 
-/// Keeps the first `n` items of `list` in the total order `cmp`, sorted:
-/// a selection, then a sort of those kept (the statements that drew
-/// responses are not all sorted to show ten).
-fn first<T>(list: &mut Vec<T>, n: usize, cmp: impl Fn(&T, &T) -> std::cmp::Ordering) {
+/// Keeps the first `n` items of `list`, most counted first, then by
+/// `tie` (a total order), sorted: a selection, then a sort of those kept
+/// (the statements that drew responses are not all sorted to show ten).
+/// Items counted less than the `n`-th most counted cannot be among them,
+/// and are dropped first: at a million statements hundreds of thousands
+/// drew one response, and ordering them by id reads each one's id.
+fn first<T>(
+    list: &mut Vec<(T, usize)>,
+    n: usize,
+    tie: impl Fn(&(T, usize), &(T, usize)) -> std::cmp::Ordering,
+) {
+    let Some(last) = n.checked_sub(1) else {
+        list.clear();
+        return;
+    };
     if n < list.len() {
-        if let Some(last) = n.checked_sub(1) {
-            list.select_nth_unstable_by(last, &cmp);
-        }
+        let mut counts: Vec<usize> = list.iter().map(|(_, c)| *c).collect();
+        let (_, &mut least, _) = counts.select_nth_unstable_by(last, |a, b| b.cmp(a));
+        list.retain(|(_, c)| *c >= least);
+    }
+    let cmp = |a: &(T, usize), b: &(T, usize)| b.1.cmp(&a.1).then_with(|| tie(a, b));
+    if n < list.len() {
+        list.select_nth_unstable_by(last, cmp);
         list.truncate(n);
     }
     list.sort_unstable_by(cmp);
@@ -146,13 +159,14 @@ mod tests {
 
     #[test]
     fn the_first_n_are_those_a_whole_sort_keeps() {
-        let list: Vec<u32> = (0..500).map(|i| (i * 7919) % 211).collect();
-        for n in [0, 1, 10, 210, 211, 499, 500, 600] {
+        // Counts with many ties, broken by the item.
+        let list: Vec<(u32, usize)> = (0..500).map(|i| (i, (i as usize * 7919) % 13)).collect();
+        for n in [0, 1, 10, 38, 39, 40, 210, 499, 500, 600] {
             let mut sorted = list.clone();
-            sorted.sort();
+            sorted.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
             sorted.truncate(n);
             let mut kept = list.clone();
-            first(&mut kept, n, |a, b| a.cmp(b));
+            first(&mut kept, n, |a, b| a.0.cmp(&b.0));
             assert_eq!(kept, sorted, "{n}");
         }
     }

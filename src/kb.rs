@@ -1,7 +1,8 @@
 //! The loaded knowledge base: items with resolved references, the petgraph
 //! graph of their links, and the indexes queries use (by date, by actor,
-//! responses). Everything here is built once, at load (the graph when
-//! first asked for), and read afterwards.
+//! responses). Everything here is built once and read afterwards: the
+//! time order at load, the graph and the indexes of ids, responses,
+//! speakers and events when a query first asks for them.
 
 use std::collections::HashMap;
 use std::sync::OnceLock;

@@ -1585,6 +1585,51 @@ mod tests {
     }
 
     #[test]
+    fn statements_added_before_others_leave_references_to_later_files_right() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("kb");
+        fs::create_dir_all(&root).unwrap();
+        let statement = |id: &str, day: u32, more: &str| {
+            format!("Statement(id: \"{id}\", by: \"x\", date: \"2024-01-{day:02}\", kind: Claim, summary: \"{id}.\"{more}),")
+        };
+        let file = |statements: &[String]| format!("Kb(statements: [{}])", statements.concat());
+        fs::write(
+            root.join("actors.ron"),
+            "Kb(actors: [Actor(id: \"x\", name: \"X\", kind: State)])",
+        )
+        .unwrap();
+        let b = [statement("b1", 2, ""), statement("b2", 3, "")];
+        fs::write(root.join("b.ron"), file(&b)).unwrap();
+        let c = [statement(
+            "c1",
+            5,
+            ", responds_to: [Response(to: \"b1\", stance: Disputes)]",
+        )];
+        fs::write(root.join("c.ron"), file(&c)).unwrap();
+        fs::write(root.join("a.ron"), file(&[statement("a1", 1, "")])).unwrap();
+        let cache = Cache::new(dir.path().join("cache"));
+        cold(&root, &cache, SystemTime::now());
+        // a.ron gains a statement before its first, which answers a
+        // statement of a later file: every statement after it moves.
+        let answers = ", responds_to: [Response(to: \"b2\", stance: Supports)], about: [\"c1\"]";
+        let a = [statement("a0", 4, answers), statement("a1", 1, "")];
+        fs::write(root.join("a.ron"), file(&a)).unwrap();
+        let later = SystemTime::now() + Duration::from_secs(3600);
+        let (kb, reading) = cache.read_at(&root, later).unwrap();
+        assert_eq!(reading.patched, 1, "read into the cache, not loaded again");
+        let fresh = Kb::load(&root).unwrap().kb;
+        assert_eq!(seen(&kb), seen(&fresh));
+        let b2 = kb.lookup("b2").unwrap();
+        let crate::model::NodeRef::Statement(b2) = b2 else {
+            panic!("{b2:?}")
+        };
+        let a0 = kb.lookup("a0").unwrap();
+        let responders: Vec<_> = kb.responders(b2).iter().map(|r| r.from).collect();
+        assert_eq!(responders.len(), 1);
+        assert_eq!(crate::model::NodeRef::Statement(responders[0]), a0);
+    }
+
+    #[test]
     fn files_added_or_removed_make_it_stale() {
         let (_dir, root, cache) = kb();
         cold(&root, &cache, SystemTime::now());

@@ -324,11 +324,18 @@ impl Resolved {
                 let index = kept.ids.take().unwrap_or_else(|| IdIndex::of(a, e, s));
                 (crate::kb::IdMap::default(), Some(index))
             }
-            Some(moved) => {
+            Some((moved, shifts)) => {
                 let mut ids = self.id_map();
                 for range in &statements.ranges {
                     for s in &self.statements[range.clone()] {
                         ids.remove(&s.id);
+                    }
+                }
+                // The other files' statements, where they will be: the
+                // changed files' references must name those places.
+                for (node, _) in ids.values_mut() {
+                    if let NodeRef::Statement(t) = node {
+                        *t = shifted(&statements.ranges, shifts, *t)?;
                     }
                 }
                 for (id, &place) in moved {
@@ -474,9 +481,7 @@ impl Resolved {
                 Some(r) if r.contains(&t.index()) => {
                     moved.get(&old_ids[i][t.index() - r.start]).copied()
                 }
-                _ => u32::try_from(t.index() as isize + shifts[i])
-                    .ok()
-                    .map(StatementIx),
+                _ => shifted(&ranges, &shifts, t),
             }
         };
         for s in self.statements.iter_mut().filter(|s| !changed(s)) {
@@ -495,7 +500,7 @@ impl Resolved {
             ranges,
             counts,
             places,
-            moved: Some(moved),
+            moved: Some((moved, shifts)),
         })
     }
 
@@ -535,8 +540,25 @@ struct StatementLayout {
     /// The place of each of their statements now, in file order.
     places: Vec<StatementIx>,
     /// When the files hold other statements than before: the place of
-    /// each of their ids now.
-    moved: Option<HashMap<String, StatementIx>>,
+    /// each of their ids now, and what each range and the statements
+    /// before it moved by ([`shifted`]).
+    moved: Option<(HashMap<String, StatementIx>, Vec<isize>)>,
+}
+
+/// Where the statement at `t`, outside the `ranges` of changed files, is
+/// once the statements of each range before it moved by its `shifts`
+/// entry; `None` within a range (or out of bounds).
+fn shifted(
+    ranges: &[std::ops::Range<usize>],
+    shifts: &[isize],
+    t: StatementIx,
+) -> Option<StatementIx> {
+    let i = ranges.partition_point(|r| r.end <= t.index());
+    if ranges.get(i).is_some_and(|r| r.contains(&t.index())) {
+        return None;
+    }
+    let now = t.index() as isize + shifts.get(i)?;
+    u32::try_from(now).ok().map(StatementIx)
 }
 
 /// `files` with the settings file first and the others in their order: the

@@ -328,6 +328,46 @@ mod tests {
     }
 
     #[test]
+    fn statements_added_before_others_are_read_in_with_references_to_later_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("kb");
+        std::fs::create_dir_all(&root).unwrap();
+        let write = |file: &str, text: &str| std::fs::write(root.join(file), text).unwrap();
+        write(
+            "actors.ron",
+            r#"Kb(actors: [Actor(id: "x", name: "X", kind: State)])"#,
+        );
+        write(
+            "a.ron",
+            r#"Kb(statements: [Statement(id: "a1", by: "x", date: "2024-01-01", kind: Claim, summary: "A1.")])"#,
+        );
+        write(
+            "b.ron",
+            r#"Kb(statements: [Statement(id: "b1", by: "x", date: "2024-01-02", kind: Claim, summary: "B1."), Statement(id: "b2", by: "x", date: "2024-01-03", kind: Claim, summary: "B2.")])"#,
+        );
+        let none = HashMap::new();
+        let (last, _) = after("first load", &root, &none, None);
+        // A statement before a.ron's first, answering one of b.ron's:
+        // every statement of b.ron moves one place on.
+        write(
+            "a.ron",
+            r#"Kb(statements: [Statement(id: "a0", by: "x", date: "2024-01-04", kind: Claim, summary: "A0.", responds_to: [Response(to: "b2", stance: Supports)]), Statement(id: "a1", by: "x", date: "2024-01-01", kind: Claim, summary: "A1.")])"#,
+        );
+        let (last, parsed) = after("a statement added", &root, &none, Some(last));
+        assert_eq!(parsed, (1, 3), "only a.ron is read again");
+        let kb = &last.kb;
+        let Some(crate::model::NodeRef::Statement(b2)) = kb.lookup("b2") else {
+            panic!("b2")
+        };
+        let answers: Vec<&str> = kb
+            .responders(b2)
+            .iter()
+            .map(|r| kb.statement(r.from).id.as_str())
+            .collect();
+        assert_eq!(answers, ["a0"]);
+    }
+
+    #[test]
     fn a_load_after_another_holds_the_text_of_open_buffers_only() {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path();

@@ -1457,7 +1457,7 @@ mod tests {
             let at = random.below(lines.len());
             let mut edited = lines.clone();
             let line: String;
-            match random.below(4) {
+            match random.below(5) {
                 // A letter or digit changed into another of its kind.
                 0 | 1 => {
                     let Some(bumped) = crate::synthetic::edits::bump(lines[at], 0, &mut random)
@@ -1471,9 +1471,17 @@ mod tests {
                 2 => {
                     edited.remove(at);
                 }
-                _ => {
+                3 => {
                     let other = random.below(lines.len());
                     edited.swap(at, other);
+                }
+                // A statement added at the top of a file's.
+                _ => {
+                    let added =
+                        crate::synthetic::edits::added_statement(&lines, round, &mut random);
+                    let Some((at, added)) = added else { continue };
+                    line = added;
+                    edited.insert(at, &line);
                 }
             }
             lines = edited;

@@ -660,6 +660,27 @@ pub(crate) mod edits {
         }
     }
 
+    /// A statement to add at the top of the statements of a file of
+    /// `lines` (which has some): where to insert it, and its line. Named
+    /// for `round`, made by the file's first speaker, answering a
+    /// statement of the KB's second file, after every generated one (so
+    /// that it may): every statement after it moves one place on, and
+    /// from the first file its answer is in a later one.
+    pub fn added_statement(
+        lines: &[&str],
+        round: usize,
+        random: &mut Random,
+    ) -> Option<(usize, String)> {
+        let at = lines.iter().position(|l| l.trim() == "statements: [")? + 1;
+        let by = lines.iter().find_map(|l| l.trim().strip_prefix("by: \""))?;
+        let by = &by[..by.find('"')?];
+        let answered = 1_000 + random.below(100);
+        let line = format!(
+            "        Statement(id: \"added-{round}\", by: \"{by}\", date: \"2025-01-01\", kind: Claim, summary: \"Added.\", responds_to: [Response(to: \"s{answered}\", stance: Supports)]),"
+        );
+        Some((at, line))
+    }
+
     /// `line` with a letter or digit from its `from`-th character on
     /// changed into another of its kind, or `None` when it has none.
     pub fn bump(line: &str, from: usize, random: &mut Random) -> Option<String> {

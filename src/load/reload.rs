@@ -414,14 +414,14 @@ mod tests {
         let mut open = HashMap::new();
         let (mut last, _) = after("first load", &root, &open, None);
         let mut read_again = 0;
-        for round in 0..40 {
+        for round in 0..60 {
             let path = root.join(files[random.below(files.len())]);
             let before = match open.get(&path) {
                 Some(text) => String::clone(text),
                 None => std::fs::read_to_string(&path).unwrap(),
             };
             let lines: Vec<&str> = before.lines().collect();
-            let kind = random.below(6);
+            let kind = random.below(7);
             // Where: any line, or one with what the edit changes.
             let wanted = match kind {
                 1 => "summary: \"",
@@ -463,9 +463,17 @@ mod tests {
                 4 => {
                     edited.remove(at);
                 }
-                _ => {
+                5 => {
                     let other = random.below(lines.len());
                     edited.swap(at, other);
+                }
+                // A statement added at the top of a file's.
+                _ => {
+                    let added =
+                        crate::synthetic::edits::added_statement(&lines, round, &mut random);
+                    let Some((at, added)) = added else { continue };
+                    line = added;
+                    edited.insert(at, &line);
                 }
             }
             let text = edited.join("\n") + "\n";

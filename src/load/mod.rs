@@ -315,58 +315,52 @@ impl Resolved {
         let changed: std::collections::HashSet<FileId> = docs.iter().map(|(f, _)| *f).collect();
         let mut kept = std::mem::take(&mut self.kept);
         let mut statements = self.lay_out_statements(&docs)?;
-        // Every item keeps its place and id unless statements moved: the
-        // changed files are then resolved against the KB's id index (built
-        // once, and kept for the patched KB) with their own ids over it.
-        let (ids, index) = match &statements.moved {
-            None => {
-                let (a, e, s) = (&self.actors, &self.events, &self.statements);
-                let index = kept.ids.take().unwrap_or_else(|| IdIndex::of(a, e, s));
-                (crate::kb::IdMap::default(), Some(index))
-            }
-            Some((moved, shifts)) => {
-                let mut ids = self.id_map();
-                for range in &statements.ranges {
-                    for s in &self.statements[range.clone()] {
-                        ids.remove(&s.id);
-                    }
-                }
-                // The other files' statements, where they will be: the
-                // changed files' references must name those places.
-                for (node, _) in ids.values_mut() {
-                    if let NodeRef::Statement(t) = node {
-                        *t = shifted(&statements.ranges, shifts, *t)?;
-                    }
-                }
-                for (id, &place) in moved {
-                    // Where it is defined is set as its file is resolved.
-                    let span = Span::new(FileId(0), 0..0);
-                    if ids
-                        .insert(id.clone(), (NodeRef::Statement(place), span))
-                        .is_some()
-                    {
-                        // Another item has it: loading reports the duplicate.
-                        return None;
-                    }
-                }
-                // The old time order names old places.
-                kept.order = None;
-                (ids, None)
+        let statement_places = std::mem::take(&mut statements.places);
+        // The changed files are resolved against the KB's id index (the
+        // last load's, or built once) with their own ids over it. When
+        // their statements moved, so did those of the files after them:
+        // places the index gives are moved as they are read, and the time
+        // order is moved the same way.
+        let (a, e, s) = (&self.actors, &self.events, &self.statements);
+        let index = kept.ids.take().unwrap_or_else(|| IdIndex::of(a, e, s));
+        let mut ids = crate::kb::IdMap::default();
+        let shift = match &statements.moved {
+            None => None,
+            Some((_, shifts)) => {
+                let ranges = &statements.ranges[..];
+                kept.order = kept.order.map(|order| {
+                    let others = order.into_iter().filter_map(|t| shifted(ranges, shifts, t));
+                    others.chain(statement_places.iter().copied()).collect()
+                });
+                Some((ranges, &shifts[..]))
             }
         };
+        let base = resolve::Base {
+            index: &index,
+            actors: a,
+            events: e,
+            statements: s,
+            shift,
+        };
+        if let Some((moved, _)) = &statements.moved {
+            for (id, &place) in moved {
+                // Another item has it: loading reports the duplicate.
+                if base.get(id).is_some() {
+                    return None;
+                }
+                // Where it is defined is set as its file is resolved.
+                let span = Span::new(FileId(0), 0..0);
+                ids.insert(id.clone(), (NodeRef::Statement(place), span));
+            }
+        }
         let places = resolve::Places {
             actors: places_in(&self.actors, |a| a.span, &changed, ActorIx),
             events: places_in(&self.events, |e| e.span, &changed, EventIx),
-            statements: std::mem::take(&mut statements.places),
+            statements: statement_places,
         };
         let seed = resolve::Seed {
             ids,
-            base: index.as_ref().map(|index| resolve::Base {
-                index,
-                actors: &self.actors,
-                events: &self.events,
-                statements: &self.statements,
-            }),
+            base: Some(base),
             actor_kinds: self.actors.iter().map(|a| a.kind).collect(),
             event_zones: self.events.iter().map(|e| e.time_zone).collect(),
             places,
@@ -386,9 +380,11 @@ impl Resolved {
             let file_statements = made.split_off(made.len().checked_sub(count)?);
             self.statements.splice(range.clone(), file_statements);
         }
+        // The index holds the places it was built with.
+        let ids = statements.moved.is_none().then_some(index);
         self.kept = Kept {
             order: kept.order,
-            ids: index,
+            ids,
         };
         Some(Patch {
             kb: self.assemble(),
@@ -502,23 +498,6 @@ impl Resolved {
             places,
             moved: Some((moved, shifts)),
         })
-    }
-
-    /// Every id, what it names and where it is defined, as loading defines
-    /// them.
-    fn id_map(&self) -> crate::kb::IdMap {
-        let (actors, events, statements) = (&self.actors, &self.events, &self.statements);
-        let all = crate::kb::nodes(actors.len(), events.len(), statements.len());
-        let mut ids = crate::kb::IdMap::default();
-        ids.reserve(actors.len() + events.len() + statements.len());
-        for node in all {
-            let id = crate::kb::item_id(actors, events, statements, node);
-            let span = crate::kb::item_span(actors, events, statements, node);
-            if let (Some(id), Some(span)) = (id, span) {
-                ids.insert(id.to_owned(), (node, span));
-            }
-        }
-        ids
     }
 }
 

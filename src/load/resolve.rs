@@ -110,24 +110,42 @@ struct Names<'k> {
 struct Ids<'k> {
     /// Ids defined by the files resolved, with where each is written.
     own: IdMap,
-    /// For a patch that keeps every item in its place: the KB's ids (those
-    /// of the changed files are in `own` too, written where they are now).
+    /// For a patch: the KB's ids (those of the changed files are in `own`
+    /// too, written where they are now).
     base: Option<Base<'k>>,
 }
 
-/// The ids of a KB's items as its id index finds them.
+/// The ids of a KB's items as its id index finds them, at the places they
+/// take once changed files are read in.
 pub(crate) struct Base<'k> {
     pub index: &'k IdIndex,
     pub actors: &'k [Actor],
     pub events: &'k [Event],
     pub statements: &'k [Statement],
+    /// When the changed files hold other statements than before: their
+    /// ranges of statements, and what each range and those before it
+    /// moved by ([`super::shifted`]). Their old statements are gone (the
+    /// changed files' own ids name the new ones).
+    pub shift: Option<(&'k [std::ops::Range<usize>], &'k [isize])>,
 }
 
 impl Base<'_> {
-    fn get(&self, id: &str) -> Option<(NodeRef, Span)> {
+    /// What `id` names, at its place now, and where it is defined.
+    pub(crate) fn get(&self, id: &str) -> Option<(NodeRef, Span)> {
         let (a, e, s) = (self.actors, self.events, self.statements);
         let node = self.index.get(a, e, s, id)?;
-        Some((node, crate::kb::item_span(a, e, s, node)?))
+        Some((self.now(node)?, crate::kb::item_span(a, e, s, node)?))
+    }
+
+    /// Where the item at `node` is now; `None` for an old statement of a
+    /// changed file.
+    fn now(&self, node: NodeRef) -> Option<NodeRef> {
+        match (node, self.shift) {
+            (NodeRef::Statement(t), Some((ranges, shifts))) => {
+                super::shifted(ranges, shifts, t).map(NodeRef::Statement)
+            }
+            _ => Some(node),
+        }
     }
 }
 
@@ -148,8 +166,8 @@ impl Ids<'_> {
         let Some(base) = &self.base else { return };
         let (a, e, s) = (base.actors, base.events, base.statements);
         for node in nodes(a.len(), e.len(), s.len()) {
-            match item_id(a, e, s, node) {
-                Some(id) if !self.own.contains_key(id) => f(id, node),
+            match (item_id(a, e, s, node), base.now(node)) {
+                (Some(id), Some(now)) if !self.own.contains_key(id) => f(id, now),
                 _ => {}
             }
         }
@@ -200,8 +218,7 @@ struct Resolver<'k> {
 /// items held, in order, which they must take again for the other files'
 /// references to stay right.
 pub(crate) struct Seed<'k> {
-    /// The ids of the KB, or for a patch that keeps every item in its
-    /// place, none: `base` knows them.
+    /// Ids over those of `base`: those of statements that moved.
     pub ids: IdMap,
     pub base: Option<Base<'k>>,
     pub actor_kinds: Vec<ActorKind>,

@@ -183,8 +183,8 @@ impl<T: Copy> Lists<T> {
 /// What an index needs of each statement, gathered in one pass in
 /// storage order: an index built in time order would otherwise jump
 /// across memory at every statement (and to each target's speakers);
-/// these flat lists stay in the processor's caches.
-/// `each` pushes a statement's list.
+/// these flat lists stay in the processor's caches. `each` pushes one
+/// statement's list.
 fn per_statement<T: Copy>(
     statements: &[Statement],
     each: impl Fn(&mut Lists<T>, &Statement),

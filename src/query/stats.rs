@@ -32,45 +32,46 @@ pub fn stats(kb: &Kb, top: usize) -> Stats {
     }
     let mut statements = BTreeMap::new();
     let mut responses = 0;
-    let mut by_actor: BTreeMap<ActorIx, usize> = BTreeMap::new();
-    let mut per_statement = Vec::new();
+    let mut range = Range::default();
+    for e in &kb.events {
+        range.add(e.date.bounds());
+    }
     // Counted in storage order (what is counted does not depend on the
     // order; time order visits a million statements out of place); the
     // statements without sources are listed in time order below.
     let mut sourceless = Vec::with_capacity(kb.statements.len());
-    for (i, s) in kb.statements.iter().enumerate() {
-        let ix = StatementIx(i as u32);
+    // Each statement's responders counted, not listed (`Kb::responders`
+    // lists them in time order: a million lists to read their lengths).
+    let mut answered = vec![0u32; kb.statements.len()];
+    for s in &kb.statements {
         sourceless.push(s.sources.is_empty());
         *statements.entry(s.kind).or_default() += 1;
         responses += s.responds_to.len();
-        let n = kb.responders(ix).len();
-        if n > 0 {
-            per_statement.push((ix, n));
-            for speaker in s.credited() {
-                *by_actor.entry(speaker).or_default() += n;
-            }
+        for (to, _) in s.statement_responses() {
+            answered[to.index()] += 1;
         }
+        range.add(s.when);
     }
-    let dates = kb
-        .statements
-        .iter()
-        .map(|s| s.when)
-        .chain(kb.events.iter().map(|e| e.date.bounds()));
-    let (mut lo, mut hi) = (Instant::MAX, Instant::MIN);
-    for b in dates {
-        if b.start != Instant::MIN {
-            lo = lo.min(b.start);
-            hi = hi.max(b.start);
-        }
-        if b.end != Instant::MAX {
-            hi = hi.max(b.end);
-            lo = lo.min(b.end);
+    let mut per_statement = Vec::new();
+    // By index, not in a map: tens of thousands of actors, each looked up
+    // once per statement answered.
+    let mut by_actor = vec![0; kb.actors.len()];
+    for (i, &n) in answered.iter().enumerate() {
+        if n > 0 {
+            let ix = StatementIx(i as u32);
+            per_statement.push((ix, n as usize));
+            for speaker in kb.statement(ix).credited() {
+                by_actor[speaker.index()] += n as usize;
+            }
         }
     }
     first(&mut per_statement, top, |a, b| {
         kb.statement(a.0).id.cmp(&kb.statement(b.0).id)
     });
-    let mut most_actors: Vec<(ActorIx, usize)> = by_actor.into_iter().collect();
+    let mut most_actors: Vec<(ActorIx, usize)> = (by_actor.into_iter().enumerate())
+        .filter(|&(_, n)| n > 0)
+        .map(|(a, n)| (ActorIx(a as u32), n))
+        .collect();
     first(&mut most_actors, top, |a, b| {
         kb.actor(a.0).id.cmp(&kb.actor(b.0).id)
     });
@@ -79,7 +80,7 @@ pub fn stats(kb: &Kb, top: usize) -> Stats {
         events,
         statements,
         responses,
-        range: (lo <= hi).then_some(Bounds { start: lo, end: hi }),
+        range: range.bounds(),
         most_responded_statements: per_statement,
         most_responded_actors: most_actors,
         without_sources: kb
@@ -88,6 +89,40 @@ pub fn stats(kb: &Kb, top: usize) -> Stats {
             .copied()
             .filter(|ix| sourceless[ix.index()])
             .collect(),
+    }
+}
+
+/// The earliest and latest instants seen, open ends left out.
+struct Range {
+    lo: Instant,
+    hi: Instant,
+}
+
+impl Default for Range {
+    fn default() -> Range {
+        Range {
+            lo: Instant::MAX,
+            hi: Instant::MIN,
+        }
+    }
+}
+
+impl Range {
+    fn add(&mut self, b: Bounds) {
+        let open = [b.start == Instant::MIN, b.end == Instant::MAX];
+        for (end, open) in [b.start, b.end].into_iter().zip(open) {
+            if !open {
+                self.lo = self.lo.min(end);
+                self.hi = self.hi.max(end);
+            }
+        }
+    }
+
+    fn bounds(&self) -> Option<Bounds> {
+        (self.lo <= self.hi).then_some(Bounds {
+            start: self.lo,
+            end: self.hi,
+        })
     }
 }
 
@@ -155,6 +190,27 @@ mod tests {
             other => panic!("{other:?}"),
         };
         assert_eq!(stats.most_responded_actors, [(a, 2)]);
+    }
+
+    #[test]
+    fn the_range_runs_from_the_earliest_to_the_latest_known_instant() {
+        // Open ends are left out; an event's end and a statement's start
+        // can each be the extreme.
+        let text = r#"Kb(
+    actors: [Actor(id: "a", name: "A", kind: State)],
+    events: [Event(id: "e", name: "E", kind: Summit, date: "2024-06-15/2024-06-16")],
+    statements: [
+        Statement(id: "open", by: "a", date: "../2024-03-01", kind: Claim, summary: "O."),
+        Statement(id: "late", by: "a", date: "2024-05-01/..", kind: Claim, summary: "L."),
+    ],
+)"#;
+        let kb = Kb::load_files(&[("kb.ron", text.as_bytes())]).kb;
+        let range = stats(&kb, 10).range.expect("dated items");
+        let day = |d: &str| d.parse::<crate::model::Date>().unwrap().bounds();
+        assert_eq!(range.start, day("2024-03-01").end);
+        assert_eq!(range.end, day("2024-06-16").end);
+        let none = Kb::load_files(&[("kb.ron", b"Kb()".as_slice())]).kb;
+        assert_eq!(stats(&none, 10).range, None);
     }
 
     #[test]

@@ -4,6 +4,7 @@
 //! time order at load, the graph and the indexes of ids, responses,
 //! speakers and events when a query first asks for them.
 
+use std::cmp::Ordering;
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
@@ -845,11 +846,11 @@ fn time_order(statements: &[Statement], known: Option<Vec<StatementIx>>) -> Vec<
         });
         if permutation {
             if !order.par_windows(2).all(|w| before(w[0], w[1]).is_lt()) {
-                // A few statements moved (an edit): a merge sort finds
-                // the runs still in order, where sorting from scratch
-                // compares a million statements again. The order is total,
-                // so the result is the same.
-                order.sort_by(|&a, &b| before(a, b));
+                // A few statements moved (an edit): they are taken out and
+                // put back where they go, where sorting compares a million
+                // statements again. The order is total, so the result is
+                // the same.
+                order = put_back(order, before);
             }
             return order;
         }
@@ -861,9 +862,75 @@ fn time_order(statements: &[Statement], known: Option<Vec<StatementIx>>) -> Vec<
     order
 }
 
+/// `order` sorted by `cmp` (a total order), when a few of its items are
+/// out of place: one pass keeps a sorted run, setting aside both items of
+/// each pair out of order (one of them is out of place, and the run stays
+/// sorted whichever it is); the few set aside are sorted and each put back
+/// where a binary search over the run finds its place. When many are out
+/// of place, the whole is sorted, by a merge sort that finds its runs.
+fn put_back<T: Copy>(order: Vec<T>, cmp: impl Fn(T, T) -> Ordering) -> Vec<T> {
+    let mut run: Vec<T> = Vec::with_capacity(order.len());
+    let mut aside = Vec::new();
+    for &item in &order {
+        match run.last() {
+            Some(&last) if cmp(last, item).is_gt() => {
+                run.pop();
+                aside.extend([last, item]);
+            }
+            _ => run.push(item),
+        }
+        if aside.len() > order.len() / 16 + 16 {
+            let mut order = order;
+            order.sort_by(|&a, &b| cmp(a, b));
+            return order;
+        }
+    }
+    aside.sort_by(|&a, &b| cmp(a, b));
+    let mut sorted = Vec::with_capacity(order.len());
+    let mut rest = &run[..];
+    for item in aside {
+        let at = rest.partition_point(|&r| cmp(r, item).is_lt());
+        sorted.extend_from_slice(&rest[..at]);
+        sorted.push(item);
+        rest = &rest[at..];
+    }
+    sorted.extend_from_slice(rest);
+    sorted
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn items_out_of_place_are_put_back_where_a_sort_puts_them() {
+        // Sorted lists with items moved, added at either end, or many
+        // shuffled (sorted whole), against a sort.
+        let sorted: Vec<u32> = (0..1000).collect();
+        let mut cases: Vec<Vec<u32>> = vec![Vec::new(), vec![1, 0], sorted.clone()];
+        for (from, to) in [(0, 999), (999, 0), (500, 3), (3, 500), (998, 999)] {
+            let mut moved = sorted.clone();
+            let item = moved.remove(from);
+            moved.insert(to, item);
+            cases.push(moved);
+        }
+        let mut several = sorted.clone();
+        several.swap(10, 900);
+        several.swap(400, 401);
+        several.rotate_left(7);
+        cases.push(several);
+        // Pseudo-random: far more out of place than are put back one by one.
+        cases.push((0..1000).map(|i| (i * 7919) % 1000).collect());
+        for case in cases {
+            let mut expected = case.clone();
+            expected.sort();
+            assert_eq!(
+                put_back(case.clone(), |a, b| a.cmp(&b)),
+                expected,
+                "{case:?}"
+            );
+        }
+    }
 
     #[test]
     fn lists_keep_the_order_values_are_given_in() {

@@ -138,34 +138,6 @@ impl<T> Default for Lists<T> {
 }
 
 impl<T: Copy> Lists<T> {
-    /// The lists of `keys` keys holding what `items` gives (key, value),
-    /// each list in the order given. `items` is run twice: to count, then
-    /// to fill.
-    fn of<I: Iterator<Item = (usize, T)>>(keys: usize, items: impl Fn() -> I) -> Lists<T> {
-        let mut starts = vec![0; keys + 1];
-        let mut first = None;
-        for (k, value) in items() {
-            starts[k + 1] += 1;
-            first.get_or_insert(value);
-        }
-        for k in 0..keys {
-            starts[k + 1] += starts[k];
-        }
-        let Some(first) = first else {
-            return Lists {
-                starts,
-                values: Vec::new(),
-            };
-        };
-        let mut values = vec![first; starts[keys]];
-        let mut next = starts.clone();
-        for (k, value) in items() {
-            values[next[k]] = value;
-            next[k] += 1;
-        }
-        Lists { starts, values }
-    }
-
     /// Adds the list of the next key.
     fn push(&mut self, values: impl IntoIterator<Item = T>) {
         self.values.extend(values);
@@ -178,6 +150,39 @@ impl<T: Copy> Lists<T> {
             (Some(&start), Some(&end)) => &self.values[start..end],
             _ => &[],
         }
+    }
+}
+
+/// Lists being filled: sized by the keys of their values, counted in any
+/// order (storage order, reading memory in sequence), then filled in the
+/// order each list keeps (time order).
+struct Filling<T> {
+    lists: Lists<T>,
+    next: Vec<usize>,
+}
+
+impl<T: Copy> Filling<T> {
+    /// Room for lists of `keys` keys, a value for each key `counted`
+    /// gives, each `blank` until put.
+    fn sized(keys: usize, counted: impl Iterator<Item = usize>, blank: T) -> Filling<T> {
+        let mut starts = vec![0; keys + 1];
+        for k in counted {
+            starts[k + 1] += 1;
+        }
+        for k in 0..keys {
+            starts[k + 1] += starts[k];
+        }
+        let values = vec![blank; starts[keys]];
+        Filling {
+            next: starts[..keys].to_vec(),
+            lists: Lists { starts, values },
+        }
+    }
+
+    /// Puts `value` next in the list of key `k`.
+    fn put(&mut self, k: usize, value: T) {
+        self.lists.values[self.next[k]] = value;
+        self.next[k] += 1;
     }
 }
 
@@ -521,25 +526,33 @@ impl Kb {
     /// The statements that answer each statement and event.
     fn make_responders(&self) -> Responders {
         let answers = answers(&self.statements);
-        // The responses in the responders' time order, by what they answer.
-        let responses = || {
-            self.order.iter().flat_map(|&ix| {
-                let answers = answers.get(ix.index()).iter();
-                answers.map(move |&(to, stance)| (to, Responder { from: ix, stance }))
-            })
+        let targets = || answers.values.iter().map(|&(to, _)| to);
+        let statement = |to| match to {
+            Answered::Statement(t) => Some(t.index()),
+            Answered::Event(_) => None,
         };
-        let statements = Lists::of(self.statements.len(), || {
-            responses().filter_map(|(to, r)| match to {
-                Answered::Statement(t) => Some((t.index(), r)),
-                Answered::Event(_) => None,
-            })
-        });
-        let events = Lists::of(self.events.len(), || {
-            responses().filter_map(|(to, r)| match to {
-                Answered::Event(e) => Some((e.index(), r)),
-                Answered::Statement(_) => None,
-            })
-        });
+        let event = |to| match to {
+            Answered::Event(e) => Some(e.index()),
+            Answered::Statement(_) => None,
+        };
+        let blank = Responder {
+            from: StatementIx(0),
+            stance: Stance::Supports,
+        };
+        // Sized in storage order, filled in the responders' time order.
+        let n = (self.statements.len(), self.events.len());
+        let mut statements = Filling::sized(n.0, targets().filter_map(statement), blank);
+        let mut events = Filling::sized(n.1, targets().filter_map(event), blank);
+        for &ix in &self.order {
+            for &(to, stance) in answers.get(ix.index()) {
+                let r = Responder { from: ix, stance };
+                match to {
+                    Answered::Statement(t) => statements.put(t.index(), r),
+                    Answered::Event(e) => events.put(e.index(), r),
+                }
+            }
+        }
+        let (statements, events) = (statements.lists, events.lists);
         Responders { statements, events }
     }
 
@@ -935,10 +948,15 @@ mod tests {
     #[test]
     fn lists_keep_the_order_values_are_given_in() {
         let items = [(2, 'a'), (0, 'b'), (2, 'c'), (3, 'd')];
-        let lists = Lists::of(4, || items.iter().copied());
+        // Counted in another order than filled.
+        let mut filling = Filling::sized(4, items.iter().rev().map(|i| i.0), '-');
+        for (k, value) in items {
+            filling.put(k, value);
+        }
+        let lists = filling.lists;
         let got: Vec<String> = (0..6).map(|k| lists.get(k).iter().collect()).collect();
         assert_eq!(got, ["b", "", "ac", "d", "", ""]);
-        let none = Lists::<char>::of(3, std::iter::empty);
+        let none = Filling::<char>::sized(3, std::iter::empty(), '-').lists;
         assert!((0..4).all(|k| none.get(k).is_empty()));
         let mut pushed = Lists::default();
         pushed.push(['x', 'y']);

@@ -194,8 +194,8 @@ mod tests {
 
     #[test]
     fn the_range_runs_from_the_earliest_to_the_latest_known_instant() {
-        // Open ends are left out; an event's end and a statement's start
-        // can each be the extreme.
+        // Open ends are left out: the earliest instant is the end of a
+        // statement open at its start, the latest an event's end.
         let text = r#"Kb(
     actors: [Actor(id: "a", name: "A", kind: State)],
     events: [Event(id: "e", name: "E", kind: Summit, date: "2024-06-15/2024-06-16")],

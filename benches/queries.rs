@@ -101,14 +101,7 @@ fn date_range_10k(b: divan::Bencher) {
 #[divan::bench(sample_count = 10)]
 fn search(b: divan::Bencher) {
     let kb = &LOADED.kb;
-    // Built once per KB; not part of a query.
-    let index = query::search::Index::build(kb);
-    b.bench(|| query::search::search(kb, &index, "ceasefire territory").len());
-}
-
-#[divan::bench(sample_count = 5, sample_size = 1)]
-fn search_index_build() -> usize {
-    annals::query::search::Index::build(&LOADED.kb).len()
+    b.bench(|| query::search::search(kb, "ceasefire territory", Some(20)).len());
 }
 
 #[divan::bench(sample_count = 5, sample_size = 1)]

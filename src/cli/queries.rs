@@ -218,9 +218,7 @@ pub fn search(
     format: Format,
     style: Style,
 ) -> Result<ExitCode, Failure> {
-    let index = query::search::Index::build(kb);
-    let mut hits = query::search::search(kb, &index, text);
-    hits.truncate(limit);
+    let hits = query::search::search(kb, text, Some(limit));
     if hits.is_empty() {
         return nothing(format, "items");
     }

@@ -6,7 +6,7 @@ use unicode_normalization::char::is_combining_mark;
 use unicode_normalization::UnicodeNormalization;
 
 use crate::kb::Kb;
-use crate::model::{ActorIx, EventIx, NodeRef, StatementIx};
+use crate::model::NodeRef;
 
 /// Where a match was found, most telling first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -70,28 +70,103 @@ pub fn fold(text: &str) -> (String, Vec<usize>) {
 }
 
 /// Appends `text` folded to `out`, and to `map` the offset in `text` each
-/// appended byte came from.
+/// appended byte came from. Runs of ASCII (most of most texts) are copied
+/// and lowercased whole; other characters are looked up in [`FOLDS`], or
+/// folded one at a time past it.
 fn fold_into(text: &str, out: &mut String, mut map: Option<&mut Vec<usize>>) {
-    for (at, c) in text.char_indices() {
-        if c.is_ascii() {
-            out.push(c.to_ascii_lowercase());
-            if let Some(map) = map.as_deref_mut() {
-                map.push(at);
-            }
-            continue;
+    let mut at = 0;
+    while at < text.len() {
+        let ascii = ascii_prefix(&text.as_bytes()[at..]);
+        let start = out.len();
+        out.push_str(&text[at..at + ascii]);
+        out[start..].make_ascii_lowercase();
+        if let Some(map) = map.as_deref_mut() {
+            map.extend(at..at + ascii);
         }
-        for d in c.to_lowercase().nfd().filter(|d| !is_combining_mark(*d)) {
-            let d = match d {
-                'ß' => 's',
-                'ı' => 'i',
-                '’' | '‘' | 'ʼ' => '\'',
-                other => other,
-            };
-            if let Some(map) = map.as_deref_mut() {
-                map.extend(std::iter::repeat_n(at, d.len_utf8()));
-            }
-            out.push(d);
+        at += ascii;
+        let Some(c) = text[at..].chars().next() else {
+            break;
+        };
+        let start = out.len();
+        match FOLDS.get(c) {
+            Some(folded) => out.push_str(folded),
+            None => fold_char(c, out),
         }
+        if let Some(map) = map.as_deref_mut() {
+            map.extend(std::iter::repeat_n(at, out.len() - start));
+        }
+        at += c.len_utf8();
+    }
+}
+
+/// How many bytes `bytes` starts with are ASCII, eight at a time.
+fn ascii_prefix(bytes: &[u8]) -> usize {
+    let mut n = 0;
+    for chunk in bytes.chunks_exact(8) {
+        let mut word = [0; 8];
+        word.copy_from_slice(chunk);
+        if u64::from_ne_bytes(word) & 0x8080_8080_8080_8080 != 0 {
+            break;
+        }
+        n += 8;
+    }
+    let rest = &bytes[n..];
+    n + rest
+        .iter()
+        .position(|b| !b.is_ascii())
+        .unwrap_or(rest.len())
+}
+
+/// Appends one character folded: lowercased, decomposed, its combining
+/// marks dropped (so their canonical order does not matter), and a few
+/// letters and apostrophes made one.
+fn fold_char(c: char, out: &mut String) {
+    for d in c.to_lowercase().nfd().filter(|d| !is_combining_mark(*d)) {
+        out.push(match d {
+            'ß' => 's',
+            'ı' => 'i',
+            '’' | '‘' | 'ʼ' => '\'',
+            other => other,
+        });
+    }
+}
+
+/// The folds of the characters before [`Folds::END`] past ASCII (Latin,
+/// Greek, Cyrillic, Hebrew, Arabic, general punctuation), made once by
+/// [`fold_char`]: lowercasing and decomposing each character of a text
+/// was most of a search's time.
+struct Folds {
+    folded: String,
+    /// Where each character's fold starts in `folded`, and the end.
+    starts: Vec<u32>,
+}
+
+static FOLDS: std::sync::LazyLock<Folds> = std::sync::LazyLock::new(Folds::make);
+
+impl Folds {
+    const START: u32 = 0x80;
+    const END: u32 = 0x3000;
+
+    fn make() -> Folds {
+        let mut folds = Folds {
+            folded: String::new(),
+            starts: Vec::with_capacity((Self::END - Self::START) as usize + 1),
+        };
+        for code in Self::START..Self::END {
+            folds.starts.push(folds.folded.len() as u32);
+            // No surrogates below U+3000: every code is a character.
+            if let Some(c) = char::from_u32(code) {
+                fold_char(c, &mut folds.folded);
+            }
+        }
+        folds.starts.push(folds.folded.len() as u32);
+        folds
+    }
+
+    fn get(&self, c: char) -> Option<&str> {
+        let i = (c as u32).checked_sub(Self::START)? as usize;
+        let (&start, &end) = (self.starts.get(i)?, self.starts.get(i + 1)?);
+        Some(&self.folded[start as usize..end as usize])
     }
 }
 
@@ -141,13 +216,15 @@ fn highlights(text: &str, words: &[String]) -> Vec<std::ops::Range<usize>> {
     ranges
 }
 
-/// Every searchable text of the KB, folded once into one buffer, so that a
+/// The searchable texts of some items, folded into one buffer, so that a
 /// search is a vectorised substring scan (memchr's `memmem`) over
-/// contiguous memory, in parallel, with no allocation per text. The
+/// contiguous memory with no allocation per text. A search folds the KB a
+/// slice of items at a time, on every core, into a buffer each job keeps
+/// (a KB's folded texts whole were 380 MB at a million statements); the
 /// original is folded again only for the hits shown (to place the
 /// highlights).
 #[derive(Debug, Default)]
-pub struct Index {
+struct Index {
     /// Every folded text, each followed by a newline. Query words never
     /// hold whitespace, so no match spans two texts.
     folded: String,
@@ -190,57 +267,25 @@ fn texts(kb: &Kb, node: NodeRef) -> Vec<(Field, &str)> {
     }
 }
 
-fn nodes(kb: &Kb) -> Vec<NodeRef> {
-    (0..kb.actors.len() as u32)
-        .map(|i| NodeRef::Actor(ActorIx(i)))
-        .chain((0..kb.events.len() as u32).map(|i| NodeRef::Event(EventIx(i))))
-        .chain((0..kb.statements.len() as u32).map(|i| NodeRef::Statement(StatementIx(i))))
-        .collect()
-}
-
-/// Items folded per parallel job when building the index.
-const BUILD_CHUNK: usize = 8192;
+/// Items folded and scanned per parallel job: a few megabytes of text.
+const CHUNK: usize = 8192;
 
 impl Index {
-    /// How many texts the index holds.
-    pub fn len(&self) -> usize {
-        self.entries.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
-    }
-
-    /// Folds every text of the KB, in parallel.
-    pub fn build(kb: &Kb) -> Index {
-        let parts: Vec<Index> = nodes(kb)
-            .par_chunks(BUILD_CHUNK)
-            .map(|chunk| {
-                let mut part = Index::default();
-                for &node in chunk {
-                    for (k, (field, text)) in texts(kb, node).into_iter().enumerate() {
-                        part.starts.push(part.folded.len());
-                        fold_into(text, &mut part.folded, None);
-                        part.folded.push('\n');
-                        part.entries.push((node, field, k as u32));
-                    }
-                }
-                part
-            })
-            .collect();
-        let mut index = Index {
-            folded: String::with_capacity(parts.iter().map(|p| p.folded.len()).sum()),
-            starts: Vec::with_capacity(parts.iter().map(|p| p.starts.len()).sum::<usize>() + 1),
-            entries: Vec::with_capacity(parts.iter().map(|p| p.entries.len()).sum()),
-        };
-        for part in parts {
-            let base = index.folded.len();
-            index.starts.extend(part.starts.iter().map(|s| s + base));
-            index.folded.push_str(&part.folded);
-            index.entries.extend(part.entries);
+    /// Folds the texts of `nodes` into this index, emptied first (its
+    /// buffers kept).
+    fn fill(&mut self, kb: &Kb, nodes: &[NodeRef]) {
+        self.folded.clear();
+        self.starts.clear();
+        self.entries.clear();
+        for &node in nodes {
+            for (k, (field, text)) in texts(kb, node).into_iter().enumerate() {
+                self.starts.push(self.folded.len());
+                fold_into(text, &mut self.folded, None);
+                self.folded.push('\n');
+                self.entries.push((node, field, k as u32));
+            }
         }
-        index.starts.push(index.folded.len());
-        index
+        self.starts.push(self.folded.len());
     }
 
     /// The folded text of entry `i`, without its newline.
@@ -261,86 +306,121 @@ impl Index {
             .filter(|w| *w != driver)
             .map(|w| memchr::memmem::Finder::new(w.as_bytes()))
             .collect();
-        let chunks: Vec<usize> = (0..self.entries.len()).step_by(SCAN_CHUNK).collect();
-        chunks
-            .par_iter()
-            .flat_map_iter(|&first| {
-                let end = (first + SCAN_CHUNK).min(self.entries.len());
-                let bytes = self.folded.as_bytes();
-                let mut found = Vec::new();
-                let mut entry = first;
-                while entry < end {
-                    let from = self.starts[entry];
-                    let Some(at) = finder.find(&bytes[from..self.starts[end]]) else {
-                        break;
-                    };
-                    // The entry holding the match: the last start at or
-                    // before it.
-                    let at = from + at;
-                    entry += self.starts[entry..=end].partition_point(|s| *s <= at) - 1;
-                    let text = self.text(entry).as_bytes();
-                    if others.iter().all(|f| f.find(text).is_some()) {
-                        found.push(entry);
+        let bytes = self.folded.as_bytes();
+        let end = self.entries.len();
+        let mut found = Vec::new();
+        let mut entry = 0;
+        while entry < end {
+            let from = self.starts[entry];
+            let Some(at) = finder.find(&bytes[from..self.starts[end]]) else {
+                break;
+            };
+            // The entry holding the match: the last start at or before it.
+            let at = from + at;
+            entry += self.starts[entry..=end].partition_point(|s| *s <= at) - 1;
+            let text = self.text(entry).as_bytes();
+            if others.iter().all(|f| f.find(text).is_some()) {
+                found.push(entry);
+            }
+            entry += 1;
+        }
+        found
+    }
+
+    /// The items whose texts hold every word, each with its score and
+    /// where its best match is.
+    fn found(&self, words: &[String], phrase: &str) -> Vec<Found> {
+        let matched = self.matching(words);
+        // An item's texts are adjacent: one group of matching entries per
+        // item.
+        let groups = matched.chunk_by(|a, b| self.entries[*a].0 == self.entries[*b].0);
+        groups
+            .map(|group| {
+                let mut total = 0;
+                let mut top = (0, group[0]);
+                for &entry in group {
+                    let s = score(self.text(entry), words, phrase, self.entries[entry].1);
+                    total += s;
+                    if s > top.0 {
+                        top = (s, entry);
                     }
-                    entry += 1;
                 }
-                found
+                let (node, field, k) = self.entries[top.1];
+                Found {
+                    node,
+                    score: total,
+                    field,
+                    text: k,
+                }
             })
             .collect()
     }
 }
 
-/// Texts scanned per parallel job.
-const SCAN_CHUNK: usize = 1 << 16;
+/// An item that matched, before its text is looked up.
+struct Found {
+    node: NodeRef,
+    score: u32,
+    field: Field,
+    /// Which of the item's texts matched best.
+    text: u32,
+}
 
-/// Searches every item; results ranked by score, then id. The index is
-/// built once per KB ([`Index::build`]) and may serve many searches.
-pub fn search(kb: &Kb, index: &Index, query: &str) -> Vec<Hit> {
+/// Searches every item; the first `limit` results (all when `None`) by
+/// score, then id.
+pub fn search(kb: &Kb, query: &str, limit: Option<usize>) -> Vec<Hit> {
     let words = words(query);
     if words.is_empty() {
         return Vec::new();
     }
     let phrase = words.join(" ");
-    let matched = index.matching(&words);
-    // An item's texts are adjacent: one group of matching entries per item.
-    let groups: Vec<&[usize]> = matched
-        .chunk_by(|a, b| index.entries[*a].0 == index.entries[*b].0)
+    let nodes: Vec<NodeRef> =
+        crate::kb::nodes(kb.actors.len(), kb.events.len(), kb.statements.len()).collect();
+    let mut found: Vec<Found> = nodes
+        .par_chunks(CHUNK)
+        .map_init(Index::default, |index, chunk| {
+            index.fill(kb, chunk);
+            index.found(&words, &phrase)
+        })
+        .flatten_iter()
         .collect();
-    let mut hits: Vec<Hit> = groups
-        .par_iter()
-        .map(|group| {
-            let mut total = 0;
-            let mut top = (0, group[0]);
-            for &entry in *group {
-                let s = score(index.text(entry), &words, &phrase, index.entries[entry].1);
-                total += s;
-                if s > top.0 {
-                    top = (s, entry);
-                }
-            }
-            let (node, field, k) = index.entries[top.1];
-            let text = texts(kb, node)
-                .get(k as usize)
+    // Items scored below the `limit`-th best cannot be among the first
+    // (a common word matches a million statements, and ordering them by
+    // id reads each one's).
+    if let Some(last) = limit
+        .and_then(|l| l.checked_sub(1))
+        .filter(|&l| l < found.len())
+    {
+        let mut scores: Vec<u32> = found.iter().map(|f| f.score).collect();
+        let (_, &mut least, _) = scores.select_nth_unstable_by(last, |a, b| b.cmp(a));
+        found.retain(|f| f.score >= least);
+    }
+    // Keys first: comparing through `kb.id_of` chased each item twice per
+    // comparison, most of the time of a search with many hits.
+    found.par_sort_by_cached_key(|f| (std::cmp::Reverse(f.score), kb.id_of(f.node)));
+    found.truncate(limit.unwrap_or(usize::MAX));
+    found
+        .into_par_iter()
+        .map(|f| {
+            let text = texts(kb, f.node)
+                .get(f.text as usize)
                 .map_or("", |(_, text)| *text)
                 .to_owned();
             Hit {
-                node,
-                score: total,
-                field,
+                node: f.node,
+                score: f.score,
+                field: f.field,
                 matches: highlights(&text, &words),
                 text,
             }
         })
-        .collect();
-    // Keys first: comparing through `kb.id_of` chased each item twice per
-    // comparison, most of the time of a search with many hits.
-    hits.par_sort_by_cached_key(|h| (std::cmp::Reverse(h.score), kb.id_of(h.node)));
-    hits
+        .collect()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::ActorIx;
 
     #[test]
     fn folding_strips_case_and_accents_and_maps_back() {
@@ -349,6 +429,45 @@ mod tests {
         let at = folded.find("ete").unwrap();
         assert_eq!(map[at], "Bürgenstock ".len());
         assert_eq!(fold("Європейська").0, "європеиська");
+    }
+
+    #[test]
+    fn folding_maps_every_byte_back_to_the_character_it_came_from() {
+        // ASCII runs lowercased whole, a letter stripped of its accent, a
+        // dash kept, an apostrophe made plain, a Greek capital lowered.
+        let text = "ÀBc—d’Ωx";
+        let (folded, map) = fold(text);
+        assert_eq!(folded, "abc—d'ωx");
+        // Bytes of the text: À 0-1, B 2, c 3, — 4-6, d 7, ’ 8-10, Ω 11-12,
+        // x 13; then the end.
+        assert_eq!(map, [0, 2, 3, 4, 4, 4, 7, 8, 11, 11, 13, 14]);
+    }
+
+    #[test]
+    fn ascii_runs_end_at_the_first_other_byte_wherever_it_falls() {
+        for len in 0..20 {
+            let ascii = "a".repeat(len);
+            assert_eq!(ascii_prefix(ascii.as_bytes()), len);
+            for at in 0..len {
+                let mut text = ascii.clone();
+                text.replace_range(at..at + 1, "é");
+                assert_eq!(ascii_prefix(text.as_bytes()), at, "{text}");
+            }
+        }
+    }
+
+    #[test]
+    fn the_table_folds_each_character_as_folding_it_alone_does() {
+        // Every character the table holds, and a few past its end.
+        for code in Folds::START..Folds::END + 0x100 {
+            let Some(c) = char::from_u32(code) else {
+                continue;
+            };
+            let mut alone = String::new();
+            fold_char(c, &mut alone);
+            assert_eq!(fold(c.encode_utf8(&mut [0; 4])).0, alone, "U+{code:04X}");
+        }
+        assert_eq!(fold("ẞİ‘").0, "si'");
     }
 
     #[test]

@@ -527,14 +527,8 @@ impl Kb {
     fn make_responders(&self) -> Responders {
         let answers = answers(&self.statements);
         let targets = || answers.values.iter().map(|&(to, _)| to);
-        let statement = |to| match to {
-            Answered::Statement(t) => Some(t.index()),
-            Answered::Event(_) => None,
-        };
-        let event = |to| match to {
-            Answered::Event(e) => Some(e.index()),
-            Answered::Statement(_) => None,
-        };
+        let statement = |to: Answered| to.statement().map(StatementIx::index);
+        let event = |to: Answered| to.event().map(EventIx::index);
         let blank = Responder {
             from: StatementIx(0),
             stance: Stance::Supports,
@@ -601,10 +595,8 @@ impl Kb {
             for &(to, stance) in answers.get(i) {
                 // (No list is collected per link: a million responses would
                 // be a million allocations.)
-                let (target_statement, event) = match to {
-                    Answered::Statement(t) => (Some(t.index()), None),
-                    Answered::Event(e) => (None, Some(Party::Event(e))),
-                };
+                let target_statement = to.statement().map(StatementIx::index);
+                let event = to.event().map(Party::Event);
                 let joint = joint[i] || target_statement.is_some_and(|t| joint[t]);
                 for &by in credited.get(i) {
                     let targets = target_statement

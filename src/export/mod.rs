@@ -93,10 +93,7 @@ pub fn select(kb: &Kb, view: View, filter: &Filter) -> Selection {
                     let st = kb.statement(*s);
                     st.at
                         .into_iter()
-                        .chain(st.responds_to.iter().filter_map(|r| match r.to {
-                            Answered::Event(e) => Some(e),
-                            Answered::Statement(_) => None,
-                        }))
+                        .chain(st.responds_to.iter().filter_map(|r| r.to.event()))
                 })
                 .collect();
             kept_events

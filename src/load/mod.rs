@@ -360,7 +360,7 @@ impl Resolved {
         };
         let seed = resolve::Seed {
             ids,
-            base: Some(base),
+            base,
             actor_kinds: self.actors.iter().map(|a| a.kind).collect(),
             event_zones: self.events.iter().map(|e| e.time_zone).collect(),
             places,

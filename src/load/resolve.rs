@@ -220,7 +220,8 @@ struct Resolver<'k> {
 pub(crate) struct Seed<'k> {
     /// Ids over those of `base`: those of statements that moved.
     pub ids: IdMap,
-    pub base: Option<Base<'k>>,
+    /// The KB's ids, at the places the change leaves them.
+    pub base: Base<'k>,
     pub actor_kinds: Vec<ActorKind>,
     pub event_zones: Vec<Option<Zone>>,
     pub places: Places,
@@ -434,7 +435,7 @@ pub(crate) fn patch(
     let names = Names {
         ids: Ids {
             own: seed.ids,
-            base: seed.base,
+            base: Some(seed.base),
         },
         actor_kinds: seed.actor_kinds,
         event_zones: seed.event_zones,

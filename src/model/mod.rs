@@ -285,10 +285,7 @@ pub struct Response {
 impl Response {
     /// The statement answered, when the response names one.
     pub fn statement(&self) -> Option<StatementIx> {
-        match self.to {
-            Answered::Statement(s) => Some(s),
-            Answered::Event(_) => None,
-        }
+        self.to.statement()
     }
 }
 
@@ -302,6 +299,22 @@ pub enum Answered {
 }
 
 impl Answered {
+    /// The statement answered, when it is one.
+    pub fn statement(self) -> Option<StatementIx> {
+        match self {
+            Answered::Statement(s) => Some(s),
+            Answered::Event(_) => None,
+        }
+    }
+
+    /// The event answered as a whole, when it is one.
+    pub fn event(self) -> Option<EventIx> {
+        match self {
+            Answered::Event(e) => Some(e),
+            Answered::Statement(_) => None,
+        }
+    }
+
     pub fn node(self) -> NodeRef {
         match self {
             Answered::Statement(s) => NodeRef::Statement(s),

@@ -161,7 +161,7 @@ fuzz_target!(|input: Input| {
             NodeRef::Statement(StatementIx(0)),
         );
     }
-    let index = query::search::Index::build(kb);
-    let _ = query::search::search(kb, &index, &input.query);
+    let _ = query::search::search(kb, &input.query, None);
+    let _ = query::search::search(kb, &input.query, Some(1));
     let _ = query::stats::stats(kb, 5);
 });

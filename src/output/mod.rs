@@ -57,14 +57,14 @@ pub(crate) fn write_table(
 /// in the chosen format, as they are made.
 pub(crate) fn write_rows(
     head: &Table,
-    rows: table::Rows,
+    rows: &table::Indexed,
     format: Format,
     out: &mut dyn std::io::Write,
     style: Style,
 ) -> std::io::Result<()> {
     match format {
-        Format::Csv(cells) => head.write_csv_of(rows, out, cells),
-        Format::Md => head.write_md_of(rows, out),
-        Format::Text | Format::Json => head.write_text_of(rows, out, style),
+        Format::Csv(cells) => head.write_csv_of(&|f| rows.each(f), out, cells),
+        Format::Md => head.write_md_of(&|f| rows.each(f), out),
+        Format::Text | Format::Json => head.write_text_indexed(rows, out, style),
     }
 }

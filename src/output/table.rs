@@ -3,6 +3,7 @@
 use std::borrow::Cow;
 use std::io::{self, Write};
 
+use rayon::prelude::*;
 use unicode_width::UnicodeWidthStr;
 
 use super::style::{Role, Style};
@@ -88,13 +89,60 @@ impl<'a> Table<'a> {
     /// in a first pass over them and written in a second: the rows are
     /// never all held.
     pub fn write_text_of(&self, rows: Rows, out: &mut dyn Write, style: Style) -> io::Result<()> {
-        let mut widths: Vec<usize> = self.columns.iter().map(|c| c.width()).collect();
+        let mut widths = self.header_widths();
         rows(&mut |row| {
-            for (i, c) in row.iter().enumerate() {
-                widths[i] = widths[i].max(self.shown(i, c).width());
-            }
+            self.measure(row, &mut widths);
             Ok(())
         })?;
+        self.write_aligned(&widths, rows, out, style)
+    }
+
+    /// [`Table::write_text_of`] of rows made by index, measured on every
+    /// core: the widths are the same whatever order the rows are measured
+    /// in, and measuring reads each row's items, out of place (a million
+    /// rows' measuring was a third of `who-responded`).
+    pub fn write_text_indexed(
+        &self,
+        rows: &Indexed,
+        out: &mut dyn Write,
+        style: Style,
+    ) -> io::Result<()> {
+        let widths = (0..rows.len)
+            .into_par_iter()
+            .fold(
+                || self.header_widths(),
+                |mut widths, i| {
+                    self.measure(&(rows.row)(i), &mut widths);
+                    widths
+                },
+            )
+            .reduce(
+                || self.header_widths(),
+                |a, b| a.into_iter().zip(b).map(|(a, b)| a.max(b)).collect(),
+            );
+        self.write_aligned(&widths, &|f| rows.each(f), out, style)
+    }
+
+    /// The columns' widths before any row: their names'.
+    fn header_widths(&self) -> Vec<usize> {
+        self.columns.iter().map(|c| c.width()).collect()
+    }
+
+    /// Widens `widths` to hold `row` as a terminal shows it.
+    fn measure(&self, row: &[Cell], widths: &mut [usize]) {
+        for (i, c) in row.iter().enumerate() {
+            widths[i] = widths[i].max(self.shown(i, c).width());
+        }
+    }
+
+    /// Writes the header and `rows` in columns of `widths`.
+    fn write_aligned(
+        &self,
+        widths: &[usize],
+        rows: Rows,
+        out: &mut dyn Write,
+        style: Style,
+    ) -> io::Result<()> {
         let last = self.columns.len().saturating_sub(1);
         // Each line made in one buffer, kept from line to line.
         let mut line = String::new();
@@ -183,6 +231,20 @@ impl<'a> Table<'a> {
 /// took six times the KB.
 pub type Rows<'a> = &'a dyn Fn(&mut dyn FnMut(&[Cell]) -> io::Result<()>) -> io::Result<()>;
 
+/// A table's rows made on demand by index: `row(i)` for each `i` below
+/// `len`, so that they can be measured on every core and written in order.
+pub struct Indexed<'r, 'k> {
+    pub len: usize,
+    pub row: &'r (dyn Fn(usize) -> Vec<Cell<'k>> + Sync),
+}
+
+impl Indexed<'_, '_> {
+    /// Calls `f` with every row in order.
+    pub fn each(&self, f: &mut dyn FnMut(&[Cell]) -> io::Result<()>) -> io::Result<()> {
+        (0..self.len).try_for_each(|i| f(&(self.row)(i)))
+    }
+}
+
 /// Cuts text to `max` display columns, ending with `…` when cut.
 pub fn cut(text: &str, max: usize) -> String {
     if text.width() <= max {
@@ -215,6 +277,42 @@ mod tests {
         assert_eq!(
             String::from_utf8(out).unwrap(),
             "WHO         WHAT\nПутін       x\nNATO chief  y\n"
+        );
+    }
+
+    #[test]
+    fn rows_measured_on_every_core_align_as_rows_measured_in_order() {
+        // The widest cell of each column in a different row, far apart,
+        // wide characters among them, one column cut.
+        let make = |i: usize| -> Vec<Cell<'static>> {
+            let wide = |at: usize, text: &str| match i == at {
+                true => text.to_owned(),
+                false => (i % 97).to_string(),
+            };
+            vec![
+                wide(17, "Путін-Путін-Путін").into(),
+                wide(9_000, "東京東京東京").into(),
+                wide(4_321, &"x".repeat(80)).into(),
+                cell(wide(123, "\u{1b}[31mred"), Role::Date),
+            ]
+        };
+        let head = Table::new(&["a", "b", "c", "d"]).truncate(2, 30);
+        let mut held = head.clone();
+        for i in 0..10_000 {
+            held.push(make(i));
+        }
+        let mut in_order = Vec::new();
+        held.write_text(&mut in_order, Style::default()).unwrap();
+        let mut on_cores = Vec::new();
+        let rows = Indexed {
+            len: 10_000,
+            row: &make,
+        };
+        head.write_text_indexed(&rows, &mut on_cores, Style::default())
+            .unwrap();
+        assert_eq!(
+            String::from_utf8(on_cores).unwrap(),
+            String::from_utf8(in_order).unwrap()
         );
     }
 

@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use super::json::{self, EventView, StatementView};
 use super::style::Role;
-use super::table::{cell, Cell, Table};
+use super::table::{cell, Cell, Indexed, Table};
 use super::{name, stance_word, write_rows, Format, Style};
 use crate::kb::Kb;
 use crate::model::{ActorIx, Date, ParticipationRole};
@@ -68,10 +68,9 @@ pub fn write(
             "responds_to",
         ])
     };
-    let rows = |f: &mut dyn FnMut(&[Cell]) -> io::Result<()>| {
-        items
-            .iter()
-            .try_for_each(|item| f(&row(kb, *item, focus, text)))
+    let rows = Indexed {
+        len: items.len(),
+        row: &|i| row(kb, items[i], focus, text),
     };
     write_rows(&head, &rows, format, out, style)
 }

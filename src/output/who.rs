@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use super::json::{self, Ref};
 use super::style::Role;
-use super::table::{cell, Cell, Table};
+use super::table::{cell, Cell, Indexed, Table};
 use super::{name, stance_word, write_rows, Format, Style};
 use crate::kb::Kb;
 use crate::model::{Stance, StatementIx};
@@ -101,8 +101,9 @@ pub fn write(
             "stances",
         ])
     };
-    let rows = |f: &mut dyn FnMut(&[Cell]) -> io::Result<()>| {
-        pairs.iter().try_for_each(|p| f(&row(kb, p, text)))
+    let rows = Indexed {
+        len: pairs.len(),
+        row: &|i| row(kb, &pairs[i], text),
     };
     write_rows(&head, &rows, format, out, style)
 }

@@ -82,25 +82,18 @@ impl<'a> Table<'a> {
 
     /// Aligned columns for a terminal, with a header line.
     pub fn write_text(&self, out: &mut dyn Write, style: Style) -> io::Result<()> {
-        self.write_text_of(&|f| self.each_row(f), out, style)
-    }
-
-    /// Aligned columns of `rows` (this table's own are not read), measured
-    /// in a first pass over them and written in a second: the rows are
-    /// never all held.
-    pub fn write_text_of(&self, rows: Rows, out: &mut dyn Write, style: Style) -> io::Result<()> {
         let mut widths = self.header_widths();
-        rows(&mut |row| {
+        for row in &self.rows {
             self.measure(row, &mut widths);
-            Ok(())
-        })?;
-        self.write_aligned(&widths, rows, out, style)
+        }
+        self.write_aligned(&widths, &|f| self.each_row(f), out, style)
     }
 
-    /// [`Table::write_text_of`] of rows made by index, measured on every
-    /// core: the widths are the same whatever order the rows are measured
-    /// in, and measuring reads each row's items, out of place (a million
-    /// rows' measuring was a third of `who-responded`).
+    /// Aligned columns of rows made by index (this table's own are not
+    /// read), never all held: measured in a first pass on every core (the
+    /// widths are the same in any order, and measuring reads each row's
+    /// items out of place: a third of `who-responded` at a million rows),
+    /// written in order in a second.
     pub fn write_text_indexed(
         &self,
         rows: &Indexed,

@@ -100,3 +100,24 @@ pub fn not_signed(kb: &Kb, statement: StatementIx) -> Vec<ActorIx> {
         _ => Vec::new(),
     }
 }
+
+/// Drops the items of `list` counted less than its `n`-th most counted:
+/// they cannot be among the first `n` (none are kept when `n` is 0). What
+/// stays is then ordered; at a million items, most of them drawing one
+/// response or matching a word once, this is most of them gone before
+/// any is ordered.
+pub(crate) fn drop_below_first<T, C: Ord + Copy>(
+    list: &mut Vec<T>,
+    n: usize,
+    count: impl Fn(&T) -> C,
+) {
+    let Some(last) = n.checked_sub(1) else {
+        list.clear();
+        return;
+    };
+    if last < list.len() {
+        let mut counts: Vec<C> = list.iter().map(&count).collect();
+        let (_, &mut least, _) = counts.select_nth_unstable_by(last, |a, b| b.cmp(a));
+        list.retain(|item| count(item) >= least);
+    }
+}

@@ -387,13 +387,8 @@ pub fn search(kb: &Kb, query: &str, limit: Option<usize>) -> Vec<Hit> {
     // Items scored below the `limit`-th best cannot be among the first
     // (a common word matches a million statements, and ordering them by
     // id reads each one's).
-    if let Some(last) = limit
-        .and_then(|l| l.checked_sub(1))
-        .filter(|&l| l < found.len())
-    {
-        let mut scores: Vec<u32> = found.iter().map(|f| f.score).collect();
-        let (_, &mut least, _) = scores.select_nth_unstable_by(last, |a, b| b.cmp(a));
-        found.retain(|f| f.score >= least);
+    if let Some(limit) = limit {
+        super::drop_below_first(&mut found, limit, |f| f.score);
     }
     // Keys first: comparing through `kb.id_of` chased each item twice per
     // comparison, most of the time of a search with many hits.

@@ -137,15 +137,10 @@ fn first<T>(
     n: usize,
     tie: impl Fn(&(T, usize), &(T, usize)) -> std::cmp::Ordering,
 ) {
+    super::drop_below_first(list, n, |(_, c)| *c);
     let Some(last) = n.checked_sub(1) else {
-        list.clear();
         return;
     };
-    if n < list.len() {
-        let mut counts: Vec<usize> = list.iter().map(|(_, c)| *c).collect();
-        let (_, &mut least, _) = counts.select_nth_unstable_by(last, |a, b| b.cmp(a));
-        list.retain(|(_, c)| *c >= least);
-    }
     let cmp = |a: &(T, usize), b: &(T, usize)| b.1.cmp(&a.1).then_with(|| tie(a, b));
     if n < list.len() {
         list.select_nth_unstable_by(last, cmp);

@@ -21,6 +21,7 @@ use crate::model::{
     Actor, ActorIx, Answered, Event, EventIx, NodeKind, NodeRef, ParticipationRole, Stance,
     Statement, StatementIx,
 };
+use crate::outline::{Outline, Sketch, Whole};
 use crate::source_map::Span;
 
 /// The kinds of link between nodes of the graph.
@@ -274,6 +275,9 @@ pub(crate) struct Kept {
     /// The id index, when every item has the id and place it was built
     /// with (a patch that kept every item in its place).
     pub ids: Option<IdIndex>,
+    /// The statements' columns, when they are the statements' (annals'
+    /// cache keeps them).
+    pub outline: Option<Outline>,
 }
 
 /// Every node of lists of these lengths: actors, then events, then
@@ -346,6 +350,7 @@ pub struct Kb {
     by_actor: OnceLock<Vec<Vec<StatementIx>>>,
     at_event: OnceLock<Vec<Vec<StatementIx>>>,
     links: OnceLock<Vec<ResponseLink>>,
+    outline: OnceLock<Outline>,
     members: Vec<Vec<ActorIx>>,
     actors_by_id: Vec<ActorIx>,
     actor_rank: Vec<u32>,
@@ -381,12 +386,14 @@ impl Kb {
             }
         }
         let ids = kept.ids.map(OnceLock::from).unwrap_or_default();
+        let outline = kept.outline.map(OnceLock::from).unwrap_or_default();
         let mut kb = Kb {
             actors,
             events,
             statements,
             settings,
             ids,
+            outline,
             ..Kb::default()
         };
         kb.build_indexes(kept.order);
@@ -399,6 +406,7 @@ impl Kb {
         let kept = Kept {
             order: Some(self.order),
             ids: self.ids.into_inner(),
+            outline: None,
         };
         (
             self.actors,
@@ -726,6 +734,22 @@ impl Kb {
             NodeRef::Event(x) => a + x.index(),
             NodeRef::Statement(x) => a + e + x.index(),
         })
+    }
+
+    /// The statements' columns (built when first asked for).
+    pub fn outline(&self) -> &Outline {
+        self.outline.get_or_init(|| Outline::of(&self.statements))
+    }
+
+    /// The KB as the queries that count read it.
+    pub fn sketch(&self) -> Sketch<'_> {
+        Sketch::of(
+            &self.actors,
+            &self.events,
+            self.outline(),
+            &self.order,
+            Whole::All(&self.statements),
+        )
     }
 
     /// Every statement in the KB's total order: earliest instant, latest

@@ -37,6 +37,7 @@ pub mod load;
 pub mod lsp;
 pub mod model;
 pub mod new;
+pub mod outline;
 pub mod output;
 pub(crate) mod palette;
 pub mod query;

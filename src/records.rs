@@ -14,6 +14,7 @@ use crate::model::{
     ActorIx, Date, EventIx, Instant, NodeRef, ParticipationRole, Quote, Rating, Response, Source,
     Stance, Statement, StatementIx, StatusKind, Verdict,
 };
+use crate::outline::Sketch;
 
 /// A sequence serialized as it is made: `make` is called when it is
 /// written, and each item is serialized and dropped before the next is
@@ -74,6 +75,15 @@ pub struct Ref<'a> {
 
 impl<'a> Ref<'a> {
     pub fn node(kb: &'a Kb, node: NodeRef) -> Ref<'a> {
+        Ref {
+            id: kb.id_of(node),
+            node: node.kind().as_str(),
+            name: kb.name_of(node),
+        }
+    }
+
+    /// [`Ref::node`] of the KB a sketch is of.
+    pub fn sketched(kb: &Sketch<'a>, node: NodeRef) -> Ref<'a> {
         Ref {
             id: kb.id_of(node),
             node: node.kind().as_str(),

@@ -163,5 +163,5 @@ fuzz_target!(|input: Input| {
     }
     let _ = query::search::search(kb, &input.query, None);
     let _ = query::search::search(kb, &input.query, Some(1));
-    let _ = query::stats::stats(kb, 5);
+    let _ = query::stats::stats(&kb.sketch(), 5);
 });

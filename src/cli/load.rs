@@ -3,7 +3,7 @@
 use std::path::Path;
 use std::time::SystemTime;
 
-use annals::cache::{Cache, Setting};
+use annals::cache::{Cache, Outlined, Setting};
 use annals::{Kb, Loaded};
 
 use super::Failure;
@@ -32,6 +32,16 @@ pub fn load(kb: &Path, cache: &Setting) -> Result<Kb, Failure> {
     let loaded = checked(kb)?;
     let _ = cache.write(kb, &loaded, started);
     Ok(loaded.kb)
+}
+
+/// The front of the KB's cache (its actors, events and statements'
+/// columns; see `Cache::read_outline`), when the cache is on and holds the
+/// KB as it is now; `None` sends the caller to [`load`].
+pub fn outlined(kb: &Path, cache: &Setting) -> Option<Outlined> {
+    match cache {
+        Setting::On(dir) => Cache::new(dir).read_outline(kb).ok(),
+        Setting::Off(_) => None,
+    }
 }
 
 /// The KB loaded from its files, with their sources (for a command that

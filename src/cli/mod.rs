@@ -74,8 +74,12 @@ pub fn run(cli: Cli) -> ExitCode {
         }
         Command::Cache { action } => cache::run(&cli.kb, &action, cli.no_cache),
         command => request::Request::resolve(command, &cli.kb).and_then(|request| {
-            let kb = load::load(&cli.kb, &cache::setting(cli.no_cache)?)?;
-            request.run(kb, &cli.kb, Style { color })
+            let (setting, style) = (cache::setting(cli.no_cache)?, Style { color });
+            if let Some(answered) = request.run_outlined(&cli.kb, &setting, style) {
+                return answered;
+            }
+            let kb = load::load(&cli.kb, &setting)?;
+            request.run(kb, &cli.kb, style)
         }),
     };
     match result {

@@ -1,12 +1,16 @@
 //! Running the query commands on a loaded KB: ids resolved with messages
 //! that say what went wrong, the query called, the output written.
 
+use std::collections::BTreeMap;
 use std::io::{self, Write};
 use std::process::ExitCode;
 
+use annals::cache::Outlined;
 use annals::kb::Party;
 use annals::model::{ActorIx, NodeKind, NodeRef, StatementIx};
+use annals::outline::Sketch;
 use annals::output::{self, Format, Style};
+use annals::query::stats::Stats;
 use annals::query::{self, Filter, FilterSpec};
 use annals::Kb;
 
@@ -262,9 +266,34 @@ pub fn path(
 }
 
 pub fn stats(kb: &Kb, top: usize, format: Format, style: Style) -> Result<ExitCode, Failure> {
-    let stats = query::stats::stats(kb, top);
+    let kb = kb.sketch();
+    let stats = query::stats::stats(&kb, top);
+    write_stats(&kb, &stats, format, style)
+}
+
+/// `stats` from the cache's columns (see `Cache::read_outline`), with the
+/// statements the report shows read whole from the cache; `None` when
+/// these cannot be read (the caller loads the KB).
+pub fn stats_outlined(
+    outlined: &Outlined,
+    top: usize,
+    format: Format,
+    style: Style,
+) -> Option<Result<ExitCode, Failure>> {
+    let none = BTreeMap::new();
+    let stats = query::stats::stats(&outlined.sketch(&none), top);
+    let whole = outlined.fetch(stats.shown()).ok()?;
+    Some(write_stats(&outlined.sketch(&whole), &stats, format, style))
+}
+
+fn write_stats(
+    kb: &Sketch,
+    stats: &Stats,
+    format: Format,
+    style: Style,
+) -> Result<ExitCode, Failure> {
     emit_query(format, |o| {
-        output::lists::write_stats(kb, &stats, format, o, style)
+        output::lists::write_stats(kb, stats, format, o, style)
     })?;
     Ok(ExitCode::SUCCESS)
 }

@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use annals::artifact::{Artifact, Format, Options, Plan};
 use annals::build::Manifest;
+use annals::cache::Setting;
 use annals::escape;
 use annals::output::{self, Style};
 use annals::query::FilterSpec;
@@ -16,7 +17,7 @@ use annals::render::timeline::Caption;
 use annals::Kb;
 
 use super::args::{CaptionArgs, Command, FilterArgs, OldTo};
-use super::{pictures, queries, Failure};
+use super::{load, pictures, queries, Failure};
 
 /// A command, resolved.
 pub enum Request {
@@ -269,6 +270,24 @@ impl Request {
                 unreachable!("commands that do not query the KB run without a request")
             }
         })
+    }
+
+    /// Answers the request from the front of the KB's cache alone, when it
+    /// is one that needs no more (`stats`) and the cache holds the KB as
+    /// it is now; `None` when the KB must be loaded ([`Request::run`]).
+    pub fn run_outlined(
+        &self,
+        kb_path: &Path,
+        cache: &Setting,
+        style: Style,
+    ) -> Option<Result<ExitCode, Failure>> {
+        match *self {
+            Request::Stats(limit, format) => {
+                let outlined = load::outlined(kb_path, cache)?;
+                queries::stats_outlined(&outlined, limit, format, style)
+            }
+            _ => None,
+        }
     }
 
     /// Runs the request on the loaded KB. The KB is kept unfreed to the end

@@ -385,6 +385,7 @@ impl Resolved {
         self.kept = Kept {
             order: kept.order,
             ids,
+            outline: None,
         };
         Some(Patch {
             kb: self.assemble(),

@@ -7,9 +7,11 @@ use serde::Serialize;
 use super::json::{self, instant, Ref};
 use super::style::Role;
 use super::table::{cell, cut, Table};
-use super::{name, write_table, Format, Style};
+use super::{write_table, Format, Style};
 use crate::escape;
 use crate::kb::Kb;
+use crate::model::NodeRef;
+use crate::outline::Sketch;
 use crate::query::path::Step;
 use crate::query::search::Hit;
 use crate::query::stats::Stats;
@@ -206,7 +208,7 @@ pub(crate) struct StatsView<'a> {
 }
 
 pub fn write_stats(
-    kb: &Kb,
+    kb: &Sketch,
     stats: &Stats,
     format: Format,
     out: &mut dyn Write,
@@ -227,7 +229,7 @@ pub fn write_stats(
             .most_responded_statements
             .iter()
             .map(|(s, n)| Counted {
-                item: Ref::node(kb, crate::model::NodeRef::Statement(*s)),
+                item: Ref::sketched(kb, NodeRef::Statement(*s)),
                 responses: *n,
             })
             .collect(),
@@ -235,14 +237,14 @@ pub fn write_stats(
             .most_responded_actors
             .iter()
             .map(|(a, n)| Counted {
-                item: Ref::actor(kb, *a),
+                item: Ref::sketched(kb, NodeRef::Actor(*a)),
                 responses: *n,
             })
             .collect(),
         without_sources: stats
             .without_sources
             .iter()
-            .map(|s| kb.statement(*s).id.as_str())
+            .map(|s| kb.statements.id(*s))
             .collect(),
     };
     if format == Format::Json {
@@ -293,7 +295,11 @@ pub fn write_stats(
         "".into(),
     ]);
     for (a, n) in &stats.most_responded_actors {
-        table.push(vec!["".into(), name(kb, *a).into(), n.to_string().into()]);
+        table.push(vec![
+            "".into(),
+            kb.actor(*a).name.as_str().into(),
+            n.to_string().into(),
+        ]);
     }
     table.push(vec![
         cell("without sources", Role::Header),

@@ -2,8 +2,8 @@
 
 use std::collections::BTreeMap;
 
-use crate::kb::Kb;
 use crate::model::{ActorIx, ActorKind, Bounds, EventKind, Instant, StatementIx, StatementKind};
+use crate::outline::Sketch;
 
 /// What `annals stats` reports.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -21,36 +21,35 @@ pub struct Stats {
     pub without_sources: Vec<StatementIx>,
 }
 
-pub fn stats(kb: &Kb, top: usize) -> Stats {
+/// The counts and extremes of the KB `kb` sketches, with the `top` most
+/// responded statements and actors. Reads only the sketch's columns, so
+/// annals' cache can answer it without reading the statements whole.
+pub fn stats(kb: &Sketch, top: usize) -> Stats {
     let mut actors = BTreeMap::new();
-    for a in &kb.actors {
+    for a in kb.actors {
         *actors.entry(a.kind).or_default() += 1;
     }
     let mut events = BTreeMap::new();
-    for e in &kb.events {
+    for e in kb.events {
         *events.entry(e.kind).or_default() += 1;
     }
     let mut statements = BTreeMap::new();
     let mut responses = 0;
     let mut range = Range::default();
-    for e in &kb.events {
+    for e in kb.events {
         range.add(e.date.bounds());
     }
-    // Counted in storage order (what is counted does not depend on the
-    // order; time order visits a million statements out of place); the
-    // statements without sources are listed in time order below.
-    let mut sourceless = Vec::with_capacity(kb.statements.len());
+    let columns = kb.statements;
     // Each statement's responders counted, not listed (`Kb::responders`
     // lists them in time order: a million lists to read their lengths).
-    let mut answered = vec![0u32; kb.statements.len()];
-    for s in &kb.statements {
-        sourceless.push(s.sources.is_empty());
-        *statements.entry(s.kind).or_default() += 1;
-        responses += s.responds_to.len();
-        for (to, _) in s.statement_responses() {
+    let mut answered = vec![0u32; columns.len()];
+    for s in columns.indexes() {
+        *statements.entry(columns.kind(s)).or_default() += 1;
+        responses += columns.responses(s);
+        for to in columns.answers(s) {
             answered[to.index()] += 1;
         }
-        range.add(s.when);
+        range.add(columns.when(s));
     }
     let mut per_statement = Vec::new();
     // By index, not in a map: tens of thousands of actors, each looked up
@@ -60,13 +59,13 @@ pub fn stats(kb: &Kb, top: usize) -> Stats {
         if n > 0 {
             let ix = StatementIx(i as u32);
             per_statement.push((ix, n as usize));
-            for speaker in kb.statement(ix).credited() {
+            for speaker in columns.credited(ix) {
                 by_actor[speaker.index()] += n as usize;
             }
         }
     }
     first(&mut per_statement, top, |a, b| {
-        kb.statement(a.0).id.cmp(&kb.statement(b.0).id)
+        columns.id(a.0).cmp(columns.id(b.0))
     });
     let mut most_actors: Vec<(ActorIx, usize)> = (by_actor.into_iter().enumerate())
         .filter(|&(_, n)| n > 0)
@@ -87,8 +86,15 @@ pub fn stats(kb: &Kb, top: usize) -> Stats {
             .statements_in_order()
             .iter()
             .copied()
-            .filter(|ix| sourceless[ix.index()])
+            .filter(|&ix| !columns.is_sourced(ix))
             .collect(),
+    }
+}
+
+impl Stats {
+    /// The statements its report shows whole (their summaries).
+    pub fn shown(&self) -> impl Iterator<Item = StatementIx> + '_ {
+        self.most_responded_statements.iter().map(|&(s, _)| s)
     }
 }
 
@@ -152,6 +158,7 @@ fn first<T>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Kb;
 
     #[test]
     fn statements_without_sources_are_listed_in_time_order() {
@@ -169,7 +176,7 @@ mod tests {
     ],
 )"#;
         let kb = Kb::load_files(&[("kb.ron", text.as_bytes())]).kb;
-        let stats = stats(&kb, 10);
+        let stats = stats(&kb.sketch(), 10);
         let ids = |list: &[StatementIx]| {
             let ids = list.iter().map(|&ix| kb.statement(ix).id.as_str());
             ids.collect::<Vec<_>>()
@@ -200,12 +207,12 @@ mod tests {
     ],
 )"#;
         let kb = Kb::load_files(&[("kb.ron", text.as_bytes())]).kb;
-        let range = stats(&kb, 10).range.expect("dated items");
+        let range = stats(&kb.sketch(), 10).range.expect("dated items");
         let day = |d: &str| d.parse::<crate::model::Date>().unwrap().bounds();
         assert_eq!(range.start, day("2024-03-01").end);
         assert_eq!(range.end, day("2024-06-16").end);
         let none = Kb::load_files(&[("kb.ron", b"Kb()".as_slice())]).kb;
-        assert_eq!(stats(&none, 10).range, None);
+        assert_eq!(stats(&none.sketch(), 10).range, None);
     }
 
     #[test]

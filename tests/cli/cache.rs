@@ -36,6 +36,23 @@ fn state(dir: &Path, cache: &Path) -> String {
         .to_owned()
 }
 
+/// The cache file in the cache folder `cache`.
+fn cache_file(cache: &Path) -> std::path::PathBuf {
+    fs::read_dir(cache)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|e| e == "cache"))
+        .expect("a cache file")
+}
+
+/// A cache folder, and a folder holding a generated KB of `statements`.
+fn generated(statements: usize) -> (tempfile::TempDir, tempfile::TempDir) {
+    let cache = tempfile::tempdir().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    write_generated_kb(&dir.path().join("kb"), statements);
+    (cache, dir)
+}
+
 fn is_fresh(state: &str) -> bool {
     state.starts_with("state: fresh")
 }
@@ -91,9 +108,7 @@ fn answers_from_the_cache_are_the_answers_from_the_files() {
 
 #[test]
 fn answers_from_the_cache_of_a_generated_kb_are_the_answers_from_its_files() {
-    let cache = tempfile::tempdir().unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    write_generated_kb(&dir.path().join("kb"), 3_000);
+    let (cache, dir) = generated(3_000);
     let queries: &[&[&str]] = &[
         &["who-responded"],
         &["who-responded", "--rollup"],
@@ -192,11 +207,7 @@ fn a_deleted_cut_short_or_corrupt_cache_is_rebuilt_never_believed() {
     let query = ["who-responded", "--format", "json"];
     let answer = cold(&dir, &query);
     run(&dir, cache.path(), &query);
-    let file = fs::read_dir(cache.path())
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .find(|p| p.extension().is_some_and(|e| e == "cache"))
-        .expect("a cache file");
+    let file = cache_file(cache.path());
     let whole = fs::read(&file).unwrap();
     let mut flipped = whole.clone();
     let middle = whole.len() / 2;
@@ -220,10 +231,43 @@ fn a_deleted_cut_short_or_corrupt_cache_is_rebuilt_never_believed() {
 }
 
 #[test]
+fn stats_read_from_a_damaged_cache_answer_right() {
+    // `stats` reads the cache's front and the chunks of the statements it
+    // shows; a flip anywhere else goes unseen by it and changes nothing it
+    // says, a flip there sends it to the files. Two chunks of
+    // statements; each run starts from the damaged cache.
+    let (cache, dir) = generated(5_000);
+    let query = ["stats", "--format", "json"];
+    let answer = cold(dir.path(), &query);
+    run(dir.path(), cache.path(), &query);
+    let file = cache_file(cache.path());
+    let whole = fs::read(&file).unwrap();
+    // And inside the summary the report shows first, read from its chunk.
+    let shown: serde_json::Value = serde_json::from_str(&answer).unwrap();
+    let summary = shown["most_responded_statements"][0]["name"]
+        .as_str()
+        .unwrap()
+        .as_bytes();
+    let in_summary = whole
+        .windows(summary.len())
+        .position(|w| w == summary)
+        .expect("the summary in the cache")
+        + summary.len() / 2;
+    let spread = (0..whole.len()).step_by(whole.len() / 41);
+    for at in spread.chain([in_summary, whole.len() - 1]) {
+        let mut flipped = whole.clone();
+        flipped[at] ^= 0x10;
+        fs::write(&file, &flipped).unwrap();
+        assert_eq!(run(dir.path(), cache.path(), &query), answer, "byte {at}");
+    }
+    fs::write(&file, &whole).unwrap();
+    assert!(is_fresh(&state(dir.path(), cache.path())));
+    assert_eq!(run(dir.path(), cache.path(), &query), answer);
+}
+
+#[test]
 fn runs_racing_on_a_cold_cache_all_answer_right() {
-    let cache = tempfile::tempdir().unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    write_generated_kb(&dir.path().join("kb"), 2_000);
+    let (cache, dir) = generated(2_000);
     let query = ["who-responded", "--format", "csv"];
     let answer = cold(dir.path(), &query);
     for round in 0..3 {

@@ -1,0 +1,358 @@
+//! What the queries that count and order statements read of each one, in
+//! columns: its id, when it was said, its kind, whether it cites a source,
+//! the actors it is credited to and the statements it answers. A fiftieth
+//! of the statements' size, so that annals' cache can answer such a query
+//! on a KB that did not change by reading the columns alone (see
+//! [`crate::cache`]), and a query given a [`Sketch`] works the same on a
+//! KB loaded from its files and on one read that way.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::model::{Actor, ActorIx, Bounds, Event, NodeRef, Statement, StatementIx, StatementKind};
+
+/// The statements' columns, indexed by [`StatementIx`].
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Outline {
+    ids: Lists<u8>,
+    when: Vec<Bounds>,
+    kind: Vec<StatementKind>,
+    sourced: Vec<bool>,
+    /// How many responds-to links each has, to statements and to events.
+    responses: Vec<u32>,
+    credited: Lists<ActorIx>,
+    answers: Lists<StatementIx>,
+}
+
+/// A list per statement, end to end: the `i`-th is `items[ends[i - 1]..ends[i]]`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+struct Lists<T> {
+    ends: Vec<usize>,
+    items: Vec<T>,
+}
+
+impl<T> Default for Lists<T> {
+    fn default() -> Lists<T> {
+        Lists {
+            ends: Vec::new(),
+            items: Vec::new(),
+        }
+    }
+}
+
+impl<T> Lists<T> {
+    fn with_capacity(lists: usize, items: usize) -> Lists<T> {
+        Lists {
+            ends: Vec::with_capacity(lists),
+            items: Vec::with_capacity(items),
+        }
+    }
+
+    fn push(&mut self, items: impl IntoIterator<Item = T>) {
+        self.items.extend(items);
+        self.ends.push(self.items.len());
+    }
+
+    fn get(&self, i: usize) -> &[T] {
+        let start = i.checked_sub(1).map_or(0, |before| self.ends[before]);
+        &self.items[start..self.ends[i]]
+    }
+
+    /// Whether it holds `len` lists that each lie within its items.
+    fn is_whole(&self, len: usize) -> bool {
+        self.ends.len() == len
+            && self.ends.windows(2).all(|w| w[0] <= w[1])
+            && self
+                .ends
+                .last()
+                .map_or(self.items.is_empty(), |&end| end == self.items.len())
+    }
+}
+
+impl Outline {
+    /// The columns of `statements`.
+    pub fn of(statements: &[Statement]) -> Outline {
+        let n = statements.len();
+        let id_bytes = statements.iter().map(|s| s.id.len()).sum();
+        let mut o = Outline {
+            ids: Lists::with_capacity(n, id_bytes),
+            when: Vec::with_capacity(n),
+            kind: Vec::with_capacity(n),
+            sourced: Vec::with_capacity(n),
+            responses: Vec::with_capacity(n),
+            credited: Lists::with_capacity(n, n),
+            answers: Lists::with_capacity(n, n),
+        };
+        for s in statements {
+            o.ids.push(s.id.bytes());
+            o.when.push(s.when);
+            o.kind.push(s.kind);
+            o.sourced.push(!s.sources.is_empty());
+            o.responses.push(s.responds_to.len() as u32);
+            o.credited.push(s.credited());
+            o.answers.push(s.statement_responses().map(|(to, _)| to));
+        }
+        o
+    }
+
+    /// Whether its columns are whole and name only the `actors` actors and
+    /// its own statements: what an outline read from a cache must be before
+    /// it is used (its checksum holds against damage, this against a cache
+    /// of another shape).
+    pub(crate) fn is_whole(&self, actors: usize) -> bool {
+        let n = self.when.len();
+        self.ids.is_whole(n)
+            && self.kind.len() == n
+            && self.sourced.len() == n
+            && self.responses.len() == n
+            && self.credited.is_whole(n)
+            && self.answers.is_whole(n)
+            && std::str::from_utf8(&self.ids.items)
+                .is_ok_and(|all| self.ids.ends.iter().all(|&end| all.is_char_boundary(end)))
+            && self.credited.items.iter().all(|a| a.index() < actors)
+            && self.answers.items.iter().all(|s| s.index() < n)
+    }
+
+    /// How many statements.
+    pub fn len(&self) -> usize {
+        self.when.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.when.is_empty()
+    }
+
+    pub fn id(&self, s: StatementIx) -> &str {
+        // Whole by construction, and checked in one read from a cache.
+        std::str::from_utf8(self.ids.get(s.index())).unwrap_or_default()
+    }
+
+    /// When it was said (see [`Statement::when`]).
+    pub fn when(&self, s: StatementIx) -> Bounds {
+        self.when[s.index()]
+    }
+
+    pub fn kind(&self, s: StatementIx) -> StatementKind {
+        self.kind[s.index()]
+    }
+
+    /// Whether it cites at least one source.
+    pub fn is_sourced(&self, s: StatementIx) -> bool {
+        self.sourced[s.index()]
+    }
+
+    /// How many responds-to links it has.
+    pub fn responses(&self, s: StatementIx) -> usize {
+        self.responses[s.index()] as usize
+    }
+
+    /// The actors it is credited to (see [`Statement::credited`]).
+    pub fn credited(&self, s: StatementIx) -> &[ActorIx] {
+        self.credited.get(s.index())
+    }
+
+    /// The statements it answers, one per link (see
+    /// [`Statement::statement_responses`]).
+    pub fn answers(&self, s: StatementIx) -> &[StatementIx] {
+        self.answers.get(s.index())
+    }
+
+    /// Every statement's index, in storage order.
+    pub fn indexes(&self) -> impl Iterator<Item = StatementIx> {
+        (0..self.len() as u32).map(StatementIx)
+    }
+}
+
+/// The statements a [`Sketch`] has whole: all of a loaded KB's, or those
+/// read from a cache for what a query shows.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Whole<'a> {
+    All(&'a [Statement]),
+    Part(&'a BTreeMap<StatementIx, Statement>),
+}
+
+/// A KB as queries that count read it: its actors and events, its
+/// statements' columns and time order, and the statements a query shows.
+#[derive(Debug, Clone, Copy)]
+pub struct Sketch<'a> {
+    pub actors: &'a [Actor],
+    pub events: &'a [Event],
+    pub statements: &'a Outline,
+    order: &'a [StatementIx],
+    whole: Whole<'a>,
+}
+
+impl<'a> Sketch<'a> {
+    /// The sketch of these items; `order` is the statements' time order,
+    /// `whole` the statements it has whole.
+    pub(crate) fn of(
+        actors: &'a [Actor],
+        events: &'a [Event],
+        outline: &'a Outline,
+        order: &'a [StatementIx],
+        whole: Whole<'a>,
+    ) -> Sketch<'a> {
+        Sketch {
+            actors,
+            events,
+            statements: outline,
+            order,
+            whole,
+        }
+    }
+
+    /// The statements in time order (see [`crate::Kb::statements_in_order`]).
+    pub fn statements_in_order(&self) -> &'a [StatementIx] {
+        self.order
+    }
+
+    pub fn actor(&self, a: ActorIx) -> &'a Actor {
+        &self.actors[a.index()]
+    }
+
+    /// The statement `s` whole, when the sketch has it (a sketch read from
+    /// a cache has those its query asked for).
+    pub fn statement(&self, s: StatementIx) -> Option<&'a Statement> {
+        match self.whole {
+            Whole::All(all) => all.get(s.index()),
+            Whole::Part(some) => some.get(&s),
+        }
+    }
+
+    pub fn id_of(&self, node: NodeRef) -> &'a str {
+        match node {
+            NodeRef::Actor(a) => &self.actors[a.index()].id,
+            NodeRef::Event(e) => &self.events[e.index()].id,
+            NodeRef::Statement(s) => self.statements.id(s),
+        }
+    }
+
+    /// An actor's or event's name, a statement's summary (empty for a
+    /// statement the sketch does not have whole).
+    pub fn name_of(&self, node: NodeRef) -> &'a str {
+        match node {
+            NodeRef::Actor(a) => &self.actors[a.index()].name,
+            NodeRef::Event(e) => &self.events[e.index()].name,
+            NodeRef::Statement(s) => self.statement(s).map_or("", |s| &s.summary),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Kb;
+
+    const KB: &str = r#"Kb(
+    actors: [
+        Actor(id: "a", name: "A", kind: State),
+        Actor(id: "b", name: "B", kind: State),
+        Actor(id: "p", name: "P", kind: Person),
+    ],
+    events: [Event(id: "e", name: "E", kind: Summit, date: "2024-06-15")],
+    statements: [
+        Statement(id: "joint", by: ["a", "b"], date: "2024", kind: Claim, summary: "J."),
+        Statement(id: "reply", by: "p", on_behalf_of: "a", date: "2024-06-15", at: "e",
+            kind: Rejection, summary: "R.", sources: [Source(url: "https://example.org/r")],
+            responds_to: [
+                Response(to: "joint", stance: Rejects),
+                Response(to: "e", stance: Supports),
+                Response(to: "other", stance: Disputes),
+            ]),
+        Statement(id: "other", by: "b", date: "2023", kind: Claim, summary: "O."),
+    ],
+)"#;
+
+    fn kb() -> Kb {
+        let loaded = Kb::load_files(&[("kb.ron", KB.as_bytes())]);
+        assert!(!loaded.has_errors(), "{:?}", loaded.load_findings());
+        loaded.kb
+    }
+
+    #[test]
+    fn columns_hold_what_the_statements_say() {
+        let kb = kb();
+        let o = kb.outline();
+        let [joint, reply] = [StatementIx(0), StatementIx(1)];
+        assert_eq!(o.len(), 3);
+        assert_eq!([o.id(joint), o.id(reply)], ["joint", "reply"]);
+        let ix = |id: &str| match kb.lookup(id) {
+            Some(NodeRef::Actor(a)) => a,
+            other => panic!("{other:?}"),
+        };
+        // Joint statements are credited to every signatory, a spokesperson's
+        // to its principal.
+        assert_eq!(o.credited(joint), [ix("a"), ix("b")]);
+        assert_eq!(o.credited(reply), [ix("a")]);
+        assert_eq!(o.answers(joint), []);
+        assert_eq!(o.answers(reply), [joint, StatementIx(2)]);
+        assert_eq!([o.responses(joint), o.responses(reply)], [0, 3]);
+        assert_eq!([o.is_sourced(joint), o.is_sourced(reply)], [false, true]);
+        assert_eq!(o.kind(reply), StatementKind::Rejection);
+        // Narrowed to the event's day, as the statement's `when` is.
+        assert_eq!(o.when(reply), kb.statement(reply).when);
+        assert!(o.is_whole(kb.actors.len()));
+    }
+
+    #[test]
+    fn columns_that_name_what_is_not_there_are_not_whole() {
+        let kb = kb();
+        let whole = kb.outline().clone();
+        let actors = kb.actors.len();
+        type Damage = (&'static str, fn(&mut Outline));
+        let damaged: [Damage; 7] = [
+            ("a column short", |o| {
+                o.kind.pop();
+            }),
+            ("an end past the items", |o| {
+                *o.answers.ends.last_mut().unwrap() += 1
+            }),
+            ("ends out of order", |o| o.credited.ends[0] = 5),
+            ("an unknown actor", |o| o.credited.items[0] = ActorIx(3)),
+            ("an unknown statement", |o| {
+                o.answers.items[0] = StatementIx(3)
+            }),
+            ("an id cut inside a letter", |o| {
+                o.ids.items = "jointéxo".into();
+                o.ids.ends = vec![6, 8, 9];
+            }),
+            ("items past the last end", |o| o.ids.items.push(b'x')),
+        ];
+        for (what, damage) in damaged {
+            let mut o = whole.clone();
+            damage(&mut o);
+            assert!(!o.is_whole(actors), "{what}");
+        }
+        assert!(whole.is_whole(actors));
+        assert!(!whole.is_whole(1), "two actors are named");
+        // Letters beyond ASCII, whole, are whole.
+        let mut o = whole.clone();
+        o.ids.items = "jointéxo".into();
+        o.ids.ends = vec![5, 8, 9];
+        assert!(o.is_whole(actors));
+        assert_eq!(o.id(StatementIx(1)), "éx");
+    }
+
+    #[test]
+    fn a_sketch_names_what_it_has_whole() {
+        let kb = kb();
+        let sketch = kb.sketch();
+        let reply = NodeRef::Statement(StatementIx(1));
+        assert_eq!(sketch.id_of(reply), "reply");
+        assert_eq!(sketch.name_of(reply), "R.");
+        assert_eq!(sketch.statements_in_order(), kb.statements_in_order());
+        let some = BTreeMap::from([(StatementIx(1), kb.statement(StatementIx(1)).clone())]);
+        let part = Sketch::of(
+            &kb.actors,
+            &kb.events,
+            kb.outline(),
+            kb.statements_in_order(),
+            Whole::Part(&some),
+        );
+        assert_eq!(part.name_of(reply), "R.");
+        assert_eq!(part.id_of(NodeRef::Statement(StatementIx(0))), "joint");
+        assert_eq!(part.name_of(NodeRef::Statement(StatementIx(0))), "");
+        assert!(part.statement(StatementIx(0)).is_none());
+    }
+}

@@ -16,8 +16,9 @@
 //!         | per chunk of 4,096 statements: byte length (u64 LE), postcard(each)
 //!         | per chunk: byte length (u64 LE), XXH3-128 of its bytes
 //!         | chunk count (u64 LE) | XXH3-128 of the chunk table
-//! front = postcard(actors, events, settings) | postcard(statements' columns)
-//!         | the statements' time order (u32 LE each)
+//! front = prefix length (u64 LE) | postcard(actors, events, settings)
+//!         | the statements' columns | the statements' time order (u32 LE each)
+//! column = value count (u64 LE) | each value, little-endian, fixed size
 //! ```
 //!
 //! The header names the version of annals and the program file
@@ -385,9 +386,12 @@ const CHUNK_ENTRY: u64 = 8 + 16;
 
 impl StoredRef<'_> {
     fn encode(&self, out: &mut dyn Write) -> io::Result<()> {
-        let mut front =
+        let prefix =
             postcard::to_stdvec(&(self.actors, self.events, self.settings)).map_err(io_error)?;
-        front = postcard::to_extend(self.outline, front).map_err(io_error)?;
+        let mut front = Vec::new();
+        front.extend((prefix.len() as u64).to_le_bytes());
+        front.extend(prefix);
+        self.outline.put(&mut front);
         front.extend(self.order.iter().flat_map(|ix| ix.0.to_le_bytes()));
         out.write_all(&(front.len() as u64).to_le_bytes())?;
         out.write_all(&front)?;
@@ -1117,38 +1121,50 @@ fn check_files(header: &Header, root: &Path) -> Result<Checked, Stale> {
 
 impl Front {
     /// Reads the front of a model ([`StoredRef`]): its length, bytes and
-    /// checksum.
+    /// checksum. The columns are read straight into their arrays, the
+    /// front's bytes summed as they pass (at a million statements they
+    /// are 50 MB, which a query would hold and copy once more).
     fn read(input: &mut io::Take<impl Read>) -> Result<Front, Stale> {
-        let len = read_u64(input)?;
-        let mut bytes = Vec::new();
-        read_into(input, len, &mut bytes)?;
-        if xxh3_128(&bytes) != read_sum(input)? {
-            return Err(Stale::Corrupt("the front's checksum does not match".into()));
-        }
-        Front::decode(&bytes)
-    }
-
-    fn decode(bytes: &[u8]) -> Result<Front, Stale> {
         let corrupt = |e: postcard::Error| Stale::Corrupt(e.to_string());
-        let (actors, rest) = take_vec(bytes).map_err(corrupt)?;
+        let bad = || corrupt(postcard::Error::DeserializeBadEncoding);
+        let len = read_u64(input)?;
+        if len > input.limit() {
+            return Err(Stale::Truncated);
+        }
+        let summing = Summing {
+            inner: input.by_ref(),
+            sum: Xxh3::new(),
+        };
+        let mut front = summing.take(len);
+        let mut bytes = Vec::new();
+        let prefix_len = read_u64(&mut front)?;
+        read_into(&mut front, prefix_len, &mut bytes)?;
+        let (actors, rest) = take_vec(&bytes).map_err(corrupt)?;
         let (events, rest) = take_vec(rest).map_err(corrupt)?;
         let (settings, rest) = postcard::take_from_bytes(rest).map_err(corrupt)?;
-        let (outline, rest) = postcard::take_from_bytes::<Outline>(rest).map_err(corrupt)?;
+        if !rest.is_empty() {
+            return Err(bad());
+        }
+        let outline = Outline::read(&mut front).map_err(|e| match e.kind() {
+            io::ErrorKind::InvalidData => bad(),
+            _ => read_error(e),
+        })?;
         let count = outline.len();
+        if front.limit() != count as u64 * 4 {
+            return Err(bad());
+        }
+        read_into(&mut front, count as u64 * 4, &mut bytes)?;
+        if front.into_inner().sum.digest128() != read_sum(input)? {
+            return Err(Stale::Corrupt("the front's checksum does not match".into()));
+        }
         // Columns that name what is not there would fail the queries that
         // read them.
-        let whole = outline.is_whole(actors.len())
-            && Some(rest.len()) == count.checked_mul(4)
-            && rest
-                .chunks_exact(4)
-                .all(|b| (u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as usize) < count);
-        if !whole {
-            return Err(corrupt(postcard::Error::DeserializeBadEncoding));
-        }
-        let order = rest
-            .chunks_exact(4)
+        let order: Vec<StatementIx> = (bytes.chunks_exact(4))
             .map(|b| StatementIx(u32::from_le_bytes([b[0], b[1], b[2], b[3]])))
             .collect();
+        if !outline.is_whole(actors.len()) || order.iter().any(|ix| ix.index() >= count) {
+            return Err(bad());
+        }
         Ok(Front {
             actors,
             events,

@@ -7,13 +7,12 @@
 //! KB loaded from its files and on one read that way.
 
 use std::collections::BTreeMap;
-
-use serde::{Deserialize, Serialize};
+use std::io::{self, Read};
 
 use crate::model::{Actor, ActorIx, Bounds, Event, NodeRef, Statement, StatementIx, StatementKind};
 
 /// The statements' columns, indexed by [`StatementIx`].
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Outline {
     ids: Lists<u8>,
     when: Vec<Bounds>,
@@ -26,9 +25,11 @@ pub struct Outline {
 }
 
 /// A list per statement, end to end: the `i`-th is `items[ends[i - 1]..ends[i]]`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// Ends are `u32`, as statement indexes are: a KB's statements, and the
+/// links and id bytes they hold, number fewer than 2^32.
+#[derive(Debug, Clone, PartialEq, Eq)]
 struct Lists<T> {
-    ends: Vec<usize>,
+    ends: Vec<u32>,
     items: Vec<T>,
 }
 
@@ -51,23 +52,170 @@ impl<T> Lists<T> {
 
     fn push(&mut self, items: impl IntoIterator<Item = T>) {
         self.items.extend(items);
-        self.ends.push(self.items.len());
+        self.ends.push(self.items.len() as u32);
     }
 
     fn get(&self, i: usize) -> &[T] {
         let start = i.checked_sub(1).map_or(0, |before| self.ends[before]);
-        &self.items[start..self.ends[i]]
+        &self.items[start as usize..self.ends[i] as usize]
     }
 
     /// Whether it holds `len` lists that each lie within its items.
     fn is_whole(&self, len: usize) -> bool {
         self.ends.len() == len
             && self.ends.windows(2).all(|w| w[0] <= w[1])
-            && self
-                .ends
-                .last()
-                .map_or(self.items.is_empty(), |&end| end == self.items.len())
+            && self.ends.last().map_or(self.items.is_empty(), |&end| {
+                end as usize == self.items.len()
+            })
     }
+}
+
+impl<T: Cell> Lists<T> {
+    fn put(&self, out: &mut Vec<u8>) {
+        put(out, &self.ends);
+        put(out, &self.items);
+    }
+
+    fn read(input: &mut io::Take<impl Read>) -> io::Result<Lists<T>> {
+        let ends = read(input)?;
+        let items = read(input)?;
+        Ok(Lists { ends, items })
+    }
+}
+
+/// A value of a column as annals' cache stores it: `SIZE` bytes, little
+/// endian. Read back with [`read`], a column is one allocation of its
+/// exact length and a pass over its bytes (postcard's variable-length
+/// numbers, one at a time, took a sixth of a `stats` answered from the
+/// cache).
+trait Cell: Sized {
+    const SIZE: usize;
+    fn put(&self, out: &mut Vec<u8>);
+    /// The value of these `SIZE` bytes, if they hold one.
+    fn get(bytes: &[u8]) -> Option<Self>;
+}
+
+impl Cell for u8 {
+    const SIZE: usize = 1;
+    fn put(&self, out: &mut Vec<u8>) {
+        out.push(*self);
+    }
+    fn get(bytes: &[u8]) -> Option<u8> {
+        bytes.first().copied()
+    }
+}
+
+impl Cell for u32 {
+    const SIZE: usize = 4;
+    fn put(&self, out: &mut Vec<u8>) {
+        out.extend(self.to_le_bytes());
+    }
+    fn get(bytes: &[u8]) -> Option<u32> {
+        Some(u32::from_le_bytes(bytes.try_into().ok()?))
+    }
+}
+
+impl Cell for i64 {
+    const SIZE: usize = 8;
+    fn put(&self, out: &mut Vec<u8>) {
+        out.extend(self.to_le_bytes());
+    }
+    fn get(bytes: &[u8]) -> Option<i64> {
+        Some(i64::from_le_bytes(bytes.try_into().ok()?))
+    }
+}
+
+impl Cell for bool {
+    const SIZE: usize = 1;
+    fn put(&self, out: &mut Vec<u8>) {
+        out.push(u8::from(*self));
+    }
+    fn get(bytes: &[u8]) -> Option<bool> {
+        match bytes.first()? {
+            0 => Some(false),
+            1 => Some(true),
+            _ => None,
+        }
+    }
+}
+
+impl Cell for StatementKind {
+    const SIZE: usize = 1;
+    fn put(&self, out: &mut Vec<u8>) {
+        out.push(*self as u8);
+    }
+    fn get(bytes: &[u8]) -> Option<StatementKind> {
+        StatementKind::ALL.get(*bytes.first()? as usize).copied()
+    }
+}
+
+impl Cell for ActorIx {
+    const SIZE: usize = 4;
+    fn put(&self, out: &mut Vec<u8>) {
+        self.0.put(out);
+    }
+    fn get(bytes: &[u8]) -> Option<ActorIx> {
+        u32::get(bytes).map(ActorIx)
+    }
+}
+
+impl Cell for StatementIx {
+    const SIZE: usize = 4;
+    fn put(&self, out: &mut Vec<u8>) {
+        self.0.put(out);
+    }
+    fn get(bytes: &[u8]) -> Option<StatementIx> {
+        u32::get(bytes).map(StatementIx)
+    }
+}
+
+impl Cell for Bounds {
+    const SIZE: usize = 16;
+    fn put(&self, out: &mut Vec<u8>) {
+        self.start.put(out);
+        self.end.put(out);
+    }
+    fn get(bytes: &[u8]) -> Option<Bounds> {
+        let (start, end) = bytes.split_at_checked(8)?;
+        Some(Bounds {
+            start: i64::get(start)?,
+            end: i64::get(end)?,
+        })
+    }
+}
+
+/// Writes a column: its length (u64 LE), then each value.
+fn put<T: Cell>(out: &mut Vec<u8>, column: &[T]) {
+    out.extend((column.len() as u64).to_le_bytes());
+    out.reserve(column.len() * T::SIZE);
+    for value in column {
+        value.put(out);
+    }
+}
+
+/// Reads a column that [`put`] wrote from `input`, a slice of bytes at
+/// a time, straight into its array (the cache's bytes are not held): an
+/// error of kind `InvalidData` when they do not hold one, `UnexpectedEof`
+/// when its length is past the bytes left (before any memory is taken).
+fn read<T: Cell>(input: &mut io::Take<impl Read>) -> io::Result<Vec<T>> {
+    let mut len = [0; 8];
+    input.read_exact(&mut len)?;
+    let len = u64::from_le_bytes(len);
+    let bytes = (len.checked_mul(T::SIZE as u64))
+        .filter(|&bytes| bytes <= input.limit())
+        .ok_or(io::ErrorKind::UnexpectedEof)?;
+    let mut values = Vec::with_capacity(len as usize);
+    let mut slice = vec![0; (1 << 16) / T::SIZE * T::SIZE];
+    let mut left = bytes as usize;
+    while left > 0 {
+        let n = left.min(slice.len());
+        input.read_exact(&mut slice[..n])?;
+        for cell in slice[..n].chunks_exact(T::SIZE) {
+            values.push(T::get(cell).ok_or(io::ErrorKind::InvalidData)?);
+        }
+        left -= n;
+    }
+    Ok(values)
 }
 
 impl Outline {
@@ -96,6 +244,31 @@ impl Outline {
         o
     }
 
+    /// Writes the columns for annals' cache.
+    pub(crate) fn put(&self, out: &mut Vec<u8>) {
+        self.ids.put(out);
+        put(out, &self.when);
+        put(out, &self.kind);
+        put(out, &self.sourced);
+        put(out, &self.responses);
+        self.credited.put(out);
+        self.answers.put(out);
+    }
+
+    /// Reads the columns [`Outline::put`] wrote from `input`: errors as
+    /// [`read`]'s. Whether they are whole is [`Outline::is_whole`]'s.
+    pub(crate) fn read(input: &mut io::Take<impl Read>) -> io::Result<Outline> {
+        Ok(Outline {
+            ids: Lists::read(input)?,
+            when: read(input)?,
+            kind: read(input)?,
+            sourced: read(input)?,
+            responses: read(input)?,
+            credited: Lists::read(input)?,
+            answers: Lists::read(input)?,
+        })
+    }
+
     /// Whether its columns are whole and name only the `actors` actors and
     /// its own statements: what an outline read from a cache must be before
     /// it is used (its checksum holds against damage, this against a cache
@@ -108,8 +281,9 @@ impl Outline {
             && self.responses.len() == n
             && self.credited.is_whole(n)
             && self.answers.is_whole(n)
-            && std::str::from_utf8(&self.ids.items)
-                .is_ok_and(|all| self.ids.ends.iter().all(|&end| all.is_char_boundary(end)))
+            && std::str::from_utf8(&self.ids.items).is_ok_and(|all| {
+                (self.ids.ends.iter()).all(|&end| all.is_char_boundary(end as usize))
+            })
             && self.credited.items.iter().all(|a| a.index() < actors)
             && self.answers.items.iter().all(|s| s.index() < n)
     }
@@ -156,6 +330,27 @@ impl Outline {
     /// [`Statement::statement_responses`]).
     pub fn answers(&self, s: StatementIx) -> &[StatementIx] {
         self.answers.get(s.index())
+    }
+
+    /// Every statement's kind, in storage order.
+    pub fn kinds(&self) -> &[StatementKind] {
+        &self.kind
+    }
+
+    /// Every statement's [`Outline::when`], in storage order.
+    pub fn whens(&self) -> &[Bounds] {
+        &self.when
+    }
+
+    /// Every statement's count of responds-to links, in storage order.
+    pub fn response_counts(&self) -> &[u32] {
+        &self.responses
+    }
+
+    /// Every statement answered, once per link that answers it, in the
+    /// answering statements' storage order.
+    pub fn all_answers(&self) -> &[StatementIx] {
+        &self.answers.items
     }
 
     /// Every statement's index, in storage order.
@@ -332,6 +527,55 @@ mod tests {
         o.ids.ends = vec![5, 8, 9];
         assert!(o.is_whole(actors));
         assert_eq!(o.id(StatementIx(1)), "éx");
+    }
+
+    #[test]
+    fn columns_read_back_as_written_and_bad_bytes_are_refused() {
+        let kb = kb();
+        let o = kb.outline();
+        let mut bytes = Vec::new();
+        o.put(&mut bytes);
+        let read = |b: &[u8]| Outline::read(&mut (&b[..]).take(b.len() as u64));
+        assert_eq!(read(&bytes).unwrap(), *o);
+        // Slices of a column longer than the reading slice of 64 KiB.
+        let many: Vec<Bounds> = (0..10_000)
+            .map(|i| Bounds {
+                start: -i,
+                end: i64::MAX - i,
+            })
+            .collect();
+        let mut column = Vec::new();
+        put(&mut column, &many);
+        let back: Vec<Bounds> = read_column(&column).unwrap();
+        assert_eq!(back, many);
+        // Cut anywhere: the bytes end early.
+        for cut in 0..bytes.len() {
+            let e = read(&bytes[..cut]).unwrap_err();
+            assert_eq!(e.kind(), io::ErrorKind::UnexpectedEof, "cut at {cut}");
+        }
+        // A kind or a yes/no that is none, a length past the bytes.
+        let kinds = [StatementKind::ALL.len() as u8];
+        assert_eq!(
+            read_column::<StatementKind>(&[&1u64.to_le_bytes()[..], &kinds].concat())
+                .unwrap_err()
+                .kind(),
+            io::ErrorKind::InvalidData
+        );
+        assert_eq!(
+            read_column::<bool>(&[&1u64.to_le_bytes()[..], &[2]].concat())
+                .unwrap_err()
+                .kind(),
+            io::ErrorKind::InvalidData
+        );
+        for len in [u64::MAX, u64::MAX / 4, 3] {
+            let e = read_column::<u32>(&[&len.to_le_bytes()[..], &[0; 8]].concat()).unwrap_err();
+            assert_eq!(e.kind(), io::ErrorKind::UnexpectedEof, "{len}");
+        }
+    }
+
+    /// A column read from `bytes`.
+    fn read_column<T: Cell>(bytes: &[u8]) -> io::Result<Vec<T>> {
+        read(&mut (&bytes[..]).take(bytes.len() as u64))
     }
 
     #[test]

@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 use std::io::{self, Write};
+use std::mem::ManuallyDrop;
 use std::process::ExitCode;
 
 use annals::cache::Outlined;
@@ -282,8 +283,12 @@ pub fn stats_outlined(
 ) -> Option<Result<ExitCode, Failure>> {
     let none = BTreeMap::new();
     let stats = query::stats::stats(&outlined.sketch(&none), top);
-    let whole = outlined.fetch(stats.shown()).ok()?;
-    Some(write_stats(&outlined.sketch(&whole), &stats, format, style))
+    // Kept to the end of the process, as a loaded KB is (see
+    // `Request::run`): tens of thousands of actors freed one by one.
+    let whole = ManuallyDrop::new(outlined.fetch(stats.shown()).ok()?);
+    let answered = write_stats(&outlined.sketch(&whole), &stats, format, style);
+    std::mem::forget(stats);
+    Some(answered)
 }
 
 fn write_stats(

@@ -283,7 +283,7 @@ impl Request {
     ) -> Option<Result<ExitCode, Failure>> {
         match *self {
             Request::Stats(limit, format) => {
-                let outlined = load::outlined(kb_path, cache)?;
+                let outlined = ManuallyDrop::new(load::outlined(kb_path, cache)?);
                 queries::stats_outlined(&outlined, limit, format, style)
             }
             _ => None,

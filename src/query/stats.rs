@@ -33,23 +33,29 @@ pub fn stats(kb: &Sketch, top: usize) -> Stats {
     for e in kb.events {
         *events.entry(e.kind).or_default() += 1;
     }
-    let mut statements = BTreeMap::new();
-    let mut responses = 0;
     let mut range = Range::default();
     for e in kb.events {
         range.add(e.date.bounds());
     }
     let columns = kb.statements;
+    // Column by column, each a pass over one array.
+    let mut kinds = [0; StatementKind::ALL.len()];
+    for &kind in columns.kinds() {
+        kinds[kind as usize] += 1;
+    }
+    let statements = (StatementKind::ALL.iter().zip(kinds))
+        .filter(|&(_, n)| n > 0)
+        .map(|(&kind, n)| (kind, n))
+        .collect();
+    let responses = columns.response_counts().iter().map(|&n| n as usize).sum();
+    for &when in columns.whens() {
+        range.add(when);
+    }
     // Each statement's responders counted, not listed (`Kb::responders`
     // lists them in time order: a million lists to read their lengths).
     let mut answered = vec![0u32; columns.len()];
-    for s in columns.indexes() {
-        *statements.entry(columns.kind(s)).or_default() += 1;
-        responses += columns.responses(s);
-        for to in columns.answers(s) {
-            answered[to.index()] += 1;
-        }
-        range.add(columns.when(s));
+    for to in columns.all_answers() {
+        answered[to.index()] += 1;
     }
     let mut per_statement = Vec::new();
     // By index, not in a map: tens of thousands of actors, each looked up

@@ -535,7 +535,7 @@ mod tests {
         let o = kb.outline();
         let mut bytes = Vec::new();
         o.put(&mut bytes);
-        let read = |b: &[u8]| Outline::read(&mut (&b[..]).take(b.len() as u64));
+        let read = |b: &[u8]| Outline::read(&mut b.take(b.len() as u64));
         assert_eq!(read(&bytes).unwrap(), *o);
         // Slices of a column longer than the reading slice of 64 KiB.
         let many: Vec<Bounds> = (0..10_000)
@@ -575,7 +575,7 @@ mod tests {
 
     /// A column read from `bytes`.
     fn read_column<T: Cell>(bytes: &[u8]) -> io::Result<Vec<T>> {
-        read(&mut (&bytes[..]).take(bytes.len() as u64))
+        read(&mut bytes.take(bytes.len() as u64))
     }
 
     #[test]

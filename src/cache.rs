@@ -17,7 +17,8 @@
 //!         | per chunk: byte length (u64 LE), XXH3-128 of its bytes
 //!         | chunk count (u64 LE) | XXH3-128 of the chunk table
 //! front = prefix length (u64 LE) | postcard(actors, events, settings)
-//!         | the statements' columns | the statements' time order (u32 LE each)
+//!         | columns length (u64 LE) | the statements' columns
+//!         | the statements' time order (u32 LE each)
 //! column = value count (u64 LE) | each value, little-endian, fixed size
 //! ```
 //!
@@ -356,17 +357,17 @@ struct Stored {
     events: Vec<Event>,
     statements: Vec<Statement>,
     settings: Settings,
-    outline: Outline,
     order: Vec<StatementIx>,
 }
 
-/// The front of a stored model: all of it but the statements.
+/// The front of a stored model: all of it but the statements; the
+/// statements' columns when they were asked for.
 #[derive(Debug)]
 struct Front {
     actors: Vec<Actor>,
     events: Vec<Event>,
     settings: Settings,
-    outline: Outline,
+    outline: Option<Outline>,
     order: Vec<StatementIx>,
 }
 
@@ -391,7 +392,10 @@ impl StoredRef<'_> {
         let mut front = Vec::new();
         front.extend((prefix.len() as u64).to_le_bytes());
         front.extend(prefix);
-        self.outline.put(&mut front);
+        let mut columns = Vec::new();
+        self.outline.put(&mut columns);
+        front.extend((columns.len() as u64).to_le_bytes());
+        front.extend(columns);
         front.extend(self.order.iter().flat_map(|ix| ix.0.to_le_bytes()));
         out.write_all(&(front.len() as u64).to_le_bytes())?;
         out.write_all(&front)?;
@@ -907,7 +911,7 @@ impl Opened {
             .seek(SeekFrom::Start(self.model_at))
             .map_err(Stale::Unreadable)?;
         let mut input = (&mut self.file).take(self.model_len);
-        let front = Front::read(&mut input)?;
+        let front = Front::read(&mut input, true)?;
         let first = end - input.limit();
         // The table's count and checksum end the model.
         let trailer = end.checked_sub(8 + 16).ok_or(Stale::Truncated)?;
@@ -936,13 +940,16 @@ impl Opened {
         let filled = table
             .last()
             .map_or(Some(first), |c| c.at.checked_add(c.len));
-        if filled != Some(table_at) || table.len() != front.outline.len().div_ceil(CHUNK) {
+        if filled != Some(table_at) || table.len() != front.order.len().div_ceil(CHUNK) {
             return Err(corrupt("chunk table"));
         }
         let file = self.file.try_clone().map_err(Stale::Unreadable)?;
         Ok(Outlined {
             file,
-            front,
+            outline: front.outline.ok_or(Stale::Truncated)?,
+            actors: front.actors,
+            events: front.events,
+            order: front.order,
             chunks: table,
         })
     }
@@ -969,7 +976,10 @@ impl Opened {
 #[derive(Debug)]
 pub struct Outlined {
     file: fs::File,
-    front: Front,
+    actors: Vec<Actor>,
+    events: Vec<Event>,
+    outline: Outline,
+    order: Vec<StatementIx>,
     chunks: Vec<Chunk>,
 }
 
@@ -977,12 +987,11 @@ impl Outlined {
     /// The KB as the queries that count read it, with the statements in
     /// `whole` (as [`Outlined::fetch`] read them) whole.
     pub fn sketch<'a>(&'a self, whole: &'a BTreeMap<StatementIx, Statement>) -> Sketch<'a> {
-        let f = &self.front;
         Sketch::of(
-            &f.actors,
-            &f.events,
-            &f.outline,
-            &f.order,
+            &self.actors,
+            &self.events,
+            &self.outline,
+            &self.order,
             Whole::Part(whole),
         )
     }
@@ -996,7 +1005,7 @@ impl Outlined {
         let mut wanted: Vec<StatementIx> = wanted.into_iter().collect();
         wanted.sort_unstable();
         wanted.dedup();
-        let count = self.front.outline.len();
+        let count = self.outline.len();
         let mut whole = BTreeMap::new();
         let mut bytes = Vec::new();
         let mut file = &self.file;
@@ -1124,7 +1133,11 @@ impl Front {
     /// checksum. The columns are read straight into their arrays, the
     /// front's bytes summed as they pass (at a million statements they
     /// are 50 MB, which a query would hold and copy once more).
-    fn read(input: &mut io::Take<impl Read>) -> Result<Front, Stale> {
+    ///
+    /// The columns are decoded when `columns` asks for them, else only
+    /// summed: only a query that reads them alone needs them (a KB loaded
+    /// whole builds them from its statements if it needs them).
+    fn read(input: &mut io::Take<impl Read>, columns: bool) -> Result<Front, Stale> {
         let corrupt = |e: postcard::Error| Stale::Corrupt(e.to_string());
         let bad = || corrupt(postcard::Error::DeserializeBadEncoding);
         let len = read_u64(input)?;
@@ -1145,14 +1158,25 @@ impl Front {
         if !rest.is_empty() {
             return Err(bad());
         }
-        let outline = Outline::read(&mut front).map_err(|e| match e.kind() {
-            io::ErrorKind::InvalidData => bad(),
-            _ => read_error(e),
-        })?;
-        let count = outline.len();
-        if front.limit() != count as u64 * 4 {
+        let columns_len = read_u64(&mut front)?;
+        if columns_len > front.limit() {
+            return Err(Stale::Truncated);
+        }
+        let mut in_columns = (&mut front).take(columns_len);
+        let outline = match columns {
+            true => Some(Outline::read(&mut in_columns).map_err(|e| match e.kind() {
+                io::ErrorKind::InvalidData => bad(),
+                _ => read_error(e),
+            })?),
+            false => {
+                io::copy(&mut in_columns, &mut io::sink()).map_err(read_error)?;
+                None
+            }
+        };
+        if in_columns.limit() != 0 || front.limit() % 4 != 0 {
             return Err(bad());
         }
+        let count = (front.limit() / 4) as usize;
         read_into(&mut front, count as u64 * 4, &mut bytes)?;
         if front.into_inner().sum.digest128() != read_sum(input)? {
             return Err(Stale::Corrupt("the front's checksum does not match".into()));
@@ -1162,7 +1186,10 @@ impl Front {
         let order: Vec<StatementIx> = (bytes.chunks_exact(4))
             .map(|b| StatementIx(u32::from_le_bytes([b[0], b[1], b[2], b[3]])))
             .collect();
-        if !outline.is_whole(actors.len()) || order.iter().any(|ix| ix.index() >= count) {
+        let whole = outline
+            .as_ref()
+            .is_none_or(|o| o.len() == count && o.is_whole(actors.len()));
+        if !whole || order.iter().any(|ix| ix.index() >= count) {
             return Err(bad());
         }
         Ok(Front {
@@ -1221,8 +1248,8 @@ impl Stored {
     fn read(input: impl Read, len: u64) -> Result<Stored, Stale> {
         let corrupt = |e: postcard::Error| Stale::Corrupt(e.to_string());
         let mut input = input.take(len);
-        let front = Front::read(&mut input)?;
-        let count = front.outline.len();
+        let front = Front::read(&mut input, false)?;
+        let count = front.order.len();
         // Each statement takes at least a byte: a count past the bytes
         // left fails on them, not on the memory.
         if count as u64 > input.limit() {
@@ -1272,7 +1299,6 @@ impl Stored {
             events: front.events,
             statements,
             settings: front.settings,
-            outline: front.outline,
             order: front.order,
         })
     }
@@ -1287,7 +1313,7 @@ impl Stored {
             kept: Kept {
                 order: Some(self.order),
                 ids: None,
-                outline: Some(self.outline),
+                outline: None,
             },
         }
     }
@@ -1980,7 +2006,6 @@ mod tests {
         let ids = |s: &[Statement]| s.iter().map(|s| s.id.clone()).collect::<Vec<_>>();
         assert_eq!(ids(&read.statements), ids(&statements));
         assert_eq!(read.order, order);
-        assert_eq!(read.outline, outline);
         assert_eq!(read.actors.len(), kb.actors.len());
         // Cut anywhere, or with a byte more, it does not decode.
         for cut in [1, 100, bytes.len() / 2, bytes.len() - 1] {
@@ -2059,16 +2084,10 @@ mod tests {
             // the KB's: a flipped byte it does not read (in a statement not
             // asked for, or the model's checksum) changes nothing it says.
             if let Ok(outlined) = cache.read_outline(&root) {
-                assert_eq!(outlined.front.outline, *kb.outline(), "byte {at}");
-                assert_eq!(
-                    format!("{:?}", outlined.front.actors),
-                    format!("{:?}", kb.actors)
-                );
-                assert_eq!(
-                    format!("{:?}", outlined.front.events),
-                    format!("{:?}", kb.events)
-                );
-                assert_eq!(outlined.front.order, kb.statements_in_order(), "byte {at}");
+                assert_eq!(outlined.outline, *kb.outline(), "byte {at}");
+                assert_eq!(format!("{:?}", outlined.actors), format!("{:?}", kb.actors));
+                assert_eq!(format!("{:?}", outlined.events), format!("{:?}", kb.events));
+                assert_eq!(outlined.order, kb.statements_in_order(), "byte {at}");
                 match outlined.fetch(all.clone()) {
                     Ok(whole) => {
                         let whole: Vec<_> = whole.into_values().collect();

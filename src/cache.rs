@@ -1313,7 +1313,6 @@ impl Stored {
             kept: Kept {
                 order: Some(self.order),
                 ids: None,
-                outline: None,
             },
         }
     }

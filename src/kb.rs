@@ -275,9 +275,6 @@ pub(crate) struct Kept {
     /// The id index, when every item has the id and place it was built
     /// with (a patch that kept every item in its place).
     pub ids: Option<IdIndex>,
-    /// The statements' columns, when they are the statements' (annals'
-    /// cache keeps them).
-    pub outline: Option<Outline>,
 }
 
 /// Every node of lists of these lengths: actors, then events, then
@@ -386,14 +383,12 @@ impl Kb {
             }
         }
         let ids = kept.ids.map(OnceLock::from).unwrap_or_default();
-        let outline = kept.outline.map(OnceLock::from).unwrap_or_default();
         let mut kb = Kb {
             actors,
             events,
             statements,
             settings,
             ids,
-            outline,
             ..Kb::default()
         };
         kb.build_indexes(kept.order);
@@ -406,7 +401,6 @@ impl Kb {
         let kept = Kept {
             order: Some(self.order),
             ids: self.ids.into_inner(),
-            outline: None,
         };
         (
             self.actors,

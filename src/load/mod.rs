@@ -385,7 +385,6 @@ impl Resolved {
         self.kept = Kept {
             order: kept.order,
             ids,
-            outline: None,
         };
         Some(Patch {
             kb: self.assemble(),

@@ -35,7 +35,7 @@
 //! front, each checked against its own checksum, and the statements it
 //! shows from the chunks that hold them, each chunk checked against its
 //! checksum in the table ([`Cache::read_outline`]): at a million statements
-//! 40 MB of a 430 MB cache. A flip in a byte such a query does not read
+//! 50 MB of a 440 MB cache. A flip in a byte such a query does not read
 //! changes nothing it says; the next query that reads the model whole finds
 //! it and rebuilds the cache.
 //!

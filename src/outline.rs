@@ -1,7 +1,7 @@
 //! What the queries that count and order statements read of each one, in
 //! columns: its id, when it was said, its kind, whether it cites a source,
-//! the actors it is credited to and the statements it answers. A fiftieth
-//! of the statements' size, so that annals' cache can answer such a query
+//! the actors it is credited to and the statements it answers. A twentieth
+//! of the statements' size in memory, so that annals' cache can answer such a query
 //! on a KB that did not change by reading the columns alone (see
 //! [`crate::cache`]), and a query given a [`Sketch`] works the same on a
 //! KB loaded from its files and on one read that way.
@@ -351,11 +351,6 @@ impl Outline {
     /// answering statements' storage order.
     pub fn all_answers(&self) -> &[StatementIx] {
         &self.answers.items
-    }
-
-    /// Every statement's index, in storage order.
-    pub fn indexes(&self) -> impl Iterator<Item = StatementIx> {
-        (0..self.len() as u32).map(StatementIx)
     }
 }
 

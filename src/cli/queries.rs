@@ -3,7 +3,6 @@
 
 use std::collections::BTreeMap;
 use std::io::{self, Write};
-use std::mem::ManuallyDrop;
 use std::process::ExitCode;
 
 use annals::cache::Outlined;
@@ -283,12 +282,8 @@ pub fn stats_outlined(
 ) -> Option<Result<ExitCode, Failure>> {
     let none = BTreeMap::new();
     let stats = query::stats::stats(&outlined.sketch(&none), top);
-    // Kept to the end of the process, as a loaded KB is (see
-    // `Request::run`): tens of thousands of actors freed one by one.
-    let whole = ManuallyDrop::new(outlined.fetch(stats.shown()).ok()?);
-    let answered = write_stats(&outlined.sketch(&whole), &stats, format, style);
-    std::mem::forget(stats);
-    Some(answered)
+    let whole = outlined.fetch(stats.shown()).ok()?;
+    Some(write_stats(&outlined.sketch(&whole), &stats, format, style))
 }
 
 fn write_stats(

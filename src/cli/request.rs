@@ -283,6 +283,8 @@ impl Request {
     ) -> Option<Result<ExitCode, Failure>> {
         match *self {
             Request::Stats(limit, format) => {
+                // Kept unfreed to the end of the process, as a loaded KB is
+                // (see `Request::run`): tens of thousands of actors.
                 let outlined = ManuallyDrop::new(load::outlined(kb_path, cache)?);
                 queries::stats_outlined(&outlined, limit, format, style)
             }

@@ -16,6 +16,7 @@ use rustc_hash::FxBuildHasher;
 
 use petgraph::graph::{DiGraph, NodeIndex};
 
+use crate::lists::{Filling, Lists};
 use crate::model::Settings;
 use crate::model::{
     Actor, ActorIx, Answered, Event, EventIx, NodeKind, NodeRef, ParticipationRole, Stance,
@@ -117,73 +118,6 @@ impl Party {
             Party::Actor(a) => NodeRef::Actor(a),
             Party::Event(e) => NodeRef::Event(e),
         }
-    }
-}
-
-/// A list of values for each of a number of keys, in one array: the
-/// values of key `k` are `values[starts[k]..starts[k + 1]]` (a million
-/// statements' responders were a million vectors).
-#[derive(Debug)]
-struct Lists<T> {
-    starts: Vec<usize>,
-    values: Vec<T>,
-}
-
-impl<T> Default for Lists<T> {
-    fn default() -> Self {
-        Lists {
-            starts: vec![0],
-            values: Vec::new(),
-        }
-    }
-}
-
-impl<T: Copy> Lists<T> {
-    /// Adds the list of the next key.
-    fn push(&mut self, values: impl IntoIterator<Item = T>) {
-        self.values.extend(values);
-        self.starts.push(self.values.len());
-    }
-
-    /// The values of key `k`; none for a key past the last.
-    fn get(&self, k: usize) -> &[T] {
-        match (self.starts.get(k), self.starts.get(k + 1)) {
-            (Some(&start), Some(&end)) => &self.values[start..end],
-            _ => &[],
-        }
-    }
-}
-
-/// Lists being filled: sized by the keys of their values, counted in any
-/// order (storage order, reading memory in sequence), then filled in the
-/// order each list keeps (time order).
-struct Filling<T> {
-    lists: Lists<T>,
-    next: Vec<usize>,
-}
-
-impl<T: Copy> Filling<T> {
-    /// Room for lists of `keys` keys, a value for each key `counted`
-    /// gives, each `blank` until put.
-    fn sized(keys: usize, counted: impl Iterator<Item = usize>, blank: T) -> Filling<T> {
-        let mut starts = vec![0; keys + 1];
-        for k in counted {
-            starts[k + 1] += 1;
-        }
-        for k in 0..keys {
-            starts[k + 1] += starts[k];
-        }
-        let values = vec![blank; starts[keys]];
-        Filling {
-            next: starts[..keys].to_vec(),
-            lists: Lists { starts, values },
-        }
-    }
-
-    /// Puts `value` next in the list of key `k`.
-    fn put(&mut self, k: usize, value: T) {
-        self.lists.values[self.next[k]] = value;
-        self.next[k] += 1;
     }
 }
 
@@ -953,27 +887,6 @@ mod tests {
                 "{case:?}"
             );
         }
-    }
-
-    #[test]
-    fn lists_keep_the_order_values_are_given_in() {
-        let items = [(2, 'a'), (0, 'b'), (2, 'c'), (3, 'd')];
-        // Counted in another order than filled.
-        let mut filling = Filling::sized(4, items.iter().rev().map(|i| i.0), '-');
-        for (k, value) in items {
-            filling.put(k, value);
-        }
-        let lists = filling.lists;
-        let got: Vec<String> = (0..6).map(|k| lists.get(k).iter().collect()).collect();
-        assert_eq!(got, ["b", "", "ac", "d", "", ""]);
-        let none = Filling::<char>::sized(3, std::iter::empty(), '-').lists;
-        assert!((0..4).all(|k| none.get(k).is_empty()));
-        let mut pushed = Lists::default();
-        pushed.push(['x', 'y']);
-        pushed.push([]);
-        pushed.push(['z']);
-        let got: Vec<String> = (0..4).map(|k| pushed.get(k).iter().collect()).collect();
-        assert_eq!(got, ["xy", "", "z", ""]);
     }
 
     /// The indexes as the plain reading of their definitions gives them,

@@ -32,6 +32,7 @@ pub mod fmt;
 pub mod init;
 pub mod interrupt;
 pub mod kb;
+pub(crate) mod lists;
 pub mod live;
 pub mod load;
 pub mod lsp;

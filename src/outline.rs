@@ -9,6 +9,7 @@
 use std::collections::BTreeMap;
 use std::io::{self, Read};
 
+use crate::lists::Lists;
 use crate::model::{Actor, ActorIx, Bounds, Event, NodeRef, Statement, StatementIx, StatementKind};
 
 /// The statements' columns, indexed by [`StatementIx`].
@@ -24,63 +25,17 @@ pub struct Outline {
     answers: Lists<StatementIx>,
 }
 
-/// A list per statement, end to end: the `i`-th is `items[ends[i - 1]..ends[i]]`.
-/// Ends are `u32`, as statement indexes are: a KB's statements, and the
-/// links and id bytes they hold, number fewer than 2^32.
-#[derive(Debug, Clone, PartialEq, Eq)]
-struct Lists<T> {
-    ends: Vec<u32>,
-    items: Vec<T>,
+/// Writes lists as two columns: their starts, then their values.
+fn put_lists<T: Cell>(out: &mut Vec<u8>, lists: &Lists<T>) {
+    put(out, &lists.starts);
+    put(out, &lists.values);
 }
 
-impl<T> Default for Lists<T> {
-    fn default() -> Lists<T> {
-        Lists {
-            ends: Vec::new(),
-            items: Vec::new(),
-        }
-    }
-}
-
-impl<T> Lists<T> {
-    fn with_capacity(lists: usize, items: usize) -> Lists<T> {
-        Lists {
-            ends: Vec::with_capacity(lists),
-            items: Vec::with_capacity(items),
-        }
-    }
-
-    fn push(&mut self, items: impl IntoIterator<Item = T>) {
-        self.items.extend(items);
-        self.ends.push(self.items.len() as u32);
-    }
-
-    fn get(&self, i: usize) -> &[T] {
-        let start = i.checked_sub(1).map_or(0, |before| self.ends[before]);
-        &self.items[start as usize..self.ends[i] as usize]
-    }
-
-    /// Whether it holds `len` lists that each lie within its items.
-    fn is_whole(&self, len: usize) -> bool {
-        self.ends.len() == len
-            && self.ends.windows(2).all(|w| w[0] <= w[1])
-            && self.ends.last().map_or(self.items.is_empty(), |&end| {
-                end as usize == self.items.len()
-            })
-    }
-}
-
-impl<T: Cell> Lists<T> {
-    fn put(&self, out: &mut Vec<u8>) {
-        put(out, &self.ends);
-        put(out, &self.items);
-    }
-
-    fn read(input: &mut io::Take<impl Read>) -> io::Result<Lists<T>> {
-        let ends = read(input)?;
-        let items = read(input)?;
-        Ok(Lists { ends, items })
-    }
+/// Reads lists [`put_lists`] wrote.
+fn read_lists<T: Cell>(input: &mut io::Take<impl Read>) -> io::Result<Lists<T>> {
+    let starts = read(input)?;
+    let values = read(input)?;
+    Ok(Lists { starts, values })
 }
 
 /// A value of a column as annals' cache stores it: `SIZE` bytes, little
@@ -246,26 +201,26 @@ impl Outline {
 
     /// Writes the columns for annals' cache.
     pub(crate) fn put(&self, out: &mut Vec<u8>) {
-        self.ids.put(out);
+        put_lists(out, &self.ids);
         put(out, &self.when);
         put(out, &self.kind);
         put(out, &self.sourced);
         put(out, &self.responses);
-        self.credited.put(out);
-        self.answers.put(out);
+        put_lists(out, &self.credited);
+        put_lists(out, &self.answers);
     }
 
     /// Reads the columns [`Outline::put`] wrote from `input`: errors as
     /// [`read`]'s. Whether they are whole is [`Outline::is_whole`]'s.
     pub(crate) fn read(input: &mut io::Take<impl Read>) -> io::Result<Outline> {
         Ok(Outline {
-            ids: Lists::read(input)?,
+            ids: read_lists(input)?,
             when: read(input)?,
             kind: read(input)?,
             sourced: read(input)?,
             responses: read(input)?,
-            credited: Lists::read(input)?,
-            answers: Lists::read(input)?,
+            credited: read_lists(input)?,
+            answers: read_lists(input)?,
         })
     }
 
@@ -281,11 +236,11 @@ impl Outline {
             && self.responses.len() == n
             && self.credited.is_whole(n)
             && self.answers.is_whole(n)
-            && std::str::from_utf8(&self.ids.items).is_ok_and(|all| {
-                (self.ids.ends.iter()).all(|&end| all.is_char_boundary(end as usize))
+            && std::str::from_utf8(&self.ids.values).is_ok_and(|all| {
+                (self.ids.starts.iter()).all(|&at| all.is_char_boundary(at as usize))
             })
-            && self.credited.items.iter().all(|a| a.index() < actors)
-            && self.answers.items.iter().all(|s| s.index() < n)
+            && self.credited.values.iter().all(|a| a.index() < actors)
+            && self.answers.values.iter().all(|s| s.index() < n)
     }
 
     /// How many statements.
@@ -350,7 +305,7 @@ impl Outline {
     /// Every statement answered, once per link that answers it, in the
     /// answering statements' storage order.
     pub fn all_answers(&self) -> &[StatementIx] {
-        &self.answers.items
+        &self.answers.values
     }
 }
 
@@ -496,18 +451,18 @@ mod tests {
                 o.kind.pop();
             }),
             ("an end past the items", |o| {
-                *o.answers.ends.last_mut().unwrap() += 1
+                *o.answers.starts.last_mut().unwrap() += 1
             }),
-            ("ends out of order", |o| o.credited.ends[0] = 5),
-            ("an unknown actor", |o| o.credited.items[0] = ActorIx(3)),
+            ("ends out of order", |o| o.credited.starts[1] = 5),
+            ("an unknown actor", |o| o.credited.values[0] = ActorIx(3)),
             ("an unknown statement", |o| {
-                o.answers.items[0] = StatementIx(3)
+                o.answers.values[0] = StatementIx(3)
             }),
             ("an id cut inside a letter", |o| {
-                o.ids.items = "jointéxo".into();
-                o.ids.ends = vec![6, 8, 9];
+                o.ids.values = "jointéxo".into();
+                o.ids.starts = vec![0, 6, 8, 9];
             }),
-            ("items past the last end", |o| o.ids.items.push(b'x')),
+            ("items past the last end", |o| o.ids.values.push(b'x')),
         ];
         for (what, damage) in damaged {
             let mut o = whole.clone();
@@ -518,8 +473,8 @@ mod tests {
         assert!(!whole.is_whole(1), "two actors are named");
         // Letters beyond ASCII, whole, are whole.
         let mut o = whole.clone();
-        o.ids.items = "jointéxo".into();
-        o.ids.ends = vec![5, 8, 9];
+        o.ids.values = "jointéxo".into();
+        o.ids.starts = vec![0, 5, 8, 9];
         assert!(o.is_whole(actors));
         assert_eq!(o.id(StatementIx(1)), "éx");
     }
